@@ -1,0 +1,2 @@
+// Filled in by its issue; re-exported from src/index.ts.
+export {};

@@ -1,0 +1,3 @@
+import { ready } from "../src/runtime/index.js";
+
+await ready();
