@@ -1,2 +1,9 @@
-// Filled in by its issue; re-exported from src/index.ts.
-export {};
+/**
+ * `hk.random`: JAX's threefry PRNG, bit for bit (`jax.random`), on the host.
+ *
+ * Keys are `Uint32Array(2)`; bits are made in typed arrays and uploaded once per sampler call.
+ *
+ * @module
+ */
+export { config, setThreefryPartitionable, withThreefryPartitionable } from "./config.js";
+export { key, PRNGKey, isKey, assertKey, split, foldIn } from "./key.js";

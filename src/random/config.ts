@@ -1,0 +1,72 @@
+/**
+ * The `jax_threefry_partitionable` switch.
+ *
+ * @module
+ */
+
+let partitionable = true;
+
+/**
+ * Global settings of `hk.random`, mirroring JAX's `jax.config`.
+ *
+ * `threefryPartitionable` is JAX's `jax_threefry_partitionable` flag. It is `true` by default,
+ * as in JAX since 0.5.0 (January 2025). Set it to `false` to reproduce numbers from older JAX
+ * (Haiku-era checkpoints, tutorials, papers): it changes `split`, `bits` and every sampler built
+ * on them (`uniform`, `normal`, `truncatedNormal`, `bernoulli`); `key` and `foldIn` are the same
+ * in both modes.
+ *
+ * @example
+ * ```ts
+ * hk.random.config.threefryPartitionable = false; // JAX < 0.5 numbers
+ * hk.random.normal(hk.random.key(0), []);          // -0.20584226, as in old JAX docs
+ * hk.random.config.threefryPartitionable = true;
+ * ```
+ */
+export const config = {
+  /** JAX's `jax_threefry_partitionable`; `true` (the JAX >= 0.5 default) or `false` (legacy). */
+  get threefryPartitionable(): boolean {
+    return partitionable;
+  },
+  set threefryPartitionable(value: boolean) {
+    if (typeof value !== "boolean") {
+      throw new Error(
+        `random.config.threefryPartitionable: expected a boolean, got ${String(value)} ` +
+          `(${typeof value}). Fix: assign true (JAX >= 0.5 default) or false (legacy JAX < 0.5).`,
+      );
+    }
+    partitionable = value;
+  },
+};
+
+/**
+ * Sets `config.threefryPartitionable` and returns its previous value, so a caller can restore it.
+ *
+ * @example
+ * ```ts
+ * const prev = hk.random.setThreefryPartitionable(false);
+ * try { ... } finally { hk.random.setThreefryPartitionable(prev); }
+ * ```
+ */
+export function setThreefryPartitionable(value: boolean): boolean {
+  const prev = partitionable;
+  config.threefryPartitionable = value;
+  return prev;
+}
+
+/**
+ * Runs `fn` with `config.threefryPartitionable` set to `value`, restoring the previous setting
+ * afterwards (also when `fn` throws). Like `with jax.threefry_partitionable(value):`.
+ *
+ * @example
+ * ```ts
+ * const old = hk.random.withThreefryPartitionable(false, () => hk.random.split(key));
+ * ```
+ */
+export function withThreefryPartitionable<T>(value: boolean, fn: () => T): T {
+  const prev = setThreefryPartitionable(value);
+  try {
+    return fn();
+  } finally {
+    partitionable = prev;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * PRNG keys: creation (`key`), checks (`isKey`, `assertKey`) and derivation (`split`, `foldIn`).
+ *
+ * @module
+ */
+import { config } from "./config.js";
+import { fillBitsLegacy, threefryBlock } from "./threefry.js";
+
+/**
+ * A JAX threefry PRNG key: the two uint32 words of JAX's key data (`jax.random.key_data(k)`).
+ *
+ * Treat keys as immutable: every function here returns a fresh array and never writes to its
+ * input, and reusing a key gives the same numbers again (JAX's rule: split, don't reuse).
+ */
+export type PRNGKey = Uint32Array;
+
+const TWO_63 = 2n ** 63n;
+
+/**
+ * Makes a key from an integer seed, like `jax.random.key(seed)` / `jax.random.PRNGKey(seed)`.
+ *
+ * A `number` seed follows JAX's default configuration (`jax_enable_x64` off): it is taken as an
+ * int32, so the key is `[0, seed mod 2^32]` (`key(-1)` is `[0, 4294967295]`, `key(2**31 + 99)`
+ * is `[0, 2147483747]`). A `bigint` seed follows JAX with `jax_enable_x64` on: the 64-bit seed is
+ * split into `[high word, low word]` (`key(-1n)` is `[4294967295, 4294967295]`). Seeds outside
+ * the int64 range throw, as in JAX.
+ *
+ * @example
+ * ```ts
+ * const k = hk.random.key(42);            // Uint32Array [0, 42]
+ * const [k1, k2] = hk.random.split(k);
+ * ```
+ */
+export function key(seed: number | bigint): PRNGKey {
+  let s: bigint;
+  if (typeof seed === "bigint") {
+    s = seed;
+  } else if (typeof seed === "number" && Number.isInteger(seed)) {
+    s = BigInt(seed);
+  } else {
+    throw new Error(
+      `random.key: seed must be an integer (number or bigint), got ${describe(seed)}. ` +
+        `Fix: pass an integer such as hk.random.key(42).`,
+    );
+  }
+  if (s < -TWO_63 || s >= TWO_63) {
+    throw new Error(
+      `random.key: seed ${s} is outside the int64 range [-2^63, 2^63 - 1] that JAX accepts. ` +
+        `Fix: reduce the seed, e.g. seed % 2**32.`,
+    );
+  }
+  const out = new Uint32Array(2);
+  if (typeof seed === "bigint") {
+    // jax_enable_x64: threefry_seed on an int64 (logical shift for the high word).
+    const u = BigInt.asUintN(64, s);
+    out[0] = Number(u >> 32n);
+    out[1] = Number(u & 0xffffffffn);
+  } else {
+    // Default JAX: the seed becomes an int32, whose 32-bit logical shift is 0.
+    out[1] = Number(BigInt.asUintN(32, s));
+  }
+  return out;
+}
+
+/**
+ * Same as {@link key}: `hk.random.PRNGKey(0)` reads like `jax.random.PRNGKey(0)`.
+ */
+export const PRNGKey: (seed: number | bigint) => PRNGKey = key;
+
+/**
+ * True if `x` is a PRNG key: a `Uint32Array` of length 2.
+ *
+ * @example
+ * ```ts
+ * hk.random.isKey(hk.random.key(0)); // true
+ * hk.random.isKey(0);                // false
+ * ```
+ */
+export function isKey(x: unknown): x is PRNGKey {
+  return x instanceof Uint32Array && x.length === 2;
+}
+
+/**
+ * Returns `x` if it is a PRNG key, otherwise throws an error that names `where` (the calling
+ * function or parameter), says what was passed, and how to make a key.
+ *
+ * @example
+ * ```ts
+ * const k = hk.random.assertKey(rng, "MyModule.call: rng");
+ * ```
+ */
+export function assertKey(x: unknown, where: string): PRNGKey {
+  if (isKey(x)) return x;
+  let hint = "Fix: use hk.random.key(seed) to make a key, and hk.random.split(key) to derive new ones.";
+  if (typeof x === "number" || typeof x === "bigint") {
+    hint = `Fix: use hk.random.key(${String(x)}) to turn the seed into a key.`;
+  } else if (x instanceof Uint32Array && x.length > 2 && x.length % 2 === 0) {
+    hint =
+      "Fix: pass a single key; hk.random.split returns an array of separate keys, not one " +
+      "packed buffer. Or use hk.random.key(seed).";
+  } else if (isTypedArrayOrArray(x) && x.length === 2) {
+    hint = "Fix: use hk.random.key(seed), or new Uint32Array(words) if these are key data words.";
+  }
+  throw new Error(`${where}: expected a PRNG key (Uint32Array(2)), got ${describe(x)}. ${hint}`);
+}
+
+/**
+ * Splits a key into `num` new keys, like `jax.random.split(key, num)`.
+ *
+ * With `config.threefryPartitionable` (the default) new key `i` hashes the counter `(0, i)`, so
+ * `split(k, n)[i]` equals `foldIn(k, i)`; in legacy mode the keys come from
+ * `threefry_2x32(key, iota(2 * num))`.
+ *
+ * @param num - how many keys, a non-negative integer (default 2).
+ * @example
+ * ```ts
+ * const [k1, k2] = hk.random.split(hk.random.key(0));
+ * const many = hk.random.split(hk.random.key(0), 10);
+ * ```
+ */
+export function split(key: PRNGKey, num = 2): PRNGKey[] {
+  const k = assertKey(key, "random.split: key");
+  if (!Number.isInteger(num) || num < 0) {
+    throw new Error(
+      `random.split: num must be a non-negative integer, got ${describe(num)}. ` +
+        `Fix: pass a count such as hk.random.split(key, 3).`,
+    );
+  }
+  const k0 = k[0] as number;
+  const k1 = k[1] as number;
+  const out: PRNGKey[] = new Array<PRNGKey>(num);
+  if (config.threefryPartitionable) {
+    for (let i = 0; i < num; i++) {
+      const sub = new Uint32Array(2);
+      threefryBlock(k0, k1, 0, i, sub, 0);
+      out[i] = sub;
+    }
+  } else {
+    const words = new Uint32Array(2 * num);
+    fillBitsLegacy(k0, k1, words, 2 * num);
+    for (let i = 0; i < num; i++) out[i] = words.slice(2 * i, 2 * i + 2);
+  }
+  return out;
+}
+
+/**
+ * Folds an integer into a key, like `jax.random.fold_in(key, data)`: the same in both
+ * partitionable and legacy modes.
+ *
+ * @param data - an integer in `[-2^31, 2^32)`; negative values use their 32-bit two's-complement
+ *   pattern, as `jnp.uint32(jnp.int32(data))` would.
+ * @example
+ * ```ts
+ * const stepKey = hk.random.foldIn(baseKey, step);
+ * ```
+ */
+export function foldIn(key: PRNGKey, data: number): PRNGKey {
+  const k = assertKey(key, "random.foldIn: key");
+  if (!Number.isInteger(data) || data < -0x80000000 || data > 0xffffffff) {
+    throw new Error(
+      `random.foldIn: data must be an integer in [-2^31, 2^32), got ${describe(data)}. ` +
+        `Fix: pass a 32-bit integer (e.g. a step counter or data % 2**32).`,
+    );
+  }
+  const out = new Uint32Array(2);
+  threefryBlock(k[0] as number, k[1] as number, 0, data | 0, out, 0);
+  return out;
+}
+
+function isTypedArrayOrArray(x: unknown): x is ArrayLike<unknown> {
+  return Array.isArray(x) || ArrayBuffer.isView(x);
+}
+
+/** A short description of a value for error messages. @internal */
+export function describe(x: unknown): string {
+  if (x === null) return "null";
+  if (x === undefined) return "undefined";
+  if (typeof x === "number") return `number ${String(x)}`;
+  if (typeof x === "bigint") return `bigint ${String(x)}n`;
+  if (typeof x === "string") return `string ${JSON.stringify(x)}`;
+  if (typeof x === "boolean") return `boolean ${String(x)}`;
+  if (Array.isArray(x)) return `Array(${x.length})`;
+  if (ArrayBuffer.isView(x)) {
+    const name = x.constructor.name;
+    const len = (x as unknown as { length?: number }).length;
+    return len === undefined ? name : `${name}(${len})`;
+  }
+  if (typeof x === "object") {
+    const t = x as { shape?: unknown; dtype?: unknown; constructor?: { name?: string } };
+    if (Array.isArray(t.shape) && typeof t.dtype === "string") {
+      return `a tf.Tensor of shape [${t.shape.join(", ")}] and dtype ${t.dtype}`;
+    }
+    return `an object (${t.constructor?.name ?? "Object"})`;
+  }
+  return typeof x;
+}
