@@ -1,0 +1,139 @@
+/**
+ * Node file helpers. `fs/promises` is imported lazily through a computed specifier, so bundling
+ * the in-memory reader and writer for a browser never pulls in (or chokes on) `fs`.
+ *
+ * @module
+ */
+import type * as FsPromises from "node:fs/promises";
+import { parseHeaderBytes, readHeaderLength, type SafetensorsHeader } from "./header.js";
+import { decodeToTree, serializeIn, type LoadedParams, type SerializeOptions } from "./serialize.js";
+
+const FS_MODULE = "node:fs/promises";
+
+async function fsModule(where: string): Promise<typeof FsPromises> {
+  try {
+    return (await import(/* @vite-ignore */ FS_MODULE)) as typeof FsPromises;
+  } catch {
+    throw new Error(`${where}: needs Node's fs (not available here); in a browser use hk.io.serialize / hk.io.deserialize on bytes`);
+  }
+}
+
+function checkPath(path: unknown, where: string): string {
+  if (typeof path !== "string" || path.length === 0) {
+    throw new Error(`${where}: path must be a non-empty string, got ${typeof path === "string" ? '""' : typeof path}`);
+  }
+  return path;
+}
+
+function ioError(where: string, action: string, e: unknown): Error {
+  const detail = e instanceof Error ? e.message : String(e);
+  return new Error(`${where}: could not ${action} (${detail})`, { cause: e });
+}
+
+async function readExactly(fh: FsPromises.FileHandle, length: number, position: number, where: string): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await fh.read(out, done, length - done, position + done);
+    if (bytesRead === 0) throw new Error(`${where}: the file shrank while being read (got ${done} of ${length} bytes at offset ${position})`);
+    done += bytesRead;
+  }
+  return out;
+}
+
+/** Opens `path`, validates the header, and hands the open file to `body`. */
+async function withHeader<R>(
+  path: string,
+  where: string,
+  body: (fh: FsPromises.FileHandle, header: SafetensorsHeader) => Promise<R>,
+): Promise<R> {
+  const fs = await fsModule(where);
+  let fh: FsPromises.FileHandle;
+  try {
+    fh = await fs.open(path, "r");
+  } catch (e) {
+    throw ioError(where, "open the file", e);
+  }
+  try {
+    let size: number;
+    try {
+      size = (await fh.stat()).size;
+    } catch (e) {
+      throw ioError(where, "stat the file", e);
+    }
+    const prefix = await readExactly(fh, Math.min(8, size), 0, where);
+    const n = readHeaderLength(prefix, size, where);
+    const headerBytes = await readExactly(fh, n, 8, where);
+    const header = parseHeaderBytes(headerBytes, size - 8 - n, where);
+    return await body(fh, header);
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Saves a params (or state) tree to a safetensors file (Node only). Writes a sibling temporary
+ * file and renames it over `path`, so an existing checkpoint is never left half-written.
+ *
+ * @param path - the file to write, e.g. `"params.safetensors"`.
+ * @param tree - params or state, with tf.Tensor leaves (see {@link serialize}).
+ * @param options - optional `metadata` strings.
+ * @example
+ * ```ts
+ * await hk.io.saveParams("params.safetensors", params, { metadata: { step: String(step) } });
+ * ```
+ */
+export async function saveParams(path: string, tree: Readonly<Record<string, unknown>>, options: SerializeOptions = {}): Promise<void> {
+  const where = `hk.io.saveParams(${JSON.stringify(path)})`;
+  checkPath(path, "hk.io.saveParams");
+  const bytes = serializeIn(tree, options, where);
+  const fs = await fsModule(where);
+  const temp = `${path}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
+  try {
+    await fs.writeFile(temp, bytes);
+    await fs.rename(temp, path);
+  } catch (e) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw ioError(where, "write the file", e);
+  }
+}
+
+/**
+ * Loads a safetensors file (Node only) into a params (or state) tree, e.g. one exported from
+ * Python Haiku. The header is read and validated before the data is read; see
+ * {@link deserialize} for dtypes, naming and ownership.
+ *
+ * @typeParam T - the tree's type; not checked, use {@link assertParamsMatch} against a model.
+ * @param path - the file to read.
+ * @returns the deep-frozen tree.
+ * @example
+ * ```ts
+ * const params = await hk.io.loadParams("params.safetensors");
+ * hk.io.assertParamsMatch(params, model.init(hk.random.key(0), x));
+ * ```
+ */
+export async function loadParams<T extends object = LoadedParams>(path: string): Promise<T> {
+  const where = `hk.io.loadParams(${JSON.stringify(path)})`;
+  checkPath(path, "hk.io.loadParams");
+  return withHeader(path, where, async (fh, header) => {
+    const data = await readExactly(fh, header.dataBytes, header.dataStart, where);
+    return decodeToTree(header, data, where) as T;
+  });
+}
+
+/**
+ * Reads and validates only the header of a safetensors file (Node only): names, dtypes, shapes
+ * and `__metadata__`, without reading the tensor data.
+ *
+ * @param path - the file to read.
+ * @returns the validated header.
+ * @example
+ * ```ts
+ * const { metadata } = await hk.io.loadHeader("params.safetensors");
+ * ```
+ */
+export async function loadHeader(path: string): Promise<SafetensorsHeader> {
+  const where = `hk.io.loadHeader(${JSON.stringify(path)})`;
+  checkPath(path, "hk.io.loadHeader");
+  return withHeader(path, where, async (_fh, header) => header);
+}

@@ -1,0 +1,257 @@
+/**
+ * The hardened safetensors header reader.
+ *
+ * Everything a file claims is checked here, before a single tensor byte is copied: the header
+ * length, UTF-8, JSON, the header's shape, each entry's dtype, shape and offsets, and that the
+ * entries tile the data section exactly (no overlap, no gap, no trailing bytes), as
+ * `SafeTensors::read_metadata` / `Metadata::validate` in `safetensors/src/tensor.rs` do. Every
+ * later allocation is therefore bounded by the file's own size.
+ *
+ * @module
+ */
+import { bitsOf, isSafetensorsDtype, type SafetensorsDtype } from "./dtypes.js";
+
+/** Largest accepted header, in bytes (`MAX_HEADER_SIZE` in `safetensors/src/tensor.rs`). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+/** One tensor as the header describes it. */
+export interface TensorEntry {
+  /** The full name, e.g. `"mlp/~/linear_0/w"`. */
+  readonly name: string;
+  /** The element type as written in the file. */
+  readonly dtype: SafetensorsDtype;
+  /** The shape (`[]` for a scalar). */
+  readonly shape: readonly number[];
+  /** `[begin, end)` byte offsets relative to the start of the data section. */
+  readonly dataOffsets: readonly [number, number];
+}
+
+/** A validated safetensors header. */
+export interface SafetensorsHeader {
+  /** `N`, the header's length in bytes (padding included). */
+  readonly headerBytes: number;
+  /** Where the data section starts in the file: `8 + N`. */
+  readonly dataStart: number;
+  /** Length of the data section in bytes. */
+  readonly dataBytes: number;
+  /** The `__metadata__` string map (empty when the file has none). */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** The tensors, in the order the header lists them. */
+  readonly entries: readonly TensorEntry[];
+}
+
+const METADATA_KEY = "__metadata__";
+
+/** The `Error` every rejected file throws: says where, that the file is bad, and why. */
+function bad(where: string, problem: string): Error {
+  return new Error(`${where}: not a valid safetensors file: ${problem}`);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "..." : v)}`;
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${String(v)}`;
+}
+
+/**
+ * Reads `N` from the first 8 bytes and checks it against the cap and the file size.
+ *
+ * @param prefix - at least the first 8 bytes of the file (more is fine).
+ * @param fileBytes - the whole file's length.
+ * @param where - the caller, for error messages.
+ * @returns `N`.
+ */
+export function readHeaderLength(prefix: Uint8Array, fileBytes: number, where: string): number {
+  if (fileBytes < 8 || prefix.length < 8) {
+    throw bad(where, `it is ${fileBytes} bytes long, shorter than the 8-byte header length field`);
+  }
+  const view = new DataView(prefix.buffer, prefix.byteOffset, 8);
+  const low = view.getUint32(0, true);
+  const high = view.getUint32(4, true);
+  const n = high * 2 ** 32 + low;
+  if (high !== 0 || n > MAX_HEADER_BYTES) {
+    const exact = (BigInt(high) << 32n) | BigInt(low);
+    throw bad(where, `the header length field says ${exact} bytes, more than the ${MAX_HEADER_BYTES}-byte limit (safetensors' MAX_HEADER_SIZE); the file is corrupt or not safetensors`);
+  }
+  if (8 + n > fileBytes) {
+    throw bad(where, `the header length field says ${n} bytes but only ${fileBytes - 8} bytes follow it; the file is truncated or not safetensors`);
+  }
+  return n;
+}
+
+function checkShape(where: string, name: string, shape: unknown): number[] {
+  if (!Array.isArray(shape)) throw bad(where, `entry "${name}": "shape" must be an array of non-negative integers, got ${describe(shape)}`);
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== "number" || !Number.isSafeInteger(d) || d < 0) {
+      throw bad(where, `entry "${name}": shape[${i}] must be a non-negative integer, got ${describe(d)}`);
+    }
+  }
+  return shape as number[];
+}
+
+function checkOffsets(where: string, name: string, offsets: unknown): [number, number] {
+  if (!Array.isArray(offsets) || offsets.length !== 2) {
+    throw bad(where, `entry "${name}": "data_offsets" must be [begin, end], got ${describe(offsets)}`);
+  }
+  const [begin, end]: unknown[] = offsets;
+  for (const [label, v] of [["begin", begin], ["end", end]] as const) {
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+      throw bad(where, `entry "${name}": data_offsets ${label} must be a non-negative integer, got ${describe(v)}`);
+    }
+  }
+  if ((end as number) < (begin as number)) {
+    throw bad(where, `entry "${name}": data_offsets [${begin}, ${end}] end before they begin`);
+  }
+  return [begin as number, end as number];
+}
+
+/** Byte size of `shape` in `dtype`, with the overflow and sub-byte checks of `Metadata::validate`. */
+function byteSize(where: string, name: string, dtype: SafetensorsDtype, shape: readonly number[]): number {
+  let elements = 1;
+  for (const d of shape) {
+    elements *= d;
+    if (!Number.isSafeInteger(elements)) {
+      throw bad(where, `entry "${name}": shape [${shape.join(", ")}] has more elements than can be counted exactly (overflow)`);
+    }
+  }
+  const bits = elements * bitsOf(dtype);
+  if (!Number.isSafeInteger(bits)) {
+    throw bad(where, `entry "${name}": shape [${shape.join(", ")}] of ${dtype} overflows when sized in bits`);
+  }
+  if (bits % 8 !== 0) {
+    throw bad(where, `entry "${name}": ${elements} elements of the ${bitsOf(dtype)}-bit dtype ${dtype} do not end on a byte boundary`);
+  }
+  return bits / 8;
+}
+
+function parseJson(where: string, headerBytes: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(headerBytes);
+  } catch {
+    throw bad(where, "the header is not valid UTF-8");
+  }
+  if (text.length === 0 || text[0] !== "{") {
+    throw bad(where, `the header must start with "{" (safetensors format), it starts with ${JSON.stringify(text.slice(0, 20))}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    throw bad(where, `the header is not valid JSON (${detail})`);
+  }
+}
+
+/**
+ * Validates the header JSON bytes against a data section of `dataBytes` bytes.
+ *
+ * @param headerBytes - exactly the `N` header bytes.
+ * @param dataBytes - length of the data section (file length - 8 - N).
+ * @param where - the caller, for error messages.
+ */
+export function parseHeaderBytes(headerBytes: Uint8Array, dataBytes: number, where: string): SafetensorsHeader {
+  // Valid JSON that starts with "{" is an object.
+  const header = parseJson(where, headerBytes) as Record<string, unknown>;
+  let metadata: Record<string, string> = {};
+  const entries: TensorEntry[] = [];
+  for (const name of Object.keys(header)) {
+    const value = header[name];
+    if (name === METADATA_KEY) {
+      // serde reads `__metadata__` as Option<HashMap<String, String>>: null means none.
+      if (value === null) continue;
+      if (typeof value !== "object" || Array.isArray(value)) {
+        throw bad(where, `"__metadata__" must be an object of strings, got ${describe(value)}`);
+      }
+      metadata = Object.create(null) as Record<string, string>;
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if (typeof v !== "string") throw bad(where, `"__metadata__" value of "${k}" must be a string, got ${describe(v)}`);
+        Object.defineProperty(metadata, k, { value: v, enumerable: true, writable: false, configurable: false });
+      }
+      continue;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw bad(where, `entry "${name}" must be an object {dtype, shape, data_offsets}, got ${describe(value)}`);
+    }
+    const info = value as Record<string, unknown>;
+    for (const field of ["dtype", "shape", "data_offsets"]) {
+      if (!Object.prototype.hasOwnProperty.call(info, field)) throw bad(where, `entry "${name}" has no "${field}"`);
+    }
+    const dtype = info["dtype"];
+    if (!isSafetensorsDtype(dtype)) {
+      throw bad(where, `entry "${name}" has unknown dtype ${describe(dtype)} (known: BOOL, U8, I8, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64, C64, F4, F6_*, F8_*)`);
+    }
+    const shape = checkShape(where, name, info["shape"]);
+    const dataOffsets = checkOffsets(where, name, info["data_offsets"]);
+    const size = byteSize(where, name, dtype, shape);
+    const [begin, end] = dataOffsets;
+    if (end - begin !== size) {
+      throw bad(where, `entry "${name}": shape [${shape.join(", ")}] of ${dtype} needs ${size} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
+    }
+    if (end > dataBytes) {
+      throw bad(where, `entry "${name}": data_offsets [${begin}, ${end}] run past the end of the ${dataBytes}-byte data section; the file is truncated`);
+    }
+    entries.push({ name, dtype, shape: Object.freeze(shape.slice()), dataOffsets: Object.freeze(dataOffsets) as readonly [number, number] });
+  }
+  checkTiling(where, entries, dataBytes);
+  return Object.freeze({
+    headerBytes: headerBytes.length,
+    dataStart: 8 + headerBytes.length,
+    dataBytes,
+    metadata: Object.freeze(metadata),
+    entries: Object.freeze(entries),
+  });
+}
+
+/** The entries, sorted by offset, must cover [0, dataBytes) exactly once (`Metadata::validate`). */
+function checkTiling(where: string, entries: readonly TensorEntry[], dataBytes: number): void {
+  const sorted = entries.slice().sort((a, b) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1]);
+  let covered = 0;
+  let previous: TensorEntry | undefined;
+  for (const entry of sorted) {
+    const [begin, end] = entry.dataOffsets;
+    if (begin < covered) {
+      throw bad(where, `entry "${entry.name}" (bytes [${begin}, ${end})) overlaps entry "${previous?.name}" (bytes [${previous?.dataOffsets[0]}, ${previous?.dataOffsets[1]}))`);
+    }
+    if (begin > covered) {
+      throw bad(where, `bytes [${covered}, ${begin}) of the data section belong to no entry (before "${entry.name}"); safetensors files may not have holes`);
+    }
+    covered = end;
+    previous = entry;
+  }
+  if (covered !== dataBytes) {
+    throw bad(where, `the data section has ${dataBytes - covered} bytes after the last entry's data (entries cover ${covered} of ${dataBytes}); safetensors files must be covered exactly`);
+  }
+}
+
+/**
+ * Reads and validates the header of a safetensors file held in memory, without copying any
+ * tensor data. Useful to list a checkpoint's names, shapes and metadata.
+ *
+ * @param bytes - the whole file.
+ * @returns the validated header; entries in the order the header lists them.
+ * @throws Error naming the problem (and the entry) when the file is not valid safetensors.
+ * @example
+ * ```ts
+ * const { entries, metadata } = hk.io.readHeader(bytes);
+ * for (const e of entries) console.log(e.name, e.dtype, e.shape);
+ * ```
+ */
+export function readHeader(bytes: Uint8Array | ArrayBuffer): SafetensorsHeader {
+  return readHeaderIn(toBytes(bytes, "hk.io.readHeader"), "hk.io.readHeader");
+}
+
+/** {@link readHeader} with the caller's name in its errors. */
+export function readHeaderIn(bytes: Uint8Array, where: string): SafetensorsHeader {
+  const n = readHeaderLength(bytes, bytes.length, where);
+  return parseHeaderBytes(bytes.subarray(8, 8 + n), bytes.length - 8 - n, where);
+}
+
+/** Accepts a Uint8Array (Node's Buffer included) or an ArrayBuffer; anything else is a misuse. */
+export function toBytes(bytes: unknown, where: string): Uint8Array {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
+  throw new Error(`${where}: expected the file's bytes as a Uint8Array or ArrayBuffer, got ${describe(bytes)}; read the file first (or use hk.io.loadParams(path) in Node)`);
+}
