@@ -1,7 +1,14 @@
 /**
  * The Keras side of haiku-tfjs: `JaxLayer`, a `@tensorflow/tfjs-layers` Layer that runs a
- * Haiku transform.
+ * Haiku transform (or any pure function of `params`, `state`, `rng`, `inputs`, `training`), as
+ * Keras 3's `keras.layers.JaxLayer` does for JAX.
  *
  * @packageDocumentation
  */
-export {};
+import "../runtime/index.js";
+
+export { JaxLayer } from "./jax_layer.js";
+export type { JaxFunction, JaxLayerArgs, LayerArgs } from "./jax_layer.js";
+export { registerJaxFunction, getRegisteredJaxFunction, getRegisteredJaxFunctionName } from "./registry.js";
+export { setRandomSeed } from "./seed.js";
+export { withArgNames } from "../core/arg_names.js";
