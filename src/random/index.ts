@@ -7,3 +7,8 @@
  */
 export { config, setThreefryPartitionable, withThreefryPartitionable } from "./config.js";
 export { key, PRNGKey, isKey, assertKey, split, foldIn } from "./key.js";
+export { bits, bitsValues } from "./bits.js";
+export type { UniformOptions } from "./uniform.js";
+export { uniform, uniformValues, bernoulli, bernoulliValues } from "./uniform.js";
+export type { NormalOptions } from "./normal.js";
+export { normal, normalValues, truncatedNormal, truncatedNormalValues } from "./normal.js";

@@ -1,0 +1,128 @@
+/**
+ * `jax.random.uniform` and `jax.random.bernoulli`.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { fillBits } from "./bits.js";
+import { fmaf } from "./float32.js";
+import { assertKey } from "./key.js";
+import type { PRNGKey } from "./key.js";
+import { checkFloatDtype, checkNumber, sizeOf } from "./shape.js";
+
+/** Options of {@link uniform}, as in `jax.random.uniform(key, shape, dtype, minval, maxval)`. */
+export interface UniformOptions {
+  /** Only `"float32"` (JAX's default float dtype without x64). */
+  dtype?: tf.DataType;
+  /** Lower bound, inclusive (default 0). */
+  minval?: number;
+  /** Upper bound, exclusive (default 1). */
+  maxval?: number;
+}
+
+/** 2^-23: the float32 mantissa step, so `(bits >>> 9) * 2^-23` is JAX's `bitcast(bits >> 9 | 1.0) - 1`. */
+const MANTISSA_STEP = 1.1920928955078125e-7;
+
+/**
+ * Fills `out[0..n)` with JAX's float32 uniform values in `[lo, hi)` (`lo`, `hi` already float32):
+ * 23 random mantissa bits give `f` in `[0, 1)`, then `max(lo, f * (hi - lo) + lo)` with the
+ * multiply-add fused, as XLA:CPU does.
+ *
+ * @internal
+ */
+export function fillUniform(key: PRNGKey, out: Float32Array, n: number, lo: number, hi: number): void {
+  const words = new Uint32Array(out.buffer, out.byteOffset, n);
+  fillBits(key, words, n);
+  if (lo === 0 && hi === 1) {
+    for (let i = 0; i < n; i++) out[i] = ((words[i] as number) >>> 9) * MANTISSA_STEP;
+    return;
+  }
+  const range = Math.fround(hi - lo);
+  for (let i = 0; i < n; i++) {
+    const v = fmaf(((words[i] as number) >>> 9) * MANTISSA_STEP, range, lo);
+    out[i] = v < lo ? lo : v;
+  }
+}
+
+function bounds(opts: UniformOptions | undefined, where: string): [number, number] {
+  checkFloatDtype(opts?.dtype, where);
+  const lo = Math.fround(checkNumber(opts?.minval ?? 0, `${where}: minval`));
+  const hi = Math.fround(checkNumber(opts?.maxval ?? 1, `${where}: maxval`));
+  return [lo, hi];
+}
+
+/**
+ * `jax.random.uniform` as a host `Float32Array` (row-major), bit for bit.
+ *
+ * @example
+ * ```ts
+ * hk.random.uniformValues(hk.random.key(0), [3]); // [0.947667, 0.9785799, 0.33229148]
+ * ```
+ */
+export function uniformValues(key: PRNGKey, shape: readonly number[] = [], opts?: UniformOptions): Float32Array {
+  const k = assertKey(key, "random.uniformValues: key");
+  const n = sizeOf(shape, "random.uniformValues");
+  const [lo, hi] = bounds(opts, "random.uniformValues");
+  const out = new Float32Array(n);
+  fillUniform(k, out, n, lo, hi);
+  return out;
+}
+
+/**
+ * `jax.random.uniform(key, shape, float32, minval, maxval)`: float32 values in `[minval, maxval)`,
+ * bit for bit equal to JAX's.
+ *
+ * @example
+ * ```ts
+ * const w = hk.random.uniform(hk.random.key(0), [3, 4], { minval: -1, maxval: 1 });
+ * ```
+ */
+export function uniform(key: PRNGKey, shape: readonly number[] = [], opts?: UniformOptions): tf.Tensor {
+  const k = assertKey(key, "random.uniform: key");
+  const n = sizeOf(shape, "random.uniform");
+  const [lo, hi] = bounds(opts, "random.uniform");
+  const out = new Float32Array(n);
+  fillUniform(k, out, n, lo, hi);
+  return tf.tensor(out, shape.slice(), "float32");
+}
+
+/**
+ * `jax.random.bernoulli(key, p, shape)` as a host `Uint8Array` of 0/1, row-major.
+ *
+ * @example
+ * ```ts
+ * hk.random.bernoulliValues(hk.random.key(0), 0.5, [8]); // Uint8Array of 0s and 1s
+ * ```
+ */
+export function bernoulliValues(key: PRNGKey, p = 0.5, shape: readonly number[] = []): Uint8Array {
+  const k = assertKey(key, "random.bernoulliValues: key");
+  const n = sizeOf(shape, "random.bernoulliValues");
+  return bernoulliFill(k, checkNumber(p, "random.bernoulliValues: p"), n);
+}
+
+function bernoulliFill(key: PRNGKey, p: number, n: number): Uint8Array {
+  const u = new Float32Array(n);
+  fillUniform(key, u, n, 0, 1);
+  const pf = Math.fround(p);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (u[i] as number) < pf ? 1 : 0;
+  return out;
+}
+
+/**
+ * `jax.random.bernoulli(key, p, shape)` (mode `"low"`): a bool tensor that is true where a
+ * float32 uniform draw is below `p`, the same draws as JAX.
+ *
+ * @param p - probability of `true` (float32), default 0.5.
+ * @param shape - output shape, default `[]`.
+ * @example
+ * ```ts
+ * const keep = hk.random.bernoulli(rng, 0.9, [32, 128]); // dropout mask
+ * ```
+ */
+export function bernoulli(key: PRNGKey, p = 0.5, shape: readonly number[] = []): tf.Tensor {
+  const k = assertKey(key, "random.bernoulli: key");
+  const n = sizeOf(shape, "random.bernoulli");
+  const out = bernoulliFill(k, checkNumber(p, "random.bernoulli: p"), n);
+  return tf.tensor(out, shape.slice(), "bool");
+}
