@@ -36,7 +36,7 @@ export interface SerializeOptions {
 function checkMetadata(metadata: unknown, where: string): Record<string, string> {
   if (metadata === undefined) return {};
   if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata)) {
-    throw new Error(`${where}: options.metadata must be an object of strings, got ${metadata === null ? "null" : typeof metadata}`);
+    throw new Error(`${where}: options.metadata must be an object of strings, got ${metadata === null ? "null" : Array.isArray(metadata) ? "an array" : typeof metadata}`);
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(metadata as Record<string, unknown>)) {
