@@ -1,0 +1,159 @@
+import * as tf from "@tensorflow/tfjs-core";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { call, free, reshape } from "./wasm_ops.js";
+
+// Facts about tfjs-backend-wasm 4.22's matmul (src/cc/batch_mat_mul_impl.cc), which this wrapper
+// works around:
+// - only an untransposed product with batch 1 on both sides runs on XNNPACK (20+ GFLOP/s); any
+//   transpose flag or batch > 1 takes a naive loop (1-2 GFLOP/s with strided transposed reads);
+// - that loop adds the bias by flat output index clamped to the bias length, so rows 1.. of each
+//   matrix get the wrong bias (the fused kernel is wrong whenever it takes the loop);
+// - the XNNPACK operator (with B packed inside) is cached by B's buffer id alone, so a buffer used
+//   again as B under another [K, N] (e.g. through a reshape, which shares the id) reuses a stale
+//   operator: wrong values and out-of-bounds reads.
+
+const ACTIVATION_KERNELS: Readonly<Record<string, string>> = {
+  relu: tf.Relu,
+  relu6: tf.Relu6,
+  elu: tf.Elu,
+  sigmoid: tf.Sigmoid,
+};
+
+/** [K, N] each B buffer was first multiplied as, to keep XNNPACK's id-keyed cache truthful. */
+const packedAs = new WeakMap<object, string>();
+
+function batchSize(shape: readonly number[]): number {
+  let n = 1;
+  for (let i = 0; i < shape.length - 2; i++) n *= shape[i] ?? 1;
+  return n;
+}
+
+function swapLastTwo(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
+  // Always a fresh buffer: sharing B's id under a new shape would poison XNNPACK's cache.
+  const r = x.shape.length;
+  const perm = x.shape.map((_, i) => (i === r - 2 ? r - 1 : i === r - 1 ? r - 2 : i));
+  return call(tf.Transpose, backend, { x }, { perm });
+}
+
+// Repeats x along its batch axes up to `batch` (right-aligned, like broadcasting).
+function tileBatch(backend: BackendWasm, x: tf.TensorInfo, batch: number[]): tf.TensorInfo {
+  const r = x.shape.length;
+  const shape = [...new Array<number>(batch.length + 2 - r).fill(1), ...x.shape];
+  const reps = shape.map((d, i) => (i < batch.length ? (batch[i] ?? 1) / d : 1));
+  const full = reshape(backend, x, shape);
+  try {
+    return call(tf.Tile, backend, { x: full }, { reps });
+  } finally {
+    free(backend, full);
+  }
+}
+
+/**
+ * Applies `_FusedMatMul`'s bias and activation with separate wasm kernels (for products that
+ * must take the naive loop, whose bias is wrong).
+ */
+function epilogue(
+  backend: BackendWasm,
+  product: tf.TensorInfo,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: { activation?: string; leakyreluAlpha?: number },
+): tf.TensorInfo {
+  let out = product;
+  const { bias, preluActivationWeights } = inputs;
+  const step = (next: tf.TensorInfo) => {
+    free(backend, out);
+    out = next;
+  };
+  try {
+    if (bias != null) step(call(tf.Add, backend, { a: out, b: bias }));
+    const activation = attrs.activation ?? "linear";
+    if (activation === "linear") return out;
+    if (activation === "prelu") {
+      step(call(tf.Prelu, backend, { x: out, alpha: preluActivationWeights! }));
+    } else if (activation === "leakyrelu") {
+      step(call(tf.LeakyRelu, backend, { x: out }, { alpha: attrs.leakyreluAlpha ?? 0.2 }));
+    } else {
+      const kernel = ACTIVATION_KERNELS[activation];
+      if (kernel === undefined) {
+        throw new Error(`haiku-tfjs runtime: _FusedMatMul activation '${activation}' is not ` +
+          `supported on wasm; expected linear, relu, relu6, elu, sigmoid, prelu or leakyrelu.`);
+      }
+      step(call(kernel, backend, { x: out }));
+    }
+    return out;
+  } catch (e) {
+    free(backend, out);
+    throw e;
+  }
+}
+
+/**
+ * Wraps a wasm matmul kernel (`BatchMatMul` or `_FusedMatMul`) so every product it can express
+ * as one batch-1 untransposed matmul runs on XNNPACK: transposed operands are materialised with
+ * the wasm Transpose kernel (backprop of every matmul asks for `dY·Wᵀ` and `Xᵀ·dY`), and a
+ * batched A against an unbatched B is folded into one tall matrix. Products that still need the
+ * naive loop get their bias and activation from separate kernels.
+ */
+export function fastMatMul(original: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const attrs = args.attrs as unknown as {
+      transposeA?: boolean; transposeB?: boolean; activation?: string; leakyreluAlpha?: number;
+    };
+    const { a, b, bias } = args.inputs;
+    if (a === undefined || b === undefined) return original(args);
+    const made: tf.TensorInfo[] = [];
+    const keep = (t: tf.TensorInfo) => {
+      made.push(t);
+      return t;
+    };
+    try {
+      let a2 = attrs.transposeA ? keep(swapLastTwo(backend, a)) : a;
+      let b2 = attrs.transposeB ? keep(swapLastTwo(backend, b)) : b;
+      const m = a2.shape[a2.shape.length - 2] ?? 1;
+      const k = a2.shape[a2.shape.length - 1] ?? 1;
+      const n = b2.shape[b2.shape.length - 1] ?? 1;
+      const batchA = batchSize(a2.shape);
+      const batchB = batchSize(b2.shape);
+      if (batchB > 1) {
+        // The naive loop does not broadcast batch axes: give both operands the full batch shape.
+        const outBatch = tf.backend_util.assertAndGetBroadcastShape(a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+        const total = outBatch.reduce((x, y) => x * y, 1);
+        if (batchA !== total) a2 = keep(tileBatch(backend, a2, outBatch));
+        if (batchB !== total) b2 = keep(tileBatch(backend, b2, outBatch));
+      }
+      const plain = { ...args.attrs, transposeA: false, transposeB: false };
+      const activation = attrs.activation ?? "linear";
+      const fusedExtras = bias != null || activation !== "linear";
+      // The kernel takes only a rank-1 bias, and the naive loop (batch > 1 on both sides) gets
+      // any bias wrong: those run the bare product and add bias / activation separately.
+      const separate = fusedExtras && (batchB > 1 || (bias != null && bias.shape.length !== 1));
+      const inputs = separate ? { a: a2, b: b2 } : { ...args.inputs, a: a2, b: b2 };
+      const kernelAttrs = separate ? { ...plain, activation: "linear" } : plain;
+      let out: tf.TensorInfo;
+      if (batchB === 1) {
+        // One tall [batchA·M, K] x [K, N] product runs on XNNPACK.
+        const outShape = tf.backend_util
+          .assertAndGetBroadcastShape(a2.shape.slice(0, -2), b2.shape.slice(0, -2))
+          .concat([m, n]);
+        if (a2.shape.length !== 3 || batchA > 1) a2 = keep(reshape(backend, a2, [1, batchA * m, k]));
+        if (b2.shape.length !== 3) b2 = keep(reshape(backend, b2, [1, k, n]));
+        const key = `${k},${n}`;
+        const seen = packedAs.get(b2.dataId);
+        if (seen === undefined) packedAs.set(b2.dataId, key);
+        else if (seen !== key) b2 = keep(call(tf.Identity, backend, { x: b2 }));
+        const flat = original({ inputs: { ...inputs, a: a2, b: b2 }, backend, attrs: kernelAttrs }) as tf.TensorInfo;
+        if (tf.util.arraysEqual(flat.shape, outShape)) out = flat;
+        else {
+          out = reshape(backend, flat, outShape);
+          free(backend, flat);
+        }
+      } else {
+        out = original({ inputs, backend, attrs: kernelAttrs }) as tf.TensorInfo;
+      }
+      return separate ? epilogue(backend, out, args.inputs, attrs) : out;
+    } finally {
+      free(backend, ...made);
+    }
+  };
+}

@@ -1,0 +1,47 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { fastMatMul } from "./batch_matmul.js";
+import { conv2DBackpropFilter } from "./conv2d_backprop_filter.js";
+
+// Shared through globalThis so two copies of this package (e.g. a bundle plus the app's) see one
+// another's work, as tfjs' own kernel registry does.
+const INSTALLED = Symbol.for("haiku-tfjs.runtime.wasmKernels");
+type Registry = Map<string, tf.KernelConfig>;
+function installed(): Registry {
+  const g = globalThis as unknown as Record<symbol, Registry | undefined>;
+  return (g[INSTALLED] ??= new Map());
+}
+
+/** Kernels tfjs-backend-wasm 4.22 lacks, each composed from wasm kernels (or a host loop). */
+export const FILLED_KERNELS: Readonly<Record<string, tf.KernelFunc>> = {
+  [tf.Conv2DBackpropFilter]: conv2DBackpropFilter,
+};
+
+/** Kernels whose transposed-operand path is replaced by transpose + untransposed kernel. */
+export const PATCHED_MATMUL_KERNELS: readonly string[] = [tf.BatchMatMul, tf._FusedMatMul];
+
+/**
+ * Registers the filled wasm kernels and the fast matmul wrappers. Idempotent: a second call (or a
+ * second copy of the package) changes nothing; a kernel tfjs already provides is never replaced.
+ */
+export function installWasmKernels(): void {
+  const done = installed();
+  for (const [kernelName, kernelFunc] of Object.entries(FILLED_KERNELS)) {
+    if (done.has(kernelName) || tf.getKernel(kernelName, "wasm") != null) continue;
+    const config: tf.KernelConfig = { kernelName, backendName: "wasm", kernelFunc };
+    tf.registerKernel(config);
+    done.set(kernelName, config);
+  }
+  for (const kernelName of PATCHED_MATMUL_KERNELS) {
+    const original = tf.getKernel(kernelName, "wasm");
+    if (original == null || done.get(kernelName) === original) continue;
+    const config: tf.KernelConfig = {
+      ...original,
+      // setupFunc (cwrap of the C function the original kernelFunc calls) must still run when
+      // the engine (re)initialises the wasm backend.
+      kernelFunc: fastMatMul(original.kernelFunc),
+    };
+    tf.unregisterKernel(kernelName, "wasm");
+    tf.registerKernel(config);
+    done.set(kernelName, config);
+  }
+}
