@@ -1,2 +1,56 @@
+/**
+ * The core of haiku-tfjs: transforms, modules, parameters, state, random keys and interceptors,
+ * with Haiku's semantics.
+ */
 export { ARG_NAMES, argNames, withArgNames } from "./arg_names.js";
 export type { NamedArgsFunction } from "./arg_names.js";
+export type { Initializer, Params, State, RngInput } from "./types.js";
+export { MissingRNGError, NonEmptyStateError } from "./errors.js";
+export { Module, module, transparent, isRegisteredModuleClass } from "./module.js";
+export { camelToSnake } from "./naming.js";
+export { nameScope, currentName } from "./name_scope.js";
+export type { NameScopeOptions } from "./name_scope.js";
+export { toModule } from "./to_module.js";
+export type { FunctionModule } from "./to_module.js";
+export { getParameter, getParams } from "./params.js";
+export type { GetParameterOptions } from "./params.js";
+export { getState, setState, getInitialState, getCurrentState } from "./state.js";
+export type { GetStateOptions } from "./state.js";
+export {
+  PRNGSequence,
+  nextRngKey,
+  nextRngKeys,
+  maybeNextRngKey,
+  reserveRngKeys,
+  withRng,
+  maybeGetRngSequenceState,
+  replaceRngSequenceState,
+} from "./rng.js";
+export type { PRNGSequenceState } from "./rng.js";
+export { customCreator, customGetter, customSetter, interceptMethods } from "./interceptors.js";
+export type {
+  Creator,
+  NextCreator,
+  Getter,
+  Setter,
+  GetterContext,
+  SetterContext,
+  MethodContext,
+  MethodInterceptor,
+  InterceptorScope,
+} from "./interceptors.js";
+export {
+  transform,
+  transformWithState,
+  withoutApplyRng,
+  withoutState,
+  withEmptyState,
+  runningInit,
+  ORIGINAL_FN,
+} from "./transform.js";
+export type {
+  Transformed,
+  TransformedWithoutApplyRng,
+  TransformedWithState,
+  TransformedWithStateWithoutApplyRng,
+} from "./transform.js";

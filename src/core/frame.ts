@@ -1,0 +1,144 @@
+/**
+ * Frames: everything one `init` / `apply` call needs (Haiku's `Frame` + `HaikuContext`).
+ *
+ * JavaScript is single-threaded and transformed functions are synchronous, so the stacks live in
+ * module-level arrays. Every push is paired with a pop in a `finally`, so an exception inside a
+ * transformed function leaves the stacks exactly as they were.
+ */
+import type * as tf from "@tensorflow/tfjs-core";
+import { outsideTransformError } from "./errors.js";
+import type { Params } from "./types.js";
+import type { PRNGSequence } from "./rng.js";
+
+/**
+ * Key of a module's set of submodule names (modules used inside its methods), kept off the
+ * public property namespace so subclasses can use any field name.
+ * @internal
+ */
+export const SUBMODULES: unique symbol = Symbol("haiku-tfjs.submodules");
+
+/** The part of a module the frame machinery needs (avoids a cycle with `module.ts`). */
+export interface ModuleLike {
+  readonly moduleName: string;
+  readonly [SUBMODULES]?: Set<string>;
+}
+
+/** Haiku's `StatePair`: the first value stored in this call and the latest one. */
+export interface StatePair {
+  initial: unknown;
+  current: unknown;
+}
+
+/**
+ * One entry of the module stack: a module method being executed (Haiku's `ModuleState`) with the
+ * naming counters and used names of that invocation. Counters are created lazily because most
+ * method calls create no submodules.
+ */
+export interface ModuleEntry {
+  readonly module: ModuleLike;
+  /** `"constructor"` (Haiku's `__init__`), `"call"` (`__call__`) or another method's name. */
+  readonly methodName: string;
+  counters: Map<string, number> | undefined;
+  usedNames: Set<string> | undefined;
+}
+
+/** Per-call values of one `init` / `apply` (Haiku's `Frame`). */
+export class Frame {
+  /** Params created in `init`; unused (empty) in `apply`, which reads `paramsIn`. */
+  readonly params = new Map<string, Map<string, tf.Tensor>>();
+  /** State entries in insertion order (input entries first in `apply`, then new ones). */
+  readonly state = new Map<string, Map<string, StatePair>>();
+  /** The rng sequences: bottom = the `rng` passed to init/apply (`null` = none). */
+  readonly rngStack: (PRNGSequence | null)[];
+  /** Module methods currently executing, innermost last. */
+  readonly moduleStack: ModuleEntry[] = [];
+  /** Top-level naming counters of this call (Haiku's context-owned counter and name set). */
+  readonly rootCounters = new Map<string, number>();
+  readonly rootUsedNames = new Set<string>();
+
+  constructor(
+    /** `apply`'s params (read directly, never copied or mutated); `null` in `init`. */
+    readonly paramsIn: Params | null,
+    rng: PRNGSequence | null,
+    /** Whether `hk.getState` / `hk.setState` are allowed (false under `hk.transform`). */
+    readonly stateAllowed: boolean,
+    /** Which transform is running, for error messages (`"hk.transform"`...). */
+    readonly transformName: string,
+  ) {
+    this.rngStack = [rng];
+  }
+
+  /** Haiku's `params_frozen()`: true in `apply`. */
+  get frozen(): boolean {
+    return this.paramsIn !== null;
+  }
+
+  /** The naming counters of the innermost method invocation (or of the call itself). */
+  counters(): Map<string, number> {
+    const top = this.moduleStack[this.moduleStack.length - 1];
+    if (top === undefined) return this.rootCounters;
+    return (top.counters ??= new Map());
+  }
+
+  /** The names already taken in the innermost method invocation. */
+  usedNames(): Set<string> {
+    const top = this.moduleStack[this.moduleStack.length - 1];
+    if (top === undefined) return this.rootUsedNames;
+    return (top.usedNames ??= new Set());
+  }
+
+  /** The module (or name scope) whose method is running, if any. */
+  currentModule(): ModuleEntry["module"] | undefined {
+    return this.moduleStack[this.moduleStack.length - 1]?.module;
+  }
+
+  /** Haiku's `current_name()`: the innermost module's full name, `"~"` outside modules. */
+  currentName(): string {
+    return this.currentModule()?.moduleName ?? "~";
+  }
+
+  /** Pushes a module method invocation; pair with {@link Frame.popModule} in a `finally`. */
+  pushModule(module: ModuleEntry["module"], methodName: string): ModuleEntry {
+    const entry: ModuleEntry = { module, methodName, counters: undefined, usedNames: undefined };
+    this.moduleStack.push(entry);
+    return entry;
+  }
+
+  /** Pops `entry` (asserting it is on top) and tells the enclosing modules about the module. */
+  popModule(entry: ModuleEntry): void {
+    const top = this.moduleStack.pop();
+    if (top !== entry) throw new Error("Internal error: module stack out of sync.");
+    // Haiku records a module in `_submodules` of every module whose method was running when it was
+    // used, so `paramsDict()` of a parent also lists children constructed elsewhere.
+    const name = entry.module.moduleName as string | undefined;
+    if (name === undefined) return;
+    for (const e of this.moduleStack) {
+      if (e.module !== entry.module) e.module[SUBMODULES]?.add(name);
+    }
+  }
+}
+
+const frames: Frame[] = [];
+
+/** The innermost running frame, or `undefined` outside any transform. */
+export function maybeCurrentFrame(): Frame | undefined {
+  return frames[frames.length - 1];
+}
+
+/** The innermost frame; throws Haiku's "must be used as part of an `hk.transform`" otherwise. */
+export function currentFrame(symbol: string): Frame {
+  const f = frames[frames.length - 1];
+  if (f === undefined) throw outsideTransformError(symbol);
+  return f;
+}
+
+/** Runs `fn` with `frame` as the current frame, restoring the stack even if `fn` throws. */
+export function withFrame<T>(frame: Frame, fn: () => T): T {
+  frames.push(frame);
+  try {
+    return fn();
+  } finally {
+    const top = frames.pop();
+    if (top !== frame) throw new Error("Internal error: frame stack out of sync.");
+  }
+}

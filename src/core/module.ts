@@ -1,0 +1,284 @@
+/**
+ * `hk.Module` and its registration, `hk.module`.
+ *
+ * Haiku's metaclass wraps a module's `__init__` so that submodules created in the constructor
+ * are named `parent/~/child`, and wraps every method so that it runs in the module's name scope.
+ * TypeScript has no hook around a subclass constructor body (`super()` returns before the
+ * subclass body runs), so each subclass is registered once with `@hk.module` (or
+ * `hk.module(class ...)`): the registration returns a subclass whose constructor opens the
+ * "being constructed" scope around the whole constructor chain and whose prototype holds the
+ * scoped versions of the methods. Constructing an unregistered subclass is an error, so a
+ * forgotten line can never silently produce different parameter names.
+ */
+import { SUBMODULES, maybeCurrentFrame } from "./frame.js";
+import type { Frame, ModuleEntry } from "./frame.js";
+import { MODULE_OUTSIDE_TRANSFORM, describe, outsideTransformError } from "./errors.js";
+import { camelToSnake, checkName, uniqueAndCanonicalName } from "./naming.js";
+import { methodInterceptors } from "./interceptors.js";
+import type { MethodContext } from "./interceptors.js";
+import { moduleParamsDict } from "./params.js";
+import { moduleStateDict } from "./state.js";
+
+/** Marks a registered class (the wrapper made by {@link module}). */
+const REGISTERED: unique symbol = Symbol("haiku-tfjs.registeredModule");
+/** Marks a scoped method wrapper; holds the original method. */
+const WRAPPED: unique symbol = Symbol("haiku-tfjs.wrappedMethod");
+/** Marks a method that must not be scoped ({@link transparent}). */
+const TRANSPARENT: unique symbol = Symbol("haiku-tfjs.transparent");
+
+/** A constructor call of a registered class in progress. */
+interface Construction {
+  readonly cls: unknown;
+  module: Module | undefined;
+  frame: Frame | undefined;
+  entry: ModuleEntry | undefined;
+}
+const constructing: Construction[] = [];
+
+function unregisteredError(cls: { name: string }): Error {
+  const name = cls.name || "Anonymous";
+  return new Error(
+    `Module class \`${name}\` is not registered: add \`@hk.module\` above ` +
+      `\`class ${name} extends hk.Module\` (or wrap it: \`const ${name} = hk.module(class ${name} ...)\`), ` +
+      `so that modules it creates in its constructor are named \`${camelToSnake(name)}/~/child\` as in Haiku.`,
+  );
+}
+
+/**
+ * Base class of all modules (Haiku's `hk.Module`): a named container of parameters, state and
+ * submodules. Subclasses define their forward pass as `call(...)` and carry the one-line
+ * registration `@hk.module`.
+ *
+ * The name is the snake-cased class name (`Conv2D` -> `conv2_d`) or `name`, numbered `_1`, `_2`
+ * within its scope, prefixed by the enclosing module: `parent/child` when created in `call`,
+ * `parent/~/child` in the constructor, `parent/~method/child` in another method.
+ *
+ * @example
+ * ```ts
+ * @hk.module
+ * class Scale extends hk.Module {
+ *   call(x: tf.Tensor) {
+ *     const s = hk.getParameter("s", [], { init: (shape, dtype) => tf.ones(shape, dtype) });
+ *     return tf.mul(x, s);
+ *   }
+ * }
+ * const f = hk.transform((x: tf.Tensor) => new Scale().call(x));
+ * const params = f.init(0, tf.ones([2])); // { scale: { s: ... } }
+ * ```
+ */
+export abstract class Module {
+  /** The full name, e.g. `"mlp/~/linear_0"`; the key of this module's params. */
+  declare readonly moduleName: string;
+  /** The last part of {@link Module.moduleName}, e.g. `"linear_0"`. */
+  declare readonly name: string;
+  /** @internal Names of modules used inside this module's methods (for `paramsDict`). */
+  declare readonly [SUBMODULES]: Set<string>;
+
+  /**
+   * @param name - the module's name (a valid identifier); defaults to the snake-cased class name.
+   */
+  constructor(name?: string) {
+    const target = new.target;
+    const marker = constructing[constructing.length - 1];
+    if (marker === undefined || marker.cls !== target || marker.module !== undefined) {
+      throw unregisteredError(target);
+    }
+    const frame = maybeCurrentFrame();
+    if (frame === undefined) throw new Error(MODULE_OUTSIDE_TRANSFORM);
+    if (name === undefined || name === null) {
+      name = camelToSnake(target.name);
+    } else if (typeof name !== "string") {
+      throw new TypeError(
+        `Expected a string name as the module constructor's name argument of \`${target.name}\`, ` +
+          `got ${describe(name)}. Library modules take \`{ name }\` in their options object.`,
+      );
+    }
+    checkName(name);
+    const moduleName = uniqueAndCanonicalName(frame, name);
+    const self = this as { -readonly [K in "moduleName" | "name"]: string } & { [SUBMODULES]: Set<string> };
+    self.moduleName = moduleName;
+    self.name = moduleName.slice(moduleName.lastIndexOf("/") + 1);
+    Object.defineProperty(this, SUBMODULES, { value: new Set<string>(), enumerable: false });
+    marker.module = this;
+    marker.frame = frame;
+    marker.entry = frame.pushModule(this, "constructor");
+  }
+
+  /**
+   * Parameters of this module and its submodules, keyed `"<module>/<param>"` (Haiku's
+   * `params_dict()`); inside a transform only.
+   */
+  paramsDict(): Record<string, import("@tensorflow/tfjs-core").Tensor> {
+    const frame = maybeCurrentFrame();
+    if (frame === undefined) throw outsideTransformError("Module#paramsDict");
+    return moduleParamsDict(frame, this.moduleName, this[SUBMODULES]);
+  }
+
+  /**
+   * Current state of this module and its submodules, keyed `"<module>/<name>"` (Haiku's
+   * `state_dict()`); inside a transform only.
+   */
+  stateDict(): Record<string, unknown> {
+    const frame = maybeCurrentFrame();
+    if (frame === undefined) throw outsideTransformError("Module#stateDict");
+    return moduleStateDict(frame, this.moduleName, this[SUBMODULES]);
+  }
+}
+
+type AnyCtor = abstract new (...args: never[]) => unknown;
+
+/** Runs a method in `module`'s scope: pushes the invocation, runs interceptors, pops. */
+function runMethod(
+  module: Module,
+  methodName: string,
+  fn: (...args: unknown[]) => unknown,
+  origClass: unknown,
+  args: unknown[],
+): unknown {
+  const frame = maybeCurrentFrame();
+  if (frame === undefined) throw new Error(MODULE_OUTSIDE_TRANSFORM);
+  const entry = frame.pushModule(module, methodName);
+  try {
+    if (methodInterceptors.length === 0) return fn.apply(module, args);
+    const chain = methodInterceptors.slice();
+    const origMethod = (...a: unknown[]): unknown => fn.apply(module, a);
+    const context: MethodContext = { module, methodName, origMethod, origClass };
+    let i = 0;
+    const next = (...a: unknown[]): unknown => {
+      const interceptor = chain[i++];
+      return interceptor === undefined ? origMethod(...a) : interceptor(next, a, context);
+    };
+    return next(...args);
+  } finally {
+    frame.popModule(entry);
+  }
+}
+
+function wrapMethod(methodName: string, fn: (...args: unknown[]) => unknown, origClass: unknown) {
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    if (!(this instanceof Module)) return fn.apply(this, args);
+    return runMethod(this, methodName, fn, origClass, args);
+  };
+  Object.defineProperty(wrapped, "name", { value: fn.name, configurable: true });
+  Object.defineProperty(wrapped, "length", { value: fn.length, configurable: true });
+  Object.defineProperty(wrapped, WRAPPED, { value: fn });
+  // Keep the source visible to `argNames` (JaxLayer-style introspection of module methods).
+  Object.defineProperty(wrapped, "toString", { value: () => Function.prototype.toString.call(fn) });
+  return wrapped;
+}
+
+/**
+ * Registers a {@link Module} subclass: one line of ceremony per class, as a decorator
+ * (`@hk.module`, legacy `experimentalDecorators` or standard decorators) or as a call in plain
+ * JavaScript (`const Foo = hk.module(class Foo extends hk.Module { ... })`).
+ *
+ * The returned class has the same name, `instanceof` works for both, and subclasses of registered
+ * classes are registered the same way. It (1) wraps the constructor so that modules created
+ * while this one is being constructed are named `parent/~/child`, and (2) wraps every method
+ * defined on the class (not getters/setters, not methods marked {@link transparent}) so that it
+ * runs in the module's scope: modules created in `call` are `parent/child`, in another method
+ * `m` they are `parent/~m/child`, and parameters go under the module's name.
+ *
+ * @example
+ * ```ts
+ * @hk.module
+ * class MLP extends hk.Module {
+ *   readonly l1 = new hk.Linear(16); // "mlp/~/linear"
+ *   call(x: tf.Tensor) { return new hk.Linear(1).call(tf.relu(this.l1.call(x))); } // "mlp/linear"
+ * }
+ * ```
+ */
+export function module<C>(cls: C, context?: unknown): C {
+  if (context !== undefined && context !== null && typeof context === "object") {
+    const kind = (context as { kind?: unknown }).kind;
+    if (kind !== "class") {
+      throw new TypeError(`\`@hk.module\` decorates classes, not ${String(kind)}s: put it above \`class ... extends hk.Module\`.`);
+    }
+  }
+  if (typeof cls !== "function" || !((cls as { prototype?: unknown }).prototype instanceof Module)) {
+    throw new TypeError(
+      `\`hk.module\` expects a class that extends \`hk.Module\`, got ${describe(cls)}.`,
+    );
+  }
+  if (Object.prototype.hasOwnProperty.call(cls, REGISTERED)) return cls;
+  const Orig = cls as unknown as new (...args: unknown[]) => Module;
+
+  const Registered = class extends Orig {
+    constructor(...args: unknown[]) {
+      const marker: Construction | undefined =
+        new.target === Registered ? { cls: Registered, module: undefined, frame: undefined, entry: undefined } : undefined;
+      if (marker !== undefined) constructing.push(marker);
+      try {
+        super(...args);
+      } finally {
+        if (marker !== undefined) {
+          constructing.pop();
+          if (marker.entry !== undefined) marker.frame!.popModule(marker.entry);
+        }
+      }
+    }
+  };
+  Object.defineProperty(Registered, "name", { value: Orig.name, configurable: true });
+  Object.defineProperty(Registered, REGISTERED, { value: Orig });
+
+  const seen = new Set<string | symbol>(["constructor"]);
+  for (
+    let proto: object | null = Orig.prototype;
+    proto !== null && proto !== Module.prototype;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
+    for (const key of Reflect.ownKeys(proto)) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (typeof key !== "string") continue;
+      const d = Object.getOwnPropertyDescriptor(proto, key)!;
+      const fn = d.value as unknown;
+      if (typeof fn !== "function") continue; // fields, getters and setters stay as they are
+      if ((fn as { [WRAPPED]?: unknown })[WRAPPED] || (fn as { [TRANSPARENT]?: unknown })[TRANSPARENT]) continue;
+      const owner = (proto as { constructor?: unknown }).constructor;
+      Object.defineProperty(Registered.prototype, key, {
+        value: wrapMethod(key, fn as (...args: unknown[]) => unknown, owner),
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    }
+  }
+  return Registered as unknown as C;
+}
+
+/** Whether `cls` was returned by {@link module}. */
+export function isRegisteredModuleClass(cls: unknown): boolean {
+  return typeof cls === "function" && Object.prototype.hasOwnProperty.call(cls, REGISTERED);
+}
+
+/**
+ * Marks a module method as transparent (Haiku's `hk.transparent`): it runs in the caller's scope,
+ * so modules and parameters it creates are named as if the caller had created them. Use as a
+ * method decorator (`@hk.transparent`) or call it on a function.
+ *
+ * @example
+ * ```ts
+ * @hk.module
+ * class Attention extends hk.Module {
+ *   @hk.transparent
+ *   project(x: tf.Tensor, name: string) { return new hk.Linear(8, { name }).call(x); } // "attention/query"
+ *   call(x: tf.Tensor) { return this.project(x, "query"); }
+ * }
+ * ```
+ */
+export function transparent<F extends (...args: never[]) => unknown>(method: F, context?: unknown): F;
+/** Legacy (`experimentalDecorators`) method-decorator form of {@link transparent}. */
+export function transparent(target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
+export function transparent(a: unknown, b?: unknown, c?: unknown): unknown {
+  if (c !== undefined && typeof c === "object" && c !== null && "value" in c) {
+    const fn = (c as PropertyDescriptor).value as unknown;
+    if (typeof fn !== "function") throw new TypeError("`@hk.transparent` decorates methods.");
+    Object.defineProperty(fn, TRANSPARENT, { value: true });
+    return c;
+  }
+  if (typeof a !== "function") throw new TypeError(`\`hk.transparent\` expects a method, got ${describe(a)}.`);
+  Object.defineProperty(a, TRANSPARENT, { value: true });
+  void b;
+  return a;
+}

@@ -1,0 +1,167 @@
+/** Parameters: `hk.getParameter` and `hk.getParams` (Haiku's `base.py:381-698`). */
+import * as tf from "@tensorflow/tfjs-core";
+import { currentFrame } from "./frame.js";
+import type { Frame } from "./frame.js";
+import { describe } from "./errors.js";
+import { paramCreators, paramGetters, runCreators, runGetters } from "./interceptors.js";
+import type { GetterContext } from "./interceptors.js";
+import type { Initializer, Params } from "./types.js";
+
+/** Options of {@link getParameter}. */
+export interface GetParameterOptions {
+  /** Creates the value in `init` (called once per parameter); required unless it already exists. */
+  init?: Initializer;
+  /** Defaults to `"float32"`. */
+  dtype?: tf.DataType;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const fmtShape = (s: readonly number[]): string => `[${s.join(", ")}]`;
+
+/** Looks a parameter up in apply's params, validating the containers on the way. */
+function lookupApplyParam(params: Params, bundle: string, name: string): unknown {
+  if (!Object.prototype.hasOwnProperty.call(params, bundle)) return undefined;
+  const b = params[bundle] as unknown;
+  if (b === null || typeof b !== "object" || Array.isArray(b) || b instanceof tf.Tensor) {
+    throw new TypeError(
+      `params["${bundle}"] should be an object mapping parameter names to tensors but is ${describe(b)}. ` +
+        "Params are two-level: `params[moduleName][paramName]`, as returned by `init`.",
+    );
+  }
+  return Object.prototype.hasOwnProperty.call(b, name) ? (b as Record<string, unknown>)[name] : undefined;
+}
+
+function initializerMissing(fullName: string): Initializer {
+  return () => {
+    throw new Error(
+      `Initializer must be specified for parameter "${fullName}": pass \`{ init }\` to ` +
+        "`hk.getParameter` the first time the parameter is requested (e.g. " +
+        "`{ init: hk.initializers.TruncatedNormal() }`).",
+    );
+  };
+}
+
+/**
+ * Creates (in `init`) or fetches (in `apply`) the parameter `name` of the current module
+ * (Haiku's `hk.get_parameter`). Outside any module the parameter lives under `"~"`. Asking again
+ * for an existing parameter returns the same tensor; the shape must match.
+ *
+ * @throws in `apply` when the parameter is missing ("Unable to retrieve parameter"), when its
+ * shape differs, and outside a transform.
+ * @example
+ * ```ts
+ * const w = hk.getParameter("w", [inSize, outSize], { init: hk.initializers.TruncatedNormal() });
+ * ```
+ */
+export function getParameter(name: string, shape: readonly number[], opts: GetParameterOptions = {}): tf.Tensor {
+  const frame = currentFrame("getParameter");
+  const dtype = opts.dtype ?? "float32";
+  const bundle = frame.currentName();
+  const fullName = bundle + "/" + name;
+  let param: unknown;
+  let context: GetterContext | undefined;
+  const makeContext = (): GetterContext => ({
+    fullName,
+    module: frame.currentModule(),
+    moduleName: bundle,
+    name,
+    originalDtype: dtype,
+    originalShape: shape,
+    originalInit: opts.init,
+  });
+  if (frame.paramsIn !== null) {
+    param = lookupApplyParam(frame.paramsIn, bundle, name);
+    if (param === undefined || param === null) {
+      throw new Error(
+        `Unable to retrieve parameter "${name}" for module "${bundle}". All parameters must be ` +
+          "created as part of `init`: pass `apply` the params that `init` returned (they have no " +
+          `entry params["${bundle}"]["${name}"]), and make sure init and apply create the same ` +
+          "modules in the same order (names come from creation order).",
+      );
+    }
+  } else {
+    let b = frame.params.get(bundle);
+    param = b?.get(name);
+    if (param === undefined) {
+      const init = opts.init ?? initializerMissing(fullName);
+      const shapeCopy = shape.slice();
+      param =
+        paramCreators.length > 0
+          ? runCreators(paramCreators, (context = makeContext()), shapeCopy, dtype, init)
+          : init(shapeCopy, dtype);
+      if (!(param instanceof tf.Tensor)) {
+        throw new TypeError(
+          `The initializer of parameter "${fullName}" returned ${describe(param)}; it must return a ` +
+            "tf.Tensor of the requested shape and dtype (an `hk.Initializer`).",
+        );
+      }
+      if (b === undefined) frame.params.set(bundle, (b = new Map()));
+      b.set(name, param);
+    }
+  }
+  if (paramGetters.length > 0) param = runGetters(paramGetters, context ?? makeContext(), param);
+  if (!(param instanceof tf.Tensor)) {
+    throw new TypeError(
+      `Parameter "${fullName}" is ${describe(param)}, expected a tf.Tensor. Parameters cannot be ` +
+        "null; params must map module names to objects of tensors, as `init` returns them.",
+    );
+  }
+  if (param.isDisposed) {
+    throw new Error(
+      `Parameter "${fullName}" has been disposed. Keep params alive while they are used: ` +
+        "dispose them (`hk.tree.dispose(params)`) only after the last `apply`.",
+    );
+  }
+  if (!sameShape(param.shape, shape)) {
+    throw new Error(
+      `"${fullName}" with retrieved shape ${fmtShape(param.shape)} does not match ` +
+        `shape=${fmtShape(shape)} dtype=${dtype}. Ask for the shape the parameter was created with ` +
+        "(in apply: pass params made by init for inputs of the same feature sizes).",
+    );
+  }
+  return param;
+}
+
+/** Bundles of params visible in `frame` (apply's input, or those created so far in init). */
+export function* paramBundles(frame: Frame): Generator<[string, Iterable<[string, tf.Tensor]>]> {
+  if (frame.paramsIn !== null) {
+    for (const bundle of Object.keys(frame.paramsIn)) {
+      const b = frame.paramsIn[bundle];
+      if (b !== null && typeof b === "object") yield [bundle, Object.entries(b)];
+    }
+  } else {
+    yield* frame.params.entries();
+  }
+}
+
+/**
+ * A copy of all parameters: those created so far in `init`, all of them in `apply`
+ * (Haiku's `hk.get_params`).
+ */
+export function getParams(): Record<string, Record<string, tf.Tensor>> {
+  const frame = currentFrame("getParams");
+  const out: Record<string, Record<string, tf.Tensor>> = {};
+  for (const [bundle, entries] of paramBundles(frame)) out[bundle] = Object.fromEntries(entries);
+  return out;
+}
+
+/** Params of `moduleName`, its sub-scopes and `submodules`, keyed `module/param`. @internal */
+export function moduleParamsDict(
+  frame: Frame,
+  moduleName: string,
+  submodules: ReadonlySet<string>,
+): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = {};
+  const prefix = moduleName + "/";
+  for (const [bundle, entries] of paramBundles(frame)) {
+    if (bundle === moduleName || bundle.startsWith(prefix) || submodules.has(bundle)) {
+      for (const [name, value] of entries) out[bundle + "/" + name] = value;
+    }
+  }
+  return out;
+}

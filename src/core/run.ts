@@ -1,0 +1,120 @@
+/**
+ * Running a function in a fresh frame, and the ownership rule for tensors crossing `init` /
+ * `apply`.
+ *
+ * Ownership rule: tensors passed in (params, state, arguments) stay the caller's and are never
+ * disposed or mutated. Every tensor returned (params, state, outputs) is a new handle the caller
+ * owns and disposes; none of them is the same handle as an input or as another returned tensor.
+ * A returned tensor that would be an input (an untouched state entry, a parameter returned as an
+ * output) or a duplicate is returned as an O(1) alias (a reshape to its own shape, which shares
+ * the data buffer), so `hk.tree.dispose(oldState); state = newState` never double-frees and never
+ * leaks. Everything else created during the call is freed before it returns, also on errors.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { freeze } from "immer";
+import { Frame, withFrame } from "./frame.js";
+import type { PRNGSequence } from "./rng.js";
+import type { Params, State } from "./types.js";
+
+/** The engine's next tensor id: tensors with a smaller id existed before the call started. */
+function nextTensorId(): number {
+  const id = (tf.engine().constructor as unknown as { nextTensorId?: unknown }).nextTensorId;
+  // Unknown engine internals: treat every tensor as pre-existing (always alias; still correct).
+  return typeof id === "number" ? id : Number.POSITIVE_INFINITY;
+}
+
+/** What a run returns. */
+export interface RunResult {
+  params: Params;
+  state: State;
+  out: unknown;
+}
+
+/** Options of {@link runInFrame}. */
+export interface RunOptions {
+  paramsIn: Params | null;
+  stateIn: State | null;
+  rng: PRNGSequence | null;
+  stateAllowed: boolean;
+  transformName: string;
+  /** Whether `fn`'s return value is wanted (apply) or discarded (init). */
+  wantOut: boolean;
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (x === null || typeof x !== "object") return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Runs `fn(...args)` in a fresh frame under `tf.tidy`; returns new, deep-frozen params and state
+ * (initial values in init, current values in apply) and `fn`'s output, all owned by the caller.
+ */
+export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o: RunOptions): RunResult {
+  const startId = nextTensorId();
+  let result: RunResult | undefined;
+  const returned = new Set<number>();
+  const keep: tf.Tensor[] = [];
+  const own = (t: tf.Tensor): tf.Tensor => {
+    const r = t.id < startId || returned.has(t.id) ? tf.reshape(t, t.shape) : t;
+    returned.add(r.id);
+    keep.push(r);
+    return r;
+  };
+  const ownTree = (x: unknown): unknown => {
+    if (x instanceof tf.Tensor) return own(x);
+    if (Array.isArray(x)) return x.map(ownTree);
+    if (isPlainObject(x)) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(x)) out[k] = ownTree(x[k]);
+      return out;
+    }
+    if (x instanceof Uint32Array) return x.slice(); // keys: never alias a mutable input array
+    return x;
+  };
+
+  tf.tidy(() => {
+    const frame = new Frame(o.paramsIn, o.rng, o.stateAllowed, o.transformName);
+    if (o.stateIn !== null) {
+      for (const bundle of Object.keys(o.stateIn)) {
+        const entries = new Map<string, { initial: unknown; current: unknown }>();
+        const b = o.stateIn[bundle] as Record<string, unknown>;
+        for (const name of Object.keys(b)) entries.set(name, { initial: b[name], current: b[name] });
+        frame.state.set(bundle, entries);
+      }
+    }
+    const out = withFrame(frame, () => fn(...(args as never[])));
+    if (out instanceof Promise) {
+      void out.catch(() => undefined);
+      throw new Error(
+        "Transformed functions must be synchronous: the function passed to `hk.transform` returned a " +
+          "Promise. Await data before calling `init` / `apply`, not inside the transformed function.",
+      );
+    }
+    const params: Record<string, Record<string, tf.Tensor>> = {};
+    if (o.paramsIn === null) {
+      for (const [bundle, entries] of frame.params) {
+        const b: Record<string, tf.Tensor> = {};
+        for (const [name, t] of entries) b[name] = own(t);
+        params[bundle] = b;
+      }
+    }
+    const state: Record<string, Record<string, unknown>> = {};
+    const which = o.paramsIn === null ? "initial" : "current";
+    for (const [bundle, entries] of frame.state) {
+      if (entries.size === 0) continue;
+      const b: Record<string, unknown> = {};
+      for (const [name, pair] of entries) b[name] = ownTree(pair[which]);
+      state[bundle] = b;
+    }
+    result = {
+      params: freeze(params, true),
+      state: freeze(state, true),
+      out: o.wantOut ? ownTree(out) : undefined,
+    };
+    // tidy keeps what it returns; `result.out` also covers tensors inside non-plain containers.
+    return [keep, result.out] as unknown as tf.TensorContainer;
+  });
+  return result!;
+}

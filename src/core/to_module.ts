@@ -1,0 +1,42 @@
+/** `hk.toModule`: a module class from a plain function (Haiku's `hk.to_module`). */
+import { Module, module } from "./module.js";
+import { describe } from "./errors.js";
+
+/** A module whose `call` runs a given function. */
+export interface FunctionModule<A extends unknown[], R> extends Module {
+  /** Runs the wrapped function in this module's scope. */
+  call(...args: A): R;
+}
+
+/**
+ * Makes a module class whose `call` runs `fn` (Haiku's `hk.to_module`): parameters created by
+ * `fn` live under the module's name, which defaults to `fn.name` as written (not snake-cased).
+ *
+ * @example
+ * ```ts
+ * function bias(x: tf.Tensor) { return tf.add(x, hk.getParameter("b", [], { init })); }
+ * const Bias = hk.toModule(bias);
+ * const y = new Bias().call(x); // params["bias"]["b"]
+ * ```
+ */
+export function toModule<A extends unknown[], R>(fn: (...args: A) => R): new (name?: string) => FunctionModule<A, R> {
+  if (typeof fn !== "function") throw new TypeError(`\`hk.toModule\` expects a function, got ${describe(fn)}.`);
+  const ToModuleWrapper = module(
+    class ToModuleWrapper extends Module {
+      constructor(name?: string) {
+        if (name !== undefined && typeof name !== "string") {
+          throw new TypeError(
+            `Expected a string name as the first argument to the module constructor, got: ${describe(name)}. ` +
+              "Note that `hk.toModule` returns a class not an object, so to use it you need to " +
+              "instantiate it: `const f = new (hk.toModule(fn))(); f.call(x)`.",
+          );
+        }
+        super(name ?? fn.name);
+      }
+      call(...args: A): R {
+        return fn(...args);
+      }
+    },
+  );
+  return ToModuleWrapper as unknown as new (name?: string) => FunctionModule<A, R>;
+}

@@ -1,0 +1,328 @@
+/**
+ * `hk.transform` and friends (Haiku's `transform.py`): turn a function that uses modules,
+ * parameters, state and keys into a pair of pure functions `init` / `apply`.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { freeze } from "immer";
+import { argNames, withArgNames } from "./arg_names.js";
+import { currentFrame } from "./frame.js";
+import { NonEmptyStateError, describe } from "./errors.js";
+import { toRngSequence } from "./rng.js";
+import { runInFrame } from "./run.js";
+import type { Params, RngInput, State } from "./types.js";
+
+/** Tags transformed objects so `withoutApplyRng` / `withoutState` know what they got. @internal */
+export const TRANSFORM_KIND: unique symbol = Symbol.for("haiku-tfjs.transformKind");
+/** @internal */
+export type TransformKind = "transform" | "transformWithState" | "multiTransform" | "multiTransformWithState";
+/** Holds the function a transformed object came from (Haiku's `_original_fn`). */
+export const ORIGINAL_FN: unique symbol = Symbol.for("haiku-tfjs.originalFn");
+
+/** Result of {@link transform}: `init(rng, ...args) -> params`, `apply(params, rng, ...args) -> out`. */
+export interface Transformed<A extends unknown[] = unknown[], R = unknown> {
+  /** Creates the parameters by running the function once (its output is discarded). */
+  readonly init: (rng: RngInput, ...args: A) => Params;
+  /** Runs the function with the given parameters and returns its output. */
+  readonly apply: (params: Params | null | undefined, rng: RngInput, ...args: A) => R;
+}
+
+/** {@link Transformed} after {@link withoutApplyRng}: `apply(params, ...args)`. */
+export interface TransformedWithoutApplyRng<A extends unknown[] = unknown[], R = unknown> {
+  /** Creates the parameters by running the function once (its output is discarded). */
+  readonly init: (rng: RngInput, ...args: A) => Params;
+  /** Runs the function with the given parameters and no rng. */
+  readonly apply: (params: Params | null | undefined, ...args: A) => R;
+}
+
+/**
+ * Result of {@link transformWithState}: `init(rng, ...args) -> [params, state]`,
+ * `apply(params, state, rng, ...args) -> [out, state]`.
+ */
+export interface TransformedWithState<A extends unknown[] = unknown[], R = unknown> {
+  /** Creates parameters and initial state by running the function once. */
+  readonly init: (rng: RngInput, ...args: A) => [Params, State];
+  /** Runs the function; returns its output and the new state. */
+  readonly apply: (params: Params | null | undefined, state: State | null | undefined, rng: RngInput, ...args: A) => [R, State];
+}
+
+/** {@link TransformedWithState} after {@link withoutApplyRng}: `apply(params, state, ...args)`. */
+export interface TransformedWithStateWithoutApplyRng<A extends unknown[] = unknown[], R = unknown> {
+  /** Creates parameters and initial state by running the function once. */
+  readonly init: (rng: RngInput, ...args: A) => [Params, State];
+  /** Runs the function with no rng; returns its output and the new state. */
+  readonly apply: (params: Params | null | undefined, state: State | null | undefined, ...args: A) => [R, State];
+}
+
+const APPLY_RNG_SIG = "`apply(params, rng, ...args)`";
+const APPLY_STATE_RNG_SIG = "`apply(params, state, rng, ...args)`";
+
+/** @internal */
+export const INIT_RNG_ERROR =
+  "Init must be called with an RNG as the first argument, the required signature is: " +
+  "`init(rng, ...args)` (rng: a key from `hk.random.key(seed)`, an integer seed, or null)";
+
+/** @internal */
+export function applyRngError(withState: boolean): string {
+  return (
+    `Apply must be called with an RNG as the ${withState ? "third" : "second"} argument, the required ` +
+    `signature is: ${withState ? APPLY_STATE_RNG_SIG : APPLY_RNG_SIG} (rng: a key, an integer seed, or ` +
+    "null; use `hk.withoutApplyRng` to drop it). A common cause is forgetting the rng so that the " +
+    "input lands in its place"
+  );
+}
+
+/** Validates params/state (`null`/`undefined` -> `{}`), as Haiku's `check_mapping`. @internal */
+export function checkMapping<T>(which: "params" | "state", value: T | null | undefined): T {
+  if (value === null || value === undefined) return {} as T;
+  if (typeof value !== "object" || Array.isArray(value) || value instanceof tf.Tensor || ArrayBuffer.isView(value)) {
+    throw new TypeError(
+      `${which} argument does not appear valid. It should be an object (module name -> ${which === "params" ? "parameter" : "entry"} ` +
+        `name -> tensor) but is of type ${describe(value)}. For reference the parameters for apply are ` +
+        `${APPLY_RNG_SIG} for \`hk.transform\` and ${APPLY_STATE_RNG_SIG} for \`hk.transformWithState\`.`,
+    );
+  }
+  return value;
+}
+
+function checkFn(fn: unknown, name: string): void {
+  if (typeof fn !== "function") {
+    throw new TypeError(`\`hk.${name}\` expects the function to transform, got ${describe(fn)}.`);
+  }
+}
+
+/** Attaches the kind tag and original function to a transformed object and freezes it. @internal */
+export function tagTransformed<T extends object>(t: T, kind: TransformKind, applyRng: boolean, original: unknown): T {
+  Object.defineProperty(t, TRANSFORM_KIND, { value: { kind, applyRng } });
+  Object.defineProperty(t, ORIGINAL_FN, { value: original });
+  return Object.freeze(t);
+}
+
+/** The kind tag of a transformed object, if it is one. @internal */
+export function transformKind(t: unknown): { kind: TransformKind; applyRng: boolean } | undefined {
+  if (t === null || (typeof t !== "object" && typeof t !== "function")) return undefined;
+  return (t as { [TRANSFORM_KIND]?: { kind: TransformKind; applyRng: boolean } })[TRANSFORM_KIND];
+}
+
+/** Builds `init` / `apply` for `fn`. @internal */
+export function makeInitApply(
+  fn: (...args: never[]) => unknown,
+  stateful: boolean,
+  transformName: string,
+  names: readonly string[] = argNames(fn),
+): { init: (...a: unknown[]) => unknown; apply: (...a: unknown[]) => unknown } {
+  const init = withArgNames((rng: unknown, ...args: unknown[]): unknown => {
+    const seq = toRngSequence(rng, INIT_RNG_ERROR);
+    const r = runInFrame(fn, args, {
+      paramsIn: null,
+      stateIn: null,
+      rng: seq,
+      stateAllowed: stateful,
+      transformName,
+      wantOut: false,
+    });
+    return stateful ? [r.params, r.state] : r.params;
+  }, ["rng", ...names]);
+  const apply = stateful
+    ? withArgNames((params: unknown, state: unknown, rng: unknown, ...args: unknown[]): unknown => {
+        const p = checkMapping<Params>("params", params as Params);
+        const s = checkMapping<State>("state", state as State);
+        const seq = toRngSequence(rng, applyRngError(true));
+        const r = runInFrame(fn, args, { paramsIn: p, stateIn: s, rng: seq, stateAllowed: true, transformName, wantOut: true });
+        return [r.out, r.state];
+      }, ["params", "state", "rng", ...names])
+    : withArgNames((params: unknown, rng: unknown, ...args: unknown[]): unknown => {
+        const p = checkMapping<Params>("params", params as Params);
+        const seq = toRngSequence(rng, applyRngError(false));
+        const r = runInFrame(fn, args, { paramsIn: p, stateIn: null, rng: seq, stateAllowed: false, transformName, wantOut: true });
+        return r.out;
+      }, ["params", "rng", ...names]);
+  return { init, apply };
+}
+
+/**
+ * Transforms `fn` into a pair of pure functions (Haiku's `hk.transform`):
+ * `init(rng, ...args)` runs `fn` and returns the parameters it created, `apply(params, rng, ...args)`
+ * runs `fn` with those parameters and returns its output. `fn` must not use state (see
+ * {@link transformWithState}).
+ *
+ * Ownership: inputs stay yours; everything returned is new and yours to dispose (see README).
+ *
+ * @example
+ * ```ts
+ * const f = hk.transform((x: tf.Tensor) => new hk.Linear(2).call(x));
+ * const params = f.init(hk.random.key(42), x);
+ * const y = f.apply(params, null, x);
+ * ```
+ */
+export function transform<A extends unknown[], R>(fn: (...args: A) => R): Transformed<A, R> {
+  checkFn(fn, "transform");
+  const { init, apply } = makeInitApply(fn as (...args: never[]) => unknown, false, "hk.transform");
+  return tagTransformed({ init, apply } as unknown as Transformed<A, R>, "transform", true, fn);
+}
+
+/**
+ * Like {@link transform} for functions that use state (`hk.getState` / `hk.setState`)
+ * (Haiku's `hk.transform_with_state`): `init(rng, ...args) -> [params, state]`,
+ * `apply(params, state, rng, ...args) -> [out, newState]`.
+ *
+ * @example
+ * ```ts
+ * const f = hk.transformWithState((x: tf.Tensor) => {
+ *   const n = hk.getState("n", { shape: [], init: (s, d) => tf.zeros(s, d) });
+ *   hk.setState("n", tf.add(n, 1));
+ *   return x;
+ * });
+ * let [params, state] = f.init(null, x);
+ * const [y, newState] = f.apply(params, state, null, x);
+ * hk.tree.dispose(state); state = newState;
+ * ```
+ */
+export function transformWithState<A extends unknown[], R>(fn: (...args: A) => R): TransformedWithState<A, R> {
+  checkFn(fn, "transformWithState");
+  const { init, apply } = makeInitApply(fn as (...args: never[]) => unknown, true, "hk.transformWithState");
+  return tagTransformed({ init, apply } as unknown as TransformedWithState<A, R>, "transformWithState", true, fn);
+}
+
+/**
+ * Drops `apply`'s `rng` argument (Haiku's `hk.without_apply_rng`): `apply(params, ...args)` or
+ * `apply(params, state, ...args)`; randomness in apply then raises `MissingRNGError`.
+ *
+ * @example
+ * ```ts
+ * const f = hk.withoutApplyRng(hk.transform((x: tf.Tensor) => new hk.Linear(2).call(x)));
+ * const y = f.apply(f.init(0, x), x);
+ * ```
+ */
+export function withoutApplyRng<A extends unknown[], R>(t: TransformedWithState<A, R>): TransformedWithStateWithoutApplyRng<A, R>;
+export function withoutApplyRng<A extends unknown[], R>(t: Transformed<A, R>): TransformedWithoutApplyRng<A, R>;
+export function withoutApplyRng<T>(t: T): T;
+export function withoutApplyRng(t: unknown): unknown {
+  const tag = transformKind(t);
+  if (tag === undefined) {
+    throw new TypeError(
+      "Must be called with the result of `hk.transform`, `hk.multiTransform`, `hk.transformWithState` " +
+        `or \`hk.multiTransformWithState\`, actually called with ${describe(t)}.`,
+    );
+  }
+  if (!tag.applyRng) return t;
+  const src = t as { init: unknown; apply: unknown };
+  const withState = tag.kind === "transformWithState" || tag.kind === "multiTransformWithState";
+  const dropRng = (apply: (...a: unknown[]) => unknown): ((...a: unknown[]) => unknown) => {
+    const names = argNames(apply).filter((n, i) => !(n === "rng" && i === (withState ? 2 : 1)));
+    const wrapped = withState
+      ? (params: unknown, state: unknown, ...args: unknown[]) => apply(params, state, null, ...args)
+      : (params: unknown, ...args: unknown[]) => apply(params, null, ...args);
+    return withArgNames(wrapped, names);
+  };
+  const apply =
+    typeof src.apply === "function"
+      ? dropRng(src.apply as (...a: unknown[]) => unknown)
+      : mapFnTree(src.apply, dropRng);
+  return tagTransformed({ init: src.init, apply }, tag.kind, false, (t as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN]);
+}
+
+/** Maps the functions of a tree of functions (plain objects / arrays), keeping its shape. @internal */
+export function mapFnTree(
+  tree: unknown,
+  fn: (f: (...a: unknown[]) => unknown, path: readonly (string | number)[]) => unknown,
+  path: (string | number)[] = [],
+): unknown {
+  if (typeof tree === "function") return fn(tree as (...a: unknown[]) => unknown, path);
+  if (Array.isArray(tree)) return Object.freeze(tree.map((v, i) => mapFnTree(v, fn, [...path, i])));
+  if (tree !== null && typeof tree === "object") {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(tree)) out[k] = mapFnTree((tree as Record<string, unknown>)[k], fn, [...path, k]);
+    return Object.freeze(out);
+  }
+  throw new TypeError(`A multi-transform's tree of functions may hold only functions, objects and arrays, got ${describe(tree)}.`);
+}
+
+function nonEmpty(state: State): boolean {
+  return Object.keys(state).length > 0;
+}
+
+function disposeTree(x: unknown): void {
+  if (x instanceof tf.Tensor) x.dispose();
+  else if (Array.isArray(x)) x.forEach(disposeTree);
+  else if (x !== null && typeof x === "object" && !ArrayBuffer.isView(x)) Object.values(x).forEach(disposeTree);
+}
+
+/**
+ * Hides the state of a stateful transform (Haiku's `hk.without_state`); throws
+ * `NonEmptyStateError` if `init` or `apply` produce any state.
+ */
+export function withoutState<A extends unknown[], R>(t: TransformedWithState<A, R>): Transformed<A, R> {
+  const tag = transformKind(t);
+  if (tag === undefined || tag.kind !== "transformWithState") {
+    throw new TypeError(`\`hk.withoutState\` expects the result of \`hk.transformWithState\`, got ${describe(t)}.`);
+  }
+  const msg =
+    "If your transformed function uses `hk.getState` / `hk.setState` then use `hk.transformWithState` " +
+    "(this one was made stateless with `hk.withoutState`).";
+  const init = withArgNames((rng: RngInput, ...args: A): Params => {
+    const [params, state] = t.init(rng, ...args);
+    if (nonEmpty(state)) {
+      disposeTree(params);
+      disposeTree(state);
+      throw new NonEmptyStateError(msg);
+    }
+    return params;
+  }, argNames(t.init));
+  const applyNames = argNames(t.apply).filter((n, i) => !(n === "state" && i === 1));
+  const apply = tag.applyRng
+    ? withArgNames((params: Params | null | undefined, rng: RngInput, ...args: A): R => {
+        const [out, state] = t.apply(params, {}, rng, ...args);
+        if (nonEmpty(state)) {
+          disposeTree(out);
+          disposeTree(state);
+          throw new NonEmptyStateError(msg);
+        }
+        return out;
+      }, applyNames)
+    : withArgNames((params: Params | null | undefined, ...args: A): R => {
+        const [out, state] = (t.apply as unknown as (p: unknown, s: unknown, ...a: unknown[]) => [R, State])(params, {}, ...args);
+        if (nonEmpty(state)) {
+          disposeTree(out);
+          disposeTree(state);
+          throw new NonEmptyStateError(msg);
+        }
+        return out;
+      }, applyNames);
+  return tagTransformed({ init, apply } as unknown as Transformed<A, R>, "transform", tag.applyRng, (t as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN]);
+}
+
+/**
+ * Adds an always-empty state to a stateless transform (Haiku's `hk.with_empty_state`):
+ * `init -> [params, {}]`, `apply(params, state, rng, ...args) -> [out, {}]` (state ignored).
+ */
+export function withEmptyState<A extends unknown[], R>(t: Transformed<A, R>): TransformedWithState<A, R> {
+  const tag = transformKind(t);
+  if (tag === undefined || tag.kind !== "transform") {
+    throw new TypeError(`\`hk.withEmptyState\` expects the result of \`hk.transform\`, got ${describe(t)}.`);
+  }
+  const empty = (): State => freeze({}, true);
+  const init = withArgNames((rng: RngInput, ...args: A): [Params, State] => [t.init(rng, ...args), empty()], argNames(t.init));
+  const names = argNames(t.apply);
+  const apply = tag.applyRng
+    ? withArgNames((params: Params | null | undefined, _state: State | null | undefined, rng: RngInput, ...args: A): [R, State] => [
+        t.apply(params, rng, ...args),
+        empty(),
+      ], [names[0] ?? "params", "state", ...names.slice(1)])
+    : withArgNames((params: Params | null | undefined, _state: State | null | undefined, ...args: A): [R, State] => [
+        (t.apply as unknown as (p: unknown, ...a: unknown[]) => R)(params, ...args),
+        empty(),
+      ], [names[0] ?? "params", "state", ...names.slice(1)]);
+  return tagTransformed({ init, apply } as unknown as TransformedWithState<A, R>, "transformWithState", tag.applyRng, (t as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN]);
+}
+
+/**
+ * `true` inside `init`, `false` inside `apply` (Haiku's `hk.running_init`).
+ *
+ * @example
+ * ```ts
+ * if (hk.runningInit()) console.log("creating parameters");
+ * ```
+ */
+export function runningInit(): boolean {
+  return !currentFrame("runningInit").frozen;
+}
