@@ -54,3 +54,5 @@ export type {
   TransformedWithState,
   TransformedWithStateWithoutApplyRng,
 } from "./transform.js";
+export { multiTransform, multiTransformWithState } from "./multi_transform.js";
+export type { MultiTransformed, MultiTransformedWithState, MultiApply } from "./multi_transform.js";
