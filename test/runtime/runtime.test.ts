@@ -18,6 +18,10 @@ describe("runtime", () => {
   it("has a wasm kernel for every kernel tfjs-backend-wasm 4.22 lacks that training needs", () => {
     for (const name of [
       tf.Conv2DBackpropFilter,
+      tf.DepthwiseConv2dNativeBackpropFilter,
+      tf.DepthwiseConv2dNativeBackpropInput,
+      tf.UnsortedSegmentSum,
+      tf.Einsum,
     ]) {
       expect(tf.getKernel(name, "wasm"), name).toBeDefined();
     }

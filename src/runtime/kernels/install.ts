@@ -1,6 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { fastMatMul } from "./batch_matmul.js";
 import { conv2DBackpropFilter } from "./conv2d_backprop_filter.js";
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise_backprop.js";
+import { einsum } from "./einsum.js";
+import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
 
 // Shared through globalThis so two copies of this package (e.g. a bundle plus the app's) see one
 // another's work, as tfjs' own kernel registry does.
@@ -14,6 +17,10 @@ function installed(): Registry {
 /** Kernels tfjs-backend-wasm 4.22 lacks, each composed from wasm kernels (or a host loop). */
 export const FILLED_KERNELS: Readonly<Record<string, tf.KernelFunc>> = {
   [tf.Conv2DBackpropFilter]: conv2DBackpropFilter,
+  [tf.DepthwiseConv2dNativeBackpropFilter]: depthwiseBackpropFilter,
+  [tf.DepthwiseConv2dNativeBackpropInput]: depthwiseBackpropInput,
+  [tf.UnsortedSegmentSum]: unsortedSegmentSum,
+  [tf.Einsum]: einsum,
 };
 
 /** Kernels whose transposed-operand path is replaced by transpose + untransposed kernel. */
