@@ -9,6 +9,7 @@ import { assertKey } from "./key.js";
 import type { PRNGKey } from "./key.js";
 import { sizeOf } from "./shape.js";
 import { fillBitsLegacy, fillBitsPartitionable } from "./threefry.js";
+import { MIN_KERNEL_SIZE, kernelFill } from "./wasm.js";
 
 /**
  * Fills `out[0..n)` with `jax.random.bits(key, (n,), uint32)` under the current
@@ -19,8 +20,8 @@ import { fillBitsLegacy, fillBitsPartitionable } from "./threefry.js";
 export function fillBits(key: PRNGKey, out: Uint32Array | Int32Array, n: number): void {
   const k0 = key[0] as number;
   const k1 = key[1] as number;
-  if (config.threefryPartitionable) fillBitsPartitionable(k0, k1, out, n);
-  else fillBitsLegacy(k0, k1, out, n);
+  if (!config.threefryPartitionable) fillBitsLegacy(k0, k1, out, n);
+  else if (n < MIN_KERNEL_SIZE || !kernelFill(k0, k1, out, n, false)) fillBitsPartitionable(k0, k1, out, n);
 }
 
 /**

@@ -5,6 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { fillBits } from "./bits.js";
+import { config } from "./config.js";
+import { MIN_KERNEL_SIZE, kernelFill } from "./wasm.js";
 import { fmaf } from "./float32.js";
 import { assertKey } from "./key.js";
 import type { PRNGKey } from "./key.js";
@@ -31,6 +33,15 @@ const MANTISSA_STEP = 1.1920928955078125e-7;
  * @internal
  */
 export function fillUniform(key: PRNGKey, out: Float32Array, n: number, lo: number, hi: number): void {
+  if (
+    lo === 0 &&
+    hi === 1 &&
+    n >= MIN_KERNEL_SIZE &&
+    config.threefryPartitionable &&
+    kernelFill(key[0] as number, key[1] as number, out, n, true)
+  ) {
+    return;
+  }
   const words = new Uint32Array(out.buffer, out.byteOffset, n);
   fillBits(key, words, n);
   if (lo === 0 && hi === 1) {

@@ -1,0 +1,216 @@
+/**
+ * A tiny WebAssembly SIMD kernel for partitionable threefry, assembled here byte by byte (no
+ * toolchain, nothing fetched): four counters per `v128`, so bits and [0, 1) uniforms come out
+ * about 3x faster than the scalar JS loop. Falls back to JS where SIMD WebAssembly is missing.
+ *
+ * Exports of the module: memory `m` (64 pages = one 1 Mi-value chunk at address 0), and
+ * `bits(k0, k1, start, n)` / `unif(k0, k1, start, n)`, which write the values of the flat
+ * indices `start .. start + n` (n a multiple of 4) as uint32 bits / float32 in [0, 1).
+ *
+ * @internal
+ * @module
+ */
+
+/** Values per kernel call; the kernel's memory holds exactly one chunk. */
+export const CHUNK = 1 << 20;
+const PAGES = (CHUNK * 4) / 65536;
+
+// Opcodes (WebAssembly core + SIMD proposal, now standard).
+const LOCAL_GET = 0x20;
+const LOCAL_SET = 0x21;
+const I32_CONST = 0x41;
+const I32_XOR = 0x73;
+const I32_SHL = 0x74;
+const I32_ADD = 0x6a;
+const I32_GE_U = 0x4f;
+const BLOCK = 0x02;
+const LOOP = 0x03;
+const BR = 0x0c;
+const BR_IF = 0x0d;
+const END = 0x0b;
+const VOID = 0x40;
+const SIMD = 0xfd;
+const V128_STORE = [SIMD, 0x0b, 4, 0]; // align 2^4, offset 0
+const V128_CONST = [SIMD, 0x0c];
+const I32X4_SPLAT = [SIMD, 0x11];
+const V128_OR = [SIMD, 0x50];
+const V128_XOR = [SIMD, 0x51];
+const I32X4_SHL = [SIMD, 0xab, 0x01];
+const I32X4_SHR_U = [SIMD, 0xad, 0x01];
+const I32X4_ADD = [SIMD, 0xae, 0x01];
+const F32X4_SUB = [SIMD, 0xe5, 0x01];
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+function v128Splat(word: number): number[] {
+  const bytes: number[] = [...V128_CONST];
+  for (let lane = 0; lane < 4; lane++) for (let j = 0; j < 4; j++) bytes.push((word >>> (8 * j)) & 0xff);
+  return bytes;
+}
+
+// Locals: params k0=0, k1=1, start=2, n=3; v128 ks0=4, ks1=5, ks2=6, x0=7, x1=8, ctr=9; i32 ptr=10, end=11.
+const [K0, K1, START, N, KS0, KS1, KS2, X0, X1, CTR, PTR, ENDP] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+const ROT = [
+  [13, 15, 26, 6],
+  [17, 29, 16, 24],
+];
+const KS = [KS0, KS1, KS2];
+
+function body(uniform: boolean): number[] {
+  const c: number[] = [];
+  const get = (i: number): void => void c.push(LOCAL_GET, i);
+  const set = (i: number): void => void c.push(LOCAL_SET, i);
+  // Key schedule and the counter vector [start, start+1, start+2, start+3].
+  get(K0); c.push(...I32X4_SPLAT); set(KS0);
+  get(K1); c.push(...I32X4_SPLAT); set(KS1);
+  get(K0); get(K1); c.push(I32_XOR, I32_CONST, ...sleb(0x1bd11bda), I32_XOR, ...I32X4_SPLAT); set(KS2);
+  get(START); c.push(...I32X4_SPLAT, ...V128_CONST, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, ...I32X4_ADD); set(CTR);
+  c.push(I32_CONST, 0); set(PTR);
+  get(N); c.push(I32_CONST, 2, I32_SHL); set(ENDP);
+  c.push(BLOCK, VOID, LOOP, VOID);
+  get(PTR); get(ENDP); c.push(I32_GE_U, BR_IF, 1);
+  get(PTR); // store address, consumed by v128.store at the end
+  // Counter (hi, lo) = (0, index): x0 = 0 + ks0, x1 = ctr + ks1.
+  get(KS0); set(X0);
+  get(CTR); get(KS1); c.push(...I32X4_ADD); set(X1);
+  for (let g = 0; g < 5; g++) {
+    for (const r of ROT[g % 2]!) {
+      get(X0); get(X1); c.push(...I32X4_ADD); set(X0);
+      get(X1); c.push(I32_CONST, r, ...I32X4_SHL);
+      get(X1); c.push(I32_CONST, 32 - r, ...I32X4_SHR_U, ...V128_OR);
+      get(X0); c.push(...V128_XOR); set(X1);
+    }
+    get(X0); get(KS[(g + 1) % 3]!); c.push(...I32X4_ADD); set(X0);
+    get(X1); get(KS[(g + 2) % 3]!); c.push(...I32X4_ADD, ...v128Splat(g + 1), ...I32X4_ADD); set(X1);
+  }
+  get(X0); get(X1); c.push(...V128_XOR);
+  if (uniform) {
+    // JAX: bitcast((bits >> 9) | bits(1.0f)) - 1.0f.
+    c.push(I32_CONST, 9, ...I32X4_SHR_U, ...v128Splat(0x3f800000), ...V128_OR, ...v128Splat(0x3f800000), ...F32X4_SUB);
+  }
+  c.push(...V128_STORE);
+  get(CTR); c.push(...v128Splat(4), ...I32X4_ADD); set(CTR);
+  get(PTR); c.push(I32_CONST, 16, I32_ADD); set(PTR);
+  c.push(BR, 0, END, END, END);
+  const locals = [2, ...uleb(6), 0x7b, ...uleb(2), 0x7f];
+  const fn = [...locals, ...c];
+  return [...uleb(fn.length), ...fn];
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+function name(s: string): number[] {
+  return [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+}
+
+/** The kernel module's bytes. @internal */
+export function kernelBytes(): Uint8Array {
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
+    ...section(3, [2, 0, 0]),
+    ...section(5, [1, 0x00, ...uleb(PAGES)]),
+    ...section(7, [3, ...name("m"), 0x02, 0, ...name("bits"), 0x00, 0, ...name("unif"), 0x00, 1]),
+    ...section(10, [2, ...body(false), ...body(true)]),
+  ];
+  return new Uint8Array(bytes);
+}
+
+/** The instantiated kernel, or null where WebAssembly SIMD is unavailable. @internal */
+export interface Kernel {
+  bits(k0: number, k1: number, start: number, n: number): void;
+  unif(k0: number, k1: number, start: number, n: number): void;
+  i32: Int32Array;
+  u32: Uint32Array;
+  f32: Float32Array;
+}
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+let kernel: Kernel | null | undefined;
+
+/** Compiles the kernel on first use (synchronously; it is about 2 KB). @internal */
+export function getKernel(): Kernel | null {
+  if (kernel !== undefined) return kernel;
+  try {
+    // The project's lib settings carry no DOM/WebAssembly typings; describe what is used.
+    const wa = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const inst = new wa.Instance(new wa.Module(kernelBytes()), {});
+    const ex = inst.exports as {
+      m: { buffer: ArrayBuffer };
+      bits: Kernel["bits"];
+      unif: Kernel["unif"];
+    };
+    kernel = {
+      bits: ex.bits,
+      unif: ex.unif,
+      i32: new Int32Array(ex.m.buffer, 0, CHUNK),
+      u32: new Uint32Array(ex.m.buffer, 0, CHUNK),
+      f32: new Float32Array(ex.m.buffer, 0, CHUNK),
+    };
+  } catch {
+    kernel = null;
+  }
+  return kernel;
+}
+
+/** Below this many values the JS loop beats a kernel call plus copy. @internal */
+export const MIN_KERNEL_SIZE = 64;
+
+/**
+ * Partitionable bits (`uniform01` false) or [0, 1) floats (true) for flat indices `0..n` into
+ * `out`, chunk by chunk through the kernel's memory. Returns false (and writes nothing) when the
+ * kernel is unavailable.
+ *
+ * @internal
+ */
+export function kernelFill(
+  k0: number,
+  k1: number,
+  out: Int32Array | Uint32Array | Float32Array,
+  n: number,
+  uniform01: boolean,
+): boolean {
+  const kr = getKernel();
+  if (kr === null) return false;
+  const src = out instanceof Float32Array ? kr.f32 : out instanceof Int32Array ? kr.i32 : kr.u32;
+  const fn = uniform01 ? kr.unif : kr.bits;
+  for (let start = 0; start < n; start += CHUNK) {
+    const len = Math.min(CHUNK, n - start);
+    fn(k0 | 0, k1 | 0, start, (len + 3) & ~3);
+    (out as Float32Array).set((src as Float32Array).subarray(0, len), start);
+  }
+  return true;
+}
+
+/** Test hook: forces the JS path (`false`) or re-enables the kernel (`true`). @internal */
+export function setKernelEnabled(enabled: boolean): void {
+  kernel = enabled ? undefined : null;
+}
