@@ -1,5 +1,25 @@
 // Filled in by its issue; re-exported from src/index.ts.
 export {};
+// layers (LAYERS-1): basic, conv, pooling.
+export { Linear, zeros } from "./linear.js";
+export type { LinearOptions } from "./linear.js";
+export { Bias, calculateBiasShape } from "./bias.js";
+export type { BiasOptions } from "./bias.js";
+export { Sequential } from "./sequential.js";
+export type { SequentialLayer, SequentialOptions } from "./sequential.js";
+export { Flatten, Reshape } from "./reshape.js";
+export type { FlattenOptions, ReshapeOptions } from "./reshape.js";
+export { dropout } from "./dropout.js";
+export { BatchApply, expandApply } from "./batch_apply.js";
+export { Conv1D, Conv2D, Conv3D, ConvND } from "./conv.js";
+export type { Conv1DOptions, Conv2DOptions, Conv3DOptions, ConvOptions } from "./conv.js";
+export { Conv1DTranspose, Conv2DTranspose, Conv3DTranspose, ConvNDTranspose } from "./conv_transpose.js";
+export type { ConvTransposeOptions } from "./conv_transpose.js";
+export { DepthwiseConv1D, DepthwiseConv2D, DepthwiseConv3D, DepthwiseConvND, SeparableDepthwiseConv2D } from "./depthwise_conv.js";
+export type { DepthwiseConvOptions, SeparableDepthwiseConv2DOptions } from "./depthwise_conv.js";
+export { AvgPool, MaxPool, avgPool, maxPool } from "./pool.js";
+export type { PoolOptions, PoolPadding } from "./pool.js";
+export type { ConvPadding, PadFn } from "./conv_utils.js";
 // normalization (LAYERS-2).
 export { BatchNorm } from "./batch_norm.js";
 export type { BatchNormCallOptions, BatchNormOptions } from "./batch_norm.js";

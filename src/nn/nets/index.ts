@@ -1,2 +1,7 @@
-// Filled in by its issue; re-exported from src/index.ts.
-export {};
+/**
+ * Haiku's ready-made networks (`hk.nets`).
+ *
+ * @module
+ */
+export { MLP } from "./mlp.js";
+export type { MLPCallOptions, MLPOptions } from "./mlp.js";

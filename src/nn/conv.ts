@@ -1,0 +1,248 @@
+/**
+ * `ConvND`, `Conv1D`, `Conv2D`, `Conv3D` (Haiku's `conv.py:66-234`).
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { Module, getParameter, module } from "../core/index.js";
+import type { Initializer } from "../core/index.js";
+import { TruncatedNormal } from "../initializers/random.js";
+import { convChannelsLast } from "./conv_ops.js";
+import { assertTensor, dilateKernel, fmtShape, replicate, resolvePadding } from "./conv_utils.js";
+import type { ConvPadding, ResolvedPadding } from "./conv_utils.js";
+import { zeros } from "./linear.js";
+import { getChannelIndex } from "./norm_axes.js";
+
+/** Options of the convolution modules (Haiku's keyword arguments). */
+export interface ConvOptions {
+  /** Window stride, an int or one per spatial dim (default 1). */
+  stride?: number | readonly number[];
+  /** Kernel dilation rate, an int or one per spatial dim (default 1). */
+  rate?: number | readonly number[];
+  /** `"SAME"` (default), `"VALID"`, `[low, high]` pair(s) or pad function(s). */
+  padding?: ConvPadding;
+  /** Whether to add a bias `b` (default true). */
+  withBias?: boolean;
+  /** Initializer of `w`; default `TruncatedNormal(1 / sqrt(prod(w.shape[:-1])))`. */
+  wInit?: Initializer | null;
+  /** Initializer of `b`; default zeros. */
+  bInit?: Initializer | null;
+  /**
+   * `"NWC"` / `"NHWC"` / `"NDHWC"` (defaults), the channels-first `"NCW"` / `"NCHW"` /
+   * `"NCDHW"`, or `"channels_last"` / `"channels_first"`. Channels-first inputs are transposed
+   * to channels-last around the tfjs op.
+   */
+  dataFormat?: string;
+  /** Multiplies `w` elementwise; must have `w`'s shape. */
+  mask?: tf.Tensor | null;
+  /** Number of feature groups (default 1); must divide the input channels. */
+  featureGroupCount?: number;
+  /** Module name. */
+  name?: string;
+}
+
+/** Moves the channel axis of a batched channels-first tensor last. */
+export function toChannelsLast(x: tf.Tensor): tf.Tensor {
+  const perm = [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2), 1];
+  return tf.transpose(x, perm);
+}
+
+/** Moves the last axis of a batched channels-last tensor to position 1. */
+export function toChannelsFirst(x: tf.Tensor): tf.Tensor {
+  const perm = [0, x.rank - 1, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 1)];
+  return tf.transpose(x, perm);
+}
+
+/**
+ * General N-D convolution (`hk.ConvND`). Parameters: `w: [...kernel, Cin / groups, Cout]`
+ * (HWIO) and `b: [Cout]` (`[Cout, 1, ...]` for channels-first). Accepts a batched rank `N+2`
+ * input or an unbatched rank `N+1` one.
+ *
+ * @example
+ * ```ts
+ * const f = hk.transform((x: tf.Tensor) => new hk.ConvND(2, 16, 3, { stride: 2 }).call(x));
+ * ```
+ */
+@module
+export class ConvND extends Module {
+  /** Number of spatial dims. */
+  readonly numSpatialDims: number;
+  /** Output channels. */
+  readonly outputChannels: number;
+  /** Kernel size per spatial dim. */
+  readonly kernelShape: readonly number[];
+  /** Stride per spatial dim. */
+  readonly stride: readonly number[];
+  /** Dilation per spatial dim. */
+  readonly kernelDilation: readonly number[];
+  /** Resolved padding. */
+  readonly padding: ResolvedPadding;
+  /** Whether `b` exists. */
+  readonly withBias: boolean;
+  /** `w`'s initializer, or `null` for the default. */
+  readonly wInit: Initializer | null;
+  /** `b`'s initializer. */
+  readonly bInit: Initializer;
+  /** The data format string. */
+  readonly dataFormat: string;
+  /** `1` (channels first) or `-1` (channels last). */
+  readonly channelIndex: 1 | -1;
+  /** Weight mask, or null. */
+  readonly mask: tf.Tensor | null;
+  /** Feature groups. */
+  readonly featureGroupCount: number;
+
+  /**
+   * @param numSpatialDims Number of spatial dims (1, 2 or 3 in tfjs).
+   * @param outputChannels Number of output channels.
+   * @param kernelShape Kernel size, an int or one per spatial dim.
+   * @param options Haiku's keyword arguments.
+   */
+  constructor(
+    numSpatialDims: number,
+    outputChannels: number,
+    kernelShape: number | readonly number[],
+    options: ConvOptions = {},
+  ) {
+    super(options.name);
+    const where = this.moduleName;
+    if (!Number.isInteger(numSpatialDims) || numSpatialDims <= 0) {
+      throw new Error(
+        `${where}: We only support convolution operations for \`num_spatial_dims\` greater than 0, received num_spatial_dims=${String(numSpatialDims)}.`,
+      );
+    }
+    if (numSpatialDims > 3) {
+      throw new Error(`${where}: tfjs convolves over 1, 2 or 3 spatial dims, got num_spatial_dims=${numSpatialDims}.`);
+    }
+    if (!Number.isInteger(outputChannels) || outputChannels <= 0) {
+      throw new Error(`${where}: output_channels must be a positive integer, got ${String(outputChannels)}.`);
+    }
+    this.numSpatialDims = numSpatialDims;
+    this.outputChannels = outputChannels;
+    this.kernelShape = replicate(kernelShape, numSpatialDims, "kernel_shape", where);
+    this.stride = replicate(options.stride ?? 1, numSpatialDims, "strides", where);
+    this.kernelDilation = replicate(options.rate ?? 1, numSpatialDims, "kernel_dilation", where);
+    this.withBias = options.withBias ?? true;
+    this.wInit = options.wInit ?? null;
+    this.bInit = options.bInit ?? zeros;
+    this.mask = options.mask ?? null;
+    this.featureGroupCount = options.featureGroupCount ?? 1;
+    if (!Number.isInteger(this.featureGroupCount) || this.featureGroupCount < 1) {
+      throw new Error(`${where}: feature_group_count must be a positive integer, got ${String(this.featureGroupCount)}.`);
+    }
+    if (outputChannels % this.featureGroupCount !== 0) {
+      throw new Error(
+        `${where}: output_channels ${outputChannels} must be a multiple of feature_group_count ${this.featureGroupCount}.`,
+      );
+    }
+    this.dataFormat = options.dataFormat ?? "channels_last";
+    this.channelIndex = getChannelIndex(this.dataFormat);
+    this.padding = resolvePadding(options.padding ?? "SAME", this.kernelShape, this.kernelDilation, where);
+  }
+
+  /** Convolves `inputs` (`[N, ...spatial, C]`, or unbatched `[...spatial, C]`). */
+  call(inputs: tf.Tensor): tf.Tensor {
+    const where = this.moduleName;
+    assertTensor(inputs, where);
+    const n = this.numSpatialDims;
+    const allowed = [n + 1, n + 2];
+    if (!allowed.includes(inputs.rank)) {
+      throw new Error(
+        `${where}: Input to ConvND needs to have rank in [${allowed.join(", ")}], but input has shape ${fmtShape(inputs.shape)}.`,
+      );
+    }
+    const unbatched = inputs.rank === n + 1;
+    let x = unbatched ? tf.expandDims(inputs, 0) : inputs;
+    const cAxis = this.channelIndex === -1 ? x.rank - 1 : 1;
+    const cin = x.shape[cAxis]!;
+    if (cin % this.featureGroupCount !== 0) {
+      throw new Error(`${where}: Inputs channels ${cin} should be a multiple of feature_group_count ${this.featureGroupCount}.`);
+    }
+    const wShape = [...this.kernelShape, cin / this.featureGroupCount, this.outputChannels];
+    if (this.mask !== null && (this.mask.rank !== wShape.length || this.mask.shape.some((d, i) => d !== wShape[i]))) {
+      throw new Error(
+        `${where}: Mask needs to have the same shape as weights. Shapes are: ${fmtShape(this.mask.shape)}, ${fmtShape(wShape)}.`,
+      );
+    }
+    const wInit = this.wInit ?? TruncatedNormal(1 / Math.sqrt(wShape.slice(0, -1).reduce((a, b) => a * b, 1)));
+    let w = getParameter("w", wShape, { dtype: inputs.dtype, init: wInit });
+    if (this.mask !== null) w = tf.mul(w, this.mask);
+    w = dilateKernel(w, this.kernelDilation);
+    let b: tf.Tensor | null = null;
+    if (this.withBias) {
+      const bShape = this.channelIndex === -1 ? [this.outputChannels] : [this.outputChannels, ...new Array<number>(n).fill(1)];
+      b = getParameter("b", bShape, { dtype: inputs.dtype, init: this.bInit });
+      if (this.channelIndex === 1) b = tf.reshape(b, [this.outputChannels]);
+    }
+    if (this.channelIndex === 1) x = toChannelsLast(x);
+    let out = convChannelsLast(x, w, this.stride, this.padding, this.featureGroupCount, b);
+    if (this.channelIndex === 1) out = toChannelsFirst(out);
+    return unbatched ? tf.squeeze(out, [0]) : out;
+  }
+}
+
+/** Options of {@link Conv1D} (`dataFormat` `"NWC"` or `"NCW"`). */
+export type Conv1DOptions = ConvOptions;
+/** Options of {@link Conv2D} (`dataFormat` `"NHWC"` or `"NCHW"`). */
+export type Conv2DOptions = ConvOptions;
+/** Options of {@link Conv3D} (`dataFormat` `"NDHWC"` or `"NCDHW"`). */
+export type Conv3DOptions = ConvOptions;
+
+/**
+ * 1-D convolution (`hk.Conv1D`): `w: [k, Cin, Cout]`, `b: [Cout]`, input `[N, W, C]`.
+ *
+ * @example
+ * ```ts
+ * const f = hk.transform((x: tf.Tensor) => new hk.Conv1D(8, 3).call(x));
+ * ```
+ */
+@module
+export class Conv1D extends ConvND {
+  /**
+   * @param outputChannels Number of output channels.
+   * @param kernelShape Kernel size.
+   * @param options Haiku's keyword arguments.
+   */
+  constructor(outputChannels: number, kernelShape: number | readonly number[], options: Conv1DOptions = {}) {
+    super(1, outputChannels, kernelShape, { ...options, dataFormat: options.dataFormat ?? "NWC" });
+  }
+}
+
+/**
+ * 2-D convolution (`hk.Conv2D`): `w: [kh, kw, Cin, Cout]` (HWIO), `b: [Cout]`, input NHWC
+ * (or NCHW with `dataFormat: "NCHW"`).
+ *
+ * @example
+ * ```ts
+ * const f = hk.transform((x: tf.Tensor) => new hk.Conv2D(32, [3, 3], { stride: 1, padding: "SAME" }).call(x));
+ * ```
+ */
+@module
+export class Conv2D extends ConvND {
+  /**
+   * @param outputChannels Number of output channels.
+   * @param kernelShape Kernel size, an int or `[kh, kw]`.
+   * @param options Haiku's keyword arguments.
+   */
+  constructor(outputChannels: number, kernelShape: number | readonly number[], options: Conv2DOptions = {}) {
+    super(2, outputChannels, kernelShape, { ...options, dataFormat: options.dataFormat ?? "NHWC" });
+  }
+}
+
+/**
+ * 3-D convolution (`hk.Conv3D`): `w: [kd, kh, kw, Cin, Cout]`, `b: [Cout]`, input NDHWC.
+ *
+ * @example
+ * ```ts
+ * const f = hk.transform((x: tf.Tensor) => new hk.Conv3D(4, 3).call(x));
+ * ```
+ */
+@module
+export class Conv3D extends ConvND {
+  /**
+   * @param outputChannels Number of output channels.
+   * @param kernelShape Kernel size, an int or `[kd, kh, kw]`.
+   * @param options Haiku's keyword arguments.
+   */
+  constructor(outputChannels: number, kernelShape: number | readonly number[], options: Conv3DOptions = {}) {
+    super(3, outputChannels, kernelShape, { ...options, dataFormat: options.dataFormat ?? "NDHWC" });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * `Linear` (Haiku's `basic.py:130-187`).
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { Module, getParameter, module } from "../core/index.js";
+import type { Initializer } from "../core/index.js";
+import { TruncatedNormal } from "../initializers/random.js";
+import { assertTensor } from "./conv_utils.js";
+
+/** Options of {@link Linear} (Haiku's keyword arguments). */
+export interface LinearOptions {
+  /** Whether to add a bias `b` (default true). */
+  withBias?: boolean;
+  /** Initializer of `w`; default `TruncatedNormal(1 / sqrt(inputSize))`. */
+  wInit?: Initializer | null;
+  /** Initializer of `b`; default zeros. */
+  bInit?: Initializer | null;
+  /** Module name; default `"linear"`. */
+  name?: string;
+}
+
+/** Zeros, Haiku's default bias initializer (`jnp.zeros`). */
+export const zeros: Initializer = (shape, dtype) => tf.zeros(shape, dtype);
+
+/**
+ * A linear layer `y = x @ w + b` with parameters `w: [inputSize, outputSize]` and
+ * `b: [outputSize]`, created on first call with the input's dtype. Any input of rank >= 1 works:
+ * the last axis is contracted.
+ *
+ * @example
+ * ```ts
+ * const f = hk.transform((x: tf.Tensor) => new hk.Linear(10).call(x));
+ * const params = f.init(hk.random.key(0), tf.ones([8, 1]));   // { linear: { w: [1, 10], b: [10] } }
+ * ```
+ */
+@module
+export class Linear extends Module {
+  /** Output dimensionality. */
+  readonly outputSize: number;
+  /** Whether `b` exists. */
+  readonly withBias: boolean;
+  /** `w`'s initializer, or `null` for the default. */
+  readonly wInit: Initializer | null;
+  /** `b`'s initializer. */
+  readonly bInit: Initializer;
+  /** The last input's feature size (`null` until the first call). */
+  inputSize: number | null = null;
+
+  /**
+   * @param outputSize Output dimensionality.
+   * @param options Haiku's keyword arguments.
+   */
+  constructor(outputSize: number, options: LinearOptions = {}) {
+    super(options.name);
+    if (!Number.isInteger(outputSize) || outputSize < 0) {
+      throw new Error(`${this.moduleName}: output_size must be a non-negative integer, got ${String(outputSize)}.`);
+    }
+    this.outputSize = outputSize;
+    this.withBias = options.withBias ?? true;
+    this.wInit = options.wInit ?? null;
+    this.bInit = options.bInit ?? zeros;
+  }
+
+  /** Computes `inputs @ w + b` over the last axis of `inputs`. */
+  call(inputs: tf.Tensor): tf.Tensor {
+    assertTensor(inputs, this.moduleName);
+    if (inputs.rank === 0) {
+      throw new Error(`${this.moduleName}: Input must not be scalar. Got a scalar tensor; pass an input of rank >= 1.`);
+    }
+    const inputSize = inputs.shape[inputs.rank - 1]!;
+    this.inputSize = inputSize;
+    const dtype = inputs.dtype;
+    const wInit = this.wInit ?? TruncatedNormal(1 / Math.sqrt(inputSize));
+    const w = getParameter("w", [inputSize, this.outputSize], { dtype, init: wInit }) as tf.Tensor2D;
+    const x2 = (inputs.rank === 2 ? inputs : tf.reshape(inputs, [-1, inputSize])) as tf.Tensor2D;
+    let out: tf.Tensor;
+    if (this.withBias) {
+      const b = getParameter("b", [this.outputSize], { dtype, init: this.bInit });
+      out = tf.fused.matMul({ a: x2, b: w, bias: b });
+    } else {
+      out = tf.matMul(x2, w);
+    }
+    return inputs.rank === 2 ? out : tf.reshape(out, [...inputs.shape.slice(0, -1), this.outputSize]);
+  }
+}

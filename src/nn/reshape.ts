@@ -1,0 +1,102 @@
+/**
+ * `Reshape` and `Flatten` (Haiku's `reshape.py`).
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { Module, module } from "../core/index.js";
+import { assertTensor, fmtShape } from "./conv_utils.js";
+
+/** Options of {@link Reshape}. */
+export interface ReshapeOptions {
+  /**
+   * Leading dims kept as they are (default 1, the batch). Negative: the number of trailing dims
+   * replaced by `outputShape`, so one module fits batched and unbatched inputs. Must not be 0.
+   */
+  preserveDims?: number;
+  /** Module name; default `"reshape"`. */
+  name?: string;
+}
+
+/**
+ * Reshapes all but the first `preserveDims` dims to `outputShape` (which may hold one `-1`).
+ * Inputs of rank <= `preserveDims` come back unchanged.
+ *
+ * @example
+ * ```ts
+ * new hk.Reshape([-1, 5], { preserveDims: 2 }).call(tf.ones([1, 2, 3, 4, 5])).shape; // [1, 2, 12, 5]
+ * ```
+ */
+@module
+export class Reshape extends Module {
+  /** Target shape of the reshaped dims. */
+  readonly outputShape: readonly number[];
+  /** See {@link ReshapeOptions.preserveDims}. */
+  readonly preserveDims: number;
+
+  /**
+   * @param outputShape Shape for the non-preserved dims; one entry may be `-1`.
+   * @param options Haiku's keyword arguments.
+   */
+  constructor(outputShape: readonly number[], options: ReshapeOptions = {}) {
+    super(options.name);
+    const preserveDims = options.preserveDims ?? 1;
+    if (!Number.isInteger(preserveDims) || preserveDims === 0) {
+      throw new Error(`${this.moduleName}: Argument preserve_dims should be non-zero (and an integer), got ${String(preserveDims)}.`);
+    }
+    if (!Array.isArray(outputShape) || outputShape.some((d) => !Number.isInteger(d) || d < -1)) {
+      throw new Error(`${this.moduleName}: output_shape must be an array of non-negative integers and at most one -1, got ${JSON.stringify(outputShape)}.`);
+    }
+    if (outputShape.filter((d) => d === -1).length > 1) {
+      throw new Error(`${this.moduleName}: -1 can only occur once in \`output_shape\`, got ${JSON.stringify(outputShape)}.`);
+    }
+    this.outputShape = Object.freeze([...outputShape]);
+    this.preserveDims = preserveDims;
+  }
+
+  /** Reshapes `inputs`, keeping its first `preserveDims` dims. */
+  call(inputs: tf.Tensor): tf.Tensor {
+    assertTensor(inputs, this.moduleName);
+    if (inputs.rank <= this.preserveDims) return inputs;
+    // Python slicing: shape[:p] / shape[p:] with negative p counting from the end.
+    const kept = inputs.shape.slice(0, this.preserveDims);
+    const dims = inputs.shape.slice(this.preserveDims);
+    let target = [...this.outputShape];
+    const n = dims.reduce((a, b) => a * b, 1);
+    if (target.includes(-1)) {
+      const m = Math.abs(target.reduce((a, b) => a * b, 1));
+      target = target.map((d) => (d === -1 ? (m === 0 ? 0 : Math.floor(n / m)) : d));
+    }
+    const size = target.reduce((a, b) => a * b, 1);
+    if (size !== n) {
+      throw new Error(
+        `${this.moduleName}: cannot reshape dims ${fmtShape(dims)} of input ${fmtShape(inputs.shape)} (${n} elements) ` +
+          `to ${fmtShape(this.outputShape)}; the sizes must match.`,
+      );
+    }
+    return tf.reshape(inputs, [...kept, ...target]);
+  }
+}
+
+/** Options of {@link Flatten}. */
+export interface FlattenOptions {
+  /** Leading dims kept (default 1); negative counts trailing dims to flatten. */
+  preserveDims?: number;
+  /** Module name; default `"flatten"`. */
+  name?: string;
+}
+
+/**
+ * Flattens all but the first `preserveDims` dims (`[B, H, W, C]` -> `[B, H*W*C]`). Inputs of
+ * rank <= `preserveDims` come back unchanged; `preserveDims: -2` flattens the last two dims.
+ *
+ * @example
+ * ```ts
+ * const f = hk.transform((x: tf.Tensor) => new hk.Flatten().call(x));
+ * ```
+ */
+@module
+export class Flatten extends Reshape {
+  /** @param options Haiku's keyword arguments. */
+  constructor(options: FlattenOptions = {}) {
+    super([-1], { preserveDims: options.preserveDims ?? 1, name: options.name });
+  }
+}
