@@ -55,4 +55,10 @@ export type {
   TransformedWithStateWithoutApplyRng,
 } from "./transform.js";
 export { multiTransform, multiTransformWithState } from "./multi_transform.js";
-export type { MultiTransformed, MultiTransformedWithState, MultiApply } from "./multi_transform.js";
+export type {
+  MultiTransformed,
+  MultiTransformedWithState,
+  MultiTransformedWithoutApplyRng,
+  MultiTransformedWithStateWithoutApplyRng,
+  MultiApply,
+} from "./multi_transform.js";

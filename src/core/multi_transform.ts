@@ -9,12 +9,19 @@ import { runInFrame } from "./run.js";
 import { PRNGSequence } from "./rng.js";
 import type { Params, RngInput, State } from "./types.js";
 
-/** The tree of apply functions of a multi-transform, shaped like the tree `f` returns. */
-export type MultiApply<T, WithState extends boolean> = T extends (...args: infer A) => infer R
+/**
+ * The tree of apply functions of a multi-transform, shaped like the tree `f` returns
+ * (`Rng = false` after `hk.withoutApplyRng`).
+ */
+export type MultiApply<T, WithState extends boolean, Rng extends boolean = true> = T extends (...args: infer A) => infer R
   ? WithState extends true
-    ? (params: Params | null | undefined, state: State | null | undefined, rng: RngInput, ...args: A) => [R, State]
-    : (params: Params | null | undefined, rng: RngInput, ...args: A) => R
-  : { readonly [K in keyof T]: MultiApply<T[K], WithState> };
+    ? Rng extends true
+      ? (params: Params | null | undefined, state: State | null | undefined, rng: RngInput, ...args: A) => [R, State]
+      : (params: Params | null | undefined, state: State | null | undefined, ...args: A) => [R, State]
+    : Rng extends true
+      ? (params: Params | null | undefined, rng: RngInput, ...args: A) => R
+      : (params: Params | null | undefined, ...args: A) => R
+  : { readonly [K in keyof T]: MultiApply<T[K], WithState, Rng> };
 
 /** Result of {@link multiTransform}. */
 export interface MultiTransformed<A extends unknown[], T> {
@@ -30,6 +37,22 @@ export interface MultiTransformedWithState<A extends unknown[], T> {
   readonly init: (rng: RngInput, ...args: A) => [Params, State];
   /** One `apply(params, state, rng, ...args)` per function of the tree. */
   readonly apply: MultiApply<T, true>;
+}
+
+/** {@link MultiTransformed} after `hk.withoutApplyRng`. */
+export interface MultiTransformedWithoutApplyRng<A extends unknown[], T> {
+  /** Runs the template function to create all parameters. */
+  readonly init: (rng: RngInput, ...args: A) => Params;
+  /** One `apply(params, ...args)` per function of the tree. */
+  readonly apply: MultiApply<T, false, false>;
+}
+
+/** {@link MultiTransformedWithState} after `hk.withoutApplyRng`. */
+export interface MultiTransformedWithStateWithoutApplyRng<A extends unknown[], T> {
+  /** Runs the template function to create all parameters and state. */
+  readonly init: (rng: RngInput, ...args: A) => [Params, State];
+  /** One `apply(params, state, ...args)` per function of the tree. */
+  readonly apply: MultiApply<T, true, false>;
 }
 
 type Factory<A extends unknown[], T> = () => readonly [(...args: A) => unknown, T];

@@ -10,6 +10,12 @@ import { NonEmptyStateError, describe } from "./errors.js";
 import { toRngSequence } from "./rng.js";
 import { runInFrame } from "./run.js";
 import type { Params, RngInput, State } from "./types.js";
+import type {
+  MultiTransformed,
+  MultiTransformedWithState,
+  MultiTransformedWithStateWithoutApplyRng,
+  MultiTransformedWithoutApplyRng,
+} from "./multi_transform.js";
 
 /** Tags transformed objects so `withoutApplyRng` / `withoutState` know what they got. @internal */
 export const TRANSFORM_KIND: unique symbol = Symbol.for("haiku-tfjs.transformKind");
@@ -195,6 +201,10 @@ export function transformWithState<A extends unknown[], R>(fn: (...args: A) => R
  */
 export function withoutApplyRng<A extends unknown[], R>(t: TransformedWithState<A, R>): TransformedWithStateWithoutApplyRng<A, R>;
 export function withoutApplyRng<A extends unknown[], R>(t: Transformed<A, R>): TransformedWithoutApplyRng<A, R>;
+export function withoutApplyRng<A extends unknown[], T>(
+  t: MultiTransformedWithState<A, T>,
+): MultiTransformedWithStateWithoutApplyRng<A, T>;
+export function withoutApplyRng<A extends unknown[], T>(t: MultiTransformed<A, T>): MultiTransformedWithoutApplyRng<A, T>;
 export function withoutApplyRng<T>(t: T): T;
 export function withoutApplyRng(t: unknown): unknown {
   const tag = transformKind(t);

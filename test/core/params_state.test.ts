@@ -151,7 +151,7 @@ describe("state", () => {
     const f = hk.transformWithState(() => {
       hk.setState("avg", { a: tf.scalar(1), b: [tf.scalar(2)] });
       if (!hk.runningInit()) hk.setState("fresh", tf.scalar(3));
-      return [hk.getInitialState(), hk.getCurrentState()];
+      return [hk.getInitialState(), hk.getCurrentState()] as const;
     });
     const [, s] = f.init(null);
     expect(vals((s["~"]!["avg"] as { a: tf.Tensor }).a)).toEqual([1]);
