@@ -7,16 +7,24 @@ import { describe, formatPath, isPlainObject, isTensor, sortedKeys } from "./typ
 /** What the walker calls at each leaf of the first tree: the path and the matching values. */
 type Visit = (path: readonly PathEntry[], leaf: unknown, rest: readonly unknown[]) => unknown;
 
+/** How errors name the caller and the trees: `hk.tree.map` and `tree 0`, `tree 1`... by default. */
+interface Labels {
+  readonly where: string;
+  readonly names?: readonly string[];
+}
+
 function mismatch(
-  fnName: string,
+  labels: Labels,
   path: readonly PathEntry[],
   treeIndex: number,
   expected: unknown,
   actual: unknown,
   detail = "",
 ): Error {
+  const first = labels.names?.[0] ?? "tree 0";
+  const other = labels.names?.[treeIndex] ?? `tree ${treeIndex}`;
   return new Error(
-    `hk.tree.${fnName}: structure mismatch at \`${formatPath(path)}\`: tree ${treeIndex} should match tree 0, which has ${describe(expected)} there, but it has ${describe(actual)}${detail}. All trees must share the structure of the first (object keys, array lengths, null positions).`,
+    `${labels.where}: structure mismatch at \`${formatPath(path)}\`: ${other} should match ${first}, which has ${describe(expected)} there, but it has ${describe(actual)}${detail}. All trees must share the structure of ${first} (object keys, array lengths, null positions).`,
   );
 }
 
@@ -36,7 +44,7 @@ function keyDiff(expected: readonly string[], actual: Record<string, unknown>): 
  * prefix of rest" rule). Returns a new tree of `visit`'s results, objects in insertion order.
  */
 function walk(
-  fnName: string,
+  labels: Labels,
   x: unknown,
   rest: readonly unknown[],
   path: PathEntry[],
@@ -45,21 +53,21 @@ function walk(
   if (x === null || x === undefined) {
     for (let j = 0; j < rest.length; j++) {
       const r = rest[j];
-      if (r !== null && r !== undefined) throw mismatch(fnName, path, j + 1, x, r);
+      if (r !== null && r !== undefined) throw mismatch(labels, path, j + 1, x, r);
     }
     return x;
   }
   if (Array.isArray(x)) {
     for (let j = 0; j < rest.length; j++) {
       const r = rest[j];
-      if (!Array.isArray(r) || r.length !== x.length) throw mismatch(fnName, path, j + 1, x, r);
+      if (!Array.isArray(r) || r.length !== x.length) throw mismatch(labels, path, j + 1, x, r);
     }
     const out = new Array<unknown>(x.length);
     const sub = new Array<unknown>(rest.length);
     for (let i = 0; i < x.length; i++) {
       for (let j = 0; j < rest.length; j++) sub[j] = (rest[j] as unknown[])[i];
       path.push(i);
-      out[i] = walk(fnName, x[i], sub.slice(), path, visit);
+      out[i] = walk(labels, x[i], sub.slice(), path, visit);
       path.pop();
     }
     return out;
@@ -68,19 +76,19 @@ function walk(
     const keys = sortedKeys(x);
     for (let j = 0; j < rest.length; j++) {
       const r = rest[j];
-      if (!isPlainObject(r)) throw mismatch(fnName, path, j + 1, x, r);
+      if (!isPlainObject(r)) throw mismatch(labels, path, j + 1, x, r);
       let same = Object.keys(r).length === keys.length;
       for (let i = 0; same && i < keys.length; i++) {
         same = Object.prototype.hasOwnProperty.call(r, keys[i] as string);
       }
-      if (!same) throw mismatch(fnName, path, j + 1, x, r, keyDiff(keys, r));
+      if (!same) throw mismatch(labels, path, j + 1, x, r, keyDiff(keys, r));
     }
     const vals = new Array<unknown>(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
       const sub = rest.map((r) => (r as Record<string, unknown>)[k]);
       path.push(k);
-      vals[i] = walk(fnName, x[k], sub, path, visit);
+      vals[i] = walk(labels, x[k], sub, path, visit);
       path.pop();
     }
     // Results keep the first tree's insertion order (Haiku params are in creation order), while
@@ -116,7 +124,7 @@ export function map<T, R>(
   if (typeof fn !== "function") {
     throw new Error(`hk.tree.map: the first argument must be a function (leaf, ...rest) => value, got ${describe(fn)}. Call it as map(fn, tree, ...rest).`);
   }
-  return walk("map", tree, rest, [], (_p, leaf, r) => fn(leaf, ...r)) as MapLeaves<T, R>;
+  return walk({ where: "hk.tree.map" }, tree, rest, [], (_p, leaf, r) => fn(leaf, ...r)) as MapLeaves<T, R>;
 }
 
 /**
@@ -130,13 +138,13 @@ export function mapWithPath<T, R>(
   tree: T,
   ...rest: readonly unknown[]
 ): MapLeaves<T, R> {
-  return walk("mapWithPath", tree, rest, [], (p, leaf, r) => fn(formatPath(p), leaf, ...r)) as MapLeaves<T, R>;
+  return walk({ where: "hk.tree.mapWithPath" }, tree, rest, [], (p, leaf, r) => fn(formatPath(p), leaf, ...r)) as MapLeaves<T, R>;
 }
 
 /** The leaves of `tree` with their paths, in JAX's order: `[["mlp/~/linear_0.b", b], ...]`. */
 export function leavesWithPath<L = Leaf>(tree: PyTree<L>): [path: PathEntry[], leaf: L][] {
   const out: [PathEntry[], L][] = [];
-  walk("leavesWithPath", tree, [], [], (p, leaf) => {
+  walk({ where: "hk.tree.leavesWithPath" }, tree, [], [], (p, leaf) => {
     out.push([p.slice(), leaf as L]);
     return leaf;
   });
@@ -149,7 +157,7 @@ export function leavesWithPath<L = Leaf>(tree: PyTree<L>): [path: PathEntry[], l
  * caller in the message.
  */
 export function assertSameStructure(a: unknown, b: unknown, what = "hk.tree.assertSameStructure"): void {
-  walk(what, a, [b], [], (p, leaf, r) => {
+  walk({ where: what, names: ["the first tree", "the second tree"] }, a, [b], [], (p, leaf, r) => {
     const other = r[0];
     if (other === null || other === undefined || Array.isArray(other) || isPlainObject(other)) {
       throw new Error(
@@ -158,6 +166,21 @@ export function assertSameStructure(a: unknown, b: unknown, what = "hk.tree.asse
     }
     return leaf;
   });
+}
+
+/**
+ * {@link map} for library code: errors name the caller (`where`, e.g. `hk.optim.adam`) and the
+ * trees (`names[i]` for the i-th tree, e.g. `["updates", "state.mu"]`) instead of `tree 0`.
+ */
+export function mapLabeled<R>(
+  where: string,
+  names: readonly string[],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  fn: (leaf: any, ...rest: any[]) => R,
+  tree: unknown,
+  ...rest: readonly unknown[]
+): unknown {
+  return walk({ where, names }, tree, rest, [], (_p, leaf, r) => fn(leaf, ...r));
 }
 
 /**

@@ -1,0 +1,91 @@
+import * as tf from "@tensorflow/tfjs-core";
+
+import * as tree from "../tree/index.js";
+
+/**
+ * `tree.map` whose errors name the optimizer function and the trees (`names`, e.g.
+ * `["updates", "state.mu"]`), and explain a disposed-tensor failure (the usual cause: an old state
+ * or params tree was disposed and then passed again).
+ *
+ * @internal
+ */
+export function mapN<R>(
+  where: string,
+  names: readonly string[],
+  fn: (...leaves: tf.Tensor[]) => R,
+  first: unknown,
+  ...rest: unknown[]
+): unknown {
+  try {
+    return tree.mapLabeled(where, names, fn, first, ...rest);
+  } catch (e) {
+    const trees = [first, ...rest];
+    for (let i = 0; i < trees.length; i++) {
+      for (const [path, leaf] of tree.leavesWithPath(trees[i] as tree.PyTree<unknown>)) {
+        if (leaf instanceof tf.Tensor && leaf.isDisposed) {
+          throw new Error(
+            `${where}: the tensor at \`${tree.formatPath(path)}\` of ${names[i] ?? `tree ${i}`} is already disposed. Pass the state returned by the previous update and the current params; dispose old trees only after the step that replaces them.`,
+          );
+        }
+      }
+    }
+    throw e;
+  }
+}
+
+/**
+ * Checks that every leaf of `params` is a float32 tensor (for `init`), naming the path otherwise.
+ *
+ * @internal
+ */
+export function checkFloatTree(where: string, params: unknown): void {
+  for (const [path, leaf] of tree.leavesWithPath(params as tree.PyTree<unknown>)) {
+    if (!(leaf instanceof tf.Tensor) || leaf.dtype !== "float32") {
+      const what = leaf instanceof tf.Tensor ? `a ${leaf.dtype} tensor` : `a ${typeof leaf}`;
+      throw new Error(
+        `${where}: leaf \`${tree.formatPath(path)}\` of params is ${what}; optimizers work on float32 tensor leaves only. Keep integer or non-tensor values out of the tree you optimize (e.g. with hk.data.partition).`,
+      );
+    }
+  }
+}
+
+/**
+ * Checks the state's kind before an update, so a state from another transformation (or a missing
+ * one) fails with a clear message instead of deep inside tfjs.
+ *
+ * @internal
+ */
+export function checkState(where: string, state: unknown, keys: readonly string[]): Record<string, unknown> {
+  if (!tree.isPlainObject(state) || keys.some((k) => !(k in state))) {
+    throw new Error(
+      `${where}: expected the state returned by this transformation's init/update (an object with keys [${keys.join(", ")}]), got ${state === null ? "null" : Array.isArray(state) ? `an array of length ${state.length}` : tree.isPlainObject(state) ? `an object with keys [${Object.keys(state).join(", ")}]` : typeof state}.`,
+    );
+  }
+  return state;
+}
+
+/** The `safe_increment` of optax/_src/numerics.py: +1, saturating at int32's maximum. @internal */
+export function safeIncrement(count: number): number {
+  return count < 2147483647 ? count + 1 : count;
+}
+
+/**
+ * Bias correction divisor `1 - decay ** count` as optax's `tree_bias_correction`
+ * (optax/tree_utils/_tree_math.py) in float32: decay is rounded to float32, the power and the
+ * subtraction are rounded to float32 (computed exactly in float64 first).
+ *
+ * @internal
+ */
+export function biasCorrection(decay: number, count: number): number {
+  return Math.fround(1 - Math.fround(Math.pow(Math.fround(decay), count)));
+}
+
+/** Validates a hyper-parameter: a finite number (or a schedule where allowed). @internal */
+export function checkNumber(where: string, name: string, v: unknown, opts: { min?: number; schedule?: boolean } = {}): void {
+  if (opts.schedule === true && typeof v === "function") return;
+  if (typeof v !== "number" || !Number.isFinite(v) || (opts.min !== undefined && v < opts.min)) {
+    throw new Error(
+      `${where}: ${name} must be a finite number${opts.min !== undefined ? ` >= ${opts.min}` : ""}${opts.schedule === true ? " or a schedule (count) => number" : ""}, got ${String(v)}.`,
+    );
+  }
+}
