@@ -33,3 +33,12 @@ export { GroupNorm } from "./group_norm.js";
 export type { GroupNormOptions } from "./group_norm.js";
 export { getChannelIndex } from "./norm_axes.js";
 export type { AxesOrSlice, AxisOrAxes, AxisSlice } from "./norm_axes.js";
+// embed, attention, recurrent (LAYERS-2).
+export { Embed, EmbedLookupStyle } from "./embed.js";
+export type { EmbedCallOptions, EmbedOptions } from "./embed.js";
+export { MultiHeadAttention } from "./attention.js";
+export type { MultiHeadAttentionOptions } from "./attention.js";
+export { DeepRNN, GRU, IdentityCore, LSTM, RNNCore, ResetCore, VanillaRNN, deepRnnWithSkipConnections } from "./recurrent.js";
+export type { DeepRNNLayer, GRUOptions, LSTMOptions, LSTMState, VanillaRNNOptions } from "./recurrent.js";
+export { dynamicUnroll, staticUnroll } from "./unroll.js";
+export type { DynamicUnrollOptions, Unrollable } from "./unroll.js";
