@@ -117,7 +117,7 @@ export async function loadParams<T extends object = LoadedParams>(path: string):
   checkPath(path, "hk.io.loadParams");
   return withHeader(path, where, async (fh, header) => {
     const data = await readExactly(fh, header.dataBytes, header.dataStart, where);
-    return decodeToTree(header, data, where) as T;
+    return decodeToTree(header, data, true, where) as T;
   });
 }
 

@@ -132,20 +132,26 @@ export function serializeIn(tree: Readonly<Record<string, unknown>>, options: Se
 function decodeEntry(
   data: Uint8Array,
   entry: TensorEntry,
+  share: boolean,
   where: string,
 ): { values: Float32Array | Int32Array | Uint8Array; dtype: "float32" | "int32" | "bool" } {
   const [begin, end] = entry.dataOffsets;
   const { dtype, name } = entry;
   const copy = (itemBytes: number) => alignedCopy(data, begin, end, itemBytes);
+  // A view instead of a copy where the bytes already are the tensor's storage (see decodeToTree).
+  const at = data.byteOffset + begin;
+  const view = share && LITTLE_ENDIAN && at % 4 === 0;
   const lost = (i: number, value: string, target: string) =>
     new Error(`${where}: entry "${name}" (${dtype}) holds ${value} at flat index ${i}, which ${target}; convert it in Python first (e.g. np.asarray(v, np.float32))`);
   switch (dtype) {
     case "F32":
-      return { values: new Float32Array(copy(4)), dtype: "float32" };
+      return { values: view ? new Float32Array(data.buffer, at, (end - begin) / 4) : new Float32Array(copy(4)), dtype: "float32" };
     case "I32":
-      return { values: new Int32Array(copy(4)), dtype: "int32" };
+      return { values: view ? new Int32Array(data.buffer, at, (end - begin) / 4) : new Int32Array(copy(4)), dtype: "int32" };
     case "BOOL": {
-      const values = new Uint8Array(copy(1));
+      const raw = data.subarray(begin, end);
+      if (share && raw.every((b) => b <= 1)) return { values: raw, dtype: "bool" };
+      const values = raw.slice();
       for (let i = 0; i < values.length; i++) values[i] = values[i] ? 1 : 0;
       return { values, dtype: "bool" };
     }
@@ -198,16 +204,22 @@ function decodeEntry(
 }
 
 /**
- * Builds the tree from a validated header and the file bytes. All conversions run before the
+ * Builds the tree from a validated header and the data section. All conversions run before the
  * first tensor is created, so a refused file allocates no tensor.
+ *
+ * F32 / I32 / BOOL tensors are made from views of `data` (no copy) when that cannot alias
+ * anything the caller can change: `owned` (the loader read the bytes itself) or a backend that
+ * copies into its own memory on write (wasm). Otherwise (e.g. the cpu backend keeps the array it
+ * is given) each tensor gets its own copy, so mutating the caller's bytes never changes params.
  */
-export function decodeToTree(header: SafetensorsHeader, data: Uint8Array, where: string): Record<string, unknown> {
+export function decodeToTree(header: SafetensorsHeader, data: Uint8Array, owned: boolean, where: string): Record<string, unknown> {
   for (const entry of header.entries) {
     if (LOADABLE_DTYPES[entry.dtype] === undefined) {
       throw new Error(`${where}: entry "${entry.name}" has dtype ${entry.dtype}, which tfjs cannot hold; convert it in Python first (e.g. np.asarray(v, np.float32))`);
     }
   }
-  const decoded = header.entries.map((e) => decodeEntry(data, e, where));
+  const share = owned || tf.getBackend() === "wasm";
+  const decoded = header.entries.map((e) => decodeEntry(data, e, share, where));
   const names = header.entries.map((e) => e.name);
   const tensors: tf.Tensor[] = [];
   try {
@@ -245,5 +257,5 @@ export function deserialize<T extends object = LoadedParams>(bytes: Uint8Array |
   const where = "hk.io.deserialize";
   const data = toBytes(bytes, where);
   const header = readHeaderIn(data, where);
-  return decodeToTree(header, data.subarray(header.dataStart), where) as T;
+  return decodeToTree(header, data.subarray(header.dataStart), false, where) as T;
 }

@@ -166,7 +166,7 @@ describe("fuzzing the reader with mutated files", () => {
     const messages = new Set<string>();
     const start = performance.now();
     let slowest = 0;
-    const CASES = 20_000;
+    const CASES = 12_000;
     for (let c = 0; c < CASES; c++) {
       const next = rng(c + 1);
       const bytes = mutate(bases[c % bases.length]!, next);
@@ -189,11 +189,12 @@ describe("fuzzing the reader with mutated files", () => {
     }
     expect(tf.memory().numTensors).toBe(before);
     // Both outcomes and many distinct checks were exercised.
-    expect(counts.loaded).toBeGreaterThan(700);
-    expect(counts.rejected).toBeGreaterThan(8000);
+    expect(counts.loaded).toBeGreaterThan(400);
+    expect(counts.rejected).toBeGreaterThan(5000);
     expect(messages.size).toBeGreaterThan(40);
-    expect(slowest).toBeLessThan(1000);
-    expect(performance.now() - start).toBeLessThan(12_000);
+    // Hang detectors with room for a busy machine (a case takes ~0.05 ms; the loop ~1 s).
+    expect(slowest).toBeLessThan(2000);
+    expect(performance.now() - start).toBeLessThan(40_000);
   });
 
   it("random garbage with plausible length fields throws plain Errors", () => {

@@ -191,17 +191,29 @@ describe("serialize -> deserialize", () => {
     disposeTree(params);
   });
 
-  it("works on the cpu backend too", async () => {
-    await tf.setBackend("cpu");
-    try {
-      const params = makeParams();
-      const loaded = io.deserialize(io.serialize(params));
-      expect(snapshot(loaded)).toEqual(snapshot(params));
-      disposeTree([params, loaded]);
-    } finally {
-      await tf.setBackend("wasm");
-    }
-  });
+  for (const backend of ["wasm", "cpu"]) {
+    it(`on ${backend}, loaded tensors never alias the caller's bytes (aligned and unaligned entries)`, async () => {
+      await tf.setBackend(backend);
+      try {
+        const params = makeParams();
+        const bytes = io.serialize(params);
+        // "~/ids" follows a 3-byte BOOL, so it is not 4-byte aligned: the copy path runs too.
+        expect(io.readHeader(bytes).entries.find((e) => e.name === "~/ids")!.dataOffsets[0] % 4).not.toBe(0);
+        const loaded = io.deserialize(bytes);
+        const expected = snapshot(params);
+        bytes.fill(0x55);
+        expect(snapshot(loaded)).toEqual(expected);
+        const path = join(dir, `${backend}.safetensors`);
+        await io.saveParams(path, params);
+        const fromFile = await io.loadParams(path);
+        expect(snapshot(fromFile)).toEqual(expected);
+        disposeTree([params, loaded, fromFile]);
+      } finally {
+        await tf.setBackend("wasm");
+        await rm(join(dir, `${backend}.safetensors`), { force: true });
+      }
+    });
+  }
 });
 
 describe("saveParams -> loadParams", () => {
