@@ -21,16 +21,15 @@ export function fmaf(a: number, b: number, c: number): number {
   const p = a * b; // exact: 24 x 24 significant bits fit in 53
   const s = p + c;
   const r = f32(s);
-  if (r === s) return r;
-  // TwoSum: e is the exact rounding error of p + c, so p + c = s + e.
+  // Double rounding (float64, then float32) only goes wrong when s sits exactly halfway between
+  // two float32 values, i.e. when o, the mirror of r through s, is itself a float32.
+  const o = r + 2 * (s - r);
+  if (f32(o) !== o || o === r) return r;
+  // TwoSum: e is the exact rounding error of p + c (p + c = s + e); the true sum lies on e's
+  // side of the midpoint, and an exact tie keeps fround's ties-to-even.
   const bv = s - p;
   const e = p - (s - bv) + (c - bv);
   if (e === 0) return r;
-  // Double rounding only goes wrong when s sits exactly halfway between two float32 values;
-  // then the true sum lies on e's side of s.
-  const d = s - r;
-  const o = r + 2 * d; // the float32 on the other side of s, if s is a midpoint
-  if (f32(o) !== o) return r;
   return e > 0 === o > r ? o : r;
 }
 
@@ -83,28 +82,52 @@ const B8 = f32(2.83297682);
  * @internal
  */
 export function erfInv32(x: number): number {
+  // The Horner steps are fmaf written out: the plain float64 sum rounded to float32 is the fused
+  // result unless it lands exactly on a float32 midpoint (o is then a float32), which is rare
+  // enough to hand to fmaf. Written inline because this loop dominates normal().
   let w = -f32(Math.log1p(f32(x * -x)));
   let p: number;
+  let s: number;
+  let r: number;
+  let o: number;
   if (w < 5) {
     w = f32(w - 2.5);
-    p = fmaf(A0, w, A1);
-    p = fmaf(p, w, A2);
-    p = fmaf(p, w, A3);
-    p = fmaf(p, w, A4);
-    p = fmaf(p, w, A5);
-    p = fmaf(p, w, A6);
-    p = fmaf(p, w, A7);
-    p = fmaf(p, w, A8);
+    p = A0;
+    s = p * w + A1; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, A1) : r;
+    s = p * w + A2; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, A2) : r;
+    s = p * w + A3; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, A3) : r;
+    s = p * w + A4; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, A4) : r;
+    s = p * w + A5; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, A5) : r;
+    s = p * w + A6; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, A6) : r;
+    s = p * w + A7; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, A7) : r;
+    s = p * w + A8; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, A8) : r;
   } else {
     w = f32(f32(Math.sqrt(w)) - 3);
-    p = fmaf(B0, w, B1);
-    p = fmaf(p, w, B2);
-    p = fmaf(p, w, B3);
-    p = fmaf(p, w, B4);
-    p = fmaf(p, w, B5);
-    p = fmaf(p, w, B6);
-    p = fmaf(p, w, B7);
-    p = fmaf(p, w, B8);
+    p = B0;
+    s = p * w + B1; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, B1) : r;
+    s = p * w + B2; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, B2) : r;
+    s = p * w + B3; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, B3) : r;
+    s = p * w + B4; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, B4) : r;
+    s = p * w + B5; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, B5) : r;
+    s = p * w + B6; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, B6) : r;
+    s = p * w + B7; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, B7) : r;
+    s = p * w + B8; r = f32(s); o = r + 2 * (s - r);
+    p = f32(o) === o && o !== r ? fmaf(p, w, B8) : r;
   }
   if (Math.abs(x) === 1) return x * Number.POSITIVE_INFINITY;
   return f32(p * x);

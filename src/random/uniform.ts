@@ -33,26 +33,34 @@ const MANTISSA_STEP = 1.1920928955078125e-7;
  * @internal
  */
 export function fillUniform(key: PRNGKey, out: Float32Array, n: number, lo: number, hi: number): void {
-  if (
-    lo === 0 &&
-    hi === 1 &&
-    n >= MIN_KERNEL_SIZE &&
-    config.threefryPartitionable &&
-    kernelFill(key[0] as number, key[1] as number, out, n, true)
-  ) {
-    return;
-  }
-  const words = new Uint32Array(out.buffer, out.byteOffset, n);
-  fillBits(key, words, n);
-  if (lo === 0 && hi === 1) {
+  const k0 = key[0] as number;
+  const k1 = key[1] as number;
+  if (!(n >= MIN_KERNEL_SIZE && config.threefryPartitionable && kernelFill(k0, k1, out, n, true))) {
+    const words = new Uint32Array(out.buffer, out.byteOffset, n);
+    fillBits(key, words, n);
     for (let i = 0; i < n; i++) out[i] = ((words[i] as number) >>> 9) * MANTISSA_STEP;
+  }
+  if (lo === 0 && hi === 1) return;
+  const range = Math.fround(hi - lo);
+  if (isPowerOfTwo(range)) {
+    // f * range is exact, and a float64 sum of two float32 values rounds to float32 correctly,
+    // so the fused multiply-add needs no emulation here (this is the normal() path: range 2).
+    for (let i = 0; i < n; i++) {
+      const v = (out[i] as number) * range + lo;
+      out[i] = v < lo ? lo : v;
+    }
     return;
   }
-  const range = Math.fround(hi - lo);
   for (let i = 0; i < n; i++) {
-    const v = fmaf(((words[i] as number) >>> 9) * MANTISSA_STEP, range, lo);
+    const v = fmaf(out[i] as number, range, lo);
     out[i] = v < lo ? lo : v;
   }
+}
+
+function isPowerOfTwo(x: number): boolean {
+  if (!(x >= 2 ** -100 && x <= 2 ** 100)) return false;
+  const e = Math.round(Math.log2(x));
+  return 2 ** e === x;
 }
 
 function bounds(opts: UniformOptions | undefined, where: string): [number, number] {
