@@ -31,10 +31,20 @@ function ioError(where: string, action: string, e: unknown): Error {
 }
 
 async function readExactly(fh: FsPromises.FileHandle, length: number, position: number, where: string): Promise<Uint8Array> {
-  const out = new Uint8Array(length);
+  let out: Uint8Array;
+  try {
+    out = new Uint8Array(length);
+  } catch (e) {
+    throw ioError(where, `allocate ${length} bytes for the file's data (split the checkpoint into smaller files)`, e);
+  }
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await fh.read(out, done, length - done, position + done);
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await fh.read(out, done, length - done, position + done));
+    } catch (e) {
+      throw ioError(where, "read the file", e);
+    }
     if (bytesRead === 0) throw new Error(`${where}: the file shrank while being read (got ${done} of ${length} bytes at offset ${position})`);
     done += bytesRead;
   }

@@ -230,6 +230,10 @@ function checkTiling(where: string, entries: readonly TensorEntry[], dataBytes: 
  * Reads and validates the header of a safetensors file held in memory, without copying any
  * tensor data. Useful to list a checkpoint's names, shapes and metadata.
  *
+ * The format forbids duplicate names, but `JSON.parse` keeps the last of them silently; the
+ * dropped entry's bytes then belong to no entry, so the coverage check rejects such a file
+ * unless the dropped tensor was empty.
+ *
  * @param bytes - the whole file.
  * @returns the validated header; entries in the order the header lists them.
  * @throws Error naming the problem (and the entry) when the file is not valid safetensors.

@@ -238,6 +238,7 @@ describe("saveParams -> loadParams", () => {
     );
     await expect(io.loadParams("" as string)).rejects.toThrow('hk.io.loadParams: path must be a non-empty string, got ""');
     await expect(io.loadHeader(42 as unknown as string)).rejects.toThrow("hk.io.loadHeader: path must be a non-empty string, got number");
+    await expect(io.loadParams(dir)).rejects.toThrow(/^hk\.io\.loadParams\(".*"\): could not read the file \(EISDIR/);
     const t = tf.scalar(1);
     await expect(io.saveParams(join(dir, "no-such-dir", "p.safetensors"), { m: { t } })).rejects.toThrow(/could not write the file \(ENOENT/);
     t.dispose();
