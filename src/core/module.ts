@@ -23,6 +23,8 @@ import { moduleStateDict } from "./state.js";
 const REGISTERED: unique symbol = Symbol("haiku-tfjs.registeredModule");
 /** Marks a scoped method wrapper; holds the original method. */
 const WRAPPED: unique symbol = Symbol("haiku-tfjs.wrappedMethod");
+/** Caches a registered class's default (snake-cased) module name. */
+const DEFAULT_NAME: unique symbol = Symbol("haiku-tfjs.defaultName");
 /** Marks a method that must not be scoped ({@link transparent}). */
 const TRANSPARENT: unique symbol = Symbol("haiku-tfjs.transparent");
 
@@ -86,7 +88,8 @@ export abstract class Module {
     const frame = maybeCurrentFrame();
     if (frame === undefined) throw new Error(MODULE_OUTSIDE_TRANSFORM);
     if (name === undefined || name === null) {
-      name = camelToSnake(target.name);
+      const t = target as unknown as { [DEFAULT_NAME]?: string; name: string };
+      name = Object.prototype.hasOwnProperty.call(t, DEFAULT_NAME) ? t[DEFAULT_NAME]! : camelToSnake(t.name);
     } else if (typeof name !== "string") {
       throw new TypeError(
         `Expected a string name as the module constructor's name argument of \`${target.name}\`, ` +
@@ -98,7 +101,8 @@ export abstract class Module {
     const self = this as { -readonly [K in "moduleName" | "name"]: string } & { [SUBMODULES]: Set<string> };
     self.moduleName = moduleName;
     self.name = moduleName.slice(moduleName.lastIndexOf("/") + 1);
-    Object.defineProperty(this, SUBMODULES, { value: new Set<string>(), enumerable: false });
+    // A symbol key: invisible to Object.keys / JSON / for-in, and cheaper than defineProperty.
+    self[SUBMODULES] = new Set<string>();
     marker.module = this;
     marker.frame = frame;
     marker.entry = frame.pushModule(this, "constructor");
@@ -220,6 +224,7 @@ export function module<C>(cls: C, context?: unknown): C {
   };
   Object.defineProperty(Registered, "name", { value: Orig.name, configurable: true });
   Object.defineProperty(Registered, REGISTERED, { value: Orig });
+  Object.defineProperty(Registered, DEFAULT_NAME, { value: camelToSnake(Orig.name) });
 
   const seen = new Set<string | symbol>(["constructor"]);
   for (

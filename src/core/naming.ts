@@ -21,9 +21,15 @@ export function nameAndNumber(name: string): [string, number | undefined] {
   return m ? [m[1]!, Number(m[2])] : [name, undefined];
 }
 
+/** Names already validated (module construction is on the apply path: skip the regex). */
+const validNames = new Set<string>();
+
 /** Throws Haiku's invalid-name error unless `name` is a valid (Python) identifier. */
 export function checkName(name: string): void {
-  if (!VALID_IDENTIFIER.test(name)) {
+  if (validNames.has(name)) return;
+  if (VALID_IDENTIFIER.test(name)) {
+    if (validNames.size < 10_000) validNames.add(name);
+  } else {
     throw new Error(
       `'${name}' is not a valid module name (must be a valid Python identifier): use letters, ` +
         "digits and `_`, not starting with a digit, e.g. `{ name: \"my_linear\" }`, so that " +

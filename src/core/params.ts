@@ -62,18 +62,8 @@ export function getParameter(name: string, shape: readonly number[], opts: GetPa
   const frame = currentFrame("getParameter");
   const dtype = opts.dtype ?? "float32";
   const bundle = frame.currentName();
-  const fullName = bundle + "/" + name;
   let param: unknown;
   let context: GetterContext | undefined;
-  const makeContext = (): GetterContext => ({
-    fullName,
-    module: frame.currentModule(),
-    moduleName: bundle,
-    name,
-    originalDtype: dtype,
-    originalShape: shape,
-    originalInit: opts.init,
-  });
   if (frame.paramsIn !== null) {
     param = lookupApplyParam(frame.paramsIn, bundle, name);
     if (param === undefined || param === null) {
@@ -88,15 +78,17 @@ export function getParameter(name: string, shape: readonly number[], opts: GetPa
     let b = frame.params.get(bundle);
     param = b?.get(name);
     if (param === undefined) {
-      const init = opts.init ?? initializerMissing(fullName);
+      const init = opts.init ?? initializerMissing(bundle + "/" + name);
       const shapeCopy = shape.slice();
-      param =
-        paramCreators.length > 0
-          ? runCreators(paramCreators, (context = makeContext()), shapeCopy, dtype, init)
-          : init(shapeCopy, dtype);
+      if (paramCreators.length > 0) {
+        context = getterContext(frame, bundle, name, dtype, shape, opts.init);
+        param = runCreators(paramCreators, context, shapeCopy, dtype, init);
+      } else {
+        param = init(shapeCopy, dtype);
+      }
       if (!(param instanceof tf.Tensor)) {
         throw new TypeError(
-          `The initializer of parameter "${fullName}" returned ${describe(param)}; it must return a ` +
+          `The initializer of parameter "${bundle}/${name}" returned ${describe(param)}; it must return a ` +
             "tf.Tensor of the requested shape and dtype (an `hk.Initializer`).",
         );
       }
@@ -104,27 +96,49 @@ export function getParameter(name: string, shape: readonly number[], opts: GetPa
       b.set(name, param);
     }
   }
-  if (paramGetters.length > 0) param = runGetters(paramGetters, context ?? makeContext(), param);
+  if (paramGetters.length > 0) {
+    param = runGetters(paramGetters, context ?? getterContext(frame, bundle, name, dtype, shape, opts.init), param);
+  }
   if (!(param instanceof tf.Tensor)) {
     throw new TypeError(
-      `Parameter "${fullName}" is ${describe(param)}, expected a tf.Tensor. Parameters cannot be ` +
+      `Parameter "${bundle}/${name}" is ${describe(param)}, expected a tf.Tensor. Parameters cannot be ` +
         "null; params must map module names to objects of tensors, as `init` returns them.",
     );
   }
   if (param.isDisposed) {
     throw new Error(
-      `Parameter "${fullName}" has been disposed. Keep params alive while they are used: ` +
+      `Parameter "${bundle}/${name}" has been disposed. Keep params alive while they are used: ` +
         "dispose them (`hk.tree.dispose(params)`) only after the last `apply`.",
     );
   }
   if (!sameShape(param.shape, shape)) {
     throw new Error(
-      `"${fullName}" with retrieved shape ${fmtShape(param.shape)} does not match ` +
+      `"${bundle}/${name}" with retrieved shape ${fmtShape(param.shape)} does not match ` +
         `shape=${fmtShape(shape)} dtype=${dtype}. Ask for the shape the parameter was created with ` +
         "(in apply: pass params made by init for inputs of the same feature sizes).",
     );
   }
   return param;
+}
+
+/** The context creators and getters receive. @internal */
+export function getterContext(
+  frame: Frame,
+  bundle: string,
+  name: string,
+  dtype: tf.DataType,
+  shape: readonly number[] | undefined,
+  init: Initializer | undefined,
+): GetterContext {
+  return {
+    fullName: bundle + "/" + name,
+    module: frame.currentModule(),
+    moduleName: bundle,
+    name,
+    originalDtype: dtype,
+    originalShape: shape,
+    originalInit: init,
+  };
 }
 
 /** Bundles of params visible in `frame` (apply's input, or those created so far in init). */

@@ -6,6 +6,7 @@ import { NonEmptyStateError } from "./errors.js";
 import { runCreators, runGetters, runSetters, stateCreators, stateGetters, stateSetters } from "./interceptors.js";
 import type { GetterContext } from "./interceptors.js";
 import type { Initializer } from "./types.js";
+import { getterContext } from "./params.js";
 
 /** Options of {@link getState}. */
 export interface GetStateOptions {
@@ -52,15 +53,6 @@ export function getState<T = tf.Tensor>(name: string, opts: GetStateOptions = {}
   const pair = entries?.get(name);
   let value: unknown;
   let context: GetterContext | undefined;
-  const makeContext = (): GetterContext => ({
-    fullName: bundle + "/" + name,
-    module: frame.currentModule(),
-    moduleName: bundle,
-    name,
-    originalDtype: dtype,
-    originalShape: opts.shape,
-    originalInit: opts.init,
-  });
   if (pair === undefined) {
     if (opts.init === undefined) {
       throw new Error(
@@ -76,15 +68,19 @@ export function getState<T = tf.Tensor>(name: string, opts: GetStateOptions = {}
       );
     }
     const shape = opts.shape.slice();
-    value =
-      stateCreators.length > 0
-        ? runCreators(stateCreators, (context = makeContext()), shape, dtype, opts.init)
-        : opts.init(shape, dtype);
+    if (stateCreators.length > 0) {
+      context = getterContext(frame, bundle, name, dtype, opts.shape, opts.init);
+      value = runCreators(stateCreators, context, shape, dtype, opts.init);
+    } else {
+      value = opts.init(shape, dtype);
+    }
     bundleOf(frame, bundle).set(name, { initial: value, current: value });
   } else {
     value = pair.current;
   }
-  if (stateGetters.length > 0) value = runGetters(stateGetters, context ?? makeContext(), value);
+  if (stateGetters.length > 0) {
+    value = runGetters(stateGetters, context ?? getterContext(frame, bundle, name, dtype, opts.shape, opts.init), value);
+  }
   return value as T;
 }
 
