@@ -38,6 +38,8 @@ describe("wasm BatchMatMul with transposed operands", () => {
     { a: [2, 3, 5, 4], b: [1, 4, 6] },
     { a: [1, 4], b: [4, 6] },
     { a: [5, 4], b: [4, 1] },
+    { a: [2, 8], b: [8, 64] }, // small A, wide B: computed as (Bᵀ·Aᵀ)ᵀ when transposed
+    { a: [1, 2, 8], b: [1, 8, 64] },
   ];
   for (const { a, b } of cases) {
     for (const transposeA of [false, true]) {

@@ -87,6 +87,59 @@ function epilogue(
   }
 }
 
+// XNNPACK caches its operator (B packed inside) by B's buffer id alone: a buffer first packed
+// under another [K, N] is passed as a copy.
+function truthfulB(backend: BackendWasm, b: tf.TensorInfo, keep: (t: tf.TensorInfo) => tf.TensorInfo): tf.TensorInfo {
+  const key = `${b.shape[b.shape.length - 2]},${b.shape[b.shape.length - 1]}`;
+  const seen = packedAs.get(b.dataId);
+  if (seen === undefined) packedAs.set(b.dataId, key);
+  else if (seen !== key) return keep(call(tf.Identity, backend, { x: b }));
+  return b;
+}
+
+/**
+ * Computes an unbatched, unfused product as (Bᵀ·Aᵀ)ᵀ when that moves fewer floats. XNNPACK
+ * repacks its B operand (a full copy) for every new tensor; for `dY·Wᵀ` with a large W (a
+ * backward pass), transposing W and packing it costs 2·K·N while the swapped form costs a small
+ * transpose of dY, a small pack and one transpose of the output. Returns undefined to decline.
+ */
+function swappedProduct(
+  original: tf.KernelFunc,
+  backend: BackendWasm,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: { transposeA?: boolean; transposeB?: boolean; activation?: string },
+  keep: (t: tf.TensorInfo) => tf.TensorInfo,
+): tf.TensorInfo | undefined {
+  if (inputs.bias != null || (attrs.activation ?? "linear") !== "linear") return undefined;
+  if (batchSize(a.shape) !== 1 || batchSize(b.shape) !== 1) return undefined;
+  const tA = attrs.transposeA === true;
+  const tB = attrs.transposeB === true;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const m = a.shape[tA ? ra - 1 : ra - 2] ?? 1;
+  const k = a.shape[tA ? ra - 2 : ra - 1] ?? 1;
+  const n = b.shape[tB ? rb - 2 : rb - 1] ?? 1;
+  const direct = (tA ? m * k : 0) + (tB ? k * n : 0) + k * n;
+  const viaSwap = (tB ? 0 : k * n) + (tA ? 0 : m * k) + k * m + m * n;
+  if (!(viaSwap * 1.25 < direct)) return undefined;
+  // Aᵀ stored as given when transposeA ([K, M]), Bᵀ likewise when transposeB ([N, K]).
+  const left = keep(tB ? reshape(backend, b, [1, n, k]) : call(tf.Transpose, backend, { x: reshape3(backend, b, k, n, keep) }, { perm: [0, 2, 1] }));
+  let right = keep(tA ? reshape(backend, a, [1, k, m]) : call(tf.Transpose, backend, { x: reshape3(backend, a, m, k, keep) }, { perm: [0, 2, 1] }));
+  right = truthfulB(backend, right, keep);
+  const productT = keep(original({ inputs: { a: left, b: right }, backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo);
+  const product = keep(call(tf.Transpose, backend, { x: productT }, { perm: [0, 2, 1] }));
+  const outShape = tf.backend_util
+    .assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2))
+    .concat([m, n]);
+  return reshape(backend, product, outShape);
+}
+
+function reshape3(backend: BackendWasm, x: tf.TensorInfo, rows: number, cols: number, keep: (t: tf.TensorInfo) => tf.TensorInfo): tf.TensorInfo {
+  return x.shape.length === 3 ? x : keep(reshape(backend, x, [1, rows, cols]));
+}
+
 /**
  * Wraps a wasm matmul kernel (`BatchMatMul` or `_FusedMatMul`) so every product it can express
  * as one batch-1 untransposed matmul runs on XNNPACK: transposed operands are materialised with
@@ -108,6 +161,8 @@ export function fastMatMul(original: tf.KernelFunc): tf.KernelFunc {
       return t;
     };
     try {
+      const swapped = swappedProduct(original, backend, a, b, args.inputs, attrs, keep);
+      if (swapped !== undefined) return swapped;
       let a2 = attrs.transposeA ? keep(swapLastTwo(backend, a)) : a;
       let b2 = attrs.transposeB ? keep(swapLastTwo(backend, b)) : b;
       const m = a2.shape[a2.shape.length - 2] ?? 1;
@@ -138,10 +193,7 @@ export function fastMatMul(original: tf.KernelFunc): tf.KernelFunc {
           .concat([m, n]);
         if (a2.shape.length !== 3 || batchA > 1) a2 = keep(reshape(backend, a2, [1, batchA * m, k]));
         if (b2.shape.length !== 3) b2 = keep(reshape(backend, b2, [1, k, n]));
-        const key = `${k},${n}`;
-        const seen = packedAs.get(b2.dataId);
-        if (seen === undefined) packedAs.set(b2.dataId, key);
-        else if (seen !== key) b2 = keep(call(tf.Identity, backend, { x: b2 }));
+        b2 = truthfulB(backend, b2, keep);
         const flat = original({ inputs: { ...inputs, a: a2, b: b2 }, backend, attrs: kernelAttrs }) as tf.TensorInfo;
         if (tf.util.arraysEqual(flat.shape, outShape)) out = flat;
         else {

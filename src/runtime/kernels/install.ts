@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { fastAvgPoolGrad } from "./avg_pool_grad.js";
 import { fastMatMul } from "./batch_matmul.js";
+import { fastSum } from "./sum_leading.js";
 import { conv2DBackpropFilter } from "./conv2d_backprop_filter.js";
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise_backprop.js";
 import { einsum } from "./einsum.js";
@@ -23,11 +25,16 @@ export const FILLED_KERNELS: Readonly<Record<string, tf.KernelFunc>> = {
   [tf.Einsum]: einsum,
 };
 
-/** Kernels whose transposed-operand path is replaced by transpose + untransposed kernel. */
-export const PATCHED_MATMUL_KERNELS: readonly string[] = [tf.BatchMatMul, tf._FusedMatMul];
+/** Built-in wasm kernels wrapped with a faster (or correct) path; the original runs otherwise. */
+export const WRAPPED_KERNELS: Readonly<Record<string, (original: tf.KernelFunc) => tf.KernelFunc>> = {
+  [tf.BatchMatMul]: fastMatMul,
+  [tf._FusedMatMul]: fastMatMul,
+  [tf.Sum]: fastSum,
+  [tf.AvgPoolGrad]: fastAvgPoolGrad,
+};
 
 /**
- * Registers the filled wasm kernels and the fast matmul wrappers. Idempotent: a second call (or a
+ * Registers the filled wasm kernels and the wrappers of built-in ones. Idempotent: a second call (or a
  * second copy of the package) changes nothing; a kernel tfjs already provides is never replaced.
  */
 export function installWasmKernels(): void {
@@ -38,14 +45,14 @@ export function installWasmKernels(): void {
     tf.registerKernel(config);
     done.set(kernelName, config);
   }
-  for (const kernelName of PATCHED_MATMUL_KERNELS) {
+  for (const [kernelName, wrap] of Object.entries(WRAPPED_KERNELS)) {
     const original = tf.getKernel(kernelName, "wasm");
     if (original == null || done.get(kernelName) === original) continue;
     const config: tf.KernelConfig = {
       ...original,
       // setupFunc (cwrap of the C function the original kernelFunc calls) must still run when
       // the engine (re)initialises the wasm backend.
-      kernelFunc: fastMatMul(original.kernelFunc),
+      kernelFunc: wrap(original.kernelFunc),
     };
     tf.unregisterKernel(kernelName, "wasm");
     tf.registerKernel(config);
