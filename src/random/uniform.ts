@@ -52,7 +52,12 @@ export function fillUniform(key: PRNGKey, out: Float32Array, n: number, lo: numb
     return;
   }
   for (let i = 0; i < n; i++) {
-    const v = fmaf(out[i] as number, range, lo);
+    // fmaf inlined: the float64 result rounds correctly unless it is a float32 midpoint.
+    const f = out[i] as number;
+    const s = f * range + lo;
+    const r = Math.fround(s);
+    const o = r + 2 * (s - r);
+    const v = Math.fround(o) === o && o !== r ? fmaf(f, range, lo) : r;
     out[i] = v < lo ? lo : v;
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import * as random from "../../src/random/index.js";
 import { erf32, erfInv32, fmaf, nextafter32 } from "../../src/random/float32.js";
 
 /** Exact float32 rounding (ties to even) of a*b + c, by BigInt arithmetic on float32 inputs. */
@@ -92,5 +93,23 @@ describe("erf32 / erfInv32", () => {
     expect(Math.abs(erf32(1) - 0.8427007929497149)).toBeLessThan(2e-7);
     expect(Math.abs(erf32(0.5) - 0.5204998778130465)).toBeLessThan(2e-7);
     expect(Math.abs(erf32(2) - 0.9953222650189527)).toBeLessThan(2e-7);
+  });
+});
+
+describe("uniform's affine map", () => {
+  it("is the fused float32 multiply-add of XLA:CPU for ranges whose product rounds", () => {
+    const n = 5000;
+    const lo = Math.fround(-0.1);
+    const range = Math.fround(Math.fround(0.1) - lo);
+    const u01 = random.uniformValues(random.key(11), [n]);
+    const u = random.uniformValues(random.key(11), [n], { minval: -0.1, maxval: 0.1 });
+    let fusedDiffersFromPlain = 0;
+    for (let i = 0; i < n; i++) {
+      const fused = fmafExact(u01[i]!, range, lo);
+      expect(u[i]).toBe(Math.max(lo, fused));
+      if (fused !== Math.fround(Math.fround(u01[i]! * range) + lo)) fusedDiffersFromPlain++;
+    }
+    // The choice matters: unfused mul-then-add would give other float32 values here.
+    expect(fusedDiffersFromPlain).toBeGreaterThan(0);
   });
 });

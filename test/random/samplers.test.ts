@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterEach, describe, expect, it } from "vitest";
 import * as random from "../../src/random/index.js";
+import { threefryBlock } from "../../src/random/threefry.js";
 
 const key = random.key;
 
@@ -54,10 +55,25 @@ describe("bits", () => {
     const words = legacy(() => random.bitsValues(key(0), [4]));
     const keys = legacy(() => random.split(key(0)));
     expect(Array.from(words)).toEqual([...keys[0]!, ...keys[1]!]);
-    // Odd sizes pad the counter with one zero (threefry_2x32 in jax prng.py).
-    const odd = legacy(() => random.bitsValues(key(3), [5]));
-    expect(odd).toHaveLength(5);
-    expect(Array.from(odd.subarray(0, 3))).not.toEqual(Array.from(legacy(() => random.bitsValues(key(3), [6])).subarray(0, 3)));
+    // Odd sizes (jax prng.py threefry_2x32): the counter 0..4 is padded with one 0, halved into
+    // X0 = [0, 1, 2], X1 = [3, 4, 0], hashed pairwise, and concat(Y0, Y1)[:5] is kept.
+    const k = key(3);
+    const block = (c0: number, c1: number): number[] => {
+      const out = new Uint32Array(2);
+      threefryBlock(k[0]!, k[1]!, c0, c1, out, 0);
+      return Array.from(out);
+    };
+    const [y0a, y1a] = block(0, 3);
+    const [y0b, y1b] = block(1, 4);
+    const [y0c] = block(2, 0);
+    expect(Array.from(legacy(() => random.bitsValues(k, [5])))).toEqual([y0a, y0b, y0c, y1a, y1b]);
+  });
+  it("legacy mode has no prefix property and uses the legacy bits for uniform at kernel sizes", () => {
+    const short = legacy(() => random.bitsValues(key(5), [100]));
+    const long = legacy(() => random.bitsValues(key(5), [101]));
+    expect(Array.from(short.subarray(0, 10))).not.toEqual(Array.from(long.subarray(0, 10)));
+    const u = legacy(() => random.uniformValues(key(5), [100]));
+    u.forEach((x, i) => expect(x).toBe((short[i]! >>> 9) * 2 ** -23));
   });
   it("bits tensor is int32 with the same bit patterns, in the requested shape", () => {
     const t = random.bits(key(10), [2, 2]);
