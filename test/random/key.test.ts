@@ -160,3 +160,33 @@ describe("random.config", () => {
     expect(random.config.threefryPartitionable).toBe(true);
   });
 });
+
+describe("Haiku's PRNGSequence scheme over split", () => {
+  // haiku/_src/base.py PRNGSequence: each next() (reserve size 1) does
+  // `key, subkey = jax.random.split(key)` and returns subkey. Expected values: reference §3.8
+  // "extra vectors" (regression values of a port verified against the JAX vectors above).
+  function firstThree(seed: number): number[][] {
+    let k = random.key(seed);
+    const out: number[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const [next, sub] = random.split(k);
+      k = next!;
+      out.push(Array.from(sub!));
+    }
+    return out;
+  }
+  it("partitionable", () => {
+    expect(firstThree(42)).toEqual([
+      [64467757, 2916123636],
+      [1705926158, 899080142],
+      [1712723395, 2526649282],
+    ]);
+  });
+  it("legacy", () => {
+    expect(random.withThreefryPartitionable(false, () => firstThree(42))).toEqual([
+      [255383827, 267815257],
+      [3923418436, 1366451097],
+      [1371681402, 3011037117],
+    ]);
+  });
+});
