@@ -170,11 +170,14 @@ export class ConvND extends Module {
     if (this.withBias) {
       const bShape = this.channelIndex === -1 ? [this.outputChannels] : [this.outputChannels, ...new Array<number>(n).fill(1)];
       b = getParameter("b", bShape, { dtype: inputs.dtype, init: this.bInit });
-      if (this.channelIndex === 1) b = tf.reshape(b, [this.outputChannels]);
     }
     if (this.channelIndex === 1) x = toChannelsLast(x);
-    let out = convChannelsLast(x, w, this.stride, this.padding, this.featureGroupCount, b);
-    if (this.channelIndex === 1) out = toChannelsFirst(out);
+    // Channels-first: the [C, 1, ...] bias broadcasts after the transpose back (a reshaped view
+    // would trip tfjs-wasm's fused kernels, which read the rank of the original buffer).
+    const first = this.channelIndex === 1;
+    let out = convChannelsLast(x, w, this.stride, this.padding, this.featureGroupCount, first ? null : b);
+    if (first) out = toChannelsFirst(out);
+    if (first && b) out = tf.add(out, b);
     return unbatched ? tf.squeeze(out, [0]) : out;
   }
 }

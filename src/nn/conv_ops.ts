@@ -4,6 +4,7 @@
  * backward on the wasm backend.
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { dilateKernel, padsFor } from "./conv_utils.js";
 import type { ResolvedPadding } from "./conv_utils.js";
 
 type Pad2D = "same" | "valid" | [[number, number], [number, number], [number, number], [number, number]];
@@ -44,14 +45,15 @@ export function convChannelsLast(
   }
   if (n === 2) return conv2dLike(x as tf.Tensor4D, w as tf.Tensor4D, [strides[0]!, strides[1]!], padding, groups, bias);
   if (n === 3) {
-    let x5 = x as tf.Tensor5D;
-    let pad: "same" | "valid" = padding === "SAME" ? "same" : "valid";
-    if (typeof padding !== "string") {
-      x5 = tf.pad(x5, [[0, 0], ...padding.map((p): [number, number] => [p[0], p[1]]), [0, 0]]) as tf.Tensor5D;
-      pad = "valid";
-    }
+    // Always explicit: pad, then a VALID conv3d whose input gradient avoids the wasm kernel.
+    const pads = padding === "VALID" ? [[0, 0], [0, 0], [0, 0]] : padding === "SAME"
+      ? strides.map((s, i) => padsFor("SAME", x.shape[i + 1]!, w.shape[i]!, s))
+      : padding.map((p) => [p[0], p[1]]);
+    const x5 = pads.some(([a, b]) => a! > 0 || b! > 0)
+      ? tf.pad(x, [[0, 0], ...pads.map((p): [number, number] => [p[0]!, p[1]!]), [0, 0]])
+      : x;
     const s: [number, number, number] = [strides[0]!, strides[1]!, strides[2]!];
-    const out = grouped(x5, w, groups, (xi, wi) => tf.conv3d(xi as tf.Tensor5D, wi as tf.Tensor5D, s, pad));
+    const out = grouped(x5, w, groups, (xi, wi) => conv3dValid(xi as tf.Tensor5D, wi as tf.Tensor5D, s));
     return bias ? tf.add(out, bias) : out;
   }
   throw new Error(`convolution over ${n} spatial dims is not supported by tfjs (1, 2 or 3).`);
@@ -130,20 +132,50 @@ export function convTransposeChannelsLast(
     out = tf.conv2dTranspose(x4, w4, [batch, oo[0]!, oo[1]!, cout], ss, pad as never);
     if (n === 1) out = tf.reshape(out, [batch, outSpatial[0]!, cout]);
   } else if (n === 3) {
-    // conv3dTranspose only knows "valid" (= JAX pads k - 1 on both sides): crop from there.
-    const full = inSpatial.map((d, i) => (d - 1) * strides[i]! + k[i]!);
-    const y = tf.conv3dTranspose(
-      x as tf.Tensor5D,
-      flipped as tf.Tensor5D,
-      [batch, full[0]!, full[1]!, full[2]!, cout],
-      [strides[0]!, strides[1]!, strides[2]!],
-      "valid",
-    );
-    out = tf.slice(y, [0, ...clamped.map(([a], i) => k[i]! - 1 - a), 0], [batch, ...outSpatial, cout]);
-  } else {
+    // tfjs-wasm 4.22's Conv3DBackpropInputV2 (behind conv3dTranspose) returns wrong values, so
+    // this runs JAX's definition directly: zero-dilate x by the strides, pad, correlate with w.
+    const dilated = dilateKernel(x, strides, 1);
+    const padded = tf.pad(dilated, [[0, 0], ...pads.map((p): [number, number] => [p[0], p[1]]), [0, 0]]);
+    const wt = tf.transpose(w, [0, 1, 2, 4, 3]) as tf.Tensor5D;
+    out = conv3dValid(padded as tf.Tensor5D, wt, [1, 1, 1]);
+    return bias ? tf.add(out, bias) : out;
+    } else {
     throw new Error(`transposed convolution over ${n} spatial dims is not supported by tfjs (1, 2 or 3).`);
   }
   const extra = pads.map(([a, b], i): [number, number] => [a - clamped[i]![0], b - clamped[i]![1]]);
   if (extra.some(([a, b]) => a > 0 || b > 0)) out = tf.pad(out, [[0, 0], ...extra, [0, 0]]);
   return bias ? tf.add(out, bias) : out;
+}
+
+/**
+ * A VALID, strided `conv3d` whose input gradient is computed as a forward conv3d of the
+ * zero-dilated `dy` with the flipped, in/out-swapped kernel: tfjs-wasm 4.22's
+ * `Conv3DBackpropInputV2` returns wrong values (and disturbs other buffers), so the gradient
+ * must not reach it. tfjs's `Conv3DBackpropFilterV2` drops the taps between strides (cpu and
+ * wasm alike), so the filter gradient is a forward conv3d too.
+ */
+function conv3dValid(x: tf.Tensor5D, w: tf.Tensor5D, strides: [number, number, number]): tf.Tensor5D {
+  const f = tf.customGrad(((xa: tf.Tensor, wa: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xa, wa]);
+    return {
+      value: tf.conv3d(xa as tf.Tensor5D, wa as tf.Tensor5D, strides, "valid"),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ws] = saved as [tf.Tensor5D, tf.Tensor5D];
+        const k = ws.shape.slice(0, 3);
+        const dyd = dilateKernel(dy, strides, 1);
+        // dx[i] = sum_k dyd[i - k] w[k]: pad k - 1 before and enough after to reach x's size.
+        const pads = k.map((kk, i): [number, number] => [kk - 1, xs.shape[i + 1]! - dyd.shape[i + 1]!]);
+        const wT = tf.transpose(tf.reverse(ws, [0, 1, 2]), [0, 1, 2, 4, 3]) as tf.Tensor5D;
+        const dx = tf.conv3d(tf.pad(dyd, [[0, 0], ...pads, [0, 0]]) as tf.Tensor5D, wT, [1, 1, 1], "valid");
+        // dw[k, ci, co] = sum_{b, o} x[b, o * s + k, ci] dy[b, o, co]: a conv3d of x (batch and
+        // channels swapped) with the dilated dy as the filter, cropped to the kernel size.
+        const xT = tf.transpose(xs, [4, 1, 2, 3, 0]) as tf.Tensor5D;
+        const dyT = tf.transpose(dyd, [1, 2, 3, 0, 4]) as tf.Tensor5D;
+        const full = tf.conv3d(xT, dyT, [1, 1, 1], "valid");
+        const dw = tf.transpose(tf.slice(full, [0, 0, 0, 0, 0], [full.shape[0]!, k[0]!, k[1]!, k[2]!, full.shape[4]!]), [1, 2, 3, 0, 4]);
+        return [dx, dw];
+      },
+    };
+  }) as unknown as tf.CustomGradientFunc<tf.Tensor5D>);
+  return f(x, w) as tf.Tensor5D;
 }

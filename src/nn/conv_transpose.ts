@@ -223,11 +223,12 @@ export class ConvNDTranspose extends Module {
     if (this.withBias) {
       const bShape = this.channelIndex === -1 ? [this.outputChannels] : [this.outputChannels, ...new Array<number>(n).fill(1)];
       b = getParameter("b", bShape, { dtype: inputs.dtype, init: this.bInit });
-      if (this.channelIndex === 1) b = tf.reshape(b, [this.outputChannels]);
     }
     if (this.channelIndex === 1) x = toChannelsLast(x);
-    let out = convTransposeChannelsLast(x, w, this.stride, pads, b);
-    if (this.channelIndex === 1) out = toChannelsFirst(out);
+    const first = this.channelIndex === 1;
+    let out = convTransposeChannelsLast(x, w, this.stride, pads, first ? null : b);
+    if (first) out = toChannelsFirst(out);
+    if (first && b) out = tf.add(out, b);
     return unbatched ? tf.squeeze(out, [0]) : out;
   }
 }

@@ -107,9 +107,10 @@ export function padsFor(padding: "SAME" | "VALID", size: number, k: number, stri
  * (conv2d, depthwiseConv2d, conv3d), and cannot combine dilations with strides; the dilated
  * kernel has both, for a `rate²`-fold larger (but small) kernel.
  */
-export function dilateKernel(w: tf.Tensor, rates: readonly number[]): tf.Tensor {
+export function dilateKernel(w: tf.Tensor, rates: readonly number[], firstAxis = 0): tf.Tensor {
   let out = w;
-  rates.forEach((r, axis) => {
+  rates.forEach((r, i) => {
+    const axis = i + firstAxis;
     if (r === 1) return;
     const shape = out.shape;
     const k = shape[axis]!;

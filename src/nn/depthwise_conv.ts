@@ -122,11 +122,10 @@ export class DepthwiseConvND extends Module {
       // Haiku's channels-first bias is (C*M, 1, 1) whatever the rank.
       const bShape = this.channelIndex === -1 ? [out] : [out, 1, 1];
       b = getParameter("b", bShape, { dtype: inputs.dtype, init: this.bInit });
-      if (this.channelIndex === 1) b = tf.reshape(b, [out]);
     }
-    const x = this.channelIndex === 1 ? toChannelsLast(inputs) : inputs;
-    const y = convChannelsLast(x, w, this.stride, this.padding, c, b);
-    return this.channelIndex === 1 ? toChannelsFirst(y) : y;
+    if (this.channelIndex === -1) return convChannelsLast(inputs, w, this.stride, this.padding, c, b);
+    const y = toChannelsFirst(convChannelsLast(toChannelsLast(inputs), w, this.stride, this.padding, c, null));
+    return b ? tf.add(y, b) : y;
   }
 }
 
