@@ -195,6 +195,21 @@ describe("JaxLayer argument validation (Keras messages)", () => {
     expect(() => new JaxLayer({ callFn: (inputs: tf.Tensor) => inputs, seed: 1.5 })).not.toThrow();
   });
 
+  it("checks what initFn and callFn return", () => {
+    const badInit = new JaxLayer({
+      callFn: (params: unknown, state: unknown, inputs: tf.Tensor) => [inputs, state],
+      initFn: (inputs: tf.Tensor) => ({ w: tf.ones([1]) }),
+    });
+    expect(() => badInit.apply(tf.ones([1]))).toThrow(/`initFn` must return \[params, state\] because `callFn` takes a `state`/);
+    expect(badInit.weights.length).toBe(0);
+    const badCall = new JaxLayer({ callFn: (state: unknown, inputs: tf.Tensor) => inputs, state: {} });
+    expect(() => badCall.apply(tf.ones([1]))).toThrow(/must return \[outputs, newState\], but it returned a tensor float32\[1\]/);
+    const notTensor = new JaxLayer({ callFn: (inputs: tf.Tensor) => ({ out: inputs }) });
+    expect(() => notTensor.apply(tf.ones([1]))).toThrow(/must be a tf.Tensor or a non-empty array of tf.Tensors.*got an object with keys \[out\]/);
+    const badDtype = new JaxLayer({ callFn: (params: unknown, inputs: tf.Tensor) => inputs, params: { c: tf.tensor1d(["a"], "string") } });
+    expect(() => badDtype.apply(tf.ones([1]))).toThrow(/`params.c` has dtype string; weights may be float32, int32 or bool/);
+  });
+
   it("tells how to name the arguments of a bound function", () => {
     const bound = function (this: unknown, params: unknown, inputs: tf.Tensor) {
       return inputs;
