@@ -10,6 +10,14 @@ describe("runtime", () => {
     expect(tf.findBackend("cpu")).not.toBeNull();
   });
 
+  it("removes the Emscripten process handlers that rethrow every uncaught error from wasm glue", () => {
+    // Their source is the Emscripten glue's (`if(!(ex instanceof ExitStatus)){throw ex}` and
+    // `throw reason`); vitest's own handlers stay.
+    for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+      for (const l of process.listeners(event)) expect(String(l)).not.toMatch(/ExitStatus|throw reason/);
+    }
+  });
+
   it("registers gradients so tf.grad of tf.sum works", () => {
     const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(x, x)));
     expect(Array.from(g(tf.tensor1d([1, 2, 3])).dataSync())).toEqual([2, 4, 6]);
