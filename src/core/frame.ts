@@ -120,6 +120,35 @@ export class Frame {
 
 const frames: Frame[] = [];
 
+/** A constructor call of a registered module class in progress (see `module.ts`). */
+export interface Construction {
+  readonly cls: unknown;
+  module: ModuleLike | undefined;
+  frame: Frame | undefined;
+  entry: ModuleEntry | undefined;
+}
+
+/** Registered constructors in progress, innermost last. @internal */
+export const constructing: Construction[] = [];
+
+/**
+ * Throws Haiku's "super constructor must be called first" error when a module's constructor is
+ * creating modules or parameters before its `super(...)` call (or in `super`'s arguments), where
+ * they cannot be named after it. `depth` = how many markers at the top belong to the caller.
+ * @internal
+ */
+export function assertNoPendingConstruction(depth: number): void {
+  const pending = constructing[constructing.length - 1 - depth];
+  if (pending !== undefined && pending.module === undefined) {
+    const name = (pending.cls as { name?: string }).name ?? "Module";
+    throw new Error(
+      "The super constructor must be called before you create parameters or submodules: in the " +
+        `constructor of \`${name}\`, call \`super(...)\` first and create submodules and parameters ` +
+        "after it (not before it, nor in its arguments), so that they are named after the module.",
+    );
+  }
+}
+
 /** The innermost running frame, or `undefined` outside any transform. */
 export function maybeCurrentFrame(): Frame | undefined {
   return frames[frames.length - 1];

@@ -10,8 +10,8 @@
  * scoped versions of the methods. Constructing an unregistered subclass is an error, so a
  * forgotten line can never silently produce different parameter names.
  */
-import { SUBMODULES, maybeCurrentFrame } from "./frame.js";
-import type { Frame, ModuleEntry } from "./frame.js";
+import { SUBMODULES, assertNoPendingConstruction, constructing, maybeCurrentFrame } from "./frame.js";
+import type { Construction } from "./frame.js";
 import { MODULE_OUTSIDE_TRANSFORM, describe, outsideTransformError } from "./errors.js";
 import { camelToSnake, checkName, uniqueAndCanonicalName } from "./naming.js";
 import { methodInterceptors } from "./interceptors.js";
@@ -28,14 +28,6 @@ const DEFAULT_NAME: unique symbol = Symbol("haiku-tfjs.defaultName");
 /** Marks a method that must not be scoped ({@link transparent}). */
 const TRANSPARENT: unique symbol = Symbol("haiku-tfjs.transparent");
 
-/** A constructor call of a registered class in progress. */
-interface Construction {
-  readonly cls: unknown;
-  module: Module | undefined;
-  frame: Frame | undefined;
-  entry: ModuleEntry | undefined;
-}
-const constructing: Construction[] = [];
 
 function unregisteredError(cls: { name: string }): Error {
   const name = cls.name || "Anonymous";
@@ -87,6 +79,7 @@ export abstract class Module {
     }
     const frame = maybeCurrentFrame();
     if (frame === undefined) throw new Error(MODULE_OUTSIDE_TRANSFORM);
+    assertNoPendingConstruction(1);
     if (name === undefined || name === null) {
       const t = target as unknown as { [DEFAULT_NAME]?: string; name: string };
       name = Object.prototype.hasOwnProperty.call(t, DEFAULT_NAME) ? t[DEFAULT_NAME]! : camelToSnake(t.name);

@@ -1,6 +1,6 @@
 /** Parameters: `hk.getParameter` and `hk.getParams` (Haiku's `base.py:381-698`). */
 import * as tf from "@tensorflow/tfjs-core";
-import { currentFrame } from "./frame.js";
+import { assertNoPendingConstruction, constructing, currentFrame } from "./frame.js";
 import type { Frame } from "./frame.js";
 import { describe } from "./errors.js";
 import { paramCreators, paramGetters, runCreators, runGetters } from "./interceptors.js";
@@ -60,6 +60,7 @@ function initializerMissing(fullName: string): Initializer {
  */
 export function getParameter(name: string, shape: readonly number[], opts: GetParameterOptions = {}): tf.Tensor {
   const frame = currentFrame("getParameter");
+  if (constructing.length > 0) assertNoPendingConstruction(0);
   const dtype = opts.dtype ?? "float32";
   const bundle = frame.currentName();
   let param: unknown;

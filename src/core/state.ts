@@ -1,6 +1,6 @@
 /** State: `hk.getState`, `hk.setState` and friends (Haiku's `base.py:425-516, 1272-1401`). */
 import * as tf from "@tensorflow/tfjs-core";
-import { currentFrame } from "./frame.js";
+import { assertNoPendingConstruction, constructing, currentFrame } from "./frame.js";
 import type { Frame, StatePair } from "./frame.js";
 import { NonEmptyStateError } from "./errors.js";
 import { runCreators, runGetters, runSetters, stateCreators, stateGetters, stateSetters } from "./interceptors.js";
@@ -46,6 +46,7 @@ function bundleOf(frame: Frame, bundle: string): Map<string, StatePair> {
  */
 export function getState<T = tf.Tensor>(name: string, opts: GetStateOptions = {}): T {
   const frame = currentFrame("getState");
+  if (constructing.length > 0) assertNoPendingConstruction(0);
   checkStateAllowed(frame, "getState");
   const bundle = frame.currentName();
   const dtype = opts.dtype ?? "float32";
@@ -106,6 +107,7 @@ function mapTree(x: unknown, fn: (t: tf.Tensor) => unknown): unknown {
  */
 export function setState(name: string, value: unknown): void {
   const frame = currentFrame("setState");
+  if (constructing.length > 0) assertNoPendingConstruction(0);
   checkStateAllowed(frame, "setState");
   const bundle = frame.currentName();
   if (stateSetters.length > 0) {

@@ -258,6 +258,33 @@ describe("nesting", () => {
 });
 
 describe("registration", () => {
+  it("rejects modules and parameters created before super() or in its arguments", () => {
+    @hk.module
+    class Holder extends hk.Module {
+      constructor(readonly child: unknown) {
+        super();
+      }
+    }
+    @hk.module
+    class InSuperArgs extends Holder {
+      constructor() {
+        super(new Empty());
+      }
+    }
+    @hk.module
+    class ParamBeforeSuper extends Holder {
+      constructor() {
+        super(hk.getParameter("w", [], { init: ones }));
+      }
+    }
+    const msg = "The super constructor must be called before you create parameters or submodules";
+    expect(() => inInit(() => new InSuperArgs())).toThrow(msg);
+    expect(() => inInit(() => new InSuperArgs())).toThrow("in the constructor of `InSuperArgs`");
+    expect(() => inInit(() => new ParamBeforeSuper())).toThrow(msg);
+    // Children passed in from outside are fine.
+    expect(inInit(() => (new Holder(new Empty()).child as Empty).moduleName)).toBe("empty");
+  });
+
   it("throws a clear error for an unregistered subclass", () => {
     class Foo extends hk.Module {}
     expect(() => inInit(() => new Foo())).toThrow(
