@@ -61,6 +61,8 @@ export class BatchNorm extends Module {
   readonly createScale: boolean;
   /** Whether `offset` is a parameter of this module. */
   readonly createOffset: boolean;
+  /** Decay of the moving averages. */
+  readonly decayRate: number;
   /** Added to the variance. */
   readonly eps: number;
   /** Initializer of `scale`. */
@@ -107,6 +109,7 @@ export class BatchNorm extends Module {
     }
     this.createScale = createScale;
     this.createOffset = createOffset;
+    this.decayRate = decayRate;
     this.eps = opts.eps ?? 1e-5;
     this.scaleInit = opts.scaleInit ?? onesInit;
     this.offsetInit = opts.offsetInit ?? zerosInit;
