@@ -72,6 +72,19 @@ describe("JaxLayer with hk.transform", () => {
     expect(withState.callFnHasState).toBe(true);
   });
 
+  it("accepts withoutApplyRng's apply and sits after other tfjs-layers layers", () => {
+    const mlp = hk.withoutApplyRng(hk.transform((inputs: tf.Tensor) => new hk.Linear(2).call(inputs)));
+    const layer = new JaxLayer({ callFn: mlp.apply, initFn: mlp.init });
+    expect(layer.callFnArguments).toEqual(["params", "inputs"]);
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 5, inputShape: [3] }), layer] });
+    expect(model.outputs[0]?.shape).toEqual([null, 2]);
+    expect(layer.trainableWeights.map((w) => w.shape)).toEqual([[2], [5, 2]]); // linear/b, linear/w
+    const out = model.predict(tf.ones([4, 3])) as tf.Tensor;
+    expect(out.shape).toEqual([4, 2]);
+    out.dispose();
+    model.dispose();
+  });
+
   it("trains the Keras docstring CNN (conv, pool, flatten, linear, dropout) in tf.sequential", async () => {
     const layer = new JaxLayer({ callFn: cnn.apply, initFn: cnn.init, inputShape: [S, S, 1], seed: 3 });
     const model = tfl.sequential({ layers: [layer] });
