@@ -4,7 +4,7 @@ import * as tree from "../tree/index.js";
 import { identity } from "./combine.js";
 import { constant, own } from "./scalars.js";
 import type { EmptyState, GradientTransformation, ScalarOrSchedule, Schedule } from "./types.js";
-import { biasCorrection, checkFloatTree, checkNumber, checkState, mapN, safeIncrement } from "./util.js";
+import { biasCorrection, checkFloatTree, checkNumber, checkState, mapMulti, mapN, safeIncrement } from "./util.js";
 
 // Each rule below follows the optax source file named in its doc comment (optax at
 // google-deepmind/optax, 2026). Hyper-parameters are float32 constants computed in float64 first,
@@ -108,10 +108,10 @@ export function trace(decay: number, { nesterov = false }: { nesterov?: boolean 
       checkState(where, state, ["trace"]);
       const d = constant(decay);
       return tidy(() => {
-        const newTrace = mapN(where, ["updates", "state.trace"], (g, t) => tf.add(g, tf.mul(d, t)), updates, state.trace);
-        const out = nesterov
-          ? mapN(where, ["updates", "trace"], (g, t) => tf.add(g, tf.mul(d, t)), updates, newTrace)
-          : tree.map((t: T) => own(t), newTrace);
+        const [newTrace, out] = mapMulti(where, ["updates", "state.trace"], 2, (g, t0) => {
+          const t = tf.add(g, tf.mul(d, t0));
+          return [t, nesterov ? tf.add(g, tf.mul(d, t)) : own(t)];
+        }, updates, state.trace);
         return [out as U, { trace: newTrace }];
       });
     },
@@ -172,26 +172,25 @@ export function scaleByAdam({
       const [cb1, c1b1, cb2, c1b2, ceps, cepsRoot] = consts() as [T, T, T, T, T, T];
       const count = safeIncrement(state.count);
       return tidy(() => {
-        const mu = mapN(where, ["updates", "state.mu"], (g, m) => tf.add(tf.mul(c1b1, g), tf.mul(cb1, m)), updates, state.mu);
-        const nu = mapN(where, ["updates", "state.nu"], (g, v) => tf.add(tf.mul(c1b2, tf.square(g)), tf.mul(cb2, v)), updates, state.nu);
         const bc1 = tf.scalar(biasCorrection(b1, count));
         const bc2 = tf.scalar(biasCorrection(b2, count));
-        const muHat = nesterov
-          ? ((): unknown => {
-              const bc1Next = tf.scalar(biasCorrection(b1, safeIncrement(count)));
-              return mapN(where, ["mu", "updates"], (m, g) => tf.add(tf.mul(cb1, tf.div(m, bc1Next)), tf.mul(c1b1, tf.div(g, bc1))), mu, updates);
-            })()
-          : mapN(where, ["mu"], (m) => tf.div(m, bc1), mu);
-        const out = mapN(
+        const bc1Next = nesterov ? tf.scalar(biasCorrection(b1, safeIncrement(count))) : bc1;
+        const [mu, nu, out] = mapMulti(
           where,
-          ["muHat", "nu"],
-          (m, v) => {
+          ["updates", "state.mu", "state.nu"],
+          3,
+          (g, m0, v0) => {
+            const m = tf.add(tf.mul(c1b1, g), tf.mul(cb1, m0));
+            const v = tf.add(tf.mul(c1b2, tf.square(g)), tf.mul(cb2, v0));
+            const mHat = nesterov ? tf.add(tf.mul(cb1, tf.div(m, bc1Next)), tf.mul(c1b1, tf.div(g, bc1))) : tf.div(m, bc1);
             const vHat = tf.div(v, bc2);
             // x + 0 is exact, so the default epsRoot = 0 skips a kernel without changing a bit.
-            return tf.div(m, tf.add(tf.sqrt(epsRoot === 0 ? vHat : tf.add(vHat, cepsRoot)), ceps));
+            const u = tf.div(mHat, tf.add(tf.sqrt(epsRoot === 0 ? vHat : tf.add(vHat, cepsRoot)), ceps));
+            return [m, v, u];
           },
-          muHat,
-          nu,
+          updates,
+          state.mu,
+          state.nu,
         );
         return [out as U, { count, mu, nu }];
       });
@@ -249,18 +248,19 @@ export function scaleByRms({
       const [cd, c1d, ceps] = consts() as [T, T, T];
       const count = debias ? safeIncrement(state.count ?? 0) : 0;
       return tidy(() => {
-        const nu = mapN(where, ["updates", "state.nu"], (g, v) => tf.add(tf.mul(c1d, tf.square(g)), tf.mul(cd, v)), updates, state.nu);
         const bc = debias ? tf.scalar(biasCorrection(decay, count)) : null;
-        const out = mapN(
+        const [nu, out] = mapMulti(
           where,
-          ["updates", "nu"],
-          (g, v) => {
+          ["updates", "state.nu"],
+          2,
+          (g, v0) => {
+            const v = tf.add(tf.mul(c1d, tf.square(g)), tf.mul(cd, v0));
             const vHat = bc === null ? v : tf.div(v, bc);
             const scaling = epsInSqrt ? tf.rsqrt(tf.add(vHat, ceps)) : tf.reciprocal(tf.add(tf.sqrt(vHat), ceps));
-            return tf.mul(scaling, g);
+            return [v, tf.mul(scaling, g)];
           },
           updates,
-          nu,
+          state.nu,
         );
         return [out as U, debias ? { count, nu } : { nu }];
       });
@@ -307,22 +307,23 @@ export function scaleByStddev({
       const [cd, c1d, ceps] = consts() as [T, T, T];
       const count = debias ? safeIncrement(state.count ?? 0) : 0;
       return tidy(() => {
-        const mu = mapN(where, ["updates", "state.mu"], (g, m) => tf.add(tf.mul(c1d, g), tf.mul(cd, m)), updates, state.mu);
-        const nu = mapN(where, ["updates", "state.nu"], (g, v) => tf.add(tf.mul(c1d, tf.square(g)), tf.mul(cd, v)), updates, state.nu);
         const bc = debias ? tf.scalar(biasCorrection(decay, count)) : null;
-        const out = mapN(
+        const [mu, nu, out] = mapMulti(
           where,
-          ["updates", "mu", "nu"],
-          (g, m, v) => {
+          ["updates", "state.mu", "state.nu"],
+          3,
+          (g, m0, v0) => {
+            const m = tf.add(tf.mul(c1d, g), tf.mul(cd, m0));
+            const v = tf.add(tf.mul(c1d, tf.square(g)), tf.mul(cd, v0));
             const mHat = bc === null ? m : tf.div(m, bc);
             const vHat = bc === null ? v : tf.div(v, bc);
             const centered = tf.sub(vHat, tf.square(mHat));
             const scaling = epsInSqrt ? tf.rsqrt(tf.add(centered, ceps)) : tf.reciprocal(tf.add(tf.sqrt(centered), ceps));
-            return tf.mul(scaling, g);
+            return [m, v, tf.mul(scaling, g)];
           },
           updates,
-          mu,
-          nu,
+          state.mu,
+          state.nu,
         );
         return [out as U, debias ? { count, mu, nu } : { mu, nu }];
       });
@@ -356,19 +357,20 @@ export function scaleByRss({
       checkState(where, state, ["sumOfSquares"]);
       const ceps = constant(eps);
       return tidy(() => {
-        const sumOfSquares = mapN(where, ["updates", "state.sumOfSquares"], (g, s) => tf.add(tf.square(g), s), updates, state.sumOfSquares);
-        const out = mapN(
+        const [sumOfSquares, out] = mapMulti(
           where,
-          ["updates", "sumOfSquares"],
-          (g, s) => {
+          ["updates", "state.sumOfSquares"],
+          2,
+          (g, s0) => {
+            const s = tf.add(tf.square(g), s0);
             const inv = tf.rsqrt(tf.add(s, ceps));
             // With a positive initial accumulator s > 0 always holds, so optax's where() is the
             // identity there and is skipped; with 0 it is needed (g² can underflow to 0).
             const masked = initialAccumulatorValue > 0 ? inv : tf.where(tf.greater(s, 0), inv, tf.zerosLike(inv));
-            return tf.mul(masked, g);
+            return [s, tf.mul(masked, g)];
           },
           updates,
-          sumOfSquares,
+          state.sumOfSquares,
         );
         return [out as U, { sumOfSquares }];
       });
