@@ -12,7 +12,6 @@ export const EXAMPLES = [
   "mnist.ts --keras",
   "signatures.ts",
   "wrapper_two_inputs.ts",
-  "haiku_cnn_jaxlayer.ts",
   "batch_norm_state.ts",
   "lstm_sequence.ts",
   "mlp_regression.ts",

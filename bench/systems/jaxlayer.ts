@@ -1,0 +1,33 @@
+/** haiku-tfjs through Keras: the transform inside `tf.sequential` as a `JaxLayer`, trained with `fit`. */
+import * as tf from "@tensorflow/tfjs-core";
+import * as tfl from "@tensorflow/tfjs-layers";
+import * as hk from "../../src/index.js";
+import { JaxLayer } from "../../src/keras/index.js";
+import { LEARNING_RATE, syntheticBatch, type BenchSystem, type Workload } from "../workloads.js";
+import { forwardFor } from "./haiku.js";
+
+export async function setup(w: Workload, inferBatch: number): Promise<BenchSystem> {
+  await hk.ready();
+  const fn = forwardFor(w);
+  const t = hk.transform((inputs: tf.Tensor, training: boolean) => fn(inputs, training));
+  const model = tfl.sequential({ layers: [new JaxLayer({ callFn: t.apply, initFn: t.init, seed: 0, inputShape: w.inputShape })] });
+  model.compile({
+    optimizer: tf.train.adam(LEARNING_RATE),
+    loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+  });
+  const { x: xs, y: ys } = syntheticBatch(w);
+  const x = tf.tensor(xs, [w.batch, ...w.inputShape]);
+  const y = tf.tensor(ys, [w.batch, w.classes]);
+  const { x: xi } = syntheticBatch(w, inferBatch);
+  const xInfer = tf.tensor(xi, [inferBatch, ...w.inputShape]);
+  return {
+    async trainStep() {
+      await model.fit(x, y, { batchSize: w.batch, epochs: 1, verbose: 0, shuffle: false });
+    },
+    infer() {
+      const out = model.predict(xInfer) as tf.Tensor;
+      out.dataSync();
+      out.dispose();
+    },
+  };
+}
