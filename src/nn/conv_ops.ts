@@ -7,12 +7,18 @@ import * as tf from "@tensorflow/tfjs-core";
 import { dilateKernel, padsFor } from "./conv_utils.js";
 import type { ResolvedPadding } from "./conv_utils.js";
 
-type Pad2D = "same" | "valid" | [[number, number], [number, number], [number, number], [number, number]];
+type Pad2D = "valid" | [[number, number], [number, number], [number, number], [number, number]];
 
-function pad2d(padding: ResolvedPadding, h: readonly [number, number], w: readonly [number, number]): Pad2D {
-  if (padding === "SAME") return "same";
+/**
+ * tfjs padding for a 2-D conv: SAME is always passed as explicit pads (JAX's formula, which is
+ * TF's), because tfjs-wasm 4.22's Conv2D / DepthwiseConv2dNative compute wrong outputs for
+ * "same" when a kernel dim is 1 and strided (e.g. a [3, 1] kernel with stride 2).
+ */
+function pad2d(padding: ResolvedPadding, size: readonly number[], k: readonly number[], s: readonly number[]): Pad2D {
   if (padding === "VALID") return "valid";
-  return [[0, 0], [h[0], h[1]], [w[0], w[1]], [0, 0]];
+  const [h, w] = padding === "SAME" ? [0, 1].map((i) => padsFor("SAME", size[i]!, k[i]!, s[i]!)) : padding;
+  if (h![0] === 0 && h![1] === 0 && w![0] === 0 && w![1] === 0) return "valid";
+  return [[0, 0], [h![0], h![1]], [w![0], w![1]], [0, 0]];
 }
 
 /**
@@ -67,7 +73,7 @@ function conv2dLike(
   groups: number,
   bias: tf.Tensor | null,
 ): tf.Tensor4D {
-  const pad = pad2d(padding, typeof padding === "string" ? [0, 0] : padding[0]!, typeof padding === "string" ? [0, 0] : padding[1]!);
+  const pad = pad2d(padding, [x.shape[1], x.shape[2]], [w.shape[0], w.shape[1]], strides);
   const cin = x.shape[3];
   if (groups === 1) {
     if (bias) return tf.fused.conv2d({ x, filter: w, strides, pad, bias });
@@ -176,6 +182,6 @@ function conv3dValid(x: tf.Tensor5D, w: tf.Tensor5D, strides: [number, number, n
         return [dx, dw];
       },
     };
-  }) as unknown as tf.CustomGradientFunc<tf.Tensor5D>);
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(x, w) as tf.Tensor5D;
 }

@@ -85,6 +85,14 @@ describe("Conv numerics against XLA's convolution", () => {
     });
   }
 
+  test("SAME with a unit kernel dim and stride (tfjs-wasm's own \"same\" gets this wrong)", () => {
+    for (const [k, st] of [[[3, 1], 2], [[4, 1], 3], [[1, 3], 2]] as const) {
+      const [p, y] = run(() => new hk.Conv2D(2, [...k], { stride: st }), x4);
+      const r = refConv(x4, only(p)["w"]!, { strides: [st, st], pads: [samePads(7, k[0], st), samePads(6, k[1], st)] });
+      expectClose(y, withBias(r, only(p)["b"]), 1e-4);
+    }
+  });
+
   test("feature groups: 2 groups (split) and Cin groups (depthwise path)", () => {
     for (const g of [2, 4]) {
       const [p, y] = run(() => new hk.Conv2D(8, [3, 2], { featureGroupCount: g, bInit: hk.initializers.Constant(0.5) }), x4);
