@@ -230,6 +230,23 @@ export class JaxLayer extends tfl.layers.Layer {
     return this.seedGenerator?.counter ?? 0;
   }
 
+  /**
+   * The `rng` passed to `initFn` (Keras' `_get_init_rng`): the next key of the global generator
+   * ({@link setRandomSeed}). Subclasses may override it to pass a structure of keys.
+   */
+  protected getInitRng(): unknown {
+    return drawGlobalKey();
+  }
+
+  /**
+   * The `rng` passed to `callFn` (Keras' `_get_call_rng`): the layer generator's next key
+   * (`[seed, k]`) in training, `null` otherwise. Subclasses may override it, e.g. to pass keys
+   * at inference too or a `{ dropout: key }` structure.
+   */
+  protected getCallRng(training: boolean): unknown {
+    return training && this.seedGenerator ? this.seedGenerator.next() : null;
+  }
+
   override build(inputShape: Shape | Shape[]): void {
     this.singleInput = !isShapeList(inputShape);
     try {
@@ -381,7 +398,7 @@ export class JaxLayer extends tfl.layers.Layer {
     }
     tf.tidy(() => {
       const inputs = this.placeholders(inputShape, 1);
-      const args = this.initFnArguments.map((n) => (n === "rng" ? drawGlobalKey() : n === "inputs" ? inputs : true));
+      const args = this.initFnArguments.map((n) => (n === "rng" ? this.getInitRng() : n === "inputs" ? inputs : true));
       const result: unknown = initFn(...args);
       let params: unknown = result;
       let state: unknown = null;
@@ -465,7 +482,7 @@ export class JaxLayer extends tfl.layers.Layer {
         case "state":
           return this.heldState ? this.rebuild(this.heldState) : null;
         case "rng":
-          return training && this.seedGenerator ? this.seedGenerator.next() : null;
+          return this.getCallRng(training);
         case "inputs":
           return inputs;
         case "training":

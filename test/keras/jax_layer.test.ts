@@ -318,6 +318,25 @@ describe("JaxLayer calling conventions", () => {
     tf.dispose([x, y]);
   });
 
+  it("lets subclasses override the rng passed to callFn (Keras' _get_call_rng, as FlaxLayer does)", () => {
+    class DictRngLayer extends JaxLayer {
+      protected override getCallRng(training: boolean): unknown {
+        return training ? { dropout: super.getCallRng(true) } : {};
+      }
+    }
+    const seen: unknown[] = [];
+    const layer = new DictRngLayer({
+      callFn: (rng: unknown, inputs: tf.Tensor) => {
+        seen.push(rng);
+        return inputs;
+      },
+      seed: 9,
+    });
+    layer.apply(tf.ones([1]), { training: true });
+    layer.apply(tf.ones([1]));
+    expect(seen).toEqual([{ dropout: new Uint32Array([9, 0]) }, {}]);
+  });
+
   it("supports several inputs and outputs in a functional model (test_with_structures_as_inputs_and_outputs)", () => {
     const layer = new JaxLayer({
       callFn: (params: unknown, inputs: tf.Tensor[]) => {
