@@ -54,6 +54,50 @@ export function nextafter32(x: number, toward: number): number {
   return scratchF[0] as number;
 }
 
+// XLA's float32 log1p (ElementalIrEmitter::EmitLog1p, and its 2025 successor
+// xla/codegen/intrinsic/log1p.cc): for |x| < sqrt(2) - 1 a Cephes rational approximation,
+// x - x^2/2 + x^3 * P(x) / Q(x), whose Horner steps XLA:CPU contracts into FMAs; otherwise
+// log(1 + x).
+const LOG1P_SMALL = f32(0.4142135623730950488);
+const LP_N0 = f32(4.5270000862445199635215e-5);
+const LP_N1 = f32(4.9854102823193375972212e-1);
+const LP_N2 = f32(6.5787325942061044846969e0);
+const LP_N3 = f32(2.9911919328553073277375e1);
+const LP_N4 = f32(6.0949667980987787057556e1);
+const LP_N5 = f32(5.7112963590585538103336e1);
+const LP_N6 = f32(2.0039553499201281259648e1);
+const LP_D1 = f32(1.5062909083469192043167e1);
+const LP_D2 = f32(8.3047565967967209469434e1);
+const LP_D3 = f32(2.2176239823732856465394e2);
+const LP_D4 = f32(3.0909872225312059774938e2);
+const LP_D5 = f32(2.1642788614495947685003e2);
+const LP_D6 = f32(6.0118660497603843919306e1);
+
+/**
+ * float32 `log1p` as XLA:CPU computes it (the large-argument branch uses a correctly rounded
+ * `log`, where XLA's own may differ by an ulp).
+ *
+ * @internal
+ */
+export function log1p32(x: number): number {
+  if (!(Math.abs(x) < LOG1P_SMALL)) return f32(Math.log(f32(x + 1)));
+  const x2 = f32(x * x);
+  let num = fmaf(LP_N0, x, LP_N1);
+  num = fmaf(num, x, LP_N2);
+  num = fmaf(num, x, LP_N3);
+  num = fmaf(num, x, LP_N4);
+  num = fmaf(num, x, LP_N5);
+  num = fmaf(num, x, LP_N6);
+  let den = fmaf(1, x, LP_D1);
+  den = fmaf(den, x, LP_D2);
+  den = fmaf(den, x, LP_D3);
+  den = fmaf(den, x, LP_D4);
+  den = fmaf(den, x, LP_D5);
+  den = fmaf(den, x, LP_D6);
+  const tail = f32(f32(x * x2) * f32(num / den));
+  return f32(x + fmaf(-0.5, x2, tail));
+}
+
 // Giles (2012) erfinv coefficients, float32, as in StableHLO's `materializeErfInvF32`
 // (chlo.erf_inv decomposition), highest order first.
 const A0 = f32(2.81022636e-8);
@@ -76,7 +120,7 @@ const B7 = f32(1.00167406);
 const B8 = f32(2.83297682);
 
 /**
- * float32 `lax.erf_inv` as JAX runs it on CPU: `w = -log1p(-x*x)`, a degree-8 polynomial in
+ * float32 `lax.erf_inv` as JAX runs it on CPU: `w = -log1p(-x*x)` (XLA's log1p), a degree-8 polynomial in
  * `w - 2.5` (w < 5) or `sqrt(w) - 3`, evaluated with FMA, times `x`; `erf_inv(+-1) = +-inf`.
  *
  * @internal
@@ -85,7 +129,7 @@ export function erfInv32(x: number): number {
   // The Horner steps are fmaf written out: the plain float64 sum rounded to float32 is the fused
   // result unless it lands exactly on a float32 midpoint (o is then a float32), which is rare
   // enough to hand to fmaf. Written inline because this loop dominates normal().
-  let w = -f32(Math.log1p(f32(x * -x)));
+  let w = -log1p32(f32(x * -x));
   let p: number;
   let s: number;
   let r: number;

@@ -43,8 +43,9 @@ export function normalValues(key: PRNGKey, shape: readonly number[] = [], opts?:
 
 /**
  * `jax.random.normal(key, shape)`: standard normal float32 values, made as JAX makes them
- * (`sqrt(2) * erf_inv(u)` for `u` uniform in (-1, 1)); equal to JAX on CPU, within 2 float32 ulp
- * where XLA's `log1p` rounds differently.
+ * (`sqrt(2) * erf_inv(u)` for `u` uniform in (-1, 1), with XLA:CPU's float32 `log1p` and fused
+ * multiply-adds); equal to JAX on CPU, or within 2 float32 ulp where XLA's own `log` rounds
+ * differently.
  *
  * @example
  * ```ts

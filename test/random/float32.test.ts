@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as random from "../../src/random/index.js";
-import { erf32, erfInv32, fmaf, nextafter32 } from "../../src/random/float32.js";
+import { erf32, erfInv32, fmaf, log1p32, nextafter32 } from "../../src/random/float32.js";
 
 /** Exact float32 rounding (ties to even) of a*b + c, by BigInt arithmetic on float32 inputs. */
 function fmafExact(a: number, b: number, c: number): number {
@@ -70,6 +70,21 @@ describe("nextafter32", () => {
     expect(nextafter32(-2, Number.NEGATIVE_INFINITY)).toBe(-(2 + 2 ** -22));
     expect(nextafter32(0, 1)).toBe(2 ** -149);
     expect(nextafter32(Number.NEGATIVE_INFINITY, 0)).toBe(-Math.fround(3.4028234663852886e38));
+  });
+});
+
+describe("log1p32", () => {
+  it("stays within 2 float32 ulp of the float64 log1p on both branches", () => {
+    const buf = new Float32Array(2);
+    const bits = new Int32Array(buf.buffer);
+    for (let x = -0.999; x < 3; x += 0.00137) {
+      const xf = Math.fround(x);
+      buf[0] = log1p32(xf);
+      buf[1] = Math.log1p(xf);
+      expect(Math.abs(bits[0]! - bits[1]!)).toBeLessThanOrEqual(2);
+    }
+    expect(log1p32(0)).toBe(0);
+    expect(log1p32(-1)).toBe(Number.NEGATIVE_INFINITY);
   });
 });
 
