@@ -10,10 +10,11 @@
  * scoped versions of the methods. Constructing an unregistered subclass is an error, so a
  * forgotten line can never silently produce different parameter names.
  */
+import type { Tensor } from "@tensorflow/tfjs-core";
 import { SUBMODULES, assertNoPendingConstruction, constructing, maybeCurrentFrame } from "./frame.js";
 import type { Construction } from "./frame.js";
 import { MODULE_OUTSIDE_TRANSFORM, describe, outsideTransformError } from "./errors.js";
-import { camelToSnake, checkName, uniqueAndCanonicalName } from "./naming.js";
+import { camelToSnake, moduleNameFor } from "./naming.js";
 import { methodInterceptors } from "./interceptors.js";
 import type { MethodContext } from "./interceptors.js";
 import { moduleParamsDict } from "./params.js";
@@ -25,6 +26,8 @@ const REGISTERED: unique symbol = Symbol("haiku-tfjs.registeredModule");
 const WRAPPED: unique symbol = Symbol("haiku-tfjs.wrappedMethod");
 /** Caches a registered class's default (snake-cased) module name. */
 const DEFAULT_NAME: unique symbol = Symbol("haiku-tfjs.defaultName");
+/** Holds the method name a method's submodules are named after ({@link nameLike}). */
+const NAME_LIKE: unique symbol = Symbol("haiku-tfjs.nameLike");
 /** Marks a method that must not be scoped ({@link transparent}). */
 const TRANSPARENT: unique symbol = Symbol("haiku-tfjs.transparent");
 
@@ -89,8 +92,7 @@ export abstract class Module {
           `got ${describe(name)}. Library modules take \`{ name }\` in their options object.`,
       );
     }
-    checkName(name);
-    const moduleName = uniqueAndCanonicalName(frame, name);
+    const moduleName = moduleNameFor(frame, name);
     const self = this as { -readonly [K in "moduleName" | "name"]: string } & { [SUBMODULES]: Set<string> };
     self.moduleName = moduleName;
     self.name = moduleName.slice(moduleName.lastIndexOf("/") + 1);
@@ -105,7 +107,7 @@ export abstract class Module {
    * Parameters of this module and its submodules, keyed `"<module>/<param>"` (Haiku's
    * `params_dict()`); inside a transform only.
    */
-  paramsDict(): Record<string, import("@tensorflow/tfjs-core").Tensor> {
+  paramsDict(): Record<string, Tensor> {
     const frame = maybeCurrentFrame();
     if (frame === undefined) throw outsideTransformError("Module#paramsDict");
     return moduleParamsDict(frame, this.moduleName, this[SUBMODULES]);
@@ -122,19 +124,18 @@ export abstract class Module {
   }
 }
 
-type AnyCtor = abstract new (...args: never[]) => unknown;
-
 /** Runs a method in `module`'s scope: pushes the invocation, runs interceptors, pops. */
 function runMethod(
   module: Module,
   methodName: string,
+  namingMethod: string,
   fn: (...args: unknown[]) => unknown,
   origClass: unknown,
   args: unknown[],
 ): unknown {
   const frame = maybeCurrentFrame();
   if (frame === undefined) throw new Error(MODULE_OUTSIDE_TRANSFORM);
-  const entry = frame.pushModule(module, methodName);
+  const entry = frame.pushModule(module, namingMethod);
   try {
     if (methodInterceptors.length === 0) return fn.apply(module, args);
     const chain = methodInterceptors.slice();
@@ -152,9 +153,10 @@ function runMethod(
 }
 
 function wrapMethod(methodName: string, fn: (...args: unknown[]) => unknown, origClass: unknown) {
+  const namingMethod = (fn as { [NAME_LIKE]?: string })[NAME_LIKE] ?? methodName;
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     if (!(this instanceof Module)) return fn.apply(this, args);
-    return runMethod(this, methodName, fn, origClass, args);
+    return runMethod(this, methodName, namingMethod, fn, origClass, args);
   };
   Object.defineProperty(wrapped, "name", { value: fn.name, configurable: true });
   Object.defineProperty(wrapped, "length", { value: fn.length, configurable: true });
@@ -174,7 +176,8 @@ function wrapMethod(methodName: string, fn: (...args: unknown[]) => unknown, ori
  * while this one is being constructed are named `parent/~/child`, and (2) wraps every method
  * defined on the class (not getters/setters, not methods marked {@link transparent}) so that it
  * runs in the module's scope: modules created in `call` are `parent/child`, in another method
- * `m` they are `parent/~m/child`, and parameters go under the module's name.
+ * `m` they are `parent/~m/child`, and parameters go under the module's name. Functions stored in
+ * instance fields (`f = () => ...`) are not methods and are not scoped.
  *
  * @example
  * ```ts
@@ -279,4 +282,38 @@ export function transparent(a: unknown, b?: unknown, c?: unknown): unknown {
   Object.defineProperty(a, TRANSPARENT, { value: true });
   void b;
   return a;
+}
+
+/**
+ * Names the submodules a method creates as if they were created in `methodName` (Haiku's
+ * `hk.experimental.name_like`), e.g. to keep checkpoint names when moving code out of `call`.
+ * Interceptors still see the real method name. Numbering stays per method invocation.
+ *
+ * @example
+ * ```ts
+ * @hk.module
+ * class Autoencoder extends hk.Module {
+ *   @hk.nameLike("call")
+ *   encode(x: tf.Tensor) { return new hk.Linear(10, { name: "enc" }).call(x); } // "autoencoder/enc"
+ *   call(x: tf.Tensor) { return this.encode(x); }
+ * }
+ * ```
+ */
+export function nameLike(methodName: string): {
+  <F extends (...args: never[]) => unknown>(method: F, context?: unknown): F;
+  (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
+} {
+  if (typeof methodName !== "string") throw new TypeError(`\`hk.nameLike\` expects a method name, got ${describe(methodName)}.`);
+  const mark = (fn: unknown): void => {
+    if (typeof fn !== "function") throw new TypeError(`\`@hk.nameLike\` decorates methods, got ${describe(fn)}.`);
+    Object.defineProperty(fn, NAME_LIKE, { value: methodName });
+  };
+  return ((a: unknown, _b?: unknown, c?: unknown): unknown => {
+    if (c !== undefined && typeof c === "object" && c !== null && "value" in c) {
+      mark((c as PropertyDescriptor).value);
+      return c;
+    }
+    mark(a);
+    return a;
+  }) as ReturnType<typeof nameLike>;
 }

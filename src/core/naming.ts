@@ -39,7 +39,7 @@ export function checkName(name: string): void {
 }
 
 /** Marks `name` as taken in the current invocation and bumps its counter past its number. */
-function reserveModuleName(frame: Frame, name: string, checkUnique: boolean): void {
+export function reserveModuleName(frame: Frame, name: string, checkUnique: boolean): void {
   const used = frame.usedNames();
   if (checkUnique && used.has(name)) {
     throw new Error(
@@ -72,4 +72,38 @@ export function uniqueAndCanonicalName(frame: Frame, name: string): string {
   const qualified = explicit !== undefined || n ? `${base}_${n}` : base;
   reserveModuleName(frame, qualified, true);
   return qualified;
+}
+
+/** Prefix of names made by {@link forceName}. */
+const FORCE_PREFIX = "FORCE:";
+
+/**
+ * A module name that is used exactly as given, with no parent prefix and no numbering (Haiku's
+ * `hk.force_name`): the module shares parameters with anything else of that full name, and the
+ * name is reserved so a later module asking for it gets a suffix.
+ *
+ * @example
+ * ```ts
+ * const shared = new Linear(2, { name: hk.forceName("encoder/~/linear") });
+ * ```
+ */
+export function forceName(name: string): string {
+  return FORCE_PREFIX + name;
+}
+
+/** The full name for a module given `name`, honouring {@link forceName}. @internal */
+export function moduleNameFor(frame: Frame, name: string): string {
+  if (name.startsWith(FORCE_PREFIX)) {
+    const forced = name.slice(FORCE_PREFIX.length);
+    for (const part of forced.split("/")) {
+      // `~` and `~method` are the separators Haiku itself produces, so they are allowed here.
+      const bare = part.startsWith("~") ? part.slice(1) : part;
+      if (bare !== "") checkName(bare);
+      else if (part !== "~") checkName(part);
+    }
+    reserveModuleName(frame, forced, false);
+    return forced;
+  }
+  checkName(name);
+  return uniqueAndCanonicalName(frame, name);
 }

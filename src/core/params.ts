@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { assertNoPendingConstruction, constructing, currentFrame } from "./frame.js";
 import type { Frame } from "./frame.js";
 import { describe } from "./errors.js";
+import { DO_NOT_STORE } from "./do_not_store.js";
 import { paramCreators, paramGetters, runCreators, runGetters } from "./interceptors.js";
 import type { GetterContext } from "./interceptors.js";
 import type { Initializer, Params } from "./types.js";
@@ -87,18 +88,26 @@ export function getParameter(name: string, shape: readonly number[], opts: GetPa
       } else {
         param = init(shapeCopy, dtype);
       }
-      if (!(param instanceof tf.Tensor)) {
-        throw new TypeError(
-          `The initializer of parameter "${bundle}/${name}" returned ${describe(param)}; it must return a ` +
-            "tf.Tensor of the requested shape and dtype (an `hk.Initializer`).",
-        );
+      if (param !== DO_NOT_STORE) {
+        if (!(param instanceof tf.Tensor)) {
+          throw new TypeError(
+            `The initializer of parameter "${bundle}/${name}" returned ${describe(param)}; it must return a ` +
+              "tf.Tensor of the requested shape and dtype (an `hk.Initializer`).",
+          );
+        }
+        if (b === undefined) frame.params.set(bundle, (b = new Map()));
+        b.set(name, param);
       }
-      if (b === undefined) frame.params.set(bundle, (b = new Map()));
-      b.set(name, param);
     }
   }
   if (paramGetters.length > 0) {
     param = runGetters(paramGetters, context ?? getterContext(frame, bundle, name, dtype, shape, opts.init), param);
+  }
+  if (param === DO_NOT_STORE) {
+    throw new Error(
+      `Parameter "${bundle}/${name}" was not stored (\`hk.DO_NOT_STORE\`) and no custom getter supplied ` +
+        "a value: wrap the code in `hk.customGetter` returning the tensor to use.",
+    );
   }
   if (!(param instanceof tf.Tensor)) {
     throw new TypeError(

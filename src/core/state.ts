@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { assertNoPendingConstruction, constructing, currentFrame } from "./frame.js";
 import type { Frame, StatePair } from "./frame.js";
 import { NonEmptyStateError } from "./errors.js";
+import { DO_NOT_STORE } from "./do_not_store.js";
 import { runCreators, runGetters, runSetters, stateCreators, stateGetters, stateSetters } from "./interceptors.js";
 import type { GetterContext } from "./interceptors.js";
 import type { Initializer } from "./types.js";
@@ -75,7 +76,7 @@ export function getState<T = tf.Tensor>(name: string, opts: GetStateOptions = {}
     } else {
       value = opts.init(shape, dtype);
     }
-    bundleOf(frame, bundle).set(name, { initial: value, current: value });
+    if (value !== DO_NOT_STORE) bundleOf(frame, bundle).set(name, { initial: value, current: value });
   } else {
     value = pair.current;
   }
@@ -124,6 +125,7 @@ export function setState(name: string, value: unknown): void {
       value,
     );
   }
+  if (value === DO_NOT_STORE) return;
   const entries = bundleOf(frame, bundle);
   const pair = entries.get(name);
   if (pair === undefined) entries.set(name, { initial: value, current: value });

@@ -1,0 +1,29 @@
+/** `hk.DO_NOT_STORE` (Haiku's `base.py:519-592`). */
+import type * as tf from "@tensorflow/tfjs-core";
+
+function fail(what: string): never {
+  throw new Error(
+    `\`hk.DO_NOT_STORE\` has no ${what}: it is a marker a creator, initializer or setter returns ` +
+      "so that nothing is stored; a custom getter must then supply the value.",
+  );
+}
+
+/**
+ * A marker a custom creator, initializer or setter may return so that nothing is stored (Haiku's
+ * `hk.DO_NOT_STORE`); a custom getter must then supply the value read. Typed as a tensor so
+ * creators can return it; reading its `shape` or `dtype` throws.
+ *
+ * @example
+ * ```ts
+ * // Parameters computed on the fly instead of stored:
+ * hk.customCreator(() => hk.DO_NOT_STORE, () =>
+ *   hk.customGetter((next, value, ctx) => next(makeParam(ctx) as typeof value), () => net(x)));
+ * ```
+ */
+export const DO_NOT_STORE: tf.Tensor = Object.freeze(
+  Object.create(null, {
+    shape: { get: () => fail("shape") },
+    dtype: { get: () => fail("dtype") },
+    toString: { value: () => "hk.DO_NOT_STORE" },
+  }),
+) as tf.Tensor;
