@@ -76,8 +76,10 @@ export function trainStep(
       return { params: newParams, optState: newState, loss, aux } as unknown as tf.TensorContainer;
     }) as unknown as TrainStepResult<unknown, unknown, unknown>;
     if (disposeInputs) {
-      tree.dispose(params);
-      tree.dispose(optState);
+      // Spare anything the results still hold (e.g. a model state passed through unchanged).
+      const keep = [out.params, out.optState, out.aux];
+      tree.dispose(params, keep);
+      tree.dispose(optState, keep);
     }
     return out;
   };

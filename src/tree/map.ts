@@ -186,19 +186,28 @@ export function mapLabeled<R>(
 /**
  * Disposes every tensor leaf of `tree` (other leaves are ignored; already disposed tensors are
  * fine). Use it on trees you replace, e.g. the old params and optimizer state after a step.
+ * Tensors that also appear in `keep` are spared: `dispose(oldState, newState)` frees what a step
+ * replaced even when the new tree reuses some of the old tensors (e.g. unchanged state entries).
+ *
+ * @example
+ * ```ts
+ * const [out, newState] = f.apply(params, state, null, x);
+ * hk.tree.dispose(state, newState);
+ * ```
  */
-export function dispose(tree: unknown): void {
-  disposeRec(tree);
+export function dispose(tree: unknown, keep?: unknown): void {
+  const spare = keep === undefined ? null : new Set(tensors(keep));
+  disposeRec(tree, spare);
 }
 
-function disposeRec(x: unknown): void {
+function disposeRec(x: unknown, spare: Set<tf.Tensor> | null): void {
   if (x === null || x === undefined) return;
   if (isTensor(x)) {
-    x.dispose();
+    if (spare === null || !spare.has(x)) x.dispose();
   } else if (Array.isArray(x)) {
-    for (const c of x) disposeRec(c);
+    for (const c of x) disposeRec(c, spare);
   } else if (isPlainObject(x)) {
-    for (const k in x) disposeRec(x[k]);
+    for (const k in x) disposeRec(x[k], spare);
   }
 }
 

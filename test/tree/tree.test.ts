@@ -131,6 +131,17 @@ describe("hk.tree.dispose", () => {
     expect(() => tree.dispose(t)).not.toThrow();
   });
 
+  it("spares tensors that also appear in keep", () => {
+    const shared = tf.ones([2]);
+    const old = { a: shared, b: tf.zeros([2]) };
+    const next = { a: shared, c: [tf.ones([1])] };
+    tree.dispose(old, next);
+    expect(shared.isDisposed).toBe(false);
+    expect(old.b.isDisposed).toBe(true);
+    tree.dispose(next);
+    expect(shared.isDisposed).toBe(true);
+  });
+
   it("map over tensors inside tidy does not leak", () => {
     const p = { w: tf.ones([4, 4]), b: tf.zeros([4]) };
     const before = tf.memory().numTensors;
