@@ -81,21 +81,42 @@ const LP_D6 = f32(6.0118660497603843919306e1);
  */
 export function log1p32(x: number): number {
   if (!(Math.abs(x) < LOG1P_SMALL)) return f32(Math.log(f32(x + 1)));
+  // Horner steps as inline FMAs (see erfInv32 for the midpoint test).
   const x2 = f32(x * x);
-  let num = fmaf(LP_N0, x, LP_N1);
-  num = fmaf(num, x, LP_N2);
-  num = fmaf(num, x, LP_N3);
-  num = fmaf(num, x, LP_N4);
-  num = fmaf(num, x, LP_N5);
-  num = fmaf(num, x, LP_N6);
-  let den = fmaf(1, x, LP_D1);
-  den = fmaf(den, x, LP_D2);
-  den = fmaf(den, x, LP_D3);
-  den = fmaf(den, x, LP_D4);
-  den = fmaf(den, x, LP_D5);
-  den = fmaf(den, x, LP_D6);
+  let s: number;
+  let r: number;
+  let o: number;
+  let num: number;
+  let den: number;
+  num = LP_N0;
+  s = num * x + LP_N1; r = f32(s); o = r + 2 * (s - r);
+  num = f32(o) === o && o !== r ? fmaf(num, x, LP_N1) : r;
+  s = num * x + LP_N2; r = f32(s); o = r + 2 * (s - r);
+  num = f32(o) === o && o !== r ? fmaf(num, x, LP_N2) : r;
+  s = num * x + LP_N3; r = f32(s); o = r + 2 * (s - r);
+  num = f32(o) === o && o !== r ? fmaf(num, x, LP_N3) : r;
+  s = num * x + LP_N4; r = f32(s); o = r + 2 * (s - r);
+  num = f32(o) === o && o !== r ? fmaf(num, x, LP_N4) : r;
+  s = num * x + LP_N5; r = f32(s); o = r + 2 * (s - r);
+  num = f32(o) === o && o !== r ? fmaf(num, x, LP_N5) : r;
+  s = num * x + LP_N6; r = f32(s); o = r + 2 * (s - r);
+  num = f32(o) === o && o !== r ? fmaf(num, x, LP_N6) : r;
+  den = 1;
+  s = den * x + LP_D1; r = f32(s); o = r + 2 * (s - r);
+  den = f32(o) === o && o !== r ? fmaf(den, x, LP_D1) : r;
+  s = den * x + LP_D2; r = f32(s); o = r + 2 * (s - r);
+  den = f32(o) === o && o !== r ? fmaf(den, x, LP_D2) : r;
+  s = den * x + LP_D3; r = f32(s); o = r + 2 * (s - r);
+  den = f32(o) === o && o !== r ? fmaf(den, x, LP_D3) : r;
+  s = den * x + LP_D4; r = f32(s); o = r + 2 * (s - r);
+  den = f32(o) === o && o !== r ? fmaf(den, x, LP_D4) : r;
+  s = den * x + LP_D5; r = f32(s); o = r + 2 * (s - r);
+  den = f32(o) === o && o !== r ? fmaf(den, x, LP_D5) : r;
+  s = den * x + LP_D6; r = f32(s); o = r + 2 * (s - r);
+  den = f32(o) === o && o !== r ? fmaf(den, x, LP_D6) : r;
   const tail = f32(f32(x * x2) * f32(num / den));
-  return f32(x + fmaf(-0.5, x2, tail));
+  // -0.5 * x2 is exact, so this FMA is a plain float32 sum.
+  return f32(x + f32(-0.5 * x2 + tail));
 }
 
 // Giles (2012) erfinv coefficients, float32, as in StableHLO's `materializeErfInvF32`
