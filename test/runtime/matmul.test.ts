@@ -40,6 +40,7 @@ describe("wasm BatchMatMul with transposed operands", () => {
     { a: [5, 4], b: [4, 1] },
     { a: [2, 8], b: [8, 64] }, // small A, wide B: computed as (Bᵀ·Aᵀ)ᵀ when transposed
     { a: [1, 2, 8], b: [1, 8, 64] },
+    { a: [3, 128, 64], b: [3, 64, 128] }, // large batched entries: one XNNPACK product each
   ];
   for (const { a, b } of cases) {
     for (const transposeA of [false, true]) {
@@ -67,25 +68,29 @@ describe("wasm BatchMatMul with transposed operands", () => {
     }
   }
 
-  it("broadcasts batch axes of both operands ([2,1] against [1,3]), unlike both built-in kernels", () => {
-    // Reference: the cpu product of explicitly tiled operands (cpu's own BatchMatMul returns a
-    // [2,3,5,6] tensor holding only 90 values here).
-    const ref = onBothBackends(() => {
-      const a = randomTensor([2, 1, 5, 4], 31);
-      const b = randomTensor([1, 3, 4, 6], 32);
-      return [tf.matMul(tf.tile(a, [1, 3, 1, 1]), tf.tile(b, [2, 1, 1, 1]))];
-    }).cpu[0]!;
-    for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-      const out = tf.tidy(() => {
-        const a = randomTensor([2, 1, 5, 4], 31);
-        const b = randomTensor([1, 3, 4, 6], 32);
-        return tf.matMul(tA ? tf.transpose(a, [0, 1, 3, 2]) : a, tB ? tf.transpose(b, [0, 1, 3, 2]) : b, tA, tB);
-      });
-      expect(out.shape).toEqual([2, 3, 5, 6]);
-      expectClose(Float32Array.from(out.dataSync()), ref);
-      out.dispose();
-    }
-  });
+  for (const [sa, sb] of [[[2, 1, 5, 4], [1, 3, 4, 6]], [[2, 1, 128, 64], [1, 2, 64, 128]]]) {
+    it(`broadcasts batch axes of both operands (${JSON.stringify(sa)} x ${JSON.stringify(sb)}), unlike both built-in kernels`, () => {
+      // Reference: the cpu product of explicitly tiled operands (cpu's own BatchMatMul returns a
+      // tensor of the broadcast shape holding too few values here).
+      const reps = (own: number[], other: number[]) => own.map((d, i) => (i < own.length - 2 && d === 1 ? other[i]! : 1));
+      const ref = onBothBackends(() => {
+        const a = randomTensor(sa!, 31);
+        const b = randomTensor(sb!, 32);
+        return [tf.matMul(tf.tile(a, reps(sa!, sb!)), tf.tile(b, reps(sb!, sa!)))];
+      }).cpu[0]!;
+      const swap = (t: tf.Tensor) => tf.transpose(t, [0, 1, 3, 2]);
+      for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        const out = tf.tidy(() => {
+          const a = randomTensor(sa!, 31);
+          const b = randomTensor(sb!, 32);
+          return tf.matMul(tA ? swap(a) : a, tB ? swap(b) : b, tA, tB);
+        });
+        expect(out.shape).toEqual([2, sb![1]!, sa![2]!, sb![3]!]);
+        expectClose(Float32Array.from(out.dataSync()), ref);
+        out.dispose();
+      }
+    });
+  }
 
   it("keeps XNNPACK's B cache (keyed by buffer id) right when a buffer is reused under a new shape", () => {
     // Plain tfjs-backend-wasm 4.22 returns garbage (and can read out of bounds) for the second
@@ -152,6 +157,7 @@ describe("wasm BatchMatMul with transposed operands", () => {
     const x = randomTensor([3, 16, 8], 8);
     const y = randomTensor([8, 12], 9);
     const z = randomTensor([3, 12, 16], 10);
+    const big = randomTensor([2, 128, 128], 12);
     const u = randomTensor([3, 12, 8], 11);
     const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.matMul(p, q)));
     expectNoLeaks(() => {
@@ -160,9 +166,10 @@ describe("wasm BatchMatMul with transposed operands", () => {
         tf.matMul(x, tf.transpose(y), false, true);
         tf.matMul(x, z, true, true);
         tf.matMul(x, y);
+        tf.matMul(big, big, false, true);
         tf.fused.matMul({ a: x, b: u, transposeB: true, bias: tf.ones([12]), activation: "relu" });
       });
     });
-    tf.dispose([x, y, z, u]);
+    tf.dispose([x, y, z, u, big]);
   });
 });

@@ -136,6 +136,45 @@ function swappedProduct(
   return reshape(backend, product, outShape);
 }
 
+/**
+ * Multiply-adds per matrix from which a batched product runs as one XNNPACK product per batch
+ * entry rather than the naive loop (measured: 128x64x128 per entry 2.6x faster, 64x64x64 slower:
+ * creating an XNNPACK operator per entry costs about as much as the naive product of that size).
+ */
+const PER_BATCH_MIN_MACS = 1 << 20;
+
+// A batched product as XNNPACK products of its batch entries (operands already share the full
+// batch shape). Output: [...batch, M, N].
+function perBatchProduct(
+  original: tf.KernelFunc, backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo, m: number, k: number, n: number,
+): tf.TensorInfo {
+  const batch = a.shape.slice(0, -2);
+  const count = batchSize(a.shape);
+  const made: tf.TensorInfo[] = [];
+  const keep = (t: tf.TensorInfo) => (made.push(t), t);
+  try {
+    const a3 = keep(reshape(backend, a, [count, m, k]));
+    const b3 = keep(reshape(backend, b, [count, k, n]));
+    const parts: tf.TensorInfo[] = [];
+    for (let i = 0; i < count; i++) {
+      const ai = call(tf.Slice, backend, { x: a3 }, { begin: [i, 0, 0], size: [1, m, k] });
+      let bi: tf.TensorInfo | undefined;
+      try {
+        bi = call(tf.Slice, backend, { x: b3 }, { begin: [i, 0, 0], size: [1, k, n] });
+        const plain = { transposeA: false, transposeB: false };
+        parts.push(keep(original({ inputs: { a: ai, b: bi }, backend, attrs: plain }) as tf.TensorInfo));
+      } finally {
+        // Freed at once: each slice holds an XNNPACK operator until its buffer goes.
+        free(backend, ai, bi);
+      }
+    }
+    const stacked = keep(call(tf.Concat, backend, parts as unknown as tf.NamedTensorInfoMap, { axis: 0 }));
+    return reshape(backend, stacked, [...batch, m, n]);
+  } finally {
+    free(backend, ...made);
+  }
+}
+
 function reshape3(backend: BackendWasm, x: tf.TensorInfo, rows: number, cols: number, keep: (t: tf.TensorInfo) => tf.TensorInfo): tf.TensorInfo {
   return x.shape.length === 3 ? x : keep(reshape(backend, x, [1, rows, cols]));
 }
@@ -200,6 +239,8 @@ export function fastMatMul(original: tf.KernelFunc): tf.KernelFunc {
           out = reshape(backend, flat, outShape);
           free(backend, flat);
         }
+      } else if (m * k * n >= PER_BATCH_MIN_MACS) {
+        out = perBatchProduct(original, backend, a2, b2, m, k, n);
       } else {
         out = original({ inputs, backend, attrs: kernelAttrs }) as tf.TensorInfo;
       }
