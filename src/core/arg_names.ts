@@ -9,7 +9,10 @@
 export const ARG_NAMES: unique symbol = Symbol.for("haiku-tfjs.argNames");
 
 /** A function annotated with its argument names. */
-export type NamedArgsFunction<F> = F & { readonly [ARG_NAMES]: readonly string[] };
+export type NamedArgsFunction<F> = F & {
+  /** The declared argument names, in order. */
+  readonly [ARG_NAMES]: readonly string[];
+};
 
 /**
  * Attaches `names` to `fn` as its declared argument names and returns `fn`.
@@ -19,6 +22,7 @@ export type NamedArgsFunction<F> = F & { readonly [ARG_NAMES]: readonly string[]
  * const f = withArgNames((...args: unknown[]) => args[0], ["params", "inputs"]);
  * argNames(f); // ["params", "inputs"]
  * ```
+ * @typeParam F - the function's type, returned unchanged.
  */
 export function withArgNames<F extends (...args: never[]) => unknown>(
   fn: F,

@@ -62,4 +62,5 @@ export type {
   MultiTransformedWithoutApplyRng,
   MultiTransformedWithStateWithoutApplyRng,
   MultiApply,
+  MultiTransformFactory,
 } from "./multi_transform.js";

@@ -20,16 +20,23 @@ export interface GetterContext {
   readonly moduleName: string;
   /** The last part of `fullName` (e.g. `"w"`). */
   readonly name: string;
+  /** The dtype asked for (`"float32"` unless given). */
   readonly originalDtype: tf.DataType;
+  /** The shape asked for (`undefined` for a `getState` without shape). */
   readonly originalShape: readonly number[] | undefined;
+  /** The initializer passed to `getParameter` / `getState`, if any. */
   readonly originalInit: Initializer | undefined;
 }
 
 /** What a setter learns about the state entry being set (Haiku's `SetterContext`). */
 export interface SetterContext {
+  /** `module/name`, e.g. `"batch_norm/~/mean_ema/average"`. */
   readonly fullName: string;
+  /** The module whose method sets the value, if any. */
   readonly module: unknown;
+  /** Everything before the last `/` of `fullName`. */
   readonly moduleName: string;
+  /** The last part of `fullName`. */
   readonly name: string;
   /** The dtype of the value (a pytree of dtypes for a pytree value). */
   readonly originalDtype: unknown;
@@ -57,7 +64,9 @@ export type Setter = (next: (value: unknown) => unknown, value: unknown, context
 
 /** Which collections a creator or getter applies to (Haiku's defaults: params only). */
 export interface InterceptorScope {
+  /** Intercept parameters (default true). */
   params?: boolean;
+  /** Intercept state (default false). */
   state?: boolean;
 }
 

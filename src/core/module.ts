@@ -267,6 +267,7 @@ export function isRegisteredModuleClass(cls: unknown): boolean {
  *   call(x: tf.Tensor) { return this.project(x, "query"); }
  * }
  * ```
+ * @typeParam F - the method's type, returned unchanged.
  */
 export function transparent<F extends (...args: never[]) => unknown>(method: F, context?: unknown): F;
 /** Legacy (`experimentalDecorators`) method-decorator form of {@link transparent}. */
@@ -300,6 +301,7 @@ export function transparent(a: unknown, b?: unknown, c?: unknown): unknown {
  * ```
  */
 export function nameLike(methodName: string): {
+  /** @typeParam F - the method's type, returned unchanged. */
   <F extends (...args: never[]) => unknown>(method: F, context?: unknown): F;
   (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
 } {

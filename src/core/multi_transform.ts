@@ -55,7 +55,11 @@ export interface MultiTransformedWithStateWithoutApplyRng<A extends unknown[], T
   readonly apply: MultiApply<T, true, false>;
 }
 
-type Factory<A extends unknown[], T> = () => readonly [(...args: A) => unknown, T];
+/**
+ * What {@link multiTransform} takes: a function that builds the modules and returns
+ * `[templateFn, treeOfFns]`.
+ */
+export type MultiTransformFactory<A extends unknown[], T> = () => readonly [(...args: A) => unknown, T];
 
 function get(tree: unknown, path: readonly (string | number)[]): (...a: unknown[]) => unknown {
   let x = tree;
@@ -69,7 +73,7 @@ function get(tree: unknown, path: readonly (string | number)[]): (...a: unknown[
   return x as (...a: unknown[]) => unknown;
 }
 
-function build(f: Factory<unknown[], unknown>, stateful: boolean, name: string): { init: unknown; apply: unknown } {
+function build(f: MultiTransformFactory<unknown[], unknown>, stateful: boolean, name: string): { init: unknown; apply: unknown } {
   if (typeof f !== "function") throw new TypeError(`\`hk.${name}\` expects a function returning [templateFn, treeOfFns], got ${describe(f)}.`);
   const call = (): readonly [(...args: unknown[]) => unknown, unknown] => {
     const r = f();
@@ -113,13 +117,13 @@ function build(f: Factory<unknown[], unknown>, stateful: boolean, name: string):
  * const z = ae.apply.encode(params, null, x);
  * ```
  */
-export function multiTransform<A extends unknown[], T>(f: Factory<A, T>): MultiTransformed<A, T> {
-  const t = build(f as Factory<unknown[], unknown>, false, "multiTransform");
+export function multiTransform<A extends unknown[], T>(f: MultiTransformFactory<A, T>): MultiTransformed<A, T> {
+  const t = build(f as MultiTransformFactory<unknown[], unknown>, false, "multiTransform");
   return tagTransformed(t, "multiTransform", true, f) as unknown as MultiTransformed<A, T>;
 }
 
 /** {@link multiTransform} for functions that use state (Haiku's `hk.multi_transform_with_state`). */
-export function multiTransformWithState<A extends unknown[], T>(f: Factory<A, T>): MultiTransformedWithState<A, T> {
-  const t = build(f as Factory<unknown[], unknown>, true, "multiTransformWithState");
+export function multiTransformWithState<A extends unknown[], T>(f: MultiTransformFactory<A, T>): MultiTransformedWithState<A, T> {
+  const t = build(f as MultiTransformFactory<unknown[], unknown>, true, "multiTransformWithState");
   return tagTransformed(t, "multiTransformWithState", true, f) as unknown as MultiTransformedWithState<A, T>;
 }
