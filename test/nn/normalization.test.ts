@@ -7,6 +7,7 @@ import { transform } from "../../src/core/index.js";
 import type { Initializer, Params } from "../../src/core/index.js";
 import { GroupNorm } from "../../src/nn/group_norm.js";
 import { InstanceNorm, LayerNorm } from "../../src/nn/layer_norm.js";
+import { getChannelIndex } from "../../src/nn/norm_axes.js";
 import { RMSNorm } from "../../src/nn/rms_norm.js";
 import { expectClose, expectNoLeak, lcg, shapes } from "./layers2_helpers.js";
 
@@ -217,5 +218,15 @@ describe("GroupNorm", () => {
         return gn.call(tf.ones([2, 10]));
       }),
     ).toThrow(/The rank of the inputs cannot change between calls, the original call was rank=3 but this call was rank=2/);
+  });
+});
+
+describe("getChannelIndex", () => {
+  it("follows utils.get_channel_index (group_norm_test.py data-format cases)", () => {
+    for (const f of ["NCHW", "NCW", "NCDHW", "channels_first"]) expect(getChannelIndex(f)).toBe(1);
+    for (const f of ["NHWC", "NWC", "N...C", "channels_last", "BTHWD", "TBD"]) expect(getChannelIndex(f)).toBe(-1);
+    for (const f of ["NHW", "HWC", "channel_last"]) {
+      expect(() => getChannelIndex(f)).toThrow(`Unable to extract channel information from '${f}'.`);
+    }
   });
 });
