@@ -27,6 +27,7 @@ export const config = {
   get threefryPartitionable(): boolean {
     return partitionable;
   },
+  /** Switches the scheme; throws unless `value` is a boolean. */
   set threefryPartitionable(value: boolean) {
     if (typeof value !== "boolean") {
       throw new Error(
