@@ -13,6 +13,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { freeze } from "immer";
 import { Frame, withFrame } from "./frame.js";
+import { describe } from "./errors.js";
 import type { PRNGSequence } from "./rng.js";
 import type { Params, State } from "./types.js";
 
@@ -80,6 +81,12 @@ export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o
       for (const bundle of Object.keys(o.stateIn)) {
         const entries = new Map<string, { initial: unknown; current: unknown }>();
         const b = o.stateIn[bundle] as Record<string, unknown>;
+        if (b === null || typeof b !== "object" || Array.isArray(b) || b instanceof tf.Tensor) {
+          throw new TypeError(
+            `state["${bundle}"] should be an object mapping entry names to values but is ${describe(b)}. ` +
+              "State is two-level: `state[moduleName][entryName]`, as returned by `init`.",
+          );
+        }
         for (const name of Object.keys(b)) entries.set(name, { initial: b[name], current: b[name] });
         frame.state.set(bundle, entries);
       }

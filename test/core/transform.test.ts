@@ -55,6 +55,7 @@ describe("misuse", () => {
     expect(() => f.apply([] as never, null, x)).toThrow("params argument does not appear valid");
     const g = hk.transformWithState((y: tf.Tensor) => y);
     expect(() => g.apply({}, 5 as never, null, x)).toThrow("state argument does not appear valid");
+    expect(() => g.apply({}, { bn: x } as never, null, x)).toThrow('state["bn"] should be an object mapping entry names');
     // null / undefined params mean {} (Haiku's check_mapping), and apply stays frozen.
     expect(vals(f.apply(null, null, x))).toEqual([1]);
     x.dispose();
