@@ -147,6 +147,10 @@ describe("wasm BatchMatMul with transposed operands", () => {
         tf.fused.matMul({ a, b, transposeB: true, bias, activation: "leakyrelu", leakyreluAlpha: 0.3 }),
         tf.fused.matMul({ a, b, transposeB: true, bias, activation: "prelu", preluActivationWeights: randomTensor([16], 8) }),
         tf.fused.matMul({ a, b, transposeB: true, bias, activation: "sigmoid" }),
+        // No bias, linear: still the _FusedMatMul kernel; these take the swapped and the
+        // per-batch-entry paths.
+        tf.fused.matMul({ a: tf.slice(a, [0, 0, 0], [1, 2, 32]), b: tf.tile(tf.slice(b, [0, 0, 0], [1, 16, 32]), [1, 8, 1]), transposeB: true }),
+        tf.fused.matMul({ a: tf.tile(a, [1, 16, 4]), b: tf.tile(b, [1, 8, 4]), transposeB: true }),
         tf.fused.matMul({ a: tf.slice(a, [0, 0, 0], [1, 8, 32]), b: tf.slice(b, [0, 0, 0], [1, 16, 32]), transposeB: true, bias, activation: "relu6" }),
         tf.fused.matMul({ a: tf.transpose(a, [0, 2, 1]), b, transposeA: true, transposeB: true, bias }),
       ];

@@ -128,7 +128,7 @@ function swappedProduct(
   const left = keep(tB ? reshape(backend, b, [1, n, k]) : call(tf.Transpose, backend, { x: reshape3(backend, b, k, n, keep) }, { perm: [0, 2, 1] }));
   let right = keep(tA ? reshape(backend, a, [1, k, m]) : call(tf.Transpose, backend, { x: reshape3(backend, a, m, k, keep) }, { perm: [0, 2, 1] }));
   right = truthfulB(backend, right, keep);
-  const productT = keep(original({ inputs: { a: left, b: right }, backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo);
+  const productT = keep(original({ inputs: { a: left, b: right }, backend, attrs: { transposeA: false, transposeB: false, activation: "linear" } }) as tf.TensorInfo);
   const product = keep(call(tf.Transpose, backend, { x: productT }, { perm: [0, 2, 1] }));
   const outShape = tf.backend_util
     .assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2))
@@ -161,7 +161,7 @@ function perBatchProduct(
       let bi: tf.TensorInfo | undefined;
       try {
         bi = call(tf.Slice, backend, { x: b3 }, { begin: [i, 0, 0], size: [1, k, n] });
-        const plain = { transposeA: false, transposeB: false };
+        const plain = { transposeA: false, transposeB: false, activation: "linear" };
         parts.push(keep(original({ inputs: { a: ai, b: bi }, backend, attrs: plain }) as tf.TensorInfo));
       } finally {
         // Freed at once: each slice holds an XNNPACK operator until its buffer goes.
