@@ -6,7 +6,7 @@
 /** Column alignment. */
 export type Align = "left" | "right";
 
-/** Table formats supported by {@link renderTable}. */
+/** Table formats of `tabulate`: `"grid"` (Haiku's default) or `"github"` (Markdown). */
 export type TableFormat = "grid" | "github";
 
 // tabulate's MIN_PADDING: headers get two extra columns of room.

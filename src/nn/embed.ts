@@ -10,10 +10,12 @@ import { TruncatedNormal } from "../initializers/index.js";
 export type EmbedLookupStyle = "ARRAY_INDEX" | "ONE_HOT";
 
 /** Haiku's `EmbedLookupStyle` enum values, for code written against `hk.EmbedLookupStyle.ONE_HOT`. */
-export const EmbedLookupStyle = Object.freeze({
-  ARRAY_INDEX: "ARRAY_INDEX",
-  ONE_HOT: "ONE_HOT",
-} as const);
+export const EmbedLookupStyle: {
+  /** Gather rows: `embeddings[ids]`. */
+  readonly ARRAY_INDEX: "ARRAY_INDEX";
+  /** `one_hot(ids) @ embeddings`. */
+  readonly ONE_HOT: "ONE_HOT";
+} = Object.freeze({ ARRAY_INDEX: "ARRAY_INDEX", ONE_HOT: "ONE_HOT" });
 
 /** Options of {@link Embed} (Haiku's keyword arguments). */
 export interface EmbedOptions {

@@ -41,4 +41,4 @@ export type { MultiHeadAttentionOptions } from "./attention.js";
 export { DeepRNN, GRU, IdentityCore, LSTM, RNNCore, ResetCore, VanillaRNN, deepRnnWithSkipConnections } from "./recurrent.js";
 export type { DeepRNNLayer, GRUOptions, LSTMOptions, LSTMState, VanillaRNNOptions } from "./recurrent.js";
 export { dynamicUnroll, staticUnroll } from "./unroll.js";
-export type { DynamicUnrollOptions, Unrollable } from "./unroll.js";
+export type { DynamicUnrollOptions, StepCore, Unrollable } from "./unroll.js";

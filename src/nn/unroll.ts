@@ -11,7 +11,13 @@ import * as tree from "../tree/index.js";
  * What can be unrolled: a core (anything with `call(inputs, prevState) -> [output, nextState]`)
  * or a plain step function `(inputs, prevState) => [output, nextState]`.
  */
-export type Unrollable<I, S, O> = { call(inputs: I, prevState: S): [O, S] } | ((inputs: I, prevState: S) => [O, S]);
+export type Unrollable<I, S, O> = StepCore<I, S, O> | ((inputs: I, prevState: S) => [O, S]);
+
+/** An object with a core's step method (every `RNNCore` is one). */
+export interface StepCore<I, S, O> {
+  /** Runs one step: returns `[output, nextState]`. */
+  call(inputs: I, prevState: S): [O, S];
+}
 
 /** Options of {@link dynamicUnroll}. */
 export interface DynamicUnrollOptions {
