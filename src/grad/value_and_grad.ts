@@ -162,8 +162,9 @@ function compute(
         const x = p.xs[i] as tf.Tensor;
         if (g == null) return tf.zerosLike(x);
         // tfjs may hand the same gradient tensor to several inputs (e.g. both sides of an add);
-        // give each leaf its own handle so disposing one leaf never frees another.
-        if (seen.has(g.id)) return tf.clone(g);
+        // give each leaf its own handle so disposing one leaf never frees another. A same-shape
+        // reshape shares the data (tf.clone would copy it on wasm).
+        if (seen.has(g.id)) return tf.reshape(g, g.shape);
         seen.add(g.id);
         return g;
       });
@@ -192,7 +193,7 @@ function compute(
   const perArg = p.args.map(({ def, idx }) => {
     const leaves = idx.map((j) => {
       const g = grads[j] as tf.Tensor;
-      if (used.has(j)) return tf.clone(g);
+      if (used.has(j)) return tf.reshape(g, g.shape);
       used.add(j);
       return g;
     });

@@ -11,6 +11,7 @@ export { applyUpdates, chain, identity } from "./combine.js";
 export type {
   AddDecayedWeightsState,
   AdamOptions,
+  MaskedState,
   RmsOptions,
   ScaleByAdamState,
   ScaleByRmsState,

@@ -390,11 +390,11 @@ export function addDecayedWeights(weightDecay?: ScalarOrSchedule): GradientTrans
 export function addDecayedWeights(
   weightDecay: ScalarOrSchedule,
   mask: unknown,
-): GradientTransformation<AddDecayedWeightsState> | GradientTransformation<{ inner: AddDecayedWeightsState }>;
+): GradientTransformation<AddDecayedWeightsState> | GradientTransformation<MaskedState<AddDecayedWeightsState>>;
 export function addDecayedWeights(
   weightDecay: ScalarOrSchedule = 0,
   mask?: unknown,
-): GradientTransformation<AddDecayedWeightsState> | GradientTransformation<{ inner: AddDecayedWeightsState }> {
+): GradientTransformation<AddDecayedWeightsState> | GradientTransformation<MaskedState<AddDecayedWeightsState>> {
   const where = "hk.optim.addDecayedWeights";
   checkNumber(where, "weightDecay", weightDecay, { schedule: true });
   const inner: GradientTransformation<AddDecayedWeightsState> = {
@@ -427,6 +427,12 @@ export function addDecayedWeights(
   return mask === undefined ? inner : masked(inner, mask);
 }
 
+/** State of {@link masked} (optax `MaskedState`). */
+export interface MaskedState<S> {
+  /** The inner transformation's state, over the selected leaves only. */
+  inner: S;
+}
+
 function expandMask(where: string, mask: unknown, tree0: unknown): unknown {
   const m = typeof mask === "function" ? (mask as (p: unknown) => unknown)(tree0) : mask;
   try {
@@ -455,14 +461,14 @@ function applyMask(m: unknown, t: unknown): unknown {
  * (optax `masked`, optax/transforms/_masking.py). Inner state exists only for selected leaves
  * (masked-out leaves are `null`, an empty subtree).
  */
-export function masked<S>(inner: GradientTransformation<S>, mask: unknown): GradientTransformation<{ inner: S }> {
+export function masked<S>(inner: GradientTransformation<S>, mask: unknown): GradientTransformation<MaskedState<S>> {
   const where = "hk.optim.masked";
   return {
     init: (params) => {
       const m = expandMask(where, mask, params);
       return { inner: inner.init(applyMask(m, params)) };
     },
-    update<U>(updates: U, state: { inner: S }, params?: unknown): [U, { inner: S }] {
+    update<U>(updates: U, state: MaskedState<S>, params?: unknown): [U, MaskedState<S>] {
       checkState(where, state, ["inner"]);
       const m = expandMask(where, mask, updates);
       return tidy(() => {
