@@ -263,3 +263,16 @@ describe("optax update rules, by hand", () => {
     tree.dispose([params, state]);
   });
 });
+
+describe("backends", () => {
+  it("adam gives the same numbers on the cpu fallback as on wasm", async () => {
+    const wasm = run(optim.adam(0.1, { epsRoot: 1e-3 }));
+    await tf.setBackend("cpu");
+    try {
+      const cpu = run(optim.adam(0.1, { epsRoot: 1e-3 }));
+      expectClose(cpu, wasm, 1e-6, 0);
+    } finally {
+      await tf.setBackend("wasm");
+    }
+  });
+});
