@@ -42,3 +42,5 @@ export { DeepRNN, GRU, IdentityCore, LSTM, RNNCore, ResetCore, VanillaRNN, deepR
 export type { DeepRNNLayer, GRUOptions, LSTMOptions, LSTMState, VanillaRNNOptions } from "./recurrent.js";
 export { dynamicUnroll, staticUnroll } from "./unroll.js";
 export type { DynamicUnrollOptions, StepCore, Unrollable } from "./unroll.js";
+export { Conv1DLSTM, Conv2DLSTM, Conv3DLSTM, ConvNDLSTM } from "./conv_lstm.js";
+export type { ConvLSTMOptions } from "./conv_lstm.js";

@@ -1,0 +1,143 @@
+/**
+ * Convolutional LSTM cores (`recurrent.py`'s `ConvNDLSTM` and its 1/2/3-D variants).
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { module } from "../core/index.js";
+import { ConvND } from "./conv.js";
+import { RNNCore } from "./recurrent.js";
+import type { LSTMState } from "./recurrent.js";
+
+/** Options of the convolutional LSTMs. */
+export interface ConvLSTMOptions {
+  /** Module name; default the snake-cased class name (`conv2_dlstm`). */
+  name?: string;
+}
+
+/**
+ * `numSpatialDims`-D convolutional LSTM: the LSTM equations with convolutions
+ * (`input_to_hidden`, `hidden_to_hidden`, each `ConvND(4 * outputChannels, kernelShape)`,
+ * channels-last, SAME padding) in place of the matrix products; gates i, g, f, o; forget bias +1.
+ *
+ * @example
+ * ```ts
+ * const core = new hk.ConvNDLSTM(2, [8, 8], 16, 3);
+ * const [out, state] = core.call(frames, core.initialState(batch)); // frames: [B, 8, 8, C]
+ * ```
+ */
+@module
+export class ConvNDLSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
+  /** Number of spatial dimensions. */
+  readonly numSpatialDims: number;
+  /** Spatial shape of the inputs and states (Haiku's `input_shape`). */
+  readonly inputShape: readonly number[];
+  /** Channels of the hidden and cell states. */
+  readonly outputChannels: number;
+  /** Kernel size, an int or one per spatial dim. */
+  readonly kernelShape: number | readonly number[];
+
+  /**
+   * @param numSpatialDims - 1, 2 or 3.
+   * @param inputShape - spatial shape of the inputs (without batch and channels).
+   * @param outputChannels - channels of the hidden and cell states.
+   * @param kernelShape - kernel size, an int or one per spatial dim.
+   * @param opts - `name`.
+   */
+  constructor(
+    numSpatialDims: number,
+    inputShape: readonly number[],
+    outputChannels: number,
+    kernelShape: number | readonly number[],
+    opts: ConvLSTMOptions = {},
+  ) {
+    super(opts.name);
+    const where = `${this.constructor.name} '${this.moduleName}'`;
+    if (!Array.isArray(inputShape) || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
+      throw new Error(`${where}: \`input_shape\` must be a list of positive integers, got ${JSON.stringify(inputShape)}.`);
+    }
+    if (!Number.isInteger(outputChannels) || outputChannels < 1) {
+      throw new Error(`${where}: \`output_channels\` must be a positive integer, got ${String(outputChannels)}.`);
+    }
+    this.numSpatialDims = numSpatialDims;
+    this.inputShape = [...inputShape];
+    this.outputChannels = outputChannels;
+    this.kernelShape = kernelShape;
+  }
+
+  /** One step: returns `[h, {hidden: h, cell: c}]`. */
+  call(inputs: tf.Tensor, state: LSTMState): [tf.Tensor, LSTMState] {
+    const where = `${this.constructor.name} '${this.moduleName}'`;
+    if (!(inputs instanceof tf.Tensor)) throw new Error(`${where}: \`inputs\` must be a tf.Tensor, got ${typeof inputs}.`);
+    if (state === null || typeof state !== "object" || !(state.hidden instanceof tf.Tensor) || !(state.cell instanceof tf.Tensor)) {
+      throw new Error(`${where}: \`state\` must be an LSTMState {hidden, cell} of tensors (see initialState()).`);
+    }
+    const inputToHidden = new ConvND(this.numSpatialDims, 4 * this.outputChannels, this.kernelShape, { name: "input_to_hidden" });
+    const hiddenToHidden = new ConvND(this.numSpatialDims, 4 * this.outputChannels, this.kernelShape, { name: "hidden_to_hidden" });
+    const gates = tf.add(inputToHidden.call(inputs), hiddenToHidden.call(state.hidden));
+    const [i, g, f, o] = tf.split(gates, 4, -1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+    const forget = tf.sigmoid(tf.add(f, tf.scalar(1, f.dtype)));
+    const c = tf.add(tf.mul(forget, state.cell), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+    const h = tf.mul(tf.sigmoid(o), tf.tanh(c));
+    return [h, { hidden: h, cell: c }];
+  }
+
+  /** Zeros `{hidden, cell}` of `[batchSize, ...inputShape, outputChannels]` (no batch axis if `null`). */
+  initialState(batchSize: number | null): LSTMState {
+    const shape = [...this.inputShape, this.outputChannels];
+    if (batchSize !== null && batchSize !== undefined) {
+      if (!Number.isInteger(batchSize) || batchSize < 0) {
+        throw new Error(`${this.constructor.name} '${this.moduleName}': initialState(batchSize) needs a non-negative integer or null, got ${String(batchSize)}.`);
+      }
+      shape.unshift(batchSize);
+    }
+    return { hidden: tf.zeros(shape), cell: tf.zeros(shape) };
+  }
+}
+
+/** 1-D convolutional LSTM (inputs `[B, W, C]`); see {@link ConvNDLSTM}. */
+@module
+export class Conv1DLSTM extends ConvNDLSTM {
+  /**
+   * @param inputShape - `[W]`.
+   * @param outputChannels - channels of the hidden and cell states.
+   * @param kernelShape - kernel size.
+   * @param opts - `name` (default `"conv1_dlstm"`).
+   */
+  constructor(inputShape: readonly number[], outputChannels: number, kernelShape: number | readonly number[], opts: ConvLSTMOptions = {}) {
+    super(1, inputShape, outputChannels, kernelShape, opts);
+  }
+}
+
+/**
+ * 2-D convolutional LSTM (inputs `[B, H, W, C]`); see {@link ConvNDLSTM}.
+ *
+ * @example
+ * ```ts
+ * const core = new hk.Conv2DLSTM([2, 2], 3, 3); // params conv2_dlstm/input_to_hidden, .../hidden_to_hidden
+ * ```
+ */
+@module
+export class Conv2DLSTM extends ConvNDLSTM {
+  /**
+   * @param inputShape - `[H, W]`.
+   * @param outputChannels - channels of the hidden and cell states.
+   * @param kernelShape - kernel size.
+   * @param opts - `name` (default `"conv2_dlstm"`).
+   */
+  constructor(inputShape: readonly number[], outputChannels: number, kernelShape: number | readonly number[], opts: ConvLSTMOptions = {}) {
+    super(2, inputShape, outputChannels, kernelShape, opts);
+  }
+}
+
+/** 3-D convolutional LSTM (inputs `[B, D, H, W, C]`); see {@link ConvNDLSTM}. */
+@module
+export class Conv3DLSTM extends ConvNDLSTM {
+  /**
+   * @param inputShape - `[D, H, W]`.
+   * @param outputChannels - channels of the hidden and cell states.
+   * @param kernelShape - kernel size.
+   * @param opts - `name` (default `"conv3_dlstm"`).
+   */
+  constructor(inputShape: readonly number[], outputChannels: number, kernelShape: number | readonly number[], opts: ConvLSTMOptions = {}) {
+    super(3, inputShape, outputChannels, kernelShape, opts);
+  }
+}
