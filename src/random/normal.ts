@@ -19,9 +19,14 @@ export interface NormalOptions {
 /** `nextafter(float32(-1), 0)`: JAX draws normals from uniforms in the open interval (-1, 1). */
 const OPEN_LO = Math.fround(-0.99999994);
 
+/** `out[i] = float32(sqrt(2)) * erf_inv(out[i])`. */
+function scaledErfInv(out: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = SQRT2_F32 * erfInv32(out[i] as number);
+}
+
 function fillNormal(key: PRNGKey, out: Float32Array, n: number): void {
   fillUniform(key, out, n, OPEN_LO, 1);
-  for (let i = 0; i < n; i++) out[i] = SQRT2_F32 * erfInv32(out[i] as number);
+  scaledErfInv(out, n);
 }
 
 /**
@@ -69,8 +74,9 @@ function fillTruncated(key: PRNGKey, lower: number, upper: number, out: Float32A
   const clipLo = nextafter32(lo, Number.POSITIVE_INFINITY);
   const clipHi = nextafter32(hi, Number.NEGATIVE_INFINITY);
   fillUniform(key, out, n, a, b);
+  scaledErfInv(out, n);
   for (let i = 0; i < n; i++) {
-    const v = Math.fround(SQRT2_F32 * erfInv32(out[i] as number));
+    const v = out[i] as number;
     out[i] = v < clipLo ? clipLo : v > clipHi ? clipHi : v;
   }
 }
