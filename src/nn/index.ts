@@ -44,3 +44,5 @@ export { dynamicUnroll, staticUnroll } from "./unroll.js";
 export type { DynamicUnrollOptions, StepCore, Unrollable } from "./unroll.js";
 export { Conv1DLSTM, Conv2DLSTM, Conv3DLSTM, ConvNDLSTM } from "./conv_lstm.js";
 export type { ConvLSTMOptions } from "./conv_lstm.js";
+export { SNParamsTree, SpectralNorm } from "./spectral_norm.js";
+export type { SNParamsTreeOptions, SpectralNormCallOptions, SpectralNormOptions } from "./spectral_norm.js";
