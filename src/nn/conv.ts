@@ -172,8 +172,7 @@ export class ConvND extends Module {
       b = getParameter("b", bShape, { dtype: inputs.dtype, init: this.bInit });
     }
     if (this.channelIndex === 1) x = toChannelsLast(x);
-    // Channels-first: the [C, 1, ...] bias broadcasts after the transpose back (a reshaped view
-    // would trip tfjs-wasm's fused kernels, which read the rank of the original buffer).
+    // Channels-first: the [C, 1, ...] bias broadcasts against the transposed-back output.
     const first = this.channelIndex === 1;
     let out = convChannelsLast(x, w, this.stride, this.padding, this.featureGroupCount, first ? null : b);
     if (first) out = toChannelsFirst(out);
