@@ -40,15 +40,8 @@ export type {
   MethodInterceptor,
   InterceptorScope,
 } from "./interceptors.js";
-export {
-  transform,
-  transformWithState,
-  withoutApplyRng,
-  withoutState,
-  withEmptyState,
-  runningInit,
-  ORIGINAL_FN,
-} from "./transform.js";
+export { transform, transformWithState, runningInit, ORIGINAL_FN } from "./transform.js";
+export { withoutApplyRng, withoutState, withEmptyState } from "./wrappers.js";
 export type {
   Transformed,
   TransformedWithoutApplyRng,

@@ -4,7 +4,8 @@
  */
 import { argNames } from "./arg_names.js";
 import { describe } from "./errors.js";
-import { makeInitApply, mapFnTree, tagTransformed } from "./transform.js";
+import { makeInitApply, tagTransformed } from "./transform.js";
+import { mapFnTree } from "./wrappers.js";
 import { runInFrame } from "./run.js";
 import { PRNGSequence } from "./rng.js";
 import type { Params, RngInput, State } from "./types.js";

@@ -3,19 +3,12 @@
  * parameters, state and keys into a pair of pure functions `init` / `apply`.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { freeze } from "immer";
 import { argNames, withArgNames } from "./arg_names.js";
 import { currentFrame } from "./frame.js";
-import { NonEmptyStateError, describe } from "./errors.js";
+import { describe } from "./errors.js";
 import { toRngSequence } from "./rng.js";
 import { runInFrame } from "./run.js";
 import type { Params, RngInput, State } from "./types.js";
-import type {
-  MultiTransformed,
-  MultiTransformedWithState,
-  MultiTransformedWithStateWithoutApplyRng,
-  MultiTransformedWithoutApplyRng,
-} from "./multi_transform.js";
 
 /** Tags transformed objects so `withoutApplyRng` / `withoutState` know what they got. @internal */
 export const TRANSFORM_KIND: unique symbol = Symbol.for("haiku-tfjs.transformKind");
@@ -32,7 +25,7 @@ export interface Transformed<A extends unknown[] = unknown[], R = unknown> {
   readonly apply: (params: Params | null | undefined, rng: RngInput, ...args: A) => R;
 }
 
-/** {@link Transformed} after {@link withoutApplyRng}: `apply(params, ...args)`. */
+/** {@link Transformed} after `hk.withoutApplyRng`: `apply(params, ...args)`. */
 export interface TransformedWithoutApplyRng<A extends unknown[] = unknown[], R = unknown> {
   /** Creates the parameters by running the function once (its output is discarded). */
   readonly init: (rng: RngInput, ...args: A) => Params;
@@ -51,7 +44,7 @@ export interface TransformedWithState<A extends unknown[] = unknown[], R = unkno
   readonly apply: (params: Params | null | undefined, state: State | null | undefined, rng: RngInput, ...args: A) => [R, State];
 }
 
-/** {@link TransformedWithState} after {@link withoutApplyRng}: `apply(params, state, ...args)`. */
+/** {@link TransformedWithState} after `hk.withoutApplyRng`: `apply(params, state, ...args)`. */
 export interface TransformedWithStateWithoutApplyRng<A extends unknown[] = unknown[], R = unknown> {
   /** Creates parameters and initial state by running the function once. */
   readonly init: (rng: RngInput, ...args: A) => [Params, State];
@@ -187,142 +180,6 @@ export function transformWithState<A extends unknown[], R>(fn: (...args: A) => R
   checkFn(fn, "transformWithState");
   const { init, apply } = makeInitApply(fn as (...args: never[]) => unknown, true, "hk.transformWithState");
   return tagTransformed({ init, apply } as unknown as TransformedWithState<A, R>, "transformWithState", true, fn);
-}
-
-/**
- * Drops `apply`'s `rng` argument (Haiku's `hk.without_apply_rng`): `apply(params, ...args)` or
- * `apply(params, state, ...args)`; randomness in apply then raises `MissingRNGError`.
- *
- * @example
- * ```ts
- * const f = hk.withoutApplyRng(hk.transform((x: tf.Tensor) => new hk.Linear(2).call(x)));
- * const y = f.apply(f.init(0, x), x);
- * ```
- */
-export function withoutApplyRng<A extends unknown[], R>(t: TransformedWithState<A, R>): TransformedWithStateWithoutApplyRng<A, R>;
-export function withoutApplyRng<A extends unknown[], R>(t: Transformed<A, R>): TransformedWithoutApplyRng<A, R>;
-export function withoutApplyRng<A extends unknown[], T>(
-  t: MultiTransformedWithState<A, T>,
-): MultiTransformedWithStateWithoutApplyRng<A, T>;
-export function withoutApplyRng<A extends unknown[], T>(t: MultiTransformed<A, T>): MultiTransformedWithoutApplyRng<A, T>;
-export function withoutApplyRng<T>(t: T): T;
-export function withoutApplyRng(t: unknown): unknown {
-  const tag = transformKind(t);
-  if (tag === undefined) {
-    throw new TypeError(
-      "Must be called with the result of `hk.transform`, `hk.multiTransform`, `hk.transformWithState` " +
-        `or \`hk.multiTransformWithState\`, actually called with ${describe(t)}.`,
-    );
-  }
-  if (!tag.applyRng) return t;
-  const src = t as { init: unknown; apply: unknown };
-  const withState = tag.kind === "transformWithState" || tag.kind === "multiTransformWithState";
-  const dropRng = (apply: (...a: unknown[]) => unknown): ((...a: unknown[]) => unknown) => {
-    const names = argNames(apply).filter((n, i) => !(n === "rng" && i === (withState ? 2 : 1)));
-    const wrapped = withState
-      ? (params: unknown, state: unknown, ...args: unknown[]) => apply(params, state, null, ...args)
-      : (params: unknown, ...args: unknown[]) => apply(params, null, ...args);
-    return withArgNames(wrapped, names);
-  };
-  const apply =
-    typeof src.apply === "function"
-      ? dropRng(src.apply as (...a: unknown[]) => unknown)
-      : mapFnTree(src.apply, dropRng);
-  return tagTransformed({ init: src.init, apply }, tag.kind, false, (t as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN]);
-}
-
-/** Maps the functions of a tree of functions (plain objects / arrays), keeping its shape. @internal */
-export function mapFnTree(
-  tree: unknown,
-  fn: (f: (...a: unknown[]) => unknown, path: readonly (string | number)[]) => unknown,
-  path: (string | number)[] = [],
-): unknown {
-  if (typeof tree === "function") return fn(tree as (...a: unknown[]) => unknown, path);
-  if (Array.isArray(tree)) return Object.freeze(tree.map((v, i) => mapFnTree(v, fn, [...path, i])));
-  if (tree !== null && typeof tree === "object") {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(tree)) out[k] = mapFnTree((tree as Record<string, unknown>)[k], fn, [...path, k]);
-    return Object.freeze(out);
-  }
-  throw new TypeError(`A multi-transform's tree of functions may hold only functions, objects and arrays, got ${describe(tree)}.`);
-}
-
-function nonEmpty(state: State): boolean {
-  return Object.keys(state).length > 0;
-}
-
-function disposeTree(x: unknown): void {
-  if (x instanceof tf.Tensor) x.dispose();
-  else if (Array.isArray(x)) x.forEach(disposeTree);
-  else if (x !== null && typeof x === "object" && !ArrayBuffer.isView(x)) Object.values(x).forEach(disposeTree);
-}
-
-/**
- * Hides the state of a stateful transform (Haiku's `hk.without_state`); throws
- * `NonEmptyStateError` if `init` or `apply` produce any state.
- */
-export function withoutState<A extends unknown[], R>(t: TransformedWithState<A, R>): Transformed<A, R> {
-  const tag = transformKind(t);
-  if (tag === undefined || tag.kind !== "transformWithState") {
-    throw new TypeError(`\`hk.withoutState\` expects the result of \`hk.transformWithState\`, got ${describe(t)}.`);
-  }
-  const msg =
-    "If your transformed function uses `hk.getState` / `hk.setState` then use `hk.transformWithState` " +
-    "(this one was made stateless with `hk.withoutState`).";
-  const init = withArgNames((rng: RngInput, ...args: A): Params => {
-    const [params, state] = t.init(rng, ...args);
-    if (nonEmpty(state)) {
-      disposeTree(params);
-      disposeTree(state);
-      throw new NonEmptyStateError(msg);
-    }
-    return params;
-  }, argNames(t.init));
-  const applyNames = argNames(t.apply).filter((n, i) => !(n === "state" && i === 1));
-  const apply = tag.applyRng
-    ? withArgNames((params: Params | null | undefined, rng: RngInput, ...args: A): R => {
-        const [out, state] = t.apply(params, {}, rng, ...args);
-        if (nonEmpty(state)) {
-          disposeTree(out);
-          disposeTree(state);
-          throw new NonEmptyStateError(msg);
-        }
-        return out;
-      }, applyNames)
-    : withArgNames((params: Params | null | undefined, ...args: A): R => {
-        const [out, state] = (t.apply as unknown as (p: unknown, s: unknown, ...a: unknown[]) => [R, State])(params, {}, ...args);
-        if (nonEmpty(state)) {
-          disposeTree(out);
-          disposeTree(state);
-          throw new NonEmptyStateError(msg);
-        }
-        return out;
-      }, applyNames);
-  return tagTransformed({ init, apply } as unknown as Transformed<A, R>, "transform", tag.applyRng, (t as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN]);
-}
-
-/**
- * Adds an always-empty state to a stateless transform (Haiku's `hk.with_empty_state`):
- * `init -> [params, {}]`, `apply(params, state, rng, ...args) -> [out, {}]` (state ignored).
- */
-export function withEmptyState<A extends unknown[], R>(t: Transformed<A, R>): TransformedWithState<A, R> {
-  const tag = transformKind(t);
-  if (tag === undefined || tag.kind !== "transform") {
-    throw new TypeError(`\`hk.withEmptyState\` expects the result of \`hk.transform\`, got ${describe(t)}.`);
-  }
-  const empty = (): State => freeze({}, true);
-  const init = withArgNames((rng: RngInput, ...args: A): [Params, State] => [t.init(rng, ...args), empty()], argNames(t.init));
-  const names = argNames(t.apply);
-  const apply = tag.applyRng
-    ? withArgNames((params: Params | null | undefined, _state: State | null | undefined, rng: RngInput, ...args: A): [R, State] => [
-        t.apply(params, rng, ...args),
-        empty(),
-      ], [names[0] ?? "params", "state", ...names.slice(1)])
-    : withArgNames((params: Params | null | undefined, _state: State | null | undefined, ...args: A): [R, State] => [
-        (t.apply as unknown as (p: unknown, ...a: unknown[]) => R)(params, ...args),
-        empty(),
-      ], [names[0] ?? "params", "state", ...names.slice(1)]);
-  return tagTransformed({ init, apply } as unknown as TransformedWithState<A, R>, "transformWithState", tag.applyRng, (t as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN]);
 }
 
 /**
