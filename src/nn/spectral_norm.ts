@@ -32,7 +32,10 @@ function l2Normalize(x: tf.Tensor, eps: number): tf.Tensor {
 }
 
 // JAX's stop_gradient: the identity forward, zero gradient backward.
-const stopGradient = tf.customGrad((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) }));
+const stopGradient = tf.customGrad((...args) => {
+  const x = args[0] as tf.Tensor;
+  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+}) as (x: tf.Tensor) => tf.Tensor;
 
 /**
  * Divides its input by an estimate of its largest singular value (one power-iteration step per
