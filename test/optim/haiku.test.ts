@@ -19,7 +19,7 @@ describe("training Haiku modules with hk.valueAndGrad + hk.optim", () => {
     let params = net.init(hk.random.key(0), x);
     expect(Object.keys(params)).toEqual(["mlp/~/linear_0", "mlp/~/linear_1", "mlp/~/linear_2"]);
     const loss = (p: hk.Params, xx: tf.Tensor, yy: tf.Tensor): tf.Tensor => tf.mean(tf.square(tf.sub(net.apply(p, xx) as tf.Tensor, yy)));
-    const opt = hk.optim.adam(1e-2);
+    const opt = hk.optim.adam(2e-2);
     let optState = opt.init(params);
     const step = hk.optim.trainStep(loss, opt);
     const first = (() => {
@@ -30,7 +30,7 @@ describe("training Haiku modules with hk.valueAndGrad + hk.optim", () => {
     })();
     let before = -1;
     let last = NaN;
-    for (let i = 0; i < 400; i++) {
+    for (let i = 0; i < 200; i++) {
       const r = step(params, optState, x, y);
       params = r.params;
       optState = r.optState;
@@ -65,7 +65,7 @@ describe("training Haiku modules with hk.valueAndGrad + hk.optim", () => {
     let before = -1;
     let firstLoss = NaN;
     let lastLoss = NaN;
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 100; i++) {
       const r = step(params, optState, state, x, y);
       // The old model state is replaced by the new one; spare entries the new state reuses.
       hk.tree.dispose(state, r.aux);
