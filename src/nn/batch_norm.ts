@@ -4,6 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
+import { checkCallScaleOffset, checkNormInits } from "./layer_norm.js";
 import { ExponentialMovingAverage } from "./moving_averages.js";
 import { getChannelIndex, onesInit, toAbsAxes, zerosInit } from "./norm_axes.js";
 
@@ -89,18 +90,7 @@ export class BatchNorm extends Module {
   constructor(createScale: boolean, createOffset: boolean, decayRate: number, opts: BatchNormOptions = {}) {
     super(opts.name);
     const where = `BatchNorm '${this.moduleName}'`;
-    if (typeof createScale !== "boolean" || typeof createOffset !== "boolean") {
-      throw new Error(
-        `${where}: createScale and createOffset must be booleans, got ${String(createScale)} and ` +
-          `${String(createOffset)}. Use new BatchNorm(createScale, createOffset, decayRate, opts).`,
-      );
-    }
-    if (!createScale && opts.scaleInit != null) {
-      throw new Error(`${where}: Cannot set \`scale_init\` if \`create_scale=False\` (pass createScale: true or drop scaleInit).`);
-    }
-    if (!createOffset && opts.offsetInit != null) {
-      throw new Error(`${where}: Cannot set \`offset_init\` if \`create_offset=False\` (pass createOffset: true or drop offsetInit).`);
-    }
+    checkNormInits(where, createScale, createOffset, opts.scaleInit, opts.offsetInit);
     if (opts.crossReplicaAxis == null && opts.crossReplicaAxisIndexGroups != null) {
       throw new Error(`${where}: \`cross_replica_axis\` name must be specified if \`cross_replica_axis_index_groups\` are used.`);
     }
@@ -138,12 +128,7 @@ export class BatchNorm extends Module {
           "bn.call(x, isTraining) (hk.Sequential only forwards extra arguments to its first layer).",
       );
     }
-    if (this.createScale && opts.scale != null) {
-      throw new Error(`${where}: Cannot pass \`scale\` at call time if \`create_scale=True\`.`);
-    }
-    if (this.createOffset && opts.offset != null) {
-      throw new Error(`${where}: Cannot pass \`offset\` at call time if \`create_offset=True\`.`);
-    }
+    checkCallScaleOffset(where, this.createScale, this.createOffset, opts);
     const ndim = inputs.rank;
     const channelIndex = this.channelIndex < 0 ? this.channelIndex + ndim : this.channelIndex;
     const axis =

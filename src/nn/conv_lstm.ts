@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { module } from "../core/index.js";
 import { ConvND } from "./conv.js";
-import { RNNCore } from "./recurrent.js";
+import { RNNCore, zerosState } from "./recurrent.js";
 import type { LSTMState } from "./recurrent.js";
 
 /** Options of the convolutional LSTMs. */
@@ -82,14 +82,9 @@ export class ConvNDLSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
 
   /** Zeros `{hidden, cell}` of `[batchSize, ...inputShape, outputChannels]` (no batch axis if `null`). */
   initialState(batchSize: number | null): LSTMState {
+    const where = `${this.constructor.name} '${this.moduleName}'`;
     const shape = [...this.inputShape, this.outputChannels];
-    if (batchSize !== null && batchSize !== undefined) {
-      if (!Number.isInteger(batchSize) || batchSize < 0) {
-        throw new Error(`${this.constructor.name} '${this.moduleName}': initialState(batchSize) needs a non-negative integer or null, got ${String(batchSize)}.`);
-      }
-      shape.unshift(batchSize);
-    }
-    return { hidden: tf.zeros(shape), cell: tf.zeros(shape) };
+    return { hidden: zerosState(shape, batchSize, where), cell: zerosState(shape, batchSize, where) };
   }
 }
 

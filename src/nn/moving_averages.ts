@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { Module, getState, module, setState } from "../core/index.js";
 import type { Params } from "../core/index.js";
 import { zerosInit } from "./norm_axes.js";
+import { mapParamsTree } from "./params_tree.js";
 
 /** Options of {@link ExponentialMovingAverage} (Haiku's keyword arguments). */
 export interface ExponentialMovingAverageOptions {
@@ -183,26 +184,12 @@ export class EMAParamsTree extends Module {
    * @param opts - `updateStats: false` reads without updating.
    */
   call(tree: Params, opts: EMACallOptions = {}): Params {
-    // Python's re.match anchors at the start only.
-    const ignore = this.ignoreRegex ? new RegExp(`^(?:${this.ignoreRegex})`) : null;
-    const out: Record<string, Record<string, tf.Tensor>> = {};
-    for (const [moduleName, paramDict] of Object.entries(tree)) {
-      const inner: Record<string, tf.Tensor> = {};
-      for (const [paramName, value] of Object.entries(paramDict)) {
-        const fullName = `${moduleName}/${paramName}`;
-        if (ignore && ignore.test(fullName)) {
-          inner[paramName] = value;
-        } else {
-          const emaName = fullName.replaceAll("/", "__").replaceAll("~", "_tilde_");
-          inner[paramName] = new ExponentialMovingAverage(this.decay, {
-            zeroDebias: this.zeroDebias,
-            warmupLength: this.warmupLength,
-            name: emaName,
-          }).call(value, opts);
-        }
-      }
-      out[moduleName] = inner;
-    }
-    return out;
+    return mapParamsTree(tree, this.ignoreRegex, (fullName, value) =>
+      new ExponentialMovingAverage(this.decay, {
+        zeroDebias: this.zeroDebias,
+        warmupLength: this.warmupLength,
+        name: fullName.replaceAll("/", "__").replaceAll("~", "_tilde_"),
+      }).call(value, opts),
+    );
   }
 }

@@ -31,13 +31,14 @@ export interface LSTMState {
   readonly cell: tf.Tensor;
 }
 
-/** Zeros `[size]`, broadcast to `[batchSize, size]` when batched (Haiku's `add_batch`). */
-function zerosState(size: number, batchSize: number | null, where: string): tf.Tensor {
-  if (batchSize === null || batchSize === undefined) return tf.zeros([size]);
+/** Zeros of `shape`, with a leading `batchSize` axis unless it is `null` (Haiku's `add_batch`). */
+export function zerosState(shape: number | readonly number[], batchSize: number | null, where: string): tf.Tensor {
+  const s = typeof shape === "number" ? [shape] : [...shape];
+  if (batchSize === null || batchSize === undefined) return tf.zeros(s);
   if (!Number.isInteger(batchSize) || batchSize < 0) {
     throw new Error(`${where}: initialState(batchSize) needs a non-negative integer or null, got ${String(batchSize)}.`);
   }
-  return tf.zeros([batchSize, size]);
+  return tf.zeros([batchSize, ...s]);
 }
 
 function checkHidden(hiddenSize: unknown, where: string): number {

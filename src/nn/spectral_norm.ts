@@ -7,6 +7,7 @@ import { Module, getState, module, setState } from "../core/index.js";
 import type { Params } from "../core/index.js";
 import { RandomNormal } from "../initializers/index.js";
 import { onesInit } from "./norm_axes.js";
+import { mapParamsTree } from "./params_tree.js";
 
 /** Options of {@link SpectralNorm}. */
 export interface SpectralNormOptions {
@@ -151,23 +152,11 @@ export class SNParamsTree extends Module {
    * @param opts - `updateStats`.
    */
   call(tree: Params, opts: { updateStats?: boolean } = {}): Params {
-    const ignore = this.ignoreRegex ? new RegExp(`^(?:${this.ignoreRegex})`) : null;
-    const out: Record<string, Record<string, tf.Tensor>> = {};
-    for (const [moduleName, paramDict] of Object.entries(tree)) {
-      const inner: Record<string, tf.Tensor> = {};
-      for (const [paramName, value] of Object.entries(paramDict)) {
-        const fullName = `${moduleName}/${paramName}`;
-        if (ignore && ignore.test(fullName)) {
-          inner[paramName] = value;
-        } else {
-          const snName = fullName.replaceAll("/", "__").replaceAll("~", "_tilde");
-          inner[paramName] = new SpectralNorm({ eps: this.eps, nSteps: this.nSteps, name: snName }).call(value, {
-            updateStats: opts.updateStats ?? true,
-          });
-        }
-      }
-      out[moduleName] = inner;
-    }
-    return out;
+    return mapParamsTree(tree, this.ignoreRegex, (fullName, value) =>
+      new SpectralNorm({ eps: this.eps, nSteps: this.nSteps, name: fullName.replaceAll("/", "__").replaceAll("~", "_tilde") }).call(
+        value,
+        { updateStats: opts.updateStats ?? true },
+      ),
+    );
   }
 }
