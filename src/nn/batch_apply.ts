@@ -21,6 +21,8 @@ function mergeLeading(x: unknown, numDims: number): unknown {
  * const f = hk.transform((x: tf.Tensor) => new hk.BatchApply((y: tf.Tensor) => new hk.Linear(4).call(y)).call(x));
  * // x: [T, B, 3] -> [T, B, 4]
  * ```
+ *
+ * @typeParam F The wrapped function's type.
  */
 export class BatchApply<F extends (...args: never[]) => unknown> {
   /** Number of leading dims merged. */
@@ -62,6 +64,8 @@ export class BatchApply<F extends (...args: never[]) => unknown> {
  * ```ts
  * const step = hk.expandApply((seq: tf.Tensor) => tf.cumsum(seq, 0));
  * ```
+ *
+ * @typeParam F The wrapped function's type.
  */
 export function expandApply<F extends (...args: never[]) => unknown>(f: F, axis: 0 | -1 = 0): F {
   if (axis !== 0 && axis !== -1) {

@@ -6,7 +6,7 @@ export type { LinearOptions } from "./linear.js";
 export { Bias, calculateBiasShape } from "./bias.js";
 export type { BiasOptions } from "./bias.js";
 export { Sequential } from "./sequential.js";
-export type { SequentialLayer, SequentialOptions } from "./sequential.js";
+export type { CallableLayer, SequentialLayer, SequentialOptions } from "./sequential.js";
 export { Flatten, Reshape } from "./reshape.js";
 export type { FlattenOptions, ReshapeOptions } from "./reshape.js";
 export { dropout } from "./dropout.js";
@@ -19,7 +19,7 @@ export { DepthwiseConv1D, DepthwiseConv2D, DepthwiseConv3D, DepthwiseConvND, Sep
 export type { DepthwiseConvOptions, SeparableDepthwiseConv2DOptions } from "./depthwise_conv.js";
 export { AvgPool, MaxPool, avgPool, maxPool } from "./pool.js";
 export type { PoolOptions, PoolPadding } from "./pool.js";
-export type { ConvPadding, PadFn } from "./conv_utils.js";
+export type { ConvPadding, PadFn, ResolvedPadding } from "./conv_utils.js";
 // normalization (LAYERS-2).
 export { BatchNorm } from "./batch_norm.js";
 export type { BatchNormCallOptions, BatchNormOptions } from "./batch_norm.js";

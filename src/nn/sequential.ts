@@ -5,7 +5,14 @@ import { Module, module } from "../core/index.js";
 
 /** Something {@link Sequential} can call: a module with `call`, or a plain function. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type SequentialLayer = ((x: any, ...args: any[]) => any) | { call(x: any, ...args: any[]): any };
+export type SequentialLayer = ((x: any, ...args: any[]) => any) | CallableLayer;
+
+/** A module-like layer: anything with a `call` method (every `hk.Module`). */
+export interface CallableLayer {
+  /** The layer's forward computation. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  call(x: any, ...args: any[]): any;
+}
 
 /** Options of {@link Sequential}. */
 export interface SequentialOptions {

@@ -51,14 +51,9 @@ function conv(channels: number, kernel: number, stride: number | readonly number
   return new Conv2D(channels, kernel, { stride, withBias: false, padding: "SAME", name });
 }
 
-/** A residual block: `[conv, batchnorm]` pairs and an optional projection shortcut. */
-interface Block {
-  call(x: tf.Tensor, isTraining: boolean, testLocalStats: boolean): tf.Tensor;
-}
-
 /** ResNet v1 block (`BlockV1`): conv -> bn -> relu ..., then relu(out + shortcut). */
 @module
-export class BlockV1 extends Module implements Block {
+export class BlockV1 extends Module {
   /** Whether the shortcut is a 1x1 conv + BatchNorm. */
   readonly useProjection: boolean;
   /** `shortcut_conv` (with projection). */
@@ -109,7 +104,7 @@ export class BlockV1 extends Module implements Block {
 
 /** ResNet v2 (pre-activation) block (`BlockV2`): bn -> relu -> conv ..., then out + shortcut. */
 @module
-export class BlockV2 extends Module implements Block {
+export class BlockV2 extends Module {
   /** Whether the shortcut is a 1x1 conv. */
   readonly useProjection: boolean;
   /** `shortcut_conv` (with projection). */
@@ -155,7 +150,7 @@ export class BlockV2 extends Module implements Block {
 @module
 export class BlockGroup extends Module {
   /** The blocks. */
-  readonly blocks: readonly Block[];
+  readonly blocks: readonly (BlockV1 | BlockV2)[];
 
   /**
    * @param channels Output channels of every block.
@@ -292,8 +287,14 @@ export class ResNet extends Module {
   }
 }
 
+/** One entry of {@link RESNET_CONFIGS}. */
+export interface ResNetConfig extends Pick<ResNetOptions, "bottleneck" | "channelsPerGroup" | "useProjection"> {
+  /** Blocks in each of the 4 groups. */
+  readonly blocksPerGroup: readonly number[];
+}
+
 /** Per-depth configurations (Haiku's `ResNet.CONFIGS`). */
-export const RESNET_CONFIGS: Readonly<Record<18 | 34 | 50 | 101 | 152 | 200, Readonly<Pick<ResNetOptions, "bottleneck" | "channelsPerGroup" | "useProjection"> & { blocksPerGroup: readonly number[] }>>> = {
+export const RESNET_CONFIGS: Readonly<Record<18 | 34 | 50 | 101 | 152 | 200, ResNetConfig>> = {
   18: { blocksPerGroup: [2, 2, 2, 2], bottleneck: false, channelsPerGroup: [64, 128, 256, 512], useProjection: [false, true, true, true] },
   34: { blocksPerGroup: [3, 4, 6, 3], bottleneck: false, channelsPerGroup: [64, 128, 256, 512], useProjection: [false, true, true, true] },
   50: { blocksPerGroup: [3, 4, 6, 3], bottleneck: true, channelsPerGroup: [256, 512, 1024, 2048], useProjection: [true, true, true, true] },
