@@ -62,6 +62,17 @@ describe("nextRngKey in transforms", () => {
     expect(inInit).toEqual(expected);
   });
 
+  it("known answer: the first key of init(0) is JAX's split(PRNGKey(0))[1]", () => {
+    // jax.random.split(jax.random.PRNGKey(0)) with jax_threefry_partitionable (the default) is
+    // [[1797259609, 2579123966], [928981903, 3453687069]] (shared/reference/js-ecosystem-and-jax-prng.md
+    // §3.8 #8, as pinned in test/random/key.test.ts); Haiku's next_rng_key returns the second.
+    let first: number[] | null = null;
+    hk.transform(() => {
+      first = arr(hk.nextRngKey());
+    }).init(0);
+    expect(first).toEqual([928981903, 3453687069]);
+  });
+
   it("nextRngKeys(n) = split(key, n + 1).slice(1) on a fresh sequence", () => {
     const f = hk.transform(() => hk.nextRngKeys(3).map((k) => Array.from(k)));
     expect(f.apply({}, 5)).toEqual(split(random.key(5), 4).slice(1));
