@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   for (const p of prng) console.log(`${p.name.padEnd(40)} ${(p.valuesPerSec / 1e6).toFixed(1).padStart(8)}`);
   const memory = measure([
     { label: "haiku-tfjs MLP, 1000 steps", system: "haiku-tfjs", workload: "mlp", backend: "wasm", steps: smoke ? 20 : 1000 },
-  ].map((c) => ({ ...c })));
+  ]);
   console.log(`\n5. Memory over ${smoke ? 20 : 1000} haiku-tfjs MLP training steps: tensor growth ${fmt(memory[0]?.tensorGrowth, 0)}, RSS after ${fmt(memory[0]?.rssMB, 0)} MB`);
 
   const ratios = [

@@ -43,7 +43,7 @@ tf.dispose([first.x, first.y]);
 
 const opt = hk.optim.adam(1e-2);
 let optState = opt.init(params);
-const step = hk.optim.trainStep((p: hk.Params, x: tf.Tensor, y: tf.Tensor) => tf.losses.meanSquaredError(y, model.apply(p, x)) as tf.Scalar, opt);
+const step = hk.optim.trainStep((p: hk.Params, x: tf.Tensor3D, y: tf.Tensor3D) => tf.losses.meanSquaredError(y, model.apply(p, x)) as tf.Scalar, opt);
 
 const steps = quick ? 5 : 200;
 const losses: number[] = [];
