@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { module } from "../core/index.js";
 import { ConvND } from "./conv.js";
-import { RNNCore, zerosState } from "./recurrent.js";
+import { RNNCore, checkLSTMState, lstmStep, zerosState } from "./recurrent.js";
 import type { LSTMState } from "./recurrent.js";
 
 /** Options of the convolutional LSTMs. */
@@ -67,17 +67,10 @@ export class ConvNDLSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
   call(inputs: tf.Tensor, state: LSTMState): [tf.Tensor, LSTMState] {
     const where = `${this.constructor.name} '${this.moduleName}'`;
     if (!(inputs instanceof tf.Tensor)) throw new Error(`${where}: \`inputs\` must be a tf.Tensor, got ${typeof inputs}.`);
-    if (state === null || typeof state !== "object" || !(state.hidden instanceof tf.Tensor) || !(state.cell instanceof tf.Tensor)) {
-      throw new Error(`${where}: \`state\` must be an LSTMState {hidden, cell} of tensors (see initialState()).`);
-    }
+    checkLSTMState(state, "state", where);
     const inputToHidden = new ConvND(this.numSpatialDims, 4 * this.outputChannels, this.kernelShape, { name: "input_to_hidden" });
     const hiddenToHidden = new ConvND(this.numSpatialDims, 4 * this.outputChannels, this.kernelShape, { name: "hidden_to_hidden" });
-    const gates = tf.add(inputToHidden.call(inputs), hiddenToHidden.call(state.hidden));
-    const [i, g, f, o] = tf.split(gates, 4, -1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-    const forget = tf.sigmoid(tf.add(f, tf.scalar(1, f.dtype)));
-    const c = tf.add(tf.mul(forget, state.cell), tf.mul(tf.sigmoid(i), tf.tanh(g)));
-    const h = tf.mul(tf.sigmoid(o), tf.tanh(c));
-    return [h, { hidden: h, cell: c }];
+    return lstmStep(tf.add(inputToHidden.call(inputs), hiddenToHidden.call(state.hidden)), state.cell);
   }
 
   /** Zeros `{hidden, cell}` of `[batchSize, ...inputShape, outputChannels]` (no batch axis if `null`). */

@@ -31,6 +31,26 @@ export interface LSTMState {
   readonly cell: tf.Tensor;
 }
 
+/** Throws unless `state` is an {@link LSTMState} of tensors. */
+export function checkLSTMState(state: unknown, what: string, where: string): asserts state is LSTMState {
+  const s = state as Partial<LSTMState> | null;
+  if (s === null || typeof s !== "object" || !(s.hidden instanceof tf.Tensor) || !(s.cell instanceof tf.Tensor)) {
+    throw new Error(`${where}: \`${what}\` must be an LSTMState {hidden, cell} of tensors (see initialState()).`);
+  }
+}
+
+/**
+ * The LSTM update from the gate pre-activations (Haiku's order i, g, f, o on the last axis):
+ * `c = σ(f + 1) c' + σ(i) tanh(g)`, `h = σ(o) tanh(c)`; returns `[h, {hidden: h, cell: c}]`.
+ */
+export function lstmStep(gated: tf.Tensor, prevCell: tf.Tensor): [tf.Tensor, LSTMState] {
+  const [i, g, f, o] = tf.split(gated, 4, -1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+  const forget = tf.sigmoid(tf.add(f, tf.scalar(1, f.dtype)));
+  const c = tf.add(tf.mul(forget, prevCell), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+  const h = tf.mul(tf.sigmoid(o), tf.tanh(c));
+  return [h, { hidden: h, cell: c }];
+}
+
 /** Zeros of `shape`, with a leading `batchSize` axis unless it is `null` (Haiku's `add_batch`). */
 export function zerosState(shape: number | readonly number[], batchSize: number | null, where: string): tf.Tensor {
   const s = typeof shape === "number" ? [shape] : [...shape];
@@ -150,16 +170,9 @@ export class LSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
     if (inputs.rank > 2 || inputs.rank === 0) {
       throw new Error(`${where}: LSTM input must be rank-1 or rank-2, got shape [${inputs.shape.join(",")}].`);
     }
-    if (prevState === null || typeof prevState !== "object" || !(prevState.hidden instanceof tf.Tensor) || !(prevState.cell instanceof tf.Tensor)) {
-      throw new Error(`${where}: \`prev_state\` must be an LSTMState {hidden, cell} of tensors (see initialState()).`);
-    }
+    checkLSTMState(prevState, "prev_state", where);
     const xAndH = tf.concat([inputs, prevState.hidden], -1);
-    const gated = new Linear(4 * this.hiddenSize).call(xAndH);
-    const [i, g, f, o] = tf.split(gated, 4, -1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-    const forget = tf.sigmoid(tf.add(f, tf.scalar(1, f.dtype)));
-    const c = tf.add(tf.mul(forget, prevState.cell), tf.mul(tf.sigmoid(i), tf.tanh(g)));
-    const h = tf.mul(tf.sigmoid(o), tf.tanh(c));
-    return [h, { hidden: h, cell: c }];
+    return lstmStep(new Linear(4 * this.hiddenSize).call(xAndH), prevState.cell);
   }
 
   /** Zeros `{hidden, cell}` of `[batchSize, hiddenSize]` (or `[hiddenSize]`). */

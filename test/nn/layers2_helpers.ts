@@ -58,3 +58,39 @@ export function channelStats(values: readonly number[], c: number): { mean: numb
   values.forEach((v, i) => (variance[i % c]! += (v - mean[i % c]!) ** 2 / n));
   return { mean, variance };
 }
+
+/**
+ * Gradients of `loss(params, ...inputs)` with respect to every parameter (in the params' order)
+ * and then every input, as plain arrays, on the current backend.
+ */
+export function paramGrads(
+  params: Readonly<Record<string, Readonly<Record<string, tf.Tensor>>>>,
+  inputs: tf.Tensor[],
+  loss: (p: Record<string, Record<string, tf.Tensor>>, ...inputs: tf.Tensor[]) => tf.Tensor,
+): number[][] {
+  const names = Object.keys(params).flatMap((m) => Object.keys(params[m]!).map((n) => [m, n] as const));
+  const grads = tf.grads((...ts: tf.Tensor[]) => {
+    const p: Record<string, Record<string, tf.Tensor>> = {};
+    names.forEach(([m, n], i) => ((p[m] ??= {})[n] = ts[i]!));
+    return loss(p, ...ts.slice(names.length)) as tf.Scalar;
+  })([...names.map(([m, n]) => params[m]![n]!), ...inputs]);
+  return grads.map((g) => Array.from(g.dataSync()));
+}
+
+/**
+ * Runs `fn` on wasm and on cpu, asserts the results agree, and returns the wasm result; the
+ * backend is wasm again afterwards.
+ */
+export function expectCpuAgrees(fn: () => number[][], atol = 1e-5, rtol = 1e-3): number[][] {
+  expect(tf.getBackend()).toBe("wasm");
+  const onWasm = fn();
+  tf.setBackend("cpu");
+  try {
+    const onCpu = fn();
+    expect(onCpu).toHaveLength(onWasm.length);
+    onCpu.forEach((g, i) => expectClose(onWasm[i]!, g, atol, rtol));
+  } finally {
+    tf.setBackend("wasm");
+  }
+  return onWasm;
+}
