@@ -151,11 +151,27 @@ function compute(
     return value;
   };
 
-  let result: { value: tf.Tensor; grads: tf.Tensor[] };
+  let result: { value: tf.Tensor; grads: tf.Tensor[]; auxTensors: tf.Tensor[] };
+  let auxLeaves: unknown[] = [];
+  let auxDef: tree.TreeDef | null = null;
   try {
     result = tf.tidy(() => {
-      if (p.xs.length === 0) return { value: forward(), grads: [] as tf.Tensor[] };
-      const r = tf.engine().gradients(forward, p.xs, undefined, true);
+      const r = p.xs.length === 0 ? { value: forward(), grads: [] as (tf.Tensor | null)[] } : tf.engine().gradients(forward, p.xs, undefined, true);
+      // The caller owns and may dispose what is returned, so a returned tensor must be neither
+      // one of the caller's own (`fn = (p) => p.loss`, a param passed out in aux) nor appear
+      // twice. Aux tensors also must not stay `keep`-marked (an enclosing tf.tidy could not free
+      // them). Each aux tensor therefore gets a fresh handle (a data-sharing reshape, tracked
+      // like any result) and the kept original made in this call is released.
+      if (hasAux && problem === null) {
+        [auxLeaves, auxDef] = tree.flatten(aux as tree.PyTree<unknown>);
+        auxLeaves = auxLeaves.map((l) => {
+          if (!(l instanceof tf.Tensor)) return l;
+          const h = tf.reshape(l, l.shape);
+          if (l.id >= firstId) l.dispose();
+          return h;
+        });
+      }
+      const value = r.value.id < firstId ? tf.reshape(r.value, r.value.shape) : r.value;
       const seen = new Set<number>();
       const grads = r.grads.map((g, i) => {
         // Leaves that do not reach the loss get zeros (JAX's behaviour), not tfjs' exception.
@@ -168,7 +184,9 @@ function compute(
         seen.add(g.id);
         return g;
       });
-      return { value: r.value, grads };
+      // Only tensors go back through tidy (it would walk any object found in aux).
+      const auxTensors = auxLeaves.filter((l): l is tf.Tensor => l instanceof tf.Tensor);
+      return { value, grads, auxTensors };
     });
   } catch (e) {
     cleanTapeAfterError();
@@ -182,6 +200,7 @@ function compute(
   }
   if (problem !== null) {
     value.dispose();
+    tf.dispose(result.auxTensors);
     tf.dispose(grads);
     disposeNew(aux, firstId);
     throw new Error(`${where}: ${problem}.`);
@@ -200,7 +219,12 @@ function compute(
     return tree.unflatten(def, leaves);
   });
   const out = single ? perArg[0] : perArg;
-  return { value, aux, grads: freeze(out, true) };
+  let auxOut = aux;
+  if (hasAux) {
+    auxOut = tree.unflatten(auxDef as unknown as tree.TreeDef, auxLeaves);
+    if (Object.isFrozen(aux)) auxOut = freeze(auxOut, true);
+  }
+  return { value, aux: auxOut, grads: freeze(out, true) };
 }
 
 function normalize(where: string, opts: GradOptions | undefined): { argnums: number[]; single: boolean; hasAux: boolean } {

@@ -182,3 +182,40 @@ describe("hk.valueAndGrad errors (no leaks, clear messages)", () => {
     tree.dispose(p);
   });
 });
+
+describe("hk.valueAndGrad ownership", () => {
+  it("returns its own handles when fn returns an input tensor as value or aux", () => {
+    const p = { a: tf.scalar(3), w: tf.tensor1d([1, 2]) };
+    const [[v, aux], g] = valueAndGrad((q: typeof p): [tf.Tensor, { w: tf.Tensor; same: tf.Tensor }] => [q.a, { w: q.w, same: q.a }], {
+      hasAux: true,
+    })(p);
+    expect(v).not.toBe(p.a);
+    expect(aux.w).not.toBe(p.w);
+    expect(aux.same).not.toBe(v);
+    close(g.a, [1]);
+    close(g.w, [0, 0]);
+    // Disposing everything returned leaves the inputs intact.
+    tf.dispose([v, aux.w, aux.same]);
+    tree.dispose(g);
+    close(p.a, [3]);
+    close(p.w, [1, 2]);
+    tree.dispose(p);
+  });
+
+  it("aux tensors are ordinary results: an enclosing tf.tidy frees them when not returned", () => {
+    const p = { w: tf.tensor1d([1, 2]) };
+    const vg = valueAndGrad((q: typeof p): [tf.Tensor, { h: tf.Tensor; n: number }] => [tf.sum(q.w), { h: tf.exp(q.w), n: 1 }], { hasAux: true });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) {
+      const kept = tf.tidy(() => {
+        const [[, aux], g] = vg(p);
+        expect(aux.n).toBe(1);
+        return g.w;
+      });
+      close(kept, [1, 1]);
+      kept.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tree.dispose(p);
+  });
+});
