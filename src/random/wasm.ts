@@ -5,7 +5,7 @@
  *
  * Exports of the module: memory `m` (64 pages = one 1 Mi-value chunk at address 0), and
  * `bits(k0, k1, start, n)` / `unif(k0, k1, start, n)`, which write the values of the flat
- * indices `start .. start + n` (n a multiple of 4) as uint32 bits / float32 in [0, 1).
+ * indices `start .. start + n` (n a multiple of 8) as uint32 bits / float32 in [0, 1).
  *
  * @internal
  * @module
@@ -30,7 +30,6 @@ const BR_IF = 0x0d;
 const END = 0x0b;
 const VOID = 0x40;
 const SIMD = 0xfd;
-const V128_STORE = [SIMD, 0x0b, 4, 0]; // align 2^4, offset 0
 const V128_CONST = [SIMD, 0x0c];
 const I32X4_SPLAT = [SIMD, 0x11];
 const V128_OR = [SIMD, 0x50];
@@ -70,51 +69,72 @@ function v128Splat(word: number): number[] {
   return bytes;
 }
 
-// Locals: params k0=0, k1=1, start=2, n=3; v128 ks0=4, ks1=5, ks2=6, x0=7, x1=8, ctr=9; i32 ptr=10, end=11.
-const [K0, K1, START, N, KS0, KS1, KS2, X0, X1, CTR, PTR, ENDP] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+// Locals: params k0=0, k1=1, start=2, n=3; then v128 locals, then the two i32 locals.
+const [K0, K1, START, N] = [0, 1, 2, 3];
+const [KS0, KS1, KS2, X0, X1, Y0, Y1, CTR, KS1_PLUS4] = [4, 5, 6, 7, 8, 9, 10, 11, 12];
+const INJ = [13, 14, 15, 16, 17]; // ks[(g + 2) % 3] + (g + 1), the second word's key injections
+const V128_LOCALS = 14;
+const [PTR, ENDP] = [18, 19];
 const ROT = [
   [13, 15, 26, 6],
   [17, 29, 16, 24],
 ];
 const KS = [KS0, KS1, KS2];
 
+/**
+ * The kernel loop: eight counters per iteration as two independent v128 streams (x: i..i+3,
+ * y: i+4..i+7), interleaved so the CPU overlaps their serial add-rotate-xor chains.
+ */
 function body(uniform: boolean): number[] {
   const c: number[] = [];
   const get = (i: number): void => void c.push(LOCAL_GET, i);
   const set = (i: number): void => void c.push(LOCAL_SET, i);
-  // Key schedule and the counter vector [start, start+1, start+2, start+3].
   get(K0); c.push(...I32X4_SPLAT); set(KS0);
   get(K1); c.push(...I32X4_SPLAT); set(KS1);
   get(K0); get(K1); c.push(I32_XOR, I32_CONST, ...sleb(0x1bd11bda), I32_XOR, ...I32X4_SPLAT); set(KS2);
+  get(KS1); c.push(...v128Splat(4), ...I32X4_ADD); set(KS1_PLUS4);
+  for (let g = 0; g < 5; g++) {
+    get(KS[(g + 2) % 3]!); c.push(...v128Splat(g + 1), ...I32X4_ADD); set(INJ[g]!);
+  }
   get(START); c.push(...I32X4_SPLAT, ...V128_CONST, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, ...I32X4_ADD); set(CTR);
   c.push(I32_CONST, 0); set(PTR);
   get(N); c.push(I32_CONST, 2, I32_SHL); set(ENDP);
   c.push(BLOCK, VOID, LOOP, VOID);
   get(PTR); get(ENDP); c.push(I32_GE_U, BR_IF, 1);
-  get(PTR); // store address, consumed by v128.store at the end
-  // Counter (hi, lo) = (0, index): x0 = 0 + ks0, x1 = ctr + ks1.
+  // Counter (hi, lo) = (0, index): word0 = 0 + ks0, word1 = index + ks1.
   get(KS0); set(X0);
+  get(KS0); set(Y0);
   get(CTR); get(KS1); c.push(...I32X4_ADD); set(X1);
+  get(CTR); get(KS1_PLUS4); c.push(...I32X4_ADD); set(Y1);
   for (let g = 0; g < 5; g++) {
     for (const r of ROT[g % 2]!) {
-      get(X0); get(X1); c.push(...I32X4_ADD); set(X0);
-      get(X1); c.push(I32_CONST, r, ...I32X4_SHL);
-      get(X1); c.push(I32_CONST, 32 - r, ...I32X4_SHR_U, ...V128_OR);
-      get(X0); c.push(...V128_XOR); set(X1);
+      for (const [a, b] of [[X0, X1], [Y0, Y1]] as const) {
+        get(a); get(b); c.push(...I32X4_ADD); set(a);
+      }
+      for (const [a, b] of [[X0, X1], [Y0, Y1]] as const) {
+        get(b); c.push(I32_CONST, r, ...I32X4_SHL);
+        get(b); c.push(I32_CONST, 32 - r, ...I32X4_SHR_U, ...V128_OR);
+        get(a); c.push(...V128_XOR); set(b);
+      }
     }
-    get(X0); get(KS[(g + 1) % 3]!); c.push(...I32X4_ADD); set(X0);
-    get(X1); get(KS[(g + 2) % 3]!); c.push(...I32X4_ADD, ...v128Splat(g + 1), ...I32X4_ADD); set(X1);
+    for (const [a, b] of [[X0, X1], [Y0, Y1]] as const) {
+      get(a); get(KS[(g + 1) % 3]!); c.push(...I32X4_ADD); set(a);
+      get(b); get(INJ[g]!); c.push(...I32X4_ADD); set(b);
+    }
   }
-  get(X0); get(X1); c.push(...V128_XOR);
-  if (uniform) {
-    // JAX: bitcast((bits >> 9) | bits(1.0f)) - 1.0f.
-    c.push(I32_CONST, 9, ...I32X4_SHR_U, ...v128Splat(0x3f800000), ...V128_OR, ...v128Splat(0x3f800000), ...F32X4_SUB);
+  for (const [a, b, offset] of [[X0, X1, 0], [Y0, Y1, 16]] as const) {
+    get(PTR);
+    get(a); get(b); c.push(...V128_XOR);
+    if (uniform) {
+      // JAX: bitcast((bits >> 9) | bits(1.0f)) - 1.0f.
+      c.push(I32_CONST, 9, ...I32X4_SHR_U, ...v128Splat(0x3f800000), ...V128_OR, ...v128Splat(0x3f800000), ...F32X4_SUB);
+    }
+    c.push(SIMD, 0x0b, 4, offset); // v128.store align=16 offset
   }
-  c.push(...V128_STORE);
-  get(CTR); c.push(...v128Splat(4), ...I32X4_ADD); set(CTR);
-  get(PTR); c.push(I32_CONST, 16, I32_ADD); set(PTR);
+  get(CTR); c.push(...v128Splat(8), ...I32X4_ADD); set(CTR);
+  get(PTR); c.push(I32_CONST, 32, I32_ADD); set(PTR);
   c.push(BR, 0, END, END, END);
-  const locals = [2, ...uleb(6), 0x7b, ...uleb(2), 0x7f];
+  const locals = [2, ...uleb(V128_LOCALS), 0x7b, ...uleb(2), 0x7f];
   const fn = [...locals, ...c];
   return [...uleb(fn.length), ...fn];
 }
@@ -204,7 +224,7 @@ export function kernelFill(
   const fn = uniform01 ? kr.unif : kr.bits;
   for (let start = 0; start < n; start += CHUNK) {
     const len = Math.min(CHUNK, n - start);
-    fn(k0 | 0, k1 | 0, start, (len + 3) & ~3);
+    fn(k0 | 0, k1 | 0, start, (len + 7) & ~7);
     (out as Float32Array).set((src as Float32Array).subarray(0, len), start);
   }
   return true;
