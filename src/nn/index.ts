@@ -1,7 +1,7 @@
 // Filled in by its issue; re-exported from src/index.ts.
 export {};
 // layers (LAYERS-1): basic, conv, pooling.
-export { Linear, zeros } from "./linear.js";
+export { Linear } from "./linear.js";
 export type { LinearOptions } from "./linear.js";
 export { Bias, calculateBiasShape } from "./bias.js";
 export type { BiasOptions } from "./bias.js";

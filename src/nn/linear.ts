@@ -19,7 +19,7 @@ export interface LinearOptions {
   name?: string;
 }
 
-/** Zeros, Haiku's default bias initializer (`jnp.zeros`). */
+/** Zeros, Haiku's default bias initializer (`jnp.zeros`); internal to the layers. */
 export const zeros: Initializer = (shape, dtype) => tf.zeros(shape, dtype);
 
 /**
