@@ -1,16 +1,13 @@
 // The optimizers of optax/_src/alias.py, built from the same transformations in the same order,
 // so their states have optax's layout (a chain state is an array of its parts' states).
 import { chain, identity } from "./combine.js";
-import type { AdamOptions, RmsOptions } from "./transforms.js";
-import {
-  addDecayedWeights,
-  scaleByAdam,
-  scaleByLearningRate,
-  scaleByRms,
-  scaleByRss,
-  scaleByStddev,
-  trace,
-} from "./transforms.js";
+import { trace } from "./accumulation.js";
+import type { AdamOptions } from "./adam.js";
+import { scaleByAdam } from "./adam.js";
+import { addDecayedWeights } from "./masking.js";
+import type { RmsOptions } from "./rms.js";
+import { scaleByRms, scaleByRss, scaleByStddev } from "./rms.js";
+import { scaleByLearningRate } from "./scale.js";
 import type { GradientTransformation, ScalarOrSchedule } from "./types.js";
 
 /**

@@ -8,30 +8,16 @@
  */
 export type { EmptyState, GradientTransformation, ScalarOrSchedule, Schedule } from "./types.js";
 export { applyUpdates, chain, identity } from "./combine.js";
-export type {
-  AddDecayedWeightsState,
-  AdamOptions,
-  MaskedState,
-  RmsOptions,
-  ScaleByAdamState,
-  ScaleByRmsState,
-  ScaleByRssState,
-  ScaleByScheduleState,
-  ScaleByStddevState,
-  TraceState,
-} from "./transforms.js";
-export {
-  addDecayedWeights,
-  masked,
-  scale,
-  scaleByAdam,
-  scaleByLearningRate,
-  scaleByRms,
-  scaleByRss,
-  scaleBySchedule,
-  scaleByStddev,
-  trace,
-} from "./transforms.js";
+export type { ScaleByScheduleState } from "./scale.js";
+export { scale, scaleByLearningRate, scaleBySchedule } from "./scale.js";
+export type { TraceState } from "./accumulation.js";
+export { trace } from "./accumulation.js";
+export type { AdamOptions, ScaleByAdamState } from "./adam.js";
+export { scaleByAdam } from "./adam.js";
+export type { RmsOptions, ScaleByRmsState, ScaleByRssState, ScaleByStddevState } from "./rms.js";
+export { scaleByRms, scaleByRss, scaleByStddev } from "./rms.js";
+export type { AddDecayedWeightsState, MaskedState } from "./masking.js";
+export { addDecayedWeights, masked } from "./masking.js";
 export { clip, clipByGlobalNorm, globalNorm } from "./clipping.js";
 export type { AdamWOptions, RmspropOptions } from "./alias.js";
 export { adagrad, adam, adamw, momentum, rmsprop, sgd } from "./alias.js";

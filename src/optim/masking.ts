@@ -1,0 +1,124 @@
+// optax/transforms/_masking.py (masked) and optax/transforms/_adding.py (add_decayed_weights).
+import * as tf from "@tensorflow/tfjs-core";
+
+import * as tree from "../tree/index.js";
+import { identity } from "./combine.js";
+import type { ScaleByScheduleState } from "./scale.js";
+import { constant, own } from "./scalars.js";
+import { tidy } from "./tree_init.js";
+import type { EmptyState, GradientTransformation, ScalarOrSchedule } from "./types.js";
+import { checkNumber, checkState, mapN, safeIncrement } from "./util.js";
+
+type T = tf.Tensor;
+
+/** State of {@link addDecayedWeights}: `{}` for a fixed rate, `{count}` for a schedule. */
+export type AddDecayedWeightsState = EmptyState | ScaleByScheduleState;
+
+/**
+ * Adds `weightDecay * params` to the updates (optax `add_decayed_weights`,
+ * optax/transforms/_adding.py); `params` must be passed to `update`. A schedule sees the count
+ * before the increment. With `mask`, only the selected leaves are decayed (see {@link masked}).
+ */
+export function addDecayedWeights(weightDecay?: ScalarOrSchedule): GradientTransformation<AddDecayedWeightsState>;
+export function addDecayedWeights(
+  weightDecay: ScalarOrSchedule,
+  mask: unknown,
+): GradientTransformation<AddDecayedWeightsState> | GradientTransformation<MaskedState<AddDecayedWeightsState>>;
+export function addDecayedWeights(
+  weightDecay: ScalarOrSchedule = 0,
+  mask?: unknown,
+): GradientTransformation<AddDecayedWeightsState> | GradientTransformation<MaskedState<AddDecayedWeightsState>> {
+  const where = "hk.optim.addDecayedWeights";
+  checkNumber(where, "weightDecay", weightDecay, { schedule: true });
+  const inner: GradientTransformation<AddDecayedWeightsState> = {
+    init: () => {
+      if (typeof weightDecay === "function") return { count: 0 };
+      constant(weightDecay);
+      return {} as EmptyState;
+    },
+    update<U>(updates: U, state: AddDecayedWeightsState, params?: unknown): [U, AddDecayedWeightsState] {
+      if (params === undefined) {
+        throw new Error(
+          `${where}: this transformation needs the params; call update(grads, state, params) (optax: "You are using a transformation that requires the current value of parameters, but you are not passing \`params\` when calling \`update\`.").`,
+        );
+      }
+      let s: T;
+      let next: AddDecayedWeightsState = state;
+      if (typeof weightDecay === "function") {
+        const count = checkState(where, state, ["count"])["count"] as number;
+        const v = weightDecay(count);
+        checkNumber(where, `the weight-decay schedule's value at count ${count}`, v);
+        next = { count: safeIncrement(count) };
+        s = tf.scalar(v);
+      } else {
+        if (weightDecay === 0) return [identity().update(updates, {})[0], next];
+        s = constant(weightDecay);
+      }
+      return [tidy(() => mapN(where, ["updates", "params"], (g, p) => tf.add(g, tf.mul(s, p)), updates, params)) as U, next];
+    },
+  };
+  return mask === undefined ? inner : masked(inner, mask);
+}
+
+/** State of {@link masked} (optax `MaskedState`). */
+export interface MaskedState<S> {
+  /** The inner transformation's state, over the selected leaves only. */
+  inner: S;
+}
+
+function expandMask(where: string, mask: unknown, tree0: unknown): unknown {
+  const m = typeof mask === "function" ? (mask as (p: unknown) => unknown)(tree0) : mask;
+  try {
+    return tree.map(
+      (flag: unknown, sub: unknown) => {
+        if (typeof flag !== "boolean") {
+          throw new Error(`${where}: mask leaves must be booleans, got ${typeof flag}.`);
+        }
+        return tree.map(() => flag, sub);
+      },
+      m,
+      tree0,
+    );
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new Error(msg.replace(/^hk\.tree\.map/, `${where} (mask vs params/updates)`));
+  }
+}
+
+function applyMask(m: unknown, t: unknown): unknown {
+  return tree.map((flag: boolean, x: unknown) => (flag ? x : null), m, t);
+}
+
+/**
+ * Applies `inner` only to the leaves selected by `mask`; the others pass through unchanged
+ * (optax `masked`, optax/transforms/_masking.py). Inner state exists only for selected leaves
+ * (masked-out leaves are `null`, an empty subtree).
+ */
+export function masked<S>(inner: GradientTransformation<S>, mask: unknown): GradientTransformation<MaskedState<S>> {
+  const where = "hk.optim.masked";
+  return {
+    init: (params) => {
+      const m = expandMask(where, mask, params);
+      return { inner: inner.init(applyMask(m, params)) };
+    },
+    update<U>(updates: U, state: MaskedState<S>, params?: unknown): [U, MaskedState<S>] {
+      checkState(where, state, ["inner"]);
+      const m = expandMask(where, mask, updates);
+      return tidy(() => {
+        const [newMasked, innerState] = inner.update(
+          applyMask(m, updates),
+          state.inner,
+          params === undefined ? undefined : applyMask(m, params),
+        );
+        const out = tree.map(
+          (flag: boolean, nu: T | null, old: T) => (flag ? nu : own(old)),
+          m,
+          newMasked,
+          updates,
+        );
+        return [out as U, { inner: innerState }];
+      });
+    },
+  };
+}
+
