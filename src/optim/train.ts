@@ -37,7 +37,8 @@ export interface TrainStepResult<P, S, Aux = undefined> {
  *
  * @example
  * ```ts
- * const step = hk.optim.trainStep((p, x, y) => tf.losses.meanSquaredError(y, net.apply(p, null, x)), hk.optim.adam(1e-3));
+ * const opt = hk.optim.adam(1e-3);
+ * const step = hk.optim.trainStep((p: hk.Params, x: tf.Tensor, y: tf.Tensor) => tf.losses.meanSquaredError(y, net.apply(p, x)) as tf.Scalar, opt);
  * let optState = opt.init(params);
  * for (const [x, y] of batches) {
  *   const r = step(params, optState, x, y);
