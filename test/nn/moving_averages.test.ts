@@ -95,6 +95,14 @@ describe("ExponentialMovingAverage", () => {
     expect(make({ warmupLength: 2 })).toThrow(/Zero debiasing does not make sense/);
   });
 
+  it("has gradients on wasm: d average / d value = (1 - decay) / (1 - decay^counter)", () => {
+    expect(tf.getBackend()).toBe("wasm");
+    const f = transformWithState((x: tf.Tensor) => new ExponentialMovingAverage(0.8).call(x));
+    const [, state] = f.init(null, tf.ones([3]));
+    const g = tf.grad((x: tf.Tensor) => tf.sum(f.apply({}, state, null, x)[0] as tf.Tensor))(tf.tensor([1, 2, 3]));
+    expectClose(g, new Array(3).fill(0.2 / (1 - 0.8)));
+  });
+
   it("does not leak tensors across applies", () => {
     const f = transformWithState((x: tf.Tensor) => new ExponentialMovingAverage(0.9).call(x));
     const x = tf.ones([3]);

@@ -120,6 +120,11 @@ describe("InstanceNorm", () => {
       }
     }
     expectClose(f.apply(params, null, x) as tf.Tensor, expected, 1e-4);
+    // Gradient on wasm: d/doffset of sum(y) counts the normalised positions per channel.
+    const [gOffset] = tf.grads((o: tf.Tensor) =>
+      tf.sum(f.apply({ instance_norm: { scale: params["instance_norm"]!["scale"]!, offset: o } }, null, x) as tf.Tensor),
+    )([params["instance_norm"]!["offset"]!]);
+    expectClose(gOffset!, [6, 6]);
     const nchw = transform((v: tf.Tensor) => new InstanceNorm(true, true, { dataFormat: "NCHW" }).call(v));
     expect(shapes(nchw.init(null, tf.ones([2, 3, 4, 4])))).toEqual({ instance_norm: { scale: [1, 3, 1, 1], offset: [1, 3, 1, 1] } });
   });

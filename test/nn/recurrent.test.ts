@@ -286,6 +286,19 @@ describe("ResetCore, DeepRNN, IdentityCore", () => {
     expect(is).toEqual([]);
   });
 
+  it("has gradients on wasm through ResetCore(DeepRNN([VanillaRNN, relu, GRU])) (matches cpu)", () => {
+    const f = transform((seq: tf.Tensor, resets: tf.Tensor) => {
+      const core = new ResetCore(new DeepRNN([new VanillaRNN(3), tf.relu, new GRU(2)]));
+      return dynamicUnroll(core, [seq, resets], core.initialState(2))[0];
+    });
+    const seq = tf.tensor(lcg(4 * 2 * 3, 12), [4, 2, 3]);
+    const resets = tf.tensor2d([[0, 0], [0, 1], [0, 0], [1, 0]], [4, 2]);
+    const params = f.init(key(5), seq, resets);
+    expect(Object.keys(params)).toEqual(["vanilla_rnn/linear", "vanilla_rnn/linear_1", "gru"]);
+    const onWasm = expectCpuAgrees(() => paramGrads(params, [seq], (p, s) => tf.sum(tf.square(f.apply(p, null, s!, resets) as tf.Tensor))));
+    expect(onWasm.every((g) => g.some((v) => v !== 0) && g.every(Number.isFinite))).toBe(true);
+  });
+
   it("raises Haiku's errors", () => {
     const init = (fn: () => unknown) => () => transform(fn).init(key(0));
     expect(init(() => { const c = new LSTM(2); return c.call(tf.ones([1, 2, 3]), c.initialState(1)); })).toThrow(/LSTM input must be rank-1 or rank-2/);
