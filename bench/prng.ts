@@ -22,14 +22,15 @@ function median(xs: number[]): number {
 }
 
 /**
- * Measures each generator on `2^22` values (`2^16` with `smoke`), median of 5 timed runs after
- * one warm-up (1 run with `smoke`), on the current tfjs backend (wasm after `ready()`).
+ * Measures each generator on `2^22` values (`2^16` with `smoke`): one warm-up, then the median
+ * of 7 timed runs (1 with `smoke`), cases interleaved, on the current tfjs backend (wasm after
+ * `ready()`).
  */
 export async function benchPrng({ smoke }: { smoke: boolean }): Promise<PrngRow[]> {
   await ready();
   const n = smoke ? 1 << 16 : 1 << 22;
   const shape = [n];
-  const repeats = smoke ? 1 : 5;
+  const repeats = smoke ? 1 : 7;
   const k = random.key(0);
   const cases: Array<[string, () => unknown]> = [
     ["hk.random.bitsValues (host Uint32Array)", () => random.bitsValues(k, shape)],
@@ -46,28 +47,26 @@ export async function benchPrng({ smoke }: { smoke: boolean }): Promise<PrngRow[
       () => random.withThreefryPartitionable(false, () => random.bitsValues(k, shape)),
     ],
   ];
-  const rows: PrngRow[] = [];
-  for (const [name, fn] of cases) {
-    const run = (): number => {
-      const t0 = performance.now();
-      const out = fn();
-      if (out instanceof tf.Tensor) {
-        out.dataSync(); // the tensor exists in backend memory, not only queued
-        out.dispose();
-      }
-      return performance.now() - t0;
-    };
-    run(); // warm-up: JIT and allocator
-    const times: number[] = [];
-    for (let r = 0; r < repeats; r++) times.push(run());
-    rows.push({ name, valuesPerSec: n / (median(times) / 1000) });
-  }
+  const run = (fn: () => unknown): number => {
+    const t0 = performance.now();
+    const out = fn();
+    if (out instanceof tf.Tensor) {
+      out.dataSync(); // the tensor exists in backend memory, not only queued
+      out.dispose();
+    }
+    return performance.now() - t0;
+  };
+  for (const [, fn] of cases) run(fn); // warm-up: JIT, wasm tier-up, allocator
+  // Cases interleaved within each repeat, so a burst of load on a shared machine hits all alike.
+  const times = cases.map(() => [] as number[]);
+  for (let r = 0; r < repeats; r++) cases.forEach(([, fn], i) => times[i]!.push(run(fn)));
+  const rows: PrngRow[] = cases.map(([name], i) => ({ name, valuesPerSec: n / (median(times[i]!) / 1000) }));
   return rows;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const smoke = process.argv.includes("--smoke");
   const rows = await benchPrng({ smoke });
-  console.log(`backend: ${tf.getBackend()}, ${smoke ? "smoke (2^16 values)" : "2^22 values, median of 5"}`);
+  console.log(`backend: ${tf.getBackend()}, ${smoke ? "smoke (2^16 values)" : "2^22 values, median of 7"}`);
   for (const r of rows) console.log(`${r.name.padEnd(46)} ${(r.valuesPerSec / 1e6).toFixed(1).padStart(7)} M values/s`);
 }
