@@ -154,11 +154,11 @@ function shapeOf(x: unknown): string | null {
  * const params = hk.data.merge(trainable, frozen);
  * ```
  */
-export function merge(...args: (Structure | MergeOptions)[]): Structure {
+export function merge<T = unknown>(...args: (Structure<T> | MergeOptions)[]): Structure<T> {
   const last = args[args.length - 1];
   const checkDuplicates = isMergeOptions(last) ? last.checkDuplicates : false;
-  const structures = (isMergeOptions(last) ? args.slice(0, -1) : args) as Structure[];
-  const out: MutableStructure = {};
+  const structures = (isMergeOptions(last) ? args.slice(0, -1) : args) as Structure<T>[];
+  const out: MutableStructure<T> = {};
   for (const s of structures) {
     for (const [m, n, v] of traverse(s)) {
       const bundle = (out[m] ??= {});

@@ -96,3 +96,18 @@ describe("hk.data sizes and dict conversions", () => {
     expect((frozen["l"] as Record<string, unknown>)["w"]).toBe(1);
   });
 });
+
+describe("hk.data typing with params", () => {
+  it("partition then merge round-trips a params-like tree with tensor values", () => {
+    const params: Readonly<Record<string, Readonly<Record<string, tf.Tensor>>>> = {
+      "encoder/~/linear": { w: tf.ones([2, 2]), b: tf.zeros([2]) },
+      head: { w: tf.ones([2, 1]) },
+    };
+    const [enc, rest] = data.partition((m) => m.startsWith("encoder"), params);
+    const back: Readonly<Record<string, Readonly<Record<string, tf.Tensor>>>> = data.merge(rest, enc);
+    expect(Object.keys(back).sort()).toEqual(["encoder/~/linear", "head"]);
+    expect(back["head"]?.["w"]).toBe(params["head"]?.["w"]);
+    expect(data.treeSize(back)).toBe(4 + 2 + 2);
+    tf.dispose(Object.values(params).flatMap((m) => Object.values(m)));
+  });
+});
