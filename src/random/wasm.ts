@@ -1,7 +1,8 @@
 /**
  * A tiny WebAssembly SIMD kernel for partitionable threefry, assembled here byte by byte (no
- * toolchain, nothing fetched): four counters per `v128`, so bits and [0, 1) uniforms come out
- * about 3x faster than the scalar JS loop. Falls back to JS where SIMD WebAssembly is missing.
+ * toolchain, nothing fetched): four counters per `v128`, two `v128` streams interleaved, so bits
+ * and [0, 1) uniforms come out about 3-4x faster than the scalar JS loop. Falls back to JS where
+ * SIMD WebAssembly is missing.
  *
  * Exports of the module: memory `m` (64 pages = one 1 Mi-value chunk at address 0), and
  * `bits(k0, k1, start, n)` / `unif(k0, k1, start, n)`, which write the values of the flat
