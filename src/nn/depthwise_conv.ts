@@ -205,6 +205,10 @@ export type SeparableDepthwiseConv2DOptions = Omit<DepthwiseConvOptions, "rate">
  */
 @module
 export class SeparableDepthwiseConv2D extends Module {
+  /** Output channels per input channel of the first convolution. */
+  readonly channelMultiplier: number;
+  /** Kernel size `[kh, kw]`. */
+  readonly kernelShape: readonly number[];
   /** The `[kh, 1]` convolution. */
   readonly conv1: DepthwiseConv2D;
   /** The `[1, kw]` convolution. */
@@ -218,6 +222,8 @@ export class SeparableDepthwiseConv2D extends Module {
   constructor(channelMultiplier: number, kernelShape: number | readonly number[], options: SeparableDepthwiseConv2DOptions = {}) {
     super(options.name);
     const k = replicate(kernelShape, 2, "kernel_shape", this.moduleName);
+    this.channelMultiplier = channelMultiplier;
+    this.kernelShape = k;
     const common = { padding: options.padding, wInit: options.wInit, bInit: options.bInit, dataFormat: options.dataFormat ?? "NHWC" };
     this.conv1 = new DepthwiseConv2D(channelMultiplier, [k[0]!, 1], { ...common, stride: options.stride, withBias: false });
     this.conv2 = new DepthwiseConv2D(1, [1, k[1]!], { ...common, stride: 1, withBias: options.withBias ?? true });

@@ -49,6 +49,8 @@ export interface MLPCallOptions {
 export class MLP extends Module {
   /** The layers, `linear_0`, `linear_1`, .... */
   readonly layers: readonly Linear[];
+  /** Output size of each layer. */
+  readonly outputSizes: readonly number[];
   /** The last layer's output size (`null` for no layers). */
   readonly outputSize: number | null;
   /** Whether the layers have biases. */
@@ -73,6 +75,7 @@ export class MLP extends Module {
     }
     super(options.name);
     const sizes = [...outputSizes];
+    this.outputSizes = Object.freeze([...sizes]);
     this.withBias = withBias;
     this.wInit = options.wInit ?? null;
     this.bInit = options.bInit ?? null;

@@ -230,6 +230,10 @@ function checkLength(where: string, value: readonly unknown[], name: string): vo
  */
 @module
 export class ResNet extends Module {
+  /** Blocks in each group. */
+  readonly blocksPerGroup: readonly number[];
+  /** Number of output classes. */
+  readonly numClasses: number;
   /** Whether blocks are v2. */
   readonly resnetV2: boolean;
   /** `initial_conv`. */
@@ -251,6 +255,8 @@ export class ResNet extends Module {
   constructor(blocksPerGroup: readonly number[], numClasses: number, options: ResNetOptions = {}) {
     super(options.name);
     const where = this.moduleName;
+    this.blocksPerGroup = Object.freeze([...blocksPerGroup]);
+    this.numClasses = numClasses;
     this.resnetV2 = options.resnetV2 ?? false;
     const bn: ResNetBatchNormConfig = { decayRate: 0.9, eps: 1e-5, createScale: true, createOffset: true, ...(options.bnConfig ?? {}) };
     const strides = options.strides ?? [1, 2, 2, 2];
