@@ -247,6 +247,26 @@ describe("bernoulli", () => {
   });
 });
 
+describe("shapes", () => {
+  it("handles empty and multi-dimensional shapes for every sampler", () => {
+    for (const shape of [[0], [2, 0, 3], [], [2, 3, 4]]) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const outs = [
+        random.bits(key(1), shape),
+        random.uniform(key(1), shape),
+        random.normal(key(1), shape),
+        random.truncatedNormal(key(1), -1, 1, shape),
+        random.bernoulli(key(1), 0.5, shape),
+      ];
+      for (const t of outs) {
+        expect(t.shape).toEqual(shape);
+        expect(t.size).toBe(size);
+        t.dispose();
+      }
+    }
+  });
+});
+
 describe("memory", () => {
   it("each sampler creates exactly its output tensor", () => {
     const before = tf.memory().numTensors;
