@@ -9,7 +9,8 @@ import { assertFiniteNumber, assertFloatDtype, assertShape, prod } from "./commo
  * standard normal `[max(r, c), min(r, c)]` matrix (`r = shape[axis]`, `c` the product of the
  * other dims), takes its reduced QR decomposition and multiplies Q by `sign(diag(R))`. That sign
  * fix makes Q the unique factor with a positive-diagonal R, so the result does not depend on the
- * QR algorithm and equals Haiku's for the same key. The matrix is transposed if `r < c`, reshaped
+ * QR algorithm and equals Haiku's for the same key. The QR runs on the host in float64
+ * (Householder), far faster than `tf.linalg.qr`'s per-column tensor ops. The matrix is transposed if `r < c`, reshaped
  * to `[r, ...other dims]`, its first axis moved to `axis`, and scaled.
  *
  * @param scale Multiplies the orthogonal matrix (default 1).
@@ -40,13 +41,10 @@ export function Orthogonal(scale = 1.0, axis = -1): Initializer {
     const nCols = Math.floor(prod(shape) / nRows);
     const matrixShape = nRows > nCols ? [nRows, nCols] : [nCols, nRows];
     const key = nextRngKey();
+    const [m, n] = matrixShape as [number, number];
+    const q64 = signedQ(random.normalValues(key, matrixShape), m, n);
     return tf.tidy(() => {
-      const normal = random.normal(key, matrixShape, { dtype: "float32" }) as tf.Tensor2D;
-      const [q0, r] = tf.linalg.qr(normal) as [tf.Tensor2D, tf.Tensor2D];
-      const k = Math.min(matrixShape[0]!, matrixShape[1]!);
-      // diag(R) via a mask-free gather of the strided flat buffer.
-      const diag = tf.gather(tf.reshape(r, [-1]), tf.range(0, k * k, k + 1, "int32"));
-      let q: tf.Tensor = tf.mul(q0, tf.sign(diag));
+      let q: tf.Tensor = tf.tensor2d(Float32Array.from(q64), [m, n]);
       if (nRows < nCols) q = tf.transpose(q);
       const rest = shape.filter((_, i) => i !== ax);
       q = tf.reshape(q, [nRows, ...rest]);
@@ -58,4 +56,50 @@ export function Orthogonal(scale = 1.0, axis = -1): Initializer {
       return tf.mul(tf.scalar(scale, dtype), q);
     });
   };
+}
+
+/**
+ * Q of the reduced QR decomposition of the row-major `m x n` matrix `a` (`m >= n`), with each
+ * column multiplied by the sign of R's diagonal entry (Householder reflections, float64).
+ */
+function signedQ(a: ArrayLike<number>, m: number, n: number): Float64Array {
+  const r = Float64Array.from(a as ArrayLike<number>);
+  const vs: Float64Array[] = [];
+  for (let k = 0; k < n; k++) {
+    let norm = 0;
+    for (let i = k; i < m; i++) norm += r[i * n + k]! * r[i * n + k]!;
+    norm = Math.sqrt(norm);
+    const v = new Float64Array(m - k);
+    const x0 = r[k * n + k]!;
+    const alpha = x0 >= 0 ? -norm : norm;
+    for (let i = k; i < m; i++) v[i - k] = r[i * n + k]!;
+    v[0] = x0 - alpha;
+    let vn = 0;
+    for (const e of v) vn += e * e;
+    vn = Math.sqrt(vn);
+    if (vn > 0) for (let i = 0; i < v.length; i++) v[i] = v[i]! / vn;
+    vs.push(v);
+    // R[k:, k:] -= 2 v (v^T R[k:, k:])
+    for (let j = k; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i - k]! * r[i * n + j]!;
+      for (let i = k; i < m; i++) r[i * n + j] = r[i * n + j]! - 2 * v[i - k]! * dot;
+    }
+  }
+  // Q = H_0 ... H_{n-1} I[:, :n], applied right to left.
+  const q = new Float64Array(m * n);
+  for (let j = 0; j < n; j++) q[j * n + j] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const v = vs[k]!;
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i - k]! * q[i * n + j]!;
+      for (let i = k; i < m; i++) q[i * n + j] = q[i * n + j]! - 2 * v[i - k]! * dot;
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    if (r[j * n + j]! < 0) for (let i = 0; i < m; i++) q[i * n + j] = -q[i * n + j]!;
+    else if (r[j * n + j] === 0) for (let i = 0; i < m; i++) q[i * n + j] = 0;
+  }
+  return q;
 }
