@@ -63,6 +63,14 @@ describe("structure (golden checkpoints)", () => {
     const sd = Math.fround(1 / Math.sqrt(18));
     expectClose(only(p)["w"]!, Array.from(z, (v) => Math.fround(sd * v)), 0);
   });
+
+  test("transposed default w init is TruncatedNormal(1/sqrt(prod(kernel) * Cin)) (conv.py)", () => {
+    const [p] = run(() => new hk.Conv2DTranspose(3, 3), tf.ones([8, 2, 2, 2]));
+    const k = random.split(random.key(0), 2)[1]!;
+    const z = random.truncatedNormalValues(k, -2, 2, [3, 3, 3, 2]);
+    const sd = Math.fround(1 / Math.sqrt(3 * 3 * 2));
+    expectClose(only(p)["w"]!, Array.from(z, (v) => Math.fround(sd * v)), 0);
+  });
 });
 
 describe("Conv numerics against XLA's convolution", () => {
