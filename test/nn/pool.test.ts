@@ -87,16 +87,18 @@ describe("MaxPool / AvgPool modules", () => {
 
   test("gradients on wasm match finite differences of the reduce_window reference", () => {
     const x = ramp([2, 5, 6, 2], 1, 0.35);
-    for (const [kind, win, str] of [
-      ["max", [1, 3, 3, 1], [1, 2, 2, 1]],
-      ["avg", [1, 3, 3, 1], [1, 2, 2, 1]],
-      ["avg", [2, 1, 3, 1], [1, 1, 2, 1]],
+    for (const [kind, win, str, pad] of [
+      ["max", [1, 3, 3, 1], [1, 2, 2, 1], "SAME"],
+      ["avg", [1, 3, 3, 1], [1, 2, 2, 1], "SAME"],
+      ["avg", [2, 1, 3, 1], [1, 1, 2, 1], "SAME"],
+      ["avg", [1, 2, 3, 1], [1, 2, 1, 1], "VALID"],
+      ["max", [1, 1, 3, 2], [1, 1, 2, 1], "VALID"],
     ] as const) {
       const fn = kind === "max" ? hk.maxPool : hk.avgPool;
-      const R = ramp(fn(x, [...win], [...str], "SAME").shape, 1, 1.9);
-      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(R, fn(t, [...win], [...str], "SAME"))))(x).dataSync();
+      const R = ramp(fn(x, [...win], [...str], pad).shape, 1, 1.9);
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(R, fn(t, [...win], [...str], pad))))(x).dataSync();
       const Rd = R.dataSync();
-      const loss = (v: tf.Tensor) => refPool(kind, v, [...win], [...str], "SAME").data.reduce((a, y, i) => a + y * Rd[i]!, 0);
+      const loss = (v: tf.Tensor) => refPool(kind, v, [...win], [...str], pad).data.reduce((a, y, i) => a + y * Rd[i]!, 0);
       const eps = 1e-3;
       for (const i of [0, 7, 13, 30, 41, x.size - 1]) {
         const d = x.dataSync().slice();
