@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const EXAMPLES = [
+  "quickstart.ts",
   "mnist.ts",
   "mnist.ts --keras",
   "signatures.ts",
