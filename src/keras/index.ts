@@ -8,7 +8,8 @@
 import "../runtime/index.js";
 
 export { JaxLayer } from "./jax_layer.js";
-export type { JaxFunction, JaxLayerArgs, LayerArgs } from "./jax_layer.js";
+export type { JaxFunction, JaxLayerArgs, Kwargs, LayerArgs } from "./jax_layer.js";
+export type { AnyFn } from "./registry.js";
 export { registerJaxFunction, getRegisteredJaxFunction, getRegisteredJaxFunctionName } from "./registry.js";
 export { setRandomSeed } from "./seed.js";
 export { withArgNames } from "../core/arg_names.js";

@@ -51,7 +51,8 @@ export interface JaxLayerArgs extends LayerArgs {
 }
 
 type Shape = tfl.Shape;
-type Kwargs = Record<string, unknown>;
+/** Keyword arguments tfjs-layers passes to `call` (`training`, `mask`, ...). */
+export type Kwargs = Record<string, unknown>;
 type Initializer = ReturnType<typeof tfl.initializers.ones>;
 
 /** A pytree held as weights: its structure, and per leaf either a weight or a kept constant. */

@@ -4,7 +4,8 @@
  */
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyFn = (...args: any[]) => unknown;
+/** Any function that can be registered for `JaxLayer` save/load. */
+export type AnyFn = (...args: any[]) => unknown;
 
 const byName = new Map<string, AnyFn>();
 const byFn = new Map<AnyFn, string>();
