@@ -4,7 +4,7 @@
  * Importing this module sets up the tfjs runtime (gradients, the wasm backend and its kernel
  * fixes); `await hk.ready()` before the first computation.
  *
- * @packageDocumentation
+ * @module haiku-tfjs
  */
 export { ready } from "./runtime/index.js";
 export * from "./core/index.js";

@@ -5,10 +5,17 @@
  * signatures so Keras can read them); plain functions are parsed from their source.
  */
 
-/** Property under which a function may declare its argument names explicitly. */
+/** Property under which a function may declare its argument names explicitly.
+ *
+ * @category Modules and parameters
+ */
 export const ARG_NAMES: unique symbol = Symbol.for("haiku-tfjs.argNames");
 
-/** A function annotated with its argument names. */
+/**
+ * A function annotated with its argument names.
+ *
+ * @category Modules and parameters
+ */
 export type NamedArgsFunction<F> = F & {
   /** The declared argument names, in order. */
   readonly [ARG_NAMES]: readonly string[];
@@ -23,6 +30,8 @@ export type NamedArgsFunction<F> = F & {
  * argNames(f); // ["params", "inputs"]
  * ```
  * @typeParam F - the function's type, returned unchanged.
+ *
+ * @category Modules and parameters
  */
 export function withArgNames<F extends (...args: never[]) => unknown>(
   fn: F,
@@ -41,6 +50,8 @@ export function withArgNames<F extends (...args: never[]) => unknown>(
  * ```ts
  * argNames((params, inputs, training = false) => inputs); // ["params", "inputs", "training"]
  * ```
+ *
+ * @category Modules and parameters
  */
 export function argNames(fn: (...args: never[]) => unknown): string[] {
   const annotated = (fn as unknown as Record<symbol, unknown>)[ARG_NAMES];
@@ -119,7 +130,10 @@ function paramName(part: string): string {
   return m ? m[0] : p;
 }
 
-/** Parses the parameter names out of a function's source text. */
+/** Parses the parameter names out of a function's source text.
+ *
+ * @category Modules and parameters
+ */
 export function parseArgNames(source: string): string[] {
   let src = stripComments(source).trim();
   src = src.replace(/^async\s+/, "");

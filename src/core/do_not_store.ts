@@ -19,6 +19,8 @@ function fail(what: string): never {
  * hk.customCreator(() => hk.DO_NOT_STORE, () =>
  *   hk.customGetter((next, value, ctx) => next(makeParam(ctx) as typeof value), () => net(x)));
  * ```
+ *
+ * @category Modules and parameters
  */
 export const DO_NOT_STORE: tf.Tensor = Object.freeze(
   Object.create(null, {

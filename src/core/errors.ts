@@ -7,6 +7,8 @@ import * as tf from "@tensorflow/tfjs-core";
 /**
  * Thrown when randomness is requested but `init` / `apply` was called with `rng = null`
  * (Haiku's `MissingRNGError`).
+ *
+ * @category Modules and parameters
  */
 export class MissingRNGError extends Error {
   constructor(message = MISSING_RNG_MESSAGE) {
@@ -18,6 +20,8 @@ export class MissingRNGError extends Error {
 /**
  * Thrown when a function transformed without state (`hk.transform`, `hk.withoutState`) reads or
  * writes state (Haiku's `NonEmptyStateError`).
+ *
+ * @category Modules and parameters
  */
 export class NonEmptyStateError extends Error {
   constructor(message: string) {
@@ -26,20 +30,32 @@ export class NonEmptyStateError extends Error {
   }
 }
 
-/** @internal */
+/**
+ * @internal
+ *
+ * @category Modules and parameters
+ */
 export const MISSING_RNG_MESSAGE =
   "You must pass a non-null PRNGKey to init and/or apply if you make use of random numbers. " +
   "Pass a key (`hk.random.key(0)`) or an integer seed as the `rng` argument; with " +
   "`hk.withoutApplyRng` there is no rng in apply, so either remove the randomness from the " +
   "apply path or keep the rng argument.";
 
-/** @internal */
+/**
+ * @internal
+ *
+ * @category Modules and parameters
+ */
 export const MODULE_OUTSIDE_TRANSFORM =
   "All `hk.Module`s must be initialized inside an `hk.transform`. Create (and call) modules " +
   "inside the function you pass to `hk.transform` / `hk.transformWithState`, then run it with " +
   "`init` / `apply`.";
 
-/** @internal The error every public API throws when called with no transform running. */
+/**
+ * @internal The error every public API throws when called with no transform running.
+ *
+ * @category Modules and parameters
+ */
 export function outsideTransformError(symbol: string): Error {
   return new Error(
     `\`hk.${symbol}\` must be used as part of an \`hk.transform\`: call it inside the function ` +
@@ -47,7 +63,11 @@ export function outsideTransformError(symbol: string): Error {
   );
 }
 
-/** @internal A short description of a value for error messages: its type and, briefly, itself. */
+/**
+ * @internal A short description of a value for error messages: its type and, briefly, itself.
+ *
+ * @category Modules and parameters
+ */
 export function describe(x: unknown): string {
   if (x === null) return "null";
   if (x === undefined) return "undefined";

@@ -14,16 +14,26 @@ import type { PRNGSequence } from "./rng.js";
  * Key of a module's set of submodule names (modules used inside its methods), kept off the
  * public property namespace so subclasses can use any field name.
  * @internal
+ *
+ * @category Modules and parameters
  */
 export const SUBMODULES: unique symbol = Symbol("haiku-tfjs.submodules");
 
-/** The part of a module the frame machinery needs (avoids a cycle with `module.ts`). */
+/**
+ * The part of a module the frame machinery needs (avoids a cycle with `module.ts`).
+ *
+ * @category Modules and parameters
+ */
 export interface ModuleLike {
   readonly moduleName: string;
   readonly [SUBMODULES]?: Set<string>;
 }
 
-/** Haiku's `StatePair`: the first value stored in this call and the latest one. */
+/**
+ * Haiku's `StatePair`: the first value stored in this call and the latest one.
+ *
+ * @category Modules and parameters
+ */
 export interface StatePair {
   initial: unknown;
   current: unknown;
@@ -33,6 +43,8 @@ export interface StatePair {
  * One entry of the module stack: a module method being executed (Haiku's `ModuleState`) with the
  * naming counters and used names of that invocation. Counters are created lazily because most
  * method calls create no submodules.
+ *
+ * @category Modules and parameters
  */
 export interface ModuleEntry {
   readonly module: ModuleLike;
@@ -42,7 +54,11 @@ export interface ModuleEntry {
   usedNames: Set<string> | undefined;
 }
 
-/** Per-call values of one `init` / `apply` (Haiku's `Frame`). */
+/**
+ * Per-call values of one `init` / `apply` (Haiku's `Frame`).
+ *
+ * @category Modules and parameters
+ */
 export class Frame {
   /** Params created in `init`; unused (empty) in `apply`, which reads `paramsIn`. */
   readonly params = new Map<string, Map<string, tf.Tensor>>();
@@ -120,7 +136,11 @@ export class Frame {
 
 const frames: Frame[] = [];
 
-/** A constructor call of a registered module class in progress (see `module.ts`). */
+/**
+ * A constructor call of a registered module class in progress (see `module.ts`).
+ *
+ * @category Modules and parameters
+ */
 export interface Construction {
   readonly cls: unknown;
   module: ModuleLike | undefined;
@@ -128,7 +148,11 @@ export interface Construction {
   entry: ModuleEntry | undefined;
 }
 
-/** Registered constructors in progress, innermost last. @internal */
+/**
+ * Registered constructors in progress, innermost last. @internal
+ *
+ * @category Modules and parameters
+ */
 export const constructing: Construction[] = [];
 
 /**
@@ -136,6 +160,8 @@ export const constructing: Construction[] = [];
  * creating modules or parameters before its `super(...)` call (or in `super`'s arguments), where
  * they cannot be named after it. `depth` = how many markers at the top belong to the caller.
  * @internal
+ *
+ * @category Modules and parameters
  */
 export function assertNoPendingConstruction(depth: number): void {
   const pending = constructing[constructing.length - 1 - depth];
@@ -149,19 +175,31 @@ export function assertNoPendingConstruction(depth: number): void {
   }
 }
 
-/** The innermost running frame, or `undefined` outside any transform. */
+/**
+ * The innermost running frame, or `undefined` outside any transform.
+ *
+ * @category Modules and parameters
+ */
 export function maybeCurrentFrame(): Frame | undefined {
   return frames[frames.length - 1];
 }
 
-/** The innermost frame; throws Haiku's "must be used as part of an `hk.transform`" otherwise. */
+/**
+ * The innermost frame; throws Haiku's "must be used as part of an `hk.transform`" otherwise.
+ *
+ * @category Modules and parameters
+ */
 export function currentFrame(symbol: string): Frame {
   const f = frames[frames.length - 1];
   if (f === undefined) throw outsideTransformError(symbol);
   return f;
 }
 
-/** Runs `fn` with `frame` as the current frame, restoring the stack even if `fn` throws. */
+/**
+ * Runs `fn` with `frame` as the current frame, restoring the stack even if `fn` throws.
+ *
+ * @category Modules and parameters
+ */
 export function withFrame<T>(frame: Frame, fn: () => T): T {
   frames.push(frame);
   try {

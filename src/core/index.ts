@@ -1,6 +1,8 @@
 /**
  * The core of haiku-tfjs: transforms, modules, parameters, state, random keys and interceptors,
  * with Haiku's semantics.
+ *
+ * @category Modules and parameters
  */
 export { ARG_NAMES, argNames, withArgNames } from "./arg_names.js";
 export type { NamedArgsFunction } from "./arg_names.js";

@@ -10,7 +10,10 @@ import type * as tf from "@tensorflow/tfjs-core";
 import { currentFrame } from "./frame.js";
 import type { Initializer } from "./types.js";
 
-/** What a creator or getter learns about the parameter or state entry (Haiku's `GetterContext`). */
+/** What a creator or getter learns about the parameter or state entry (Haiku's `GetterContext`).
+ *
+ * @category Modules and parameters
+ */
 export interface GetterContext {
   /** `module/name`, e.g. `"mlp/~/linear_0/w"`. */
   readonly fullName: string;
@@ -28,7 +31,11 @@ export interface GetterContext {
   readonly originalInit: Initializer | undefined;
 }
 
-/** What a setter learns about the state entry being set (Haiku's `SetterContext`). */
+/**
+ * What a setter learns about the state entry being set (Haiku's `SetterContext`).
+ *
+ * @category Modules and parameters
+ */
 export interface SetterContext {
   /** `module/name`, e.g. `"batch_norm/~/mean_ema/average"`. */
   readonly fullName: string;
@@ -44,11 +51,17 @@ export interface SetterContext {
   readonly originalShape: unknown;
 }
 
-/** The next creator in the chain (or the initializer itself, for the last one). */
+/**
+ * The next creator in the chain (or the initializer itself, for the last one).
+ *
+ * @category Modules and parameters
+ */
 export type NextCreator = (shape: number[], dtype: tf.DataType, init: Initializer) => tf.Tensor;
 /**
  * Runs when a parameter (or state entry) is created in `init`; may change shape, dtype or
  * initializer before calling `next`, or return something else entirely.
+ *
+ * @category Modules and parameters
  */
 export type Creator = (
   next: NextCreator,
@@ -57,12 +70,24 @@ export type Creator = (
   init: Initializer,
   context: GetterContext,
 ) => tf.Tensor;
-/** Runs on every read of a parameter (or state entry); the stored value is left as it was. */
+/**
+ * Runs on every read of a parameter (or state entry); the stored value is left as it was.
+ *
+ * @category Modules and parameters
+ */
 export type Getter = <T>(next: (value: T) => T, value: T, context: GetterContext) => T;
-/** Runs on every `hk.setState`; what the chain returns is what gets stored. */
+/**
+ * Runs on every `hk.setState`; what the chain returns is what gets stored.
+ *
+ * @category Modules and parameters
+ */
 export type Setter = (next: (value: unknown) => unknown, value: unknown, context: SetterContext) => unknown;
 
-/** Which collections a creator or getter applies to (Haiku's defaults: params only). */
+/**
+ * Which collections a creator or getter applies to (Haiku's defaults: params only).
+ *
+ * @category Modules and parameters
+ */
 export interface InterceptorScope {
   /** Intercept parameters (default true). */
   params?: boolean;
@@ -70,7 +95,11 @@ export interface InterceptorScope {
   state?: boolean;
 }
 
-/** What a method interceptor learns about the intercepted call (Haiku's `MethodContext`). */
+/**
+ * What a method interceptor learns about the intercepted call (Haiku's `MethodContext`).
+ *
+ * @category Modules and parameters
+ */
 export interface MethodContext {
   /** The module instance whose method is called. */
   readonly module: unknown;
@@ -82,24 +111,52 @@ export interface MethodContext {
   readonly origClass: unknown;
 }
 
-/** Wraps module method calls (Haiku's `MethodInterceptor`); call `next(...args)` to proceed. */
+/**
+ * Wraps module method calls (Haiku's `MethodInterceptor`); call `next(...args)` to proceed.
+ *
+ * @category Modules and parameters
+ */
 export type MethodInterceptor = (
   next: (...args: unknown[]) => unknown,
   args: unknown[],
   context: MethodContext,
 ) => unknown;
 
-/** @internal */
+/**
+ * @internal
+ *
+ * @category Modules and parameters
+ */
 export const paramCreators: Creator[] = [];
-/** @internal */
+/**
+ * @internal
+ *
+ * @category Modules and parameters
+ */
 export const stateCreators: Creator[] = [];
-/** @internal */
+/**
+ * @internal
+ *
+ * @category Modules and parameters
+ */
 export const paramGetters: Getter[] = [];
-/** @internal */
+/**
+ * @internal
+ *
+ * @category Modules and parameters
+ */
 export const stateGetters: Getter[] = [];
-/** @internal */
+/**
+ * @internal
+ *
+ * @category Modules and parameters
+ */
 export const stateSetters: Setter[] = [];
-/** @internal */
+/**
+ * @internal
+ *
+ * @category Modules and parameters
+ */
 export const methodInterceptors: MethodInterceptor[] = [];
 
 function withPushed<T, E>(stacks: E[][], item: E, fn: () => T): T {
@@ -130,6 +187,8 @@ function scopeStacks<E>(opts: InterceptorScope | undefined, params: E[], state: 
  * // Create every parameter with zeros, whatever its initializer.
  * hk.customCreator((next, shape, dtype) => next(shape, dtype, (s, d) => tf.zeros(s, d)), () => net(x));
  * ```
+ *
+ * @category Modules and parameters
  */
 export function customCreator<T>(creator: Creator, fn: () => T, opts?: InterceptorScope): T {
   currentFrame("customCreator");
@@ -145,6 +204,8 @@ export function customCreator<T>(creator: Creator, fn: () => T, opts?: Intercept
  * // Compute in float16-like precision by casting on the way out (storage stays float32).
  * hk.customGetter((next, value) => next(value), () => net(x));
  * ```
+ *
+ * @category Modules and parameters
  */
 export function customGetter<T>(getter: Getter, fn: () => T, opts?: InterceptorScope): T {
   currentFrame("customGetter");
@@ -159,6 +220,8 @@ export function customGetter<T>(getter: Getter, fn: () => T, opts?: InterceptorS
  * // Freeze state: keep storing the current value instead of the new one.
  * hk.customSetter((next, value, ctx) => next(hk.getState(ctx.name)), () => net(x));
  * ```
+ *
+ * @category Modules and parameters
  */
 export function customSetter<T>(setter: Setter, fn: () => T): T {
   currentFrame("customSetter");
@@ -175,12 +238,18 @@ export function customSetter<T>(setter: Setter, fn: () => T): T {
  * const seen: string[] = [];
  * hk.interceptMethods((next, args, ctx) => { seen.push(ctx.methodName); return next(...args); }, () => net(x));
  * ```
+ *
+ * @category Modules and parameters
  */
 export function interceptMethods<T>(interceptor: MethodInterceptor, fn: () => T): T {
   return withPushed([methodInterceptors], interceptor, fn);
 }
 
-/** Runs the creator chain ending in `init(shape, dtype)`. @internal */
+/**
+ * Runs the creator chain ending in `init(shape, dtype)`. @internal
+ *
+ * @category Modules and parameters
+ */
 export function runCreators(
   stack: readonly Creator[],
   context: GetterContext,
@@ -197,7 +266,11 @@ export function runCreators(
   return next(shape, dtype, init);
 }
 
-/** Runs the getter chain on `value`. @internal */
+/**
+ * Runs the getter chain on `value`. @internal
+ *
+ * @category Modules and parameters
+ */
 export function runGetters<T>(stack: readonly Getter[], context: GetterContext, value: T): T {
   const chain = stack.slice();
   let i = 0;
@@ -208,7 +281,11 @@ export function runGetters<T>(stack: readonly Getter[], context: GetterContext, 
   return next(value);
 }
 
-/** Runs the setter chain on `value`. @internal */
+/**
+ * Runs the setter chain on `value`. @internal
+ *
+ * @category Modules and parameters
+ */
 export function runSetters(stack: readonly Setter[], context: SetterContext, value: unknown): unknown {
   const chain = stack.slice();
   let i = 0;
@@ -219,7 +296,11 @@ export function runSetters(stack: readonly Setter[], context: SetterContext, val
   return next(value);
 }
 
-/** Splits `a/b/c` into `["a/b", "c"]` (Haiku's `rsplit("/", 1)`). @internal */
+/**
+ * Splits `a/b/c` into `["a/b", "c"]` (Haiku's `rsplit("/", 1)`). @internal
+ *
+ * @category Modules and parameters
+ */
 export function splitFullName(fullName: string): [string, string] {
   const i = fullName.lastIndexOf("/");
   return [fullName.slice(0, i), fullName.slice(i + 1)];

@@ -5,9 +5,16 @@
  */
 import { describe } from "./errors.js";
 
-/** Holds the method name a method's submodules are named after ({@link nameLike}). @internal */
+/** Holds the method name a method's submodules are named after ({@link nameLike}). @internal
+ *
+ * @category Modules and parameters
+ */
 export const NAME_LIKE: unique symbol = Symbol("haiku-tfjs.nameLike");
-/** Marks a method that must not be scoped ({@link transparent}). @internal */
+/**
+ * Marks a method that must not be scoped ({@link transparent}). @internal
+ *
+ * @category Modules and parameters
+ */
 export const TRANSPARENT: unique symbol = Symbol("haiku-tfjs.transparent");
 
 /**
@@ -25,9 +32,15 @@ export const TRANSPARENT: unique symbol = Symbol("haiku-tfjs.transparent");
  * }
  * ```
  * @typeParam F - the method's type, returned unchanged.
+ *
+ * @category Modules and parameters
  */
 export function transparent<F extends (...args: never[]) => unknown>(method: F, context?: unknown): F;
-/** Legacy (`experimentalDecorators`) method-decorator form of {@link transparent}. */
+/**
+ * Legacy (`experimentalDecorators`) method-decorator form of {@link transparent}.
+ *
+ * @category Modules and parameters
+ */
 export function transparent(target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
 export function transparent(a: unknown, b?: unknown, c?: unknown): unknown {
   if (c !== undefined && typeof c === "object" && c !== null && "value" in c) {
@@ -56,6 +69,8 @@ export function transparent(a: unknown, b?: unknown, c?: unknown): unknown {
  *   call(x: tf.Tensor) { return this.encode(x); }
  * }
  * ```
+ *
+ * @category Modules and parameters
  */
 export function nameLike(methodName: string): {
   /** @typeParam F - the method's type, returned unchanged. */

@@ -59,6 +59,8 @@ function unregisteredError(cls: { name: string }): Error {
  * const f = hk.transform((x: tf.Tensor) => new Scale().call(x));
  * const params = f.init(0, tf.ones([2])); // { scale: { s: ... } }
  * ```
+ *
+ * @category Modules and parameters
  */
 export abstract class Module {
   /** The full name, e.g. `"mlp/~/linear_0"`; the key of this module's params. */
@@ -184,6 +186,8 @@ function wrapMethod(methodName: string, fn: (...args: unknown[]) => unknown, ori
  *   call(x: tf.Tensor) { return new hk.Linear(1).call(tf.relu(this.l1.call(x))); } // "mlp/linear"
  * }
  * ```
+ *
+ * @category Modules and parameters
  */
 export function module<C>(cls: C, context?: unknown): C {
   if (context !== undefined && context !== null && typeof context === "object") {
@@ -245,7 +249,11 @@ export function module<C>(cls: C, context?: unknown): C {
   return Registered as unknown as C;
 }
 
-/** Whether `cls` was returned by {@link module}. */
+/**
+ * Whether `cls` was returned by {@link module}.
+ *
+ * @category Modules and parameters
+ */
 export function isRegisteredModuleClass(cls: unknown): boolean {
   return typeof cls === "function" && Object.prototype.hasOwnProperty.call(cls, REGISTERED);
 }

@@ -13,6 +13,8 @@ import type { Params, RngInput, State } from "./types.js";
 /**
  * The tree of apply functions of a multi-transform, shaped like the tree `f` returns
  * (`Rng = false` after `hk.withoutApplyRng`).
+ *
+ * @category Transforms
  */
 export type MultiApply<T, WithState extends boolean, Rng extends boolean = true> = T extends (...args: infer A) => infer R
   ? WithState extends true
@@ -24,7 +26,11 @@ export type MultiApply<T, WithState extends boolean, Rng extends boolean = true>
       : (params: Params | null | undefined, ...args: A) => R
   : { readonly [K in keyof T]: MultiApply<T[K], WithState, Rng> };
 
-/** Result of {@link multiTransform}. */
+/**
+ * Result of {@link multiTransform}.
+ *
+ * @category Transforms
+ */
 export interface MultiTransformed<A extends unknown[], T> {
   /** Runs the template function to create all parameters. */
   readonly init: (rng: RngInput, ...args: A) => Params;
@@ -32,7 +38,11 @@ export interface MultiTransformed<A extends unknown[], T> {
   readonly apply: MultiApply<T, false>;
 }
 
-/** Result of {@link multiTransformWithState}. */
+/**
+ * Result of {@link multiTransformWithState}.
+ *
+ * @category Transforms
+ */
 export interface MultiTransformedWithState<A extends unknown[], T> {
   /** Runs the template function to create all parameters and state. */
   readonly init: (rng: RngInput, ...args: A) => [Params, State];
@@ -40,7 +50,11 @@ export interface MultiTransformedWithState<A extends unknown[], T> {
   readonly apply: MultiApply<T, true>;
 }
 
-/** {@link MultiTransformed} after `hk.withoutApplyRng`. */
+/**
+ * {@link MultiTransformed} after `hk.withoutApplyRng`.
+ *
+ * @category Transforms
+ */
 export interface MultiTransformedWithoutApplyRng<A extends unknown[], T> {
   /** Runs the template function to create all parameters. */
   readonly init: (rng: RngInput, ...args: A) => Params;
@@ -48,7 +62,11 @@ export interface MultiTransformedWithoutApplyRng<A extends unknown[], T> {
   readonly apply: MultiApply<T, false, false>;
 }
 
-/** {@link MultiTransformedWithState} after `hk.withoutApplyRng`. */
+/**
+ * {@link MultiTransformedWithState} after `hk.withoutApplyRng`.
+ *
+ * @category Transforms
+ */
 export interface MultiTransformedWithStateWithoutApplyRng<A extends unknown[], T> {
   /** Runs the template function to create all parameters and state. */
   readonly init: (rng: RngInput, ...args: A) => [Params, State];
@@ -59,6 +77,8 @@ export interface MultiTransformedWithStateWithoutApplyRng<A extends unknown[], T
 /**
  * What {@link multiTransform} takes: a function that builds the modules and returns
  * `[templateFn, treeOfFns]`.
+ *
+ * @category Transforms
  */
 export type MultiTransformFactory<A extends unknown[], T> = () => readonly [(...args: A) => unknown, T];
 
@@ -117,13 +137,19 @@ function build(f: MultiTransformFactory<unknown[], unknown>, stateful: boolean, 
  * const params = ae.init(0, x);
  * const z = ae.apply.encode(params, null, x);
  * ```
+ *
+ * @category Transforms
  */
 export function multiTransform<A extends unknown[], T>(f: MultiTransformFactory<A, T>): MultiTransformed<A, T> {
   const t = build(f as MultiTransformFactory<unknown[], unknown>, false, "multiTransform");
   return tagTransformed(t, "multiTransform", true, f) as unknown as MultiTransformed<A, T>;
 }
 
-/** {@link multiTransform} for functions that use state (Haiku's `hk.multi_transform_with_state`). */
+/**
+ * {@link multiTransform} for functions that use state (Haiku's `hk.multi_transform_with_state`).
+ *
+ * @category Transforms
+ */
 export function multiTransformWithState<A extends unknown[], T>(f: MultiTransformFactory<A, T>): MultiTransformedWithState<A, T> {
   const t = build(f as MultiTransformFactory<unknown[], unknown>, true, "multiTransformWithState");
   return tagTransformed(t, "multiTransformWithState", true, f) as unknown as MultiTransformedWithState<A, T>;

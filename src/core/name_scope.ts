@@ -5,7 +5,10 @@ import { Module, module } from "./module.js";
 /** The module behind a name scope: it exists only to own a name. */
 const NameScopeModule = module(class NameScopeModule extends Module {});
 
-/** Options of {@link nameScope}. */
+/** Options of {@link nameScope}.
+ *
+ * @category Modules and parameters
+ */
 export interface NameScopeOptions {
   /**
    * The method the scope acts as, for naming modules created inside: `"call"` (default) gives
@@ -23,6 +26,8 @@ export interface NameScopeOptions {
  * ```ts
  * hk.nameScope("encoder", () => hk.getParameter("w", [2], { init })); // params["encoder"]["w"]
  * ```
+ *
+ * @category Modules and parameters
  */
 export function nameScope<T>(name: string, fn: () => T, opts: NameScopeOptions = {}): T {
   const frame = currentFrame("nameScope");
@@ -57,6 +62,8 @@ export function nameScope<T>(name: string, fn: () => T, opts: NameScopeOptions =
  * ```ts
  * hk.nameScope("foo", () => hk.currentName()); // "foo"
  * ```
+ *
+ * @category Modules and parameters
  */
 export function currentName(): string {
   return currentFrame("currentName").currentName();

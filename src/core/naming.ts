@@ -7,6 +7,8 @@ import type { Frame } from "./frame.js";
 /**
  * Haiku's `camel_to_snake`: `Conv2D` -> `conv2_d`, `MLP` -> `mlp`, `BatchNorm` -> `batch_norm`,
  * `HTTPServer` -> `http_server`.
+ *
+ * @category Modules and parameters
  */
 export function camelToSnake(value: string): string {
   return value.replace(/((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))/g, "_$1").toLowerCase();
@@ -15,7 +17,11 @@ export function camelToSnake(value: string): string {
 const NUMBERED = /^(.*)_(0|[1-9]\d*)$/s;
 const VALID_IDENTIFIER = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** Splits `name_3` into `["name", 3]`; `[name, undefined]` without a (canonical) number. */
+/**
+ * Splits `name_3` into `["name", 3]`; `[name, undefined]` without a (canonical) number.
+ *
+ * @category Modules and parameters
+ */
 export function nameAndNumber(name: string): [string, number | undefined] {
   const m = NUMBERED.exec(name);
   return m ? [m[1]!, Number(m[2])] : [name, undefined];
@@ -24,7 +30,10 @@ export function nameAndNumber(name: string): [string, number | undefined] {
 /** Names already validated (module construction is on the apply path: skip the regex). */
 const validNames = new Set<string>();
 
-/** Throws Haiku's invalid-name error unless `name` is a valid (Python) identifier. */
+/** Throws Haiku's invalid-name error unless `name` is a valid (Python) identifier.
+ *
+ * @category Modules and parameters
+ */
 export function checkName(name: string): void {
   if (validNames.has(name)) return;
   if (VALID_IDENTIFIER.test(name)) {
@@ -38,7 +47,11 @@ export function checkName(name: string): void {
   }
 }
 
-/** Marks `name` as taken in the current invocation and bumps its counter past its number. */
+/**
+ * Marks `name` as taken in the current invocation and bumps its counter past its number.
+ *
+ * @category Modules and parameters
+ */
 export function reserveModuleName(frame: Frame, name: string, checkUnique: boolean): void {
   const used = frame.usedNames();
   if (checkUnique && used.has(name)) {
@@ -58,6 +71,8 @@ export function reserveModuleName(frame: Frame, name: string, checkUnique: boole
  * The full name for a new module called `name`, given the innermost running module method:
  * `parent/name` under `call`, `parent/~/name` under the constructor, `parent/~method/name` under
  * other methods; then `_N` numbering unique within that method invocation.
+ *
+ * @category Modules and parameters
  */
 export function uniqueAndCanonicalName(frame: Frame, name: string): string {
   const top = frame.moduleStack[frame.moduleStack.length - 1];
@@ -86,12 +101,18 @@ const FORCE_PREFIX = "FORCE:";
  * ```ts
  * const shared = new Linear(2, { name: hk.forceName("encoder/~/linear") });
  * ```
+ *
+ * @category Modules and parameters
  */
 export function forceName(name: string): string {
   return FORCE_PREFIX + name;
 }
 
-/** The full name for a module given `name`, honouring {@link forceName}. @internal */
+/**
+ * The full name for a module given `name`, honouring {@link forceName}. @internal
+ *
+ * @category Modules and parameters
+ */
 export function moduleNameFor(frame: Frame, name: string): string {
   if (name.startsWith(FORCE_PREFIX)) {
     const forced = name.slice(FORCE_PREFIX.length);

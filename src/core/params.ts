@@ -8,7 +8,10 @@ import { paramCreators, paramGetters, runCreators, runGetters } from "./intercep
 import type { GetterContext } from "./interceptors.js";
 import type { Initializer, Params } from "./types.js";
 
-/** Options of {@link getParameter}. */
+/** Options of {@link getParameter}.
+ *
+ * @category Modules and parameters
+ */
 export interface GetParameterOptions {
   /** Creates the value in `init` (called once per parameter); required unless it already exists. */
   init?: Initializer;
@@ -58,6 +61,8 @@ function initializerMissing(fullName: string): Initializer {
  * ```ts
  * const w = hk.getParameter("w", [inSize, outSize], { init: hk.initializers.TruncatedNormal() });
  * ```
+ *
+ * @category Modules and parameters
  */
 export function getParameter(name: string, shape: readonly number[], opts: GetParameterOptions = {}): tf.Tensor {
   const frame = currentFrame("getParameter");
@@ -131,7 +136,11 @@ export function getParameter(name: string, shape: readonly number[], opts: GetPa
   return param;
 }
 
-/** The context creators and getters receive. @internal */
+/**
+ * The context creators and getters receive. @internal
+ *
+ * @category Modules and parameters
+ */
 export function getterContext(
   frame: Frame,
   bundle: string,
@@ -151,7 +160,11 @@ export function getterContext(
   };
 }
 
-/** Bundles of params visible in `frame` (apply's input, or those created so far in init). */
+/**
+ * Bundles of params visible in `frame` (apply's input, or those created so far in init).
+ *
+ * @category Modules and parameters
+ */
 export function* paramBundles(frame: Frame): Generator<[string, Iterable<[string, tf.Tensor]>]> {
   if (frame.paramsIn !== null) {
     for (const bundle of Object.keys(frame.paramsIn)) {
@@ -166,6 +179,8 @@ export function* paramBundles(frame: Frame): Generator<[string, Iterable<[string
 /**
  * A copy of all parameters: those created so far in `init`, all of them in `apply`
  * (Haiku's `hk.get_params`).
+ *
+ * @category Modules and parameters
  */
 export function getParams(): Record<string, Record<string, tf.Tensor>> {
   const frame = currentFrame("getParams");
@@ -174,7 +189,11 @@ export function getParams(): Record<string, Record<string, tf.Tensor>> {
   return out;
 }
 
-/** Params of `moduleName`, its sub-scopes and `submodules`, keyed `module/param`. @internal */
+/**
+ * Params of `moduleName`, its sub-scopes and `submodules`, keyed `module/param`. @internal
+ *
+ * @category Modules and parameters
+ */
 export function moduleParamsDict(
   frame: Frame,
   moduleName: string,

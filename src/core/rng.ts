@@ -17,6 +17,8 @@ const RESERVE_SIZE = 1;
  * Checks that `x` is a key (a `Uint32Array` of length 2) and returns it; otherwise throws Haiku's
  * key errors ("not a JAX PRNGKey" / "did not have expected shape and/or dtype").
  * @internal
+ *
+ * @category Random numbers
  */
 export function checkKey(x: unknown, where: string): PRNGKey {
   if (random.isKey(x)) return x;
@@ -51,6 +53,8 @@ function toKey(x: PRNGKey | number | bigint, where: string): PRNGKey {
 /**
  * The internal state of a {@link PRNGSequence}: the key that the next refill splits, and the keys
  * already split off and not yet handed out.
+ *
+ * @category Random numbers
  */
 export type PRNGSequenceState = readonly [PRNGKey, readonly PRNGKey[]];
 
@@ -64,6 +68,8 @@ export type PRNGSequenceState = readonly [PRNGKey, readonly PRNGKey[]];
  * const k1 = seq.next();          // split(key(42), 2)[1]
  * const [k2, k3] = seq.take(2);   // split(split(key(42), 2)[0], 3).slice(1)
  * ```
+ *
+ * @category Random numbers
  */
 export class PRNGSequence implements Iterable<PRNGKey> {
   #key: PRNGKey;
@@ -144,24 +150,38 @@ function rngSequenceOrFail(symbol: string): PRNGSequence {
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => tf.add(x, hk.random.normal(hk.nextRngKey(), x.shape)));
  * ```
+ *
+ * @category Random numbers
  */
 export function nextRngKey(): PRNGKey {
   return rngSequenceOrFail("nextRngKey").next();
 }
 
-/** The next `num` keys, split off together (Haiku's `hk.next_rng_keys`). */
+/**
+ * The next `num` keys, split off together (Haiku's `hk.next_rng_keys`).
+ *
+ * @category Random numbers
+ */
 export function nextRngKeys(num: number): PRNGKey[] {
   return rngSequenceOrFail("nextRngKeys").take(num);
 }
 
-/** Like {@link nextRngKey}, but `null` when no rng was passed (Haiku's `hk.maybe_next_rng_key`). */
+/**
+ * Like {@link nextRngKey}, but `null` when no rng was passed (Haiku's `hk.maybe_next_rng_key`).
+ *
+ * @category Random numbers
+ */
 export function maybeNextRngKey(): PRNGKey | null {
   const frame = currentFrame("maybeNextRngKey");
   const seq = frame.rngStack[frame.rngStack.length - 1];
   return seq ? seq.next() : null;
 }
 
-/** Pre-splits `num` keys in one `split` call (Haiku's `hk.reserve_rng_keys`). */
+/**
+ * Pre-splits `num` keys in one `split` call (Haiku's `hk.reserve_rng_keys`).
+ *
+ * @category Random numbers
+ */
 export function reserveRngKeys(num: number): void {
   rngSequenceOrFail("reserveRngKeys").reserve(num);
 }
@@ -174,6 +194,8 @@ export function reserveRngKeys(num: number): void {
  * ```ts
  * const k = hk.withRng(hk.random.key(7), () => hk.nextRngKey()); // split(key(7), 2)[1]
  * ```
+ *
+ * @category Random numbers
  */
 export function withRng<T>(key: PRNGKey | number | bigint, fn: () => T): T {
   const frame = currentFrame("withRng");
@@ -186,13 +208,21 @@ export function withRng<T>(key: PRNGKey | number | bigint, fn: () => T): T {
   }
 }
 
-/** The current sequence's state, or `null` without rng (Haiku's `maybe_get_rng_sequence_state`). */
+/**
+ * The current sequence's state, or `null` without rng (Haiku's `maybe_get_rng_sequence_state`).
+ *
+ * @category Random numbers
+ */
 export function maybeGetRngSequenceState(): PRNGSequenceState | null {
   const frame = currentFrame("maybeGetRngSequenceState");
   return frame.rngStack[frame.rngStack.length - 1]?.internalState ?? null;
 }
 
-/** Replaces the current sequence's state (Haiku's `replace_rng_sequence_state`). */
+/**
+ * Replaces the current sequence's state (Haiku's `replace_rng_sequence_state`).
+ *
+ * @category Random numbers
+ */
 export function replaceRngSequenceState(state: PRNGSequenceState): void {
   rngSequenceOrFail("replaceRngSequenceState").replaceInternalState(state);
 }
@@ -201,6 +231,8 @@ export function replaceRngSequenceState(state: PRNGSequenceState): void {
  * Turns `init` / `apply`'s rng argument into a sequence; `where` names the expected signature.
  * A tensor (a typical sign of a missing rng shifting the data into the rng slot) is rejected.
  * @internal
+ *
+ * @category Random numbers
  */
 export function toRngSequence(rng: unknown, where: string): PRNGSequence | null {
   if (rng === null || rng === undefined) return null;

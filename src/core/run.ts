@@ -24,14 +24,21 @@ function nextTensorId(): number {
   return typeof id === "number" ? id : Number.POSITIVE_INFINITY;
 }
 
-/** What a run returns. */
+/** What a run returns.
+ *
+ * @category Modules and parameters
+ */
 export interface RunResult {
   params: Params;
   state: State;
   out: unknown;
 }
 
-/** Options of {@link runInFrame}. */
+/**
+ * Options of {@link runInFrame}.
+ *
+ * @category Modules and parameters
+ */
 export interface RunOptions {
   paramsIn: Params | null;
   stateIn: State | null;
@@ -51,6 +58,8 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 /**
  * Runs `fn(...args)` in a fresh frame under `tf.tidy`; returns new, deep-frozen params and state
  * (initial values in init, current values in apply) and `fn`'s output, all owned by the caller.
+ *
+ * @category Modules and parameters
  */
 export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o: RunOptions): RunResult {
   const startId = nextTensorId();

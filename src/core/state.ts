@@ -9,7 +9,10 @@ import type { GetterContext } from "./interceptors.js";
 import type { Initializer } from "./types.js";
 import { getterContext } from "./params.js";
 
-/** Options of {@link getState}. */
+/** Options of {@link getState}.
+ *
+ * @category Modules and parameters
+ */
 export interface GetStateOptions {
   /** Shape of the initial value; required with `init`. */
   shape?: readonly number[];
@@ -44,6 +47,8 @@ function bundleOf(frame: Frame, bundle: string): Map<string, StatePair> {
  * const count = hk.getState("count", { shape: [], dtype: "int32", init: (s, d) => tf.zeros(s, d) });
  * hk.setState("count", tf.add(count, 1));
  * ```
+ *
+ * @category Modules and parameters
  */
 export function getState<T = tf.Tensor>(name: string, opts: GetStateOptions = {}): T {
   const frame = currentFrame("getState");
@@ -105,6 +110,8 @@ function mapTree(x: unknown, fn: (t: tf.Tensor) => unknown): unknown {
  * ```ts
  * hk.setState("hidden", h);
  * ```
+ *
+ * @category Modules and parameters
  */
 export function setState(name: string, value: unknown): void {
   const frame = currentFrame("setState");
@@ -147,17 +154,27 @@ function collect(which: "initial" | "current"): Record<string, Record<string, un
 /**
  * A copy of the initial state: what `init` will return, or what `apply` was given
  * (Haiku's `hk.get_initial_state`).
+ *
+ * @category Modules and parameters
  */
 export function getInitialState(): Record<string, Record<string, unknown>> {
   return collect("initial");
 }
 
-/** A copy of the current state: what would be returned now (Haiku's `hk.get_current_state`). */
+/**
+ * A copy of the current state: what would be returned now (Haiku's `hk.get_current_state`).
+ *
+ * @category Modules and parameters
+ */
 export function getCurrentState(): Record<string, Record<string, unknown>> {
   return collect("current");
 }
 
-/** Current state of `moduleName`, its sub-scopes and `submodules`, keyed `module/name`. @internal */
+/**
+ * Current state of `moduleName`, its sub-scopes and `submodules`, keyed `module/name`. @internal
+ *
+ * @category Modules and parameters
+ */
 export function moduleStateDict(
   frame: Frame,
   moduleName: string,

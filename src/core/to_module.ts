@@ -2,7 +2,10 @@
 import { Module, module } from "./module.js";
 import { describe } from "./errors.js";
 
-/** A module whose `call` runs a given function. */
+/** A module whose `call` runs a given function.
+ *
+ * @category Modules and parameters
+ */
 export interface FunctionModule<A extends unknown[], R> extends Module {
   /** Runs the wrapped function in this module's scope. */
   call(...args: A): R;
@@ -18,6 +21,8 @@ export interface FunctionModule<A extends unknown[], R> extends Module {
  * const Bias = hk.toModule(bias);
  * const y = new Bias().call(x); // params["bias"]["b"]
  * ```
+ *
+ * @category Modules and parameters
  */
 export function toModule<A extends unknown[], R>(fn: (...args: A) => R): new (name?: string) => FunctionModule<A, R> {
   if (typeof fn !== "function") throw new TypeError(`\`hk.toModule\` expects a function, got ${describe(fn)}.`);

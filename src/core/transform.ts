@@ -10,14 +10,29 @@ import { toRngSequence } from "./rng.js";
 import { runInFrame } from "./run.js";
 import type { Params, RngInput, State } from "./types.js";
 
-/** Tags transformed objects so `withoutApplyRng` / `withoutState` know what they got. @internal */
+/** Tags transformed objects so `withoutApplyRng` / `withoutState` know what they got. @internal
+ *
+ * @category Transforms
+ */
 export const TRANSFORM_KIND: unique symbol = Symbol.for("haiku-tfjs.transformKind");
-/** @internal */
+/**
+ * @internal
+ *
+ * @category Transforms
+ */
 export type TransformKind = "transform" | "transformWithState" | "multiTransform" | "multiTransformWithState";
-/** Holds the function a transformed object came from (Haiku's `_original_fn`). */
+/**
+ * Holds the function a transformed object came from (Haiku's `_original_fn`).
+ *
+ * @category Transforms
+ */
 export const ORIGINAL_FN: unique symbol = Symbol.for("haiku-tfjs.originalFn");
 
-/** Result of {@link transform}: `init(rng, ...args) -> params`, `apply(params, rng, ...args) -> out`. */
+/**
+ * Result of {@link transform}: `init(rng, ...args) -> params`, `apply(params, rng, ...args) -> out`.
+ *
+ * @category Transforms
+ */
 export interface Transformed<A extends unknown[] = unknown[], R = unknown> {
   /** Creates the parameters by running the function once (its output is discarded). */
   readonly init: (rng: RngInput, ...args: A) => Params;
@@ -25,7 +40,11 @@ export interface Transformed<A extends unknown[] = unknown[], R = unknown> {
   readonly apply: (params: Params | null | undefined, rng: RngInput, ...args: A) => R;
 }
 
-/** {@link Transformed} after `hk.withoutApplyRng`: `apply(params, ...args)`. */
+/**
+ * {@link Transformed} after `hk.withoutApplyRng`: `apply(params, ...args)`.
+ *
+ * @category Transforms
+ */
 export interface TransformedWithoutApplyRng<A extends unknown[] = unknown[], R = unknown> {
   /** Creates the parameters by running the function once (its output is discarded). */
   readonly init: (rng: RngInput, ...args: A) => Params;
@@ -36,6 +55,8 @@ export interface TransformedWithoutApplyRng<A extends unknown[] = unknown[], R =
 /**
  * Result of {@link transformWithState}: `init(rng, ...args) -> [params, state]`,
  * `apply(params, state, rng, ...args) -> [out, state]`.
+ *
+ * @category Transforms
  */
 export interface TransformedWithState<A extends unknown[] = unknown[], R = unknown> {
   /** Creates parameters and initial state by running the function once. */
@@ -44,7 +65,11 @@ export interface TransformedWithState<A extends unknown[] = unknown[], R = unkno
   readonly apply: (params: Params | null | undefined, state: State | null | undefined, rng: RngInput, ...args: A) => [R, State];
 }
 
-/** {@link TransformedWithState} after `hk.withoutApplyRng`: `apply(params, state, ...args)`. */
+/**
+ * {@link TransformedWithState} after `hk.withoutApplyRng`: `apply(params, state, ...args)`.
+ *
+ * @category Transforms
+ */
 export interface TransformedWithStateWithoutApplyRng<A extends unknown[] = unknown[], R = unknown> {
   /** Creates parameters and initial state by running the function once. */
   readonly init: (rng: RngInput, ...args: A) => [Params, State];
@@ -55,12 +80,20 @@ export interface TransformedWithStateWithoutApplyRng<A extends unknown[] = unkno
 const APPLY_RNG_SIG = "`apply(params, rng, ...args)`";
 const APPLY_STATE_RNG_SIG = "`apply(params, state, rng, ...args)`";
 
-/** @internal */
+/**
+ * @internal
+ *
+ * @category Transforms
+ */
 export const INIT_RNG_ERROR =
   "Init must be called with an RNG as the first argument, the required signature is: " +
   "`init(rng, ...args)` (rng: a key from `hk.random.key(seed)`, an integer seed, or null)";
 
-/** @internal */
+/**
+ * @internal
+ *
+ * @category Transforms
+ */
 export function applyRngError(withState: boolean): string {
   return (
     `Apply must be called with an RNG as the ${withState ? "third" : "second"} argument, the required ` +
@@ -70,7 +103,11 @@ export function applyRngError(withState: boolean): string {
   );
 }
 
-/** Validates params/state (`null`/`undefined` -> `{}`), as Haiku's `check_mapping`. @internal */
+/**
+ * Validates params/state (`null`/`undefined` -> `{}`), as Haiku's `check_mapping`. @internal
+ *
+ * @category Transforms
+ */
 export function checkMapping<T>(which: "params" | "state", value: T | null | undefined): T {
   if (value === null || value === undefined) return {} as T;
   if (typeof value !== "object" || Array.isArray(value) || value instanceof tf.Tensor || ArrayBuffer.isView(value)) {
@@ -89,20 +126,32 @@ function checkFn(fn: unknown, name: string): void {
   }
 }
 
-/** Attaches the kind tag and original function to a transformed object and freezes it. @internal */
+/**
+ * Attaches the kind tag and original function to a transformed object and freezes it. @internal
+ *
+ * @category Transforms
+ */
 export function tagTransformed<T extends object>(t: T, kind: TransformKind, applyRng: boolean, original: unknown): T {
   Object.defineProperty(t, TRANSFORM_KIND, { value: { kind, applyRng } });
   Object.defineProperty(t, ORIGINAL_FN, { value: original });
   return Object.freeze(t);
 }
 
-/** The kind tag of a transformed object, if it is one. @internal */
+/**
+ * The kind tag of a transformed object, if it is one. @internal
+ *
+ * @category Transforms
+ */
 export function transformKind(t: unknown): { kind: TransformKind; applyRng: boolean } | undefined {
   if (t === null || (typeof t !== "object" && typeof t !== "function")) return undefined;
   return (t as { [TRANSFORM_KIND]?: { kind: TransformKind; applyRng: boolean } })[TRANSFORM_KIND];
 }
 
-/** Builds `init` / `apply` for `fn`. @internal */
+/**
+ * Builds `init` / `apply` for `fn`. @internal
+ *
+ * @category Transforms
+ */
 export function makeInitApply(
   fn: (...args: never[]) => unknown,
   stateful: boolean,
@@ -152,6 +201,8 @@ export function makeInitApply(
  * const params = f.init(hk.random.key(42), x);
  * const y = f.apply(params, null, x);
  * ```
+ *
+ * @category Transforms
  */
 export function transform<A extends unknown[], R>(fn: (...args: A) => R): Transformed<A, R> {
   checkFn(fn, "transform");
@@ -175,6 +226,8 @@ export function transform<A extends unknown[], R>(fn: (...args: A) => R): Transf
  * const [y, newState] = f.apply(params, state, null, x);
  * hk.tree.dispose(state); state = newState;
  * ```
+ *
+ * @category Transforms
  */
 export function transformWithState<A extends unknown[], R>(fn: (...args: A) => R): TransformedWithState<A, R> {
   checkFn(fn, "transformWithState");
@@ -189,6 +242,8 @@ export function transformWithState<A extends unknown[], R>(fn: (...args: A) => R
  * ```ts
  * if (hk.runningInit()) console.log("creating parameters");
  * ```
+ *
+ * @category Transforms
  */
 export function runningInit(): boolean {
   return !currentFrame("runningInit").frozen;

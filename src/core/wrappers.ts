@@ -30,6 +30,8 @@ import type { Params, RngInput, State } from "./types.js";
  * const f = hk.withoutApplyRng(hk.transform((x: tf.Tensor) => new hk.Linear(2).call(x)));
  * const y = f.apply(f.init(0, x), x);
  * ```
+ *
+ * @category Transforms
  */
 export function withoutApplyRng<A extends unknown[], R>(t: TransformedWithState<A, R>): TransformedWithStateWithoutApplyRng<A, R>;
 export function withoutApplyRng<A extends unknown[], R>(t: Transformed<A, R>): TransformedWithoutApplyRng<A, R>;
@@ -63,7 +65,11 @@ export function withoutApplyRng(t: unknown): unknown {
   return tagTransformed({ init: src.init, apply }, tag.kind, false, (t as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN]);
 }
 
-/** Maps the functions of a tree of functions (plain objects / arrays), keeping its shape. @internal */
+/**
+ * Maps the functions of a tree of functions (plain objects / arrays), keeping its shape. @internal
+ *
+ * @category Transforms
+ */
 export function mapFnTree(
   tree: unknown,
   fn: (f: (...a: unknown[]) => unknown, path: readonly (string | number)[]) => unknown,
@@ -92,6 +98,8 @@ function disposeTree(x: unknown): void {
 /**
  * Hides the state of a stateful transform (Haiku's `hk.without_state`); throws
  * `NonEmptyStateError` if `init` or `apply` produce any state.
+ *
+ * @category Transforms
  */
 export function withoutState<A extends unknown[], R>(t: TransformedWithState<A, R>): Transformed<A, R> {
   const tag = transformKind(t);
@@ -136,6 +144,8 @@ export function withoutState<A extends unknown[], R>(t: TransformedWithState<A, 
 /**
  * Adds an always-empty state to a stateless transform (Haiku's `hk.with_empty_state`):
  * `init -> [params, {}]`, `apply(params, state, rng, ...args) -> [out, {}]` (state ignored).
+ *
+ * @category Transforms
  */
 export function withEmptyState<A extends unknown[], R>(t: Transformed<A, R>): TransformedWithState<A, R> {
   const tag = transformKind(t);

@@ -4,6 +4,7 @@
  * `interceptMethods`, `getParams`, `getInitialState`, `getCurrentState` and the rng-sequence state.
  *
  * @module
+ * @category Layers
  */
 export { evalSummary, tabulate } from "./summarise.js";
 export type { MethodInvocation, ModuleDetails, TabulateColumn, TabulateFilter, TabulateOptions } from "./summarise.js";

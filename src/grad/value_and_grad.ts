@@ -4,7 +4,11 @@ import { freeze } from "immer";
 import * as tree from "../tree/index.js";
 import type { Leaf } from "../tree/index.js";
 
-/** Options of {@link grad} and {@link valueAndGrad} (JAX's `argnums` / `has_aux`). */
+/**
+ * Options of {@link grad} and {@link valueAndGrad} (JAX's `argnums` / `has_aux`).
+ *
+ * @category Training
+ */
 export interface GradOptions<N extends number | readonly number[] = number | readonly number[]> {
   /**
    * Which positional argument(s) to differentiate: a number gives one gradient tree, an array a
@@ -18,6 +22,8 @@ export interface GradOptions<N extends number | readonly number[] = number | rea
 /**
  * A gradient tree: the structure of the differentiated argument `T` with a float32 tensor per
  * leaf, deep-frozen.
+ *
+ * @category Training
  */
 export type Grads<T> = T extends Leaf
   ? tf.Tensor
@@ -25,7 +31,11 @@ export type Grads<T> = T extends Leaf
     ? T
     : { readonly [K in keyof T]: Grads<T[K]> };
 
-/** The gradients for `argnums` `N` of a function taking `Args`. */
+/**
+ * The gradients for `argnums` `N` of a function taking `Args`.
+ *
+ * @category Training
+ */
 export type GradsFor<Args extends readonly unknown[], N> = N extends number
   ? Grads<Args[N]>
   : N extends readonly number[]
@@ -265,6 +275,8 @@ function checkFn(where: string, fn: unknown): void {
  *   tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, p.w), p.b), y)));
  * const [value, grads] = hk.valueAndGrad(loss)(params, x, y);
  * ```
+ *
+ * @category Training
  */
 export function valueAndGrad<Args extends unknown[], Aux, const N extends number | readonly number[] = 0>(
   fn: (...args: Args) => readonly [tf.Tensor, Aux],
@@ -295,6 +307,8 @@ export function valueAndGrad(
  * ```ts
  * const grads = hk.grad((p: { w: tf.Tensor }) => tf.sum(tf.square(p.w)))({ w });
  * ```
+ *
+ * @category Training
  */
 export function grad<Args extends unknown[], Aux, const N extends number | readonly number[] = 0>(
   fn: (...args: Args) => readonly [tf.Tensor, Aux],

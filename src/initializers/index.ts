@@ -5,6 +5,7 @@
  * same key gives Haiku's numbers.
  *
  * @module
+ * @category Initializers
  */
 export type { Initializer } from "../core/index.js";
 export { Constant } from "./constant.js";

@@ -6,6 +6,7 @@
  * tree with a model.
  *
  * @module
+ * @category Training
  */
 export { serialize, deserialize } from "./serialize.js";
 export type { LoadedParams, SerializeOptions } from "./serialize.js";

@@ -3,7 +3,7 @@
  * Haiku transform (or any pure function of `params`, `state`, `rng`, `inputs`, `training`), as
  * Keras 3's `keras.layers.JaxLayer` does for JAX.
  *
- * @packageDocumentation
+ * @module haiku-tfjs/keras
  */
 import "../runtime/index.js";
 

@@ -15,14 +15,20 @@ import { CALL_FN_ARGS, INIT_FN_ARGS, validateSignature } from "./signature.js";
 import type { CallArgName, InitArgName } from "./signature.js";
 import { uniqueName, weightName } from "./weight_names.js";
 
-/** The options every tfjs-layers `Layer` takes (`name`, `inputShape`, `trainable`, ...). */
+/** The options every tfjs-layers `Layer` takes (`name`, `inputShape`, `trainable`, ...).
+ *
+ * @category Keras
+ */
 export type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
 
 /** A function `JaxLayer` calls; its parameter names say which arguments it receives. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type JaxFunction = (...args: any[]) => any;
 
-/** Options of {@link JaxLayer}: Keras' `call_fn`, `init_fn`, `params`, `state`, `seed`, plus `LayerArgs`. */
+/** Options of {@link JaxLayer}: Keras' `call_fn`, `init_fn`, `params`, `state`, `seed`, plus `LayerArgs`.
+ *
+ * @category Keras
+ */
 export interface JaxLayerArgs extends LayerArgs {
   /**
    * The model function. Its parameters, matched by name and passed in declared order, may be
@@ -51,7 +57,11 @@ export interface JaxLayerArgs extends LayerArgs {
 }
 
 type Shape = tfl.Shape;
-/** Keyword arguments tfjs-layers passes to `call` (`training`, `mask`, ...). */
+/**
+ * Keyword arguments tfjs-layers passes to `call` (`training`, `mask`, ...).
+ *
+ * @category Keras
+ */
 export type Kwargs = Record<string, unknown>;
 type Initializer = ReturnType<typeof tfl.initializers.ones>;
 
@@ -147,6 +157,8 @@ function valueInitializer(make: () => tf.Tensor): Initializer {
  * model.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
  * await model.fit(xs, ys, { epochs: 1 });
  * ```
+ *
+ * @category Keras
  */
 export class JaxLayer extends tfl.layers.Layer {
   /** The name tfjs-layers serializes this class under. */

@@ -4,7 +4,10 @@
  */
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-/** Any function that can be registered for `JaxLayer` save/load. */
+/** Any function that can be registered for `JaxLayer` save/load.
+ *
+ * @category Keras
+ */
 export type AnyFn = (...args: any[]) => unknown;
 
 const byName = new Map<string, AnyFn>();
@@ -26,6 +29,8 @@ const byFn = new Map<AnyFn, string>();
  * registerJaxFunction("mlp.apply", net.apply);
  * const layer = new JaxLayer({ callFn: net.apply, initFn: net.init, inputShape: [4] });
  * ```
+ *
+ * @category Keras
  */
 export function registerJaxFunction<F extends AnyFn>(name: string, fn: F): F {
   if (typeof name !== "string" || name.length === 0) {
@@ -46,12 +51,20 @@ export function registerJaxFunction<F extends AnyFn>(name: string, fn: F): F {
   return fn;
 }
 
-/** The function registered under `name`, or `undefined`. */
+/**
+ * The function registered under `name`, or `undefined`.
+ *
+ * @category Keras
+ */
 export function getRegisteredJaxFunction(name: string): AnyFn | undefined {
   return byName.get(name);
 }
 
-/** The name `fn` is registered under, or `undefined` for an unregistered function. */
+/**
+ * The name `fn` is registered under, or `undefined` for an unregistered function.
+ *
+ * @category Keras
+ */
 export function getRegisteredJaxFunctionName(fn: unknown): string | undefined {
   return typeof fn === "function" ? byFn.get(fn as AnyFn) : undefined;
 }

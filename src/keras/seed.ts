@@ -12,7 +12,10 @@ function defaultSeed(): number {
   return 1 + Math.floor(Math.random() * 1e9);
 }
 
-/** Checks Keras' seed rule (an integer), also requiring it to fit in a uint32. */
+/** Checks Keras' seed rule (an integer), also requiring it to fit in a uint32.
+ *
+ * @category Keras
+ */
 export function checkSeed(seed: unknown, where: string): number {
   if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed >= UINT32) {
     throw new Error(
@@ -27,6 +30,8 @@ export function checkSeed(seed: unknown, where: string): number {
  * Keras' `SeedGenerator`: a `[seed, counter]` state. `next()` returns the current state as a
  * `PRNGKey` and advances it: in order (`counter + 1`, Keras' default) or, for the global
  * generator, by Keras' `(state + 1) * 5387 % 933199` scramble.
+ *
+ * @category Keras
  */
 export class SeedGenerator {
   private a: number;
@@ -69,6 +74,8 @@ let globalGenerator: SeedGenerator | null = null;
  * setRandomSeed(0);
  * const a = new JaxLayer({ callFn: net.apply, initFn: net.init });
  * ```
+ *
+ * @category Keras
  */
 export function setRandomSeed(seed: number): void {
   if (typeof seed !== "number" || !Number.isInteger(seed)) {
@@ -79,7 +86,11 @@ export function setRandomSeed(seed: number): void {
   globalGenerator = new SeedGenerator(seed, "setRandomSeed");
 }
 
-/** Keras' `draw_seed(None)`: the next key of the global generator (unordered). */
+/**
+ * Keras' `draw_seed(None)`: the next key of the global generator (unordered).
+ *
+ * @category Keras
+ */
 export function drawGlobalKey(): PRNGKey {
   globalGenerator ??= new SeedGenerator();
   return globalGenerator.next(false);

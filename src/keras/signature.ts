@@ -5,14 +5,29 @@
  */
 import { argNames } from "../core/arg_names.js";
 
-/** Arguments `callFn` may declare, in the order Keras documents them. */
+/** Arguments `callFn` may declare, in the order Keras documents them.
+ *
+ * @category Keras
+ */
 export const CALL_FN_ARGS = ["params", "state", "rng", "inputs", "training"] as const;
-/** Arguments `initFn` may declare. */
+/**
+ * Arguments `initFn` may declare.
+ *
+ * @category Keras
+ */
 export const INIT_FN_ARGS = ["rng", "inputs", "training"] as const;
 
-/** One argument name `callFn` may declare. */
+/**
+ * One argument name `callFn` may declare.
+ *
+ * @category Keras
+ */
 export type CallArgName = (typeof CALL_FN_ARGS)[number];
-/** One argument name `initFn` may declare. */
+/**
+ * One argument name `initFn` may declare.
+ *
+ * @category Keras
+ */
 export type InitArgName = (typeof INIT_FN_ARGS)[number];
 
 function describeFn(value: unknown): string {
@@ -29,6 +44,8 @@ function describeFn(value: unknown): string {
  *
  * @param pyName - The Keras name used in messages (`call_fn`, `init_fn`).
  * @param tsName - Our option name (`callFn`, `initFn`), added to messages.
+ *
+ * @category Keras
  */
 export function validateSignature<A extends string>(
   layerName: string,

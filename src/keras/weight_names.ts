@@ -15,7 +15,10 @@ function segment(s: string): string {
   return Number.isNaN(parseInt(clean, 10)) ? clean : `_${clean}`;
 }
 
-/** The tfjs weight name of the leaf at `path` of the `params` or `state` tree. */
+/** The tfjs weight name of the leaf at `path` of the `params` or `state` tree.
+ *
+ * @category Keras
+ */
 export function weightName(prefix: "params" | "state", path: readonly PathEntry[]): string {
   const parts: string[] = [prefix];
   for (const p of path) {
@@ -25,7 +28,11 @@ export function weightName(prefix: "params" | "state", path: readonly PathEntry[
   return parts.join("/");
 }
 
-/** `name`, or `name.1`, `name.2`, ... : the first one not in `taken` (which it is added to). */
+/**
+ * `name`, or `name.1`, `name.2`, ... : the first one not in `taken` (which it is added to).
+ *
+ * @category Keras
+ */
 export function uniqueName(name: string, taken: Set<string>): string {
   let out = name;
   for (let i = 1; taken.has(out); i++) out = `${name}.${i}`;

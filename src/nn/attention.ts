@@ -7,7 +7,10 @@ import type { Initializer } from "../core/index.js";
 import { VarianceScaling } from "../initializers/index.js";
 import { Linear } from "./linear.js";
 
-/** Options of {@link MultiHeadAttention} (Haiku's keyword arguments). */
+/** Options of {@link MultiHeadAttention} (Haiku's keyword arguments).
+ *
+ * @category Layers
+ */
 export interface MultiHeadAttentionOptions {
   /**
    * Deprecated in Haiku: weights use `VarianceScaling(wInitScale)`. Pass `wInit` instead.
@@ -46,6 +49,8 @@ function positiveInt(x: unknown, what: string, where: string): number {
  * const mha = new hk.MultiHeadAttention(8, 64, { wInit: hk.initializers.VarianceScaling(1.0) });
  * const y = mha.call(x, x, x); // x: [B, T, D] -> y: [B, T, 512]
  * ```
+ *
+ * @category Layers
  */
 @module
 export class MultiHeadAttention extends Module {

@@ -23,6 +23,8 @@ function mergeLeading(x: unknown, numDims: number): unknown {
  * ```
  *
  * @typeParam F The wrapped function's type.
+ *
+ * @category Layers
  */
 export class BatchApply<F extends (...args: never[]) => unknown> {
   /** Number of leading dims merged. */
@@ -66,6 +68,8 @@ export class BatchApply<F extends (...args: never[]) => unknown> {
  * ```
  *
  * @typeParam F The wrapped function's type.
+ *
+ * @category Layers
  */
 export function expandApply<F extends (...args: never[]) => unknown>(f: F, axis: 0 | -1 = 0): F {
   if (axis !== 0 && axis !== -1) {

@@ -8,7 +8,10 @@ import { checkCallScaleOffset, checkNormInits } from "./layer_norm.js";
 import { ExponentialMovingAverage } from "./moving_averages.js";
 import { getChannelIndex, onesInit, toAbsAxes, zerosInit } from "./norm_axes.js";
 
-/** Options of {@link BatchNorm} (Haiku's keyword arguments). */
+/** Options of {@link BatchNorm} (Haiku's keyword arguments).
+ *
+ * @category Layers
+ */
 export interface BatchNormOptions {
   /** Added to the variance; default `1e-5`. */
   eps?: number;
@@ -31,7 +34,11 @@ export interface BatchNormOptions {
   name?: string;
 }
 
-/** Options of {@link BatchNorm.call}. */
+/**
+ * Options of {@link BatchNorm.call}.
+ *
+ * @category Layers
+ */
 export interface BatchNormCallOptions {
   /** Use the batch's statistics even when `isTraining` is false. Default `false`. */
   testLocalStats?: boolean;
@@ -55,6 +62,8 @@ export interface BatchNormCallOptions {
  * const [params, state] = f.init(hk.random.key(0), x, true);
  * const [y, newState] = f.apply(params, state, null, x, true);
  * ```
+ *
+ * @category Layers
  */
 @module
 export class BatchNorm extends Module {

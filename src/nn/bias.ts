@@ -7,7 +7,10 @@ import type { Initializer } from "../core/index.js";
 import { assertTensor, fmtShape } from "./conv_utils.js";
 import { zeros } from "./linear.js";
 
-/** Options of {@link Bias} (Haiku's keyword arguments). */
+/** Options of {@link Bias} (Haiku's keyword arguments).
+ *
+ * @category Layers
+ */
 export interface BiasOptions {
   /** Expected input shape without the batch dim; default: taken from the input. */
   outputSize?: readonly number[] | null;
@@ -24,6 +27,8 @@ export interface BiasOptions {
 
 /**
  * Haiku's `calculate_bias_shape`: the bias shape for `inputShape` (batch first) and `biasDims`.
+ *
+ * @category Layers
  */
 export function calculateBiasShape(inputShape: readonly number[], biasDims: readonly number[] | null, where = "hk.Bias"): number[] {
   const rank = inputShape.length;
@@ -56,6 +61,8 @@ export function calculateBiasShape(inputShape: readonly number[], biasDims: read
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.Bias({ biasDims: [-1] }).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class Bias extends Module {

@@ -11,7 +11,10 @@ import type { ConvPadding, ResolvedPadding } from "./conv_utils.js";
 import { zeros } from "./linear.js";
 import { getChannelIndex } from "./norm_axes.js";
 
-/** Options of the convolution modules (Haiku's keyword arguments). */
+/** Options of the convolution modules (Haiku's keyword arguments).
+ *
+ * @category Layers
+ */
 export interface ConvOptions {
   /** Window stride, an int or one per spatial dim (default 1). */
   stride?: number | readonly number[];
@@ -39,13 +42,21 @@ export interface ConvOptions {
   name?: string;
 }
 
-/** Moves the channel axis of a batched channels-first tensor last. */
+/**
+ * Moves the channel axis of a batched channels-first tensor last.
+ *
+ * @category Layers
+ */
 export function toChannelsLast(x: tf.Tensor): tf.Tensor {
   const perm = [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2), 1];
   return tf.transpose(x, perm);
 }
 
-/** Moves the last axis of a batched channels-last tensor to position 1. */
+/**
+ * Moves the last axis of a batched channels-last tensor to position 1.
+ *
+ * @category Layers
+ */
 export function toChannelsFirst(x: tf.Tensor): tf.Tensor {
   const perm = [0, x.rank - 1, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 1)];
   return tf.transpose(x, perm);
@@ -60,6 +71,8 @@ export function toChannelsFirst(x: tf.Tensor): tf.Tensor {
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.ConvND(2, 16, 3, { stride: 2 }).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class ConvND extends Module {
@@ -181,11 +194,23 @@ export class ConvND extends Module {
   }
 }
 
-/** Options of {@link Conv1D} (`dataFormat` `"NWC"` or `"NCW"`). */
+/**
+ * Options of {@link Conv1D} (`dataFormat` `"NWC"` or `"NCW"`).
+ *
+ * @category Layers
+ */
 export type Conv1DOptions = ConvOptions;
-/** Options of {@link Conv2D} (`dataFormat` `"NHWC"` or `"NCHW"`). */
+/**
+ * Options of {@link Conv2D} (`dataFormat` `"NHWC"` or `"NCHW"`).
+ *
+ * @category Layers
+ */
 export type Conv2DOptions = ConvOptions;
-/** Options of {@link Conv3D} (`dataFormat` `"NDHWC"` or `"NCDHW"`). */
+/**
+ * Options of {@link Conv3D} (`dataFormat` `"NDHWC"` or `"NCDHW"`).
+ *
+ * @category Layers
+ */
 export type Conv3DOptions = ConvOptions;
 
 /**
@@ -195,6 +220,8 @@ export type Conv3DOptions = ConvOptions;
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.Conv1D(8, 3).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class Conv1D extends ConvND {
@@ -216,6 +243,8 @@ export class Conv1D extends ConvND {
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.Conv2D(32, [3, 3], { stride: 1, padding: "SAME" }).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class Conv2D extends ConvND {
@@ -236,6 +265,8 @@ export class Conv2D extends ConvND {
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.Conv3D(4, 3).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class Conv3D extends ConvND {

@@ -7,7 +7,10 @@ import { ConvND } from "./conv.js";
 import { RNNCore, checkLSTMState, lstmStep, zerosState } from "./recurrent.js";
 import type { LSTMState } from "./recurrent.js";
 
-/** Options of the convolutional LSTMs. */
+/** Options of the convolutional LSTMs.
+ *
+ * @category Layers
+ */
 export interface ConvLSTMOptions {
   /** Module name; default the snake-cased class name (`conv2_dlstm`). */
   name?: string;
@@ -23,6 +26,8 @@ export interface ConvLSTMOptions {
  * const core = new hk.ConvNDLSTM(2, [8, 8], 16, 3);
  * const [out, state] = core.call(frames, core.initialState(batch)); // frames: [B, 8, 8, C]
  * ```
+ *
+ * @category Layers
  */
 @module
 export class ConvNDLSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
@@ -81,7 +86,11 @@ export class ConvNDLSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
   }
 }
 
-/** 1-D convolutional LSTM (inputs `[B, W, C]`); see {@link ConvNDLSTM}. */
+/**
+ * 1-D convolutional LSTM (inputs `[B, W, C]`); see {@link ConvNDLSTM}.
+ *
+ * @category Layers
+ */
 @module
 export class Conv1DLSTM extends ConvNDLSTM {
   /**
@@ -102,6 +111,8 @@ export class Conv1DLSTM extends ConvNDLSTM {
  * ```ts
  * const core = new hk.Conv2DLSTM([2, 2], 3, 3); // params conv2_dlstm/input_to_hidden, .../hidden_to_hidden
  * ```
+ *
+ * @category Layers
  */
 @module
 export class Conv2DLSTM extends ConvNDLSTM {
@@ -116,7 +127,11 @@ export class Conv2DLSTM extends ConvNDLSTM {
   }
 }
 
-/** 3-D convolutional LSTM (inputs `[B, D, H, W, C]`); see {@link ConvNDLSTM}. */
+/**
+ * 3-D convolutional LSTM (inputs `[B, D, H, W, C]`); see {@link ConvNDLSTM}.
+ *
+ * @category Layers
+ */
 @module
 export class Conv3DLSTM extends ConvNDLSTM {
   /**

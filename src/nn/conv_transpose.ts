@@ -12,7 +12,10 @@ import { assertTensor, fmtShape, replicate } from "./conv_utils.js";
 import { zeros } from "./linear.js";
 import { getChannelIndex } from "./norm_axes.js";
 
-/** Options of the transposed convolutions (Haiku's keyword arguments). */
+/** Options of the transposed convolutions (Haiku's keyword arguments).
+ *
+ * @category Layers
+ */
 export interface ConvTransposeOptions {
   /** Stride, an int or one per spatial dim (default 1). */
   stride?: number | readonly number[];
@@ -51,7 +54,10 @@ function transposePadding(k: number, s: number, padding: "SAME" | "VALID"): [num
   return [padA, padLen - padA];
 }
 
-/** Haiku's `compute_adjusted_padding`: the transposed-conv padding giving `outputSize`. */
+/** Haiku's `compute_adjusted_padding`: the transposed-conv padding giving `outputSize`.
+ *
+ * @category Layers
+ */
 export function computeAdjustedPadding(
   inputSize: number,
   outputSize: number,
@@ -93,6 +99,8 @@ export function computeAdjustedPadding(
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.ConvNDTranspose(2, 8, 3, { stride: 2 }).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class ConvNDTranspose extends Module {
@@ -240,6 +248,8 @@ export class ConvNDTranspose extends Module {
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.Conv1DTranspose(4, 3, { stride: 2 }).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class Conv1DTranspose extends ConvNDTranspose {
@@ -260,6 +270,8 @@ export class Conv1DTranspose extends ConvNDTranspose {
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.Conv2DTranspose(16, 4, { stride: 2 }).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class Conv2DTranspose extends ConvNDTranspose {
@@ -280,6 +292,8 @@ export class Conv2DTranspose extends ConvNDTranspose {
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.Conv3DTranspose(4, 3).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class Conv3DTranspose extends ConvNDTranspose {

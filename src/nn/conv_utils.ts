@@ -5,12 +5,17 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 
-/** A padding function: effective kernel size -> `[before, after]` (Haiku's `hk.pad.PadFn`). */
+/** A padding function: effective kernel size -> `[before, after]` (Haiku's `hk.pad.PadFn`).
+ *
+ * @category Layers
+ */
 export type PadFn = (effectiveKernelSize: number) => readonly [number, number];
 
 /**
  * Haiku's convolution `padding`: `"SAME"` / `"VALID"` (any case), one `[low, high]` pair for
  * every spatial dim, one pair per spatial dim, or pad function(s).
+ *
+ * @category Layers
  */
 export type ConvPadding =
   | string
@@ -19,12 +24,18 @@ export type ConvPadding =
   | PadFn
   | readonly PadFn[];
 
-/** Padding resolved per spatial dim: a string algorithm or explicit `[before, after]` pairs. */
+/**
+ * Padding resolved per spatial dim: a string algorithm or explicit `[before, after]` pairs.
+ *
+ * @category Layers
+ */
 export type ResolvedPadding = "SAME" | "VALID" | readonly (readonly [number, number])[];
 
 /**
  * Haiku's `utils.replicate`: a scalar (or length-1 sequence) becomes `n` copies, a length-`n`
  * sequence is kept, anything else is a TypeError-style error naming `name`.
+ *
+ * @category Layers
  */
 export function replicate(value: number | readonly number[], n: number, name: string, where: string): number[] {
   const ok = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v > 0;
@@ -43,7 +54,11 @@ export function replicate(value: number | readonly number[], n: number, name: st
   return out;
 }
 
-/** Resolves Haiku's `padding` argument once, at construction (`conv.py` `ConvND.__init__`). */
+/**
+ * Resolves Haiku's `padding` argument once, at construction (`conv.py` `ConvND.__init__`).
+ *
+ * @category Layers
+ */
 export function resolvePadding(
   padding: ConvPadding,
   kernel: readonly number[],
@@ -93,7 +108,11 @@ function checkPair(p: unknown, where: string): readonly [number, number] {
   return [p[0] as number, p[1] as number];
 }
 
-/** `[before, after]` for JAX's "SAME"/"VALID" on one dim (`lax.padtype_to_pads`). */
+/**
+ * `[before, after]` for JAX's "SAME"/"VALID" on one dim (`lax.padtype_to_pads`).
+ *
+ * @category Layers
+ */
 export function padsFor(padding: "SAME" | "VALID", size: number, k: number, stride: number): [number, number] {
   if (padding === "VALID") return [0, 0];
   const out = Math.ceil(size / stride);
@@ -106,6 +125,8 @@ export function padsFor(padding: "SAME" | "VALID", size: number, k: number, stri
  * so a dilated convolution runs as a plain one. tfjs has no gradient for `dilations > 1`
  * (conv2d, depthwiseConv2d, conv3d), and cannot combine dilations with strides; the dilated
  * kernel has both, for a `rate²`-fold larger (but small) kernel.
+ *
+ * @category Layers
  */
 export function dilateKernel(w: tf.Tensor, rates: readonly number[], firstAxis = 0): tf.Tensor {
   let out = w;
@@ -124,12 +145,20 @@ export function dilateKernel(w: tf.Tensor, rates: readonly number[], firstAxis =
   return out;
 }
 
-/** Formats a shape as Haiku's error messages print it: `(8, 2, 2)`. */
+/**
+ * Formats a shape as Haiku's error messages print it: `(8, 2, 2)`.
+ *
+ * @category Layers
+ */
 export function fmtShape(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
 }
 
-/** Throws unless `x` is a tf.Tensor. */
+/**
+ * Throws unless `x` is a tf.Tensor.
+ *
+ * @category Layers
+ */
 export function assertTensor(x: unknown, where: string, what = "inputs"): asserts x is tf.Tensor {
   if (!(x instanceof tf.Tensor)) {
     throw new Error(`${where}: ${what} must be a tf.Tensor, got ${x === null ? "null" : typeof x}.`);

@@ -12,7 +12,10 @@ import type { ConvPadding, ResolvedPadding } from "./conv_utils.js";
 import { zeros } from "./linear.js";
 import { getChannelIndex } from "./norm_axes.js";
 
-/** Options of the depthwise convolutions (Haiku's keyword arguments). */
+/** Options of the depthwise convolutions (Haiku's keyword arguments).
+ *
+ * @category Layers
+ */
 export interface DepthwiseConvOptions {
   /** Stride, an int or one per spatial dim (default 1). */
   stride?: number | readonly number[];
@@ -41,6 +44,8 @@ export interface DepthwiseConvOptions {
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.DepthwiseConvND(1, 3, 2, "NHWC").call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class DepthwiseConvND extends Module {
@@ -136,6 +141,8 @@ export class DepthwiseConvND extends Module {
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.DepthwiseConv1D(2, 3).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class DepthwiseConv1D extends DepthwiseConvND {
@@ -156,6 +163,8 @@ export class DepthwiseConv1D extends DepthwiseConvND {
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.DepthwiseConv2D(1, 3).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class DepthwiseConv2D extends DepthwiseConvND {
@@ -177,6 +186,8 @@ export class DepthwiseConv2D extends DepthwiseConvND {
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.DepthwiseConv3D(1, 3).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class DepthwiseConv3D extends DepthwiseConvND {
@@ -190,7 +201,11 @@ export class DepthwiseConv3D extends DepthwiseConvND {
   }
 }
 
-/** Options of {@link SeparableDepthwiseConv2D}. */
+/**
+ * Options of {@link SeparableDepthwiseConv2D}.
+ *
+ * @category Layers
+ */
 export type SeparableDepthwiseConv2DOptions = Omit<DepthwiseConvOptions, "rate">;
 
 /**
@@ -202,6 +217,8 @@ export type SeparableDepthwiseConv2DOptions = Omit<DepthwiseConvOptions, "rate">
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.SeparableDepthwiseConv2D(1, 3).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class SeparableDepthwiseConv2D extends Module {

@@ -19,6 +19,8 @@ import { assertTensor, fmtShape } from "./conv_utils.js";
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => hk.dropout(hk.nextRngKey(), 0.5, x));
  * ```
+ *
+ * @category Layers
  */
 export function dropout(rng: PRNGKey, rate: number, x: tf.Tensor, broadcastDims: readonly number[] = []): tf.Tensor {
   const where = "hk.dropout";

@@ -6,10 +6,17 @@ import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import { TruncatedNormal } from "../initializers/index.js";
 
-/** How {@link Embed} looks ids up: a gather (`"ARRAY_INDEX"`) or a one-hot matmul (`"ONE_HOT"`). */
+/** How {@link Embed} looks ids up: a gather (`"ARRAY_INDEX"`) or a one-hot matmul (`"ONE_HOT"`).
+ *
+ * @category Layers
+ */
 export type EmbedLookupStyle = "ARRAY_INDEX" | "ONE_HOT";
 
-/** Haiku's `EmbedLookupStyle` enum values, for code written against `hk.EmbedLookupStyle.ONE_HOT`. */
+/**
+ * Haiku's `EmbedLookupStyle` enum values, for code written against `hk.EmbedLookupStyle.ONE_HOT`.
+ *
+ * @category Layers
+ */
 export const EmbedLookupStyle: {
   /** Gather rows: `embeddings[ids]`. */
   readonly ARRAY_INDEX: "ARRAY_INDEX";
@@ -17,7 +24,11 @@ export const EmbedLookupStyle: {
   readonly ONE_HOT: "ONE_HOT";
 } = Object.freeze({ ARRAY_INDEX: "ARRAY_INDEX", ONE_HOT: "ONE_HOT" });
 
-/** Options of {@link Embed} (Haiku's keyword arguments). */
+/**
+ * Options of {@link Embed} (Haiku's keyword arguments).
+ *
+ * @category Layers
+ */
 export interface EmbedOptions {
   /** Number of distinct ids; inferred from `embeddingMatrix` if that is given. */
   vocabSize?: number;
@@ -33,7 +44,11 @@ export interface EmbedOptions {
   name?: string;
 }
 
-/** Options of {@link Embed.call}. */
+/**
+ * Options of {@link Embed.call}.
+ *
+ * @category Layers
+ */
 export interface EmbedCallOptions {
   /** Overrides the module's lookup style for this call. */
   lookupStyle?: EmbedLookupStyle | Lowercase<EmbedLookupStyle>;
@@ -58,6 +73,8 @@ function isPositiveInt(x: unknown): x is number {
  * const embed = new hk.Embed({ vocabSize: 6, embedDim: 12 });
  * const y = embed.call(tf.tensor1d([0, 5, 2], "int32")); // [3, 12]
  * ```
+ *
+ * @category Layers
  */
 @module
 export class Embed extends Module {

@@ -9,7 +9,10 @@ import type { NormCallOptions } from "./layer_norm.js";
 import { getChannelIndex, onesInit, toAbsAxes, toAxesOrSlice, zerosInit } from "./norm_axes.js";
 import type { AxesOrSlice, AxisOrAxes } from "./norm_axes.js";
 
-/** Options of {@link GroupNorm} (Haiku's keyword arguments). */
+/** Options of {@link GroupNorm} (Haiku's keyword arguments).
+ *
+ * @category Layers
+ */
 export interface GroupNormOptions {
   /** Axes normalised over (before grouping); default `{ start: 1 }` (all but the batch axis). */
   axis?: AxisOrAxes;
@@ -38,6 +41,8 @@ export interface GroupNormOptions {
  * ```ts
  * const y = new hk.GroupNorm(5).call(x); // x: [8, 4, 4, 10]; params group_norm/scale [10]
  * ```
+ *
+ * @category Layers
  */
 @module
 export class GroupNorm extends Module {

@@ -7,7 +7,10 @@ import type { Initializer } from "../core/index.js";
 import { getChannelIndex, onesInit, toAbsAxes, toAxesOrSlice, zerosInit } from "./norm_axes.js";
 import type { AxesOrSlice, AxisOrAxes } from "./norm_axes.js";
 
-/** Options of {@link LayerNorm} (Haiku's keyword arguments). */
+/** Options of {@link LayerNorm} (Haiku's keyword arguments).
+ *
+ * @category Layers
+ */
 export interface LayerNormOptions {
   /** Added to the variance; default `1e-5`. */
   eps?: number;
@@ -26,7 +29,11 @@ export interface LayerNormOptions {
   name?: string;
 }
 
-/** Options of {@link LayerNorm.call} / {@link GroupNorm.call}. */
+/**
+ * Options of {@link LayerNorm.call} / {@link GroupNorm.call}.
+ *
+ * @category Layers
+ */
 export interface NormCallOptions {
   /** Scale broadcastable to the input; only when `createScale` is false. */
   scale?: tf.Tensor | null;
@@ -34,7 +41,11 @@ export interface NormCallOptions {
   offset?: tf.Tensor | null;
 }
 
-/** Throws Haiku's errors for init functions given without the parameter they initialise. */
+/**
+ * Throws Haiku's errors for init functions given without the parameter they initialise.
+ *
+ * @category Layers
+ */
 export function checkNormInits(
   where: string,
   createScale: boolean,
@@ -55,7 +66,11 @@ export function checkNormInits(
   }
 }
 
-/** Throws Haiku's errors for call-time scale/offset that clash with created parameters. */
+/**
+ * Throws Haiku's errors for call-time scale/offset that clash with created parameters.
+ *
+ * @category Layers
+ */
 export function checkCallScaleOffset(where: string, createScale: boolean, createOffset: boolean, opts: NormCallOptions): void {
   if (createScale && opts.scale != null) {
     throw new Error(`${where}: Cannot pass \`scale\` at call time if \`create_scale=True\`.`);
@@ -65,7 +80,11 @@ export function checkCallScaleOffset(where: string, createScale: boolean, create
   }
 }
 
-/** Shape of a learnable scale/offset: `[C]` for the last axis, else broadcastable. */
+/**
+ * Shape of a learnable scale/offset: `[C]` for the last axis, else broadcastable.
+ *
+ * @category Layers
+ */
 export function paramShape(shape: readonly number[], paramAxis: readonly number[]): number[] {
   const ndim = shape.length;
   if (paramAxis.length === 1 && paramAxis[0] === ndim - 1) return [shape[ndim - 1]!];
@@ -81,6 +100,8 @@ export function paramShape(shape: readonly number[], paramAxis: readonly number[
  * const ln = new hk.LayerNorm(-1, true, true);
  * const y = ln.call(x); // params layer_norm/scale, layer_norm/offset of shape [C]
  * ```
+ *
+ * @category Layers
  */
 @module
 export class LayerNorm extends Module {
@@ -159,7 +180,11 @@ export class LayerNorm extends Module {
   }
 }
 
-/** Options of {@link InstanceNorm}. */
+/**
+ * Options of {@link InstanceNorm}.
+ *
+ * @category Layers
+ */
 export interface InstanceNormOptions {
   /** Added to the variance; default `1e-5`. */
   eps?: number;
@@ -181,6 +206,8 @@ export interface InstanceNormOptions {
  * ```ts
  * const y = new hk.InstanceNorm(true, true).call(images); // NHWC
  * ```
+ *
+ * @category Layers
  */
 @module
 export class InstanceNorm extends LayerNorm {

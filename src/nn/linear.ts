@@ -7,7 +7,10 @@ import type { Initializer } from "../core/index.js";
 import { TruncatedNormal } from "../initializers/random.js";
 import { assertTensor } from "./conv_utils.js";
 
-/** Options of {@link Linear} (Haiku's keyword arguments). */
+/** Options of {@link Linear} (Haiku's keyword arguments).
+ *
+ * @category Layers
+ */
 export interface LinearOptions {
   /** Whether to add a bias `b` (default true). */
   withBias?: boolean;
@@ -19,7 +22,11 @@ export interface LinearOptions {
   name?: string;
 }
 
-/** Zeros, Haiku's default bias initializer (`jnp.zeros`); internal to the layers. */
+/**
+ * Zeros, Haiku's default bias initializer (`jnp.zeros`); internal to the layers.
+ *
+ * @category Layers
+ */
 export const zeros: Initializer = (shape, dtype) => tf.zeros(shape, dtype);
 
 /**
@@ -32,6 +39,8 @@ export const zeros: Initializer = (shape, dtype) => tf.zeros(shape, dtype);
  * const f = hk.transform((x: tf.Tensor) => new hk.Linear(10).call(x));
  * const params = f.init(hk.random.key(0), tf.ones([8, 1]));   // { linear: { w: [1, 10], b: [10] } }
  * ```
+ *
+ * @category Layers
  */
 @module
 export class Linear extends Module {

@@ -7,7 +7,10 @@ import type { Params } from "../core/index.js";
 import { zerosInit } from "./norm_axes.js";
 import { mapParamsTree } from "./params_tree.js";
 
-/** Options of {@link ExponentialMovingAverage} (Haiku's keyword arguments). */
+/** Options of {@link ExponentialMovingAverage} (Haiku's keyword arguments).
+ *
+ * @category Layers
+ */
 export interface ExponentialMovingAverageOptions {
   /** Whether to divide by `1 - decay^counter` (Adam's debiasing). Default `true`. */
   zeroDebias?: boolean;
@@ -20,7 +23,11 @@ export interface ExponentialMovingAverageOptions {
   name?: string;
 }
 
-/** Options of {@link ExponentialMovingAverage.call}. */
+/**
+ * Options of {@link ExponentialMovingAverage.call}.
+ *
+ * @category Layers
+ */
 export interface EMACallOptions {
   /** Whether to write the new `counter` / `hidden` / `average` to state. Default `true`. */
   updateStats?: boolean;
@@ -55,6 +62,8 @@ function checkWarmup(warmupLength: number, zeroDebias: boolean, where: string): 
  * const [, state] = f.init(null, tf.scalar(3));
  * const [avg] = f.apply({}, state, null, tf.scalar(6)); // 5 (Haiku's `ema(3.)`, `ema(6.)`)
  * ```
+ *
+ * @category Layers
  */
 @module
 export class ExponentialMovingAverage extends Module {
@@ -134,7 +143,11 @@ export class ExponentialMovingAverage extends Module {
   }
 }
 
-/** Options of {@link EMAParamsTree}. */
+/**
+ * Options of {@link EMAParamsTree}.
+ *
+ * @category Layers
+ */
 export interface EMAParamsTreeOptions extends ExponentialMovingAverageOptions {
   /** Parameters whose `"module/param"` name matches this regex (at its start) are not averaged. */
   ignoreRegex?: string;
@@ -151,6 +164,8 @@ export interface EMAParamsTreeOptions extends ExponentialMovingAverageOptions {
  * const [, emaState] = ema.init(null, params);
  * const [emaParams, newState] = ema.apply({}, emaState, null, params);
  * ```
+ *
+ * @category Layers
  */
 @module
 export class EMAParamsTree extends Module {

@@ -7,6 +7,8 @@ import * as tf from "@tensorflow/tfjs-core";
 /**
  * A Python-style slice over the axes of an input (`slice(1, None)` is `{ start: 1 }`,
  * `slice(1, -1)` is `{ start: 1, stop: -1 }`). Used where Haiku accepts a `slice` for `axis`.
+ *
+ * @category Layers
  */
 export interface AxisSlice {
   /** First axis (inclusive); negative counts from the end; default 0. */
@@ -17,13 +19,25 @@ export interface AxisSlice {
   readonly step?: number | null;
 }
 
-/** An axis, a list of axes or a slice of axes, as Haiku's `AxisOrAxes`. */
+/**
+ * An axis, a list of axes or a slice of axes, as Haiku's `AxisOrAxes`.
+ *
+ * @category Layers
+ */
 export type AxisOrAxes = number | readonly number[] | AxisSlice;
 
-/** Normalised form of {@link AxisOrAxes}: a list of (possibly negative) axes or a slice. */
+/**
+ * Normalised form of {@link AxisOrAxes}: a list of (possibly negative) axes or a slice.
+ *
+ * @category Layers
+ */
 export type AxesOrSlice = readonly number[] | AxisSlice;
 
-/** Haiku's `to_axes_or_slice`: validates `axis` once, at construction. */
+/**
+ * Haiku's `to_axes_or_slice`: validates `axis` once, at construction.
+ *
+ * @category Layers
+ */
 export function toAxesOrSlice(axis: unknown, where: string, argName = "axis"): AxesOrSlice {
   if (typeof axis === "number" && Number.isInteger(axis)) return [axis];
   if (Array.isArray(axis) && axis.every((a) => typeof a === "number" && Number.isInteger(a))) {
@@ -82,6 +96,8 @@ function sliceAxes(s: AxisSlice, ndim: number): number[] {
 /**
  * Haiku's `to_abs_axes`: sorted, de-duplicated, non-negative axes of a rank-`ndim` input.
  * Unlike Python (which wraps any int modulo `ndim`), an axis outside `[-ndim, ndim)` is an error.
+ *
+ * @category Layers
  */
 export function toAbsAxes(axis: AxesOrSlice, ndim: number, where: string, argName = "axis"): number[] {
   if (!Array.isArray(axis)) return sliceAxes(axis as AxisSlice, ndim);
@@ -110,6 +126,8 @@ const SEQUENTIAL = /^((BT)|(TB))[^D]*D$/;
  * ```ts
  * getChannelIndex("NCHW"); // 1
  * ```
+ *
+ * @category Layers
  */
 export function getChannelIndex(dataFormat: string): 1 | -1 {
   if (dataFormat === "channels_first") return 1;
@@ -123,7 +141,15 @@ export function getChannelIndex(dataFormat: string): 1 | -1 {
   );
 }
 
-/** Initializer of ones (Haiku's `jnp.ones` default for `scale`). */
+/**
+ * Initializer of ones (Haiku's `jnp.ones` default for `scale`).
+ *
+ * @category Layers
+ */
 export const onesInit = (shape: number[], dtype: tf.DataType): tf.Tensor => tf.ones(shape, dtype);
-/** Initializer of zeros (Haiku's `jnp.zeros` default for `offset`, `hidden`, ...). */
+/**
+ * Initializer of zeros (Haiku's `jnp.zeros` default for `offset`, `hidden`, ...).
+ *
+ * @category Layers
+ */
 export const zerosInit = (shape: number[], dtype: tf.DataType): tf.Tensor => tf.zeros(shape, dtype);

@@ -7,6 +7,8 @@ import type { Params } from "../core/index.js";
 /**
  * Returns `tree` with `fn(fullName, value)` applied to every leaf whose `"module/param"` name does
  * not match `ignoreRegex` at its start (Python's `re.match`); matching leaves are kept as they are.
+ *
+ * @category Layers
  */
 export function mapParamsTree(tree: Params, ignoreRegex: string, fn: (fullName: string, value: tf.Tensor) => tf.Tensor): Params {
   const ignore = ignoreRegex ? new RegExp(`^(?:${ignoreRegex})`) : null;

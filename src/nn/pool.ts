@@ -11,7 +11,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import { Module, module } from "../core/index.js";
 import { assertTensor, fmtShape, padsFor } from "./conv_utils.js";
 
-/** Pooling padding: `"SAME"` or `"VALID"`. */
+/** Pooling padding: `"SAME"` or `"VALID"`.
+ *
+ * @category Layers
+ */
 export type PoolPadding = "SAME" | "VALID";
 
 /** Haiku's `_infer_shape` for a window or strides spec. */
@@ -141,6 +144,8 @@ function pool(
  * ```ts
  * const y = hk.maxPool(x, [1, 3, 3, 1], [1, 2, 2, 1], "SAME");
  * ```
+ *
+ * @category Layers
  */
 export function maxPool(
   value: tf.Tensor,
@@ -165,6 +170,8 @@ export function maxPool(
  * ```ts
  * const y = hk.avgPool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID");
  * ```
+ *
+ * @category Layers
  */
 export function avgPool(
   value: tf.Tensor,
@@ -176,7 +183,11 @@ export function avgPool(
   return pool("avg", "hk.avgPool", value, windowShape, strides, padding, channelAxis);
 }
 
-/** Options of {@link MaxPool} / {@link AvgPool}. */
+/**
+ * Options of {@link MaxPool} / {@link AvgPool}.
+ *
+ * @category Layers
+ */
 export interface PoolOptions {
   /** Axis excluded when an int window/stride is broadcast (default -1). */
   channelAxis?: number | null;
@@ -191,6 +202,8 @@ export interface PoolOptions {
  * ```ts
  * const y = new hk.MaxPool([1, 2, 2, 1], [1, 2, 2, 1], "VALID").call(x);
  * ```
+ *
+ * @category Layers
  */
 @module
 export class MaxPool extends Module {
@@ -231,6 +244,8 @@ export class MaxPool extends Module {
  * ```ts
  * const y = new hk.AvgPool([1, 2, 2, 1], [1, 2, 2, 1], "VALID").call(x);
  * ```
+ *
+ * @category Layers
  */
 @module
 export class AvgPool extends Module {

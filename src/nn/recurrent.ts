@@ -14,6 +14,8 @@ import { zerosInit } from "./norm_axes.js";
  * Base class of recurrent cores: `call(inputs, prevState)` returns `[output, nextState]`, and
  * `initialState(batchSize)` builds a starting state (unbatched when `batchSize` is `null`).
  * Cores run one step; {@link staticUnroll} / {@link dynamicUnroll} run a sequence.
+ *
+ * @category Layers
  */
 @module
 export abstract class RNNCore<I = tf.Tensor, S = unknown, O = tf.Tensor> extends Module {
@@ -23,7 +25,11 @@ export abstract class RNNCore<I = tf.Tensor, S = unknown, O = tf.Tensor> extends
   abstract initialState(batchSize: number | null): S;
 }
 
-/** The state of an {@link LSTM}: hidden and cell vectors (Haiku's `LSTMState` named tuple). */
+/**
+ * The state of an {@link LSTM}: hidden and cell vectors (Haiku's `LSTMState` named tuple).
+ *
+ * @category Layers
+ */
 export interface LSTMState {
   /** Hidden state `h`, `[B, H]` (or `[H]`). */
   readonly hidden: tf.Tensor;
@@ -31,7 +37,11 @@ export interface LSTMState {
   readonly cell: tf.Tensor;
 }
 
-/** Throws unless `state` is an {@link LSTMState} of tensors. */
+/**
+ * Throws unless `state` is an {@link LSTMState} of tensors.
+ *
+ * @category Layers
+ */
 export function checkLSTMState(state: unknown, what: string, where: string): asserts state is LSTMState {
   const s = state as Partial<LSTMState> | null;
   if (s === null || typeof s !== "object" || !(s.hidden instanceof tf.Tensor) || !(s.cell instanceof tf.Tensor)) {
@@ -42,6 +52,8 @@ export function checkLSTMState(state: unknown, what: string, where: string): ass
 /**
  * The LSTM update from the gate pre-activations (Haiku's order i, g, f, o on the last axis):
  * `c = σ(f + 1) c' + σ(i) tanh(g)`, `h = σ(o) tanh(c)`; returns `[h, {hidden: h, cell: c}]`.
+ *
+ * @category Layers
  */
 export function lstmStep(gated: tf.Tensor, prevCell: tf.Tensor): [tf.Tensor, LSTMState] {
   const [i, g, f, o] = tf.split(gated, 4, -1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
@@ -51,7 +63,11 @@ export function lstmStep(gated: tf.Tensor, prevCell: tf.Tensor): [tf.Tensor, LST
   return [h, { hidden: h, cell: c }];
 }
 
-/** Zeros of `shape`, with a leading `batchSize` axis unless it is `null` (Haiku's `add_batch`). */
+/**
+ * Zeros of `shape`, with a leading `batchSize` axis unless it is `null` (Haiku's `add_batch`).
+ *
+ * @category Layers
+ */
 export function zerosState(shape: number | readonly number[], batchSize: number | null, where: string): tf.Tensor {
   const s = typeof shape === "number" ? [shape] : [...shape];
   if (batchSize === null || batchSize === undefined) return tf.zeros(s);
@@ -80,7 +96,10 @@ function matVec(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
   return tf.reshape(tf.matMul(tf.reshape(x, [1, -1]), w), [w.shape[1]!]);
 }
 
-/** Options of {@link VanillaRNN}. */
+/** Options of {@link VanillaRNN}.
+ *
+ * @category Layers
+ */
 export interface VanillaRNNOptions {
   /** Whether the hidden-to-hidden Linear has its own bias too; default `true` (as Haiku). */
   doubleBias?: boolean;
@@ -97,6 +116,8 @@ export interface VanillaRNNOptions {
  * const core = new hk.VanillaRNN(8);
  * const [out, state] = core.call(x, core.initialState(x.shape[0]));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class VanillaRNN extends RNNCore<tf.Tensor, tf.Tensor, tf.Tensor> {
@@ -132,7 +153,11 @@ export class VanillaRNN extends RNNCore<tf.Tensor, tf.Tensor, tf.Tensor> {
   }
 }
 
-/** Options of {@link LSTM}. */
+/**
+ * Options of {@link LSTM}.
+ *
+ * @category Layers
+ */
 export interface LSTMOptions {
   /** Module name; default `"lstm"`. */
   name?: string;
@@ -148,6 +173,8 @@ export interface LSTMOptions {
  * const lstm = new hk.LSTM(32);
  * const [outs, final] = hk.dynamicUnroll(lstm, xs, lstm.initialState(batch)); // xs: [T, B, D]
  * ```
+ *
+ * @category Layers
  */
 @module
 export class LSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
@@ -182,7 +209,11 @@ export class LSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
   }
 }
 
-/** Options of {@link GRU} (Haiku's keyword arguments). */
+/**
+ * Options of {@link GRU} (Haiku's keyword arguments).
+ *
+ * @category Layers
+ */
 export interface GRUOptions {
   /** Initializer of `w_i`; default `VarianceScaling()`. */
   wIInit?: Initializer;
@@ -204,6 +235,8 @@ export interface GRUOptions {
  * const gru = new hk.GRU(16);
  * const [out, state] = gru.call(x, gru.initialState(x.shape[0]));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class GRU extends RNNCore<tf.Tensor, tf.Tensor, tf.Tensor> {
@@ -265,6 +298,8 @@ export class GRU extends RNNCore<tf.Tensor, tf.Tensor, tf.Tensor> {
 /**
  * A core that returns its inputs as outputs and carries an empty state `[]` (for switching
  * between recurrent and feed-forward versions of a model).
+ *
+ * @category Layers
  */
 @module
 export class IdentityCore extends RNNCore<unknown, unknown, unknown> {
@@ -294,6 +329,8 @@ export class IdentityCore extends RNNCore<unknown, unknown, unknown> {
  * const core = new hk.ResetCore(new hk.LSTM(8));
  * const [outs] = hk.dynamicUnroll(core, [xs, resets], core.initialState(batch));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class ResetCore<I = tf.Tensor, S = unknown, O = tf.Tensor> extends RNNCore<[I, unknown], S, O> {
@@ -363,7 +400,10 @@ function isBatched(state: unknown, batchOfOne: unknown): boolean {
   });
 }
 
-/** A layer of a {@link DeepRNN}: a recurrent core, or a plain function applied to the outputs. */
+/** A layer of a {@link DeepRNN}: a recurrent core, or a plain function applied to the outputs.
+ *
+ * @category Layers
+ */
 export type DeepRNNLayer = RNNCore<any, any, any> | ((x: any) => any); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
@@ -375,6 +415,8 @@ export type DeepRNNLayer = RNNCore<any, any, any> | ((x: any) => any); // eslint
  * const deep = new hk.DeepRNN([new hk.LSTM(4), tf.relu, new hk.LSTM(2)]);
  * const [out, state] = deep.call(x, deep.initialState(batch));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class DeepRNN extends RNNCore<unknown, unknown[], unknown> {
@@ -443,6 +485,8 @@ export class DeepRNN extends RNNCore<unknown, unknown[], unknown> {
  * ```ts
  * const core = hk.deepRnnWithSkipConnections([new hk.LSTM(4), new hk.LSTM(4)]);
  * ```
+ *
+ * @category Layers
  */
 export function deepRnnWithSkipConnections(layers: readonly RNNCore<any, any, any>[], opts: { name?: string } = {}): DeepRNN { // eslint-disable-line @typescript-eslint/no-explicit-any
   return new DeepRNN(layers, { name: opts.name ?? "__deep_rnn", skipConnections: true });

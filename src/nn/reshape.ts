@@ -5,7 +5,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import { Module, module } from "../core/index.js";
 import { assertTensor, fmtShape } from "./conv_utils.js";
 
-/** Options of {@link Reshape}. */
+/** Options of {@link Reshape}.
+ *
+ * @category Layers
+ */
 export interface ReshapeOptions {
   /**
    * Leading dims kept as they are (default 1, the batch). Negative: the number of trailing dims
@@ -24,6 +27,8 @@ export interface ReshapeOptions {
  * ```ts
  * new hk.Reshape([-1, 5], { preserveDims: 2 }).call(tf.ones([1, 2, 3, 4, 5])).shape; // [1, 2, 12, 5]
  * ```
+ *
+ * @category Layers
  */
 @module
 export class Reshape extends Module {
@@ -76,7 +81,11 @@ export class Reshape extends Module {
   }
 }
 
-/** Options of {@link Flatten}. */
+/**
+ * Options of {@link Flatten}.
+ *
+ * @category Layers
+ */
 export interface FlattenOptions {
   /** Leading dims kept (default 1); negative counts trailing dims to flatten. */
   preserveDims?: number;
@@ -92,6 +101,8 @@ export interface FlattenOptions {
  * ```ts
  * const f = hk.transform((x: tf.Tensor) => new hk.Flatten().call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class Flatten extends Reshape {

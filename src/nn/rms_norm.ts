@@ -8,7 +8,10 @@ import { paramShape } from "./layer_norm.js";
 import { onesInit, toAbsAxes, toAxesOrSlice } from "./norm_axes.js";
 import type { AxesOrSlice, AxisOrAxes } from "./norm_axes.js";
 
-/** Options of {@link RMSNorm} (Haiku's keyword arguments). */
+/** Options of {@link RMSNorm} (Haiku's keyword arguments).
+ *
+ * @category Layers
+ */
 export interface RMSNormOptions {
   /** Added to the mean square; default `1e-5`. */
   eps?: number;
@@ -30,6 +33,8 @@ export interface RMSNormOptions {
  * ```ts
  * const y = new hk.RMSNorm(-1).call(x); // param rms_norm/scale of shape [C]
  * ```
+ *
+ * @category Layers
  */
 @module
 export class RMSNorm extends Module {

@@ -7,14 +7,21 @@ import { Module, module } from "../core/index.js";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type SequentialLayer = ((x: any, ...args: any[]) => any) | CallableLayer;
 
-/** A module-like layer: anything with a `call` method (every `hk.Module`). */
+/** A module-like layer: anything with a `call` method (every `hk.Module`).
+ *
+ * @category Layers
+ */
 export interface CallableLayer {
   /** The layer's forward computation. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   call(x: any, ...args: any[]): any;
 }
 
-/** Options of {@link Sequential}. */
+/**
+ * Options of {@link Sequential}.
+ *
+ * @category Layers
+ */
 export interface SequentialOptions {
   /** Module name; default `"sequential"`. */
   name?: string;
@@ -30,6 +37,8 @@ export interface SequentialOptions {
  * const f = hk.transform((x: tf.Tensor) =>
  *   new hk.Sequential([new hk.Linear(32), tf.relu, new hk.Linear(10)]).call(x));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class Sequential extends Module {

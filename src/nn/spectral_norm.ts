@@ -9,7 +9,10 @@ import { RandomNormal } from "../initializers/index.js";
 import { onesInit } from "./norm_axes.js";
 import { mapParamsTree } from "./params_tree.js";
 
-/** Options of {@link SpectralNorm}. */
+/** Options of {@link SpectralNorm}.
+ *
+ * @category Layers
+ */
 export interface SpectralNormOptions {
   /** Stabilises the L2 normalisations; default `1e-4`. */
   eps?: number;
@@ -19,7 +22,11 @@ export interface SpectralNormOptions {
   name?: string;
 }
 
-/** Options of {@link SpectralNorm.call}. */
+/**
+ * Options of {@link SpectralNorm.call}.
+ *
+ * @category Layers
+ */
 export interface SpectralNormCallOptions {
   /** Whether to store the new `u0` and `sigma`; default `true`. */
   updateStats?: boolean;
@@ -49,6 +56,8 @@ const stopGradient = tf.customGrad((...args) => {
  * const [, state] = f.init(hk.random.key(0), w);
  * const [wBar, newState] = f.apply({}, state, null, w);
  * ```
+ *
+ * @category Layers
  */
 @module
 export class SpectralNorm extends Module {
@@ -113,7 +122,11 @@ export class SpectralNorm extends Module {
   }
 }
 
-/** Options of {@link SNParamsTree}. */
+/**
+ * Options of {@link SNParamsTree}.
+ *
+ * @category Layers
+ */
 export interface SNParamsTreeOptions extends SpectralNormOptions {
   /** Parameters whose `"module/param"` name matches this regex (at its start) are left alone. */
   ignoreRegex?: string;
@@ -127,6 +140,8 @@ export interface SNParamsTreeOptions extends SpectralNormOptions {
  * ```ts
  * const sn = hk.transformWithState((p: hk.Params) => new hk.SNParamsTree({ ignoreRegex: ".*b$" }).call(p));
  * ```
+ *
+ * @category Layers
  */
 @module
 export class SNParamsTree extends Module {

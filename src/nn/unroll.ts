@@ -10,16 +10,26 @@ import * as tree from "../tree/index.js";
 /**
  * What can be unrolled: a core (anything with `call(inputs, prevState) -> [output, nextState]`)
  * or a plain step function `(inputs, prevState) => [output, nextState]`.
+ *
+ * @category Layers
  */
 export type Unrollable<I, S, O> = StepCore<I, S, O> | ((inputs: I, prevState: S) => [O, S]);
 
-/** An object with a core's step method (every `RNNCore` is one). */
+/**
+ * An object with a core's step method (every `RNNCore` is one).
+ *
+ * @category Layers
+ */
 export interface StepCore<I, S, O> {
   /** Runs one step: returns `[output, nextState]`. */
   call(inputs: I, prevState: S): [O, S];
 }
 
-/** Options of {@link dynamicUnroll}. */
+/**
+ * Options of {@link dynamicUnroll}.
+ *
+ * @category Layers
+ */
 export interface DynamicUnrollOptions {
   /** Inputs (and outputs) are `[T, B, ...]` when true (default), `[B, T, ...]` when false. */
   timeMajor?: boolean;
@@ -104,6 +114,8 @@ function loop<I, S, O>(
  * const lstm = new hk.LSTM(8);
  * const [outs, final] = hk.staticUnroll(lstm, xs, lstm.initialState(xs.shape[1]));
  * ```
+ *
+ * @category Layers
  */
 export function staticUnroll<I, S, O>(
   core: Unrollable<I, S, O>,
@@ -128,6 +140,8 @@ export function staticUnroll<I, S, O>(
  * const gru = new hk.GRU(16);
  * const [outs, states] = hk.dynamicUnroll(gru, xs, gru.initialState(batch), { timeMajor: false, returnAllStates: true });
  * ```
+ *
+ * @category Layers
  */
 export function dynamicUnroll<I, S, O>(
   core: Unrollable<I, S, O>,

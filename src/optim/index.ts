@@ -5,6 +5,7 @@
  * count increments); states are pytrees of tensors with step counts as plain numbers.
  *
  * @module
+ * @category Training
  */
 export type { EmptyState, GradientTransformation, ScalarOrSchedule, Schedule } from "./types.js";
 export { applyUpdates, chain, identity } from "./combine.js";

@@ -4,6 +4,7 @@
  * Keys are `Uint32Array(2)`; bits are made in typed arrays and uploaded once per sampler call.
  *
  * @module
+ * @category Random numbers
  */
 export { config, setThreefryPartitionable, withThreefryPartitionable } from "./config.js";
 export { key, PRNGKey, isKey, assertKey, split, foldIn } from "./key.js";

@@ -7,6 +7,7 @@
  * type `init` returns), except {@link toMutableDict}. Tensors are shared, never copied.
  *
  * @module
+ * @category Data structures
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { freeze } from "immer";

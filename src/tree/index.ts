@@ -6,6 +6,7 @@
  * `null` / `undefined` are empty subtrees (JAX's `None`): part of the structure, no leaves.
  *
  * @module
+ * @category Data structures
  */
 export type { Leaf, MapLeaves, PathEntry, PyTree, TypedArray } from "./types.js";
 export { compareKeys, formatPath, isLeaf, isPlainObject, isTensor } from "./types.js";

@@ -2,6 +2,7 @@
  * Haiku's ready-made networks (`hk.nets`).
  *
  * @module
+ * @category Layers
  */
 export { MLP } from "./mlp.js";
 export type { MLPCallOptions, MLPOptions } from "./mlp.js";
