@@ -48,6 +48,8 @@ async function withoutEmscriptenHandlers<T>(init: () => Promise<T>): Promise<T> 
  * import * as hk from "haiku-tfjs";
  * await hk.ready();
  * ```
+ *
+ * @category Runtime
  */
 export function ready(): Promise<void> {
   readyPromise ??= (async () => {

@@ -1,6 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { describe, it } from "vitest";
-import { expectNoLeaks, expectSameOnBothBackends, randomTensor } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import {
+  conv2DBackpropFilterViaConv,
+  conv2DBackpropFilterViaIm2col,
+} from "../../src/runtime/kernels/conv2d_backprop_filter.js";
+import { expectClose, expectNoLeaks, expectSameOnBothBackends, onBothBackends, randomTensor } from "./helpers.js";
 
 type Pad = "same" | "valid" | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -28,6 +32,30 @@ describe("wasm Conv2DBackpropFilter", () => {
         const [gx, gw] = tf.grads(loss)([input, filter]);
         return [gw!, gx!];
       });
+    });
+  }
+
+  // The kernel picks one of two forms by filter size; each form is checked on every case here.
+  for (const { x, f, stride, pad } of cases) {
+    it(`both forms (conv, im2col) match cpu: x ${JSON.stringify(x)}, filter ${JSON.stringify(f)}, stride ${JSON.stringify(stride)}, pad ${JSON.stringify(pad)}`, () => {
+      const attrs = { strides: stride, pad, dataFormat: "NHWC", filterShape: f } as unknown as tf.NamedAttrMap;
+      const conv = tf.conv2d(randomTensor(x, 11) as tf.Tensor4D, randomTensor(f, 12) as tf.Tensor4D, stride, pad);
+      const dyShape = conv.shape;
+      conv.dispose();
+      const ref = onBothBackends(() => [tf.engine().runKernel(tf.Conv2DBackpropFilter,
+        { x: randomTensor(x, 11), dy: randomTensor(dyShape, 13) }, attrs) as tf.Tensor]).cpu[0]!;
+      for (const form of [conv2DBackpropFilterViaConv, conv2DBackpropFilterViaIm2col]) {
+        const input = randomTensor(x, 11);
+        const dy = randomTensor(dyShape, 13);
+        const backend = tf.engine().backend;
+        const before = backend.numDataIds();
+        const info = form({ inputs: { x: input, dy }, backend, attrs }) as tf.TensorInfo;
+        expect(info.shape).toEqual(f);
+        expectClose(backend.readSync(info.dataId) as Float32Array, ref);
+        backend.disposeData(info.dataId);
+        expect(backend.numDataIds()).toBe(before);
+        tf.dispose([input, dy]);
+      }
     });
   }
 

@@ -6,6 +6,8 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
  * (stride = window, the usual `avgPool(x, 2, 2, 'valid')`): each input cell gets its window's
  * output gradient divided by the window size. The built-in kernel takes about 30 ms on
  * [64, 28, 28, 32]; the loop about a tenth of that.
+ *
+ * @category Runtime
  */
 export function fastAvgPoolGrad(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {

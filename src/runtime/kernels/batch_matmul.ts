@@ -185,6 +185,8 @@ function reshape3(backend: BackendWasm, x: tf.TensorInfo, rows: number, cols: nu
  * the wasm Transpose kernel (backprop of every matmul asks for `dY·Wᵀ` and `Xᵀ·dY`), and a
  * batched A against an unbatched B is folded into one tall matrix. Products that still need the
  * naive loop get their bias and activation from separate kernels.
+ *
+ * @category Runtime
  */
 export function fastMatMul(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {

@@ -39,6 +39,8 @@ function dilateSpatial(backend: BackendWasm, x: tf.TensorInfo, sH: number, sW: n
  * stride - 1 zeros inserted between rows and columns, then padded by effective filter size - 1 -
  * forward pad) correlated with the spatially flipped filter at the forward dilation; channel
  * multipliers M > 1 are convolved as C·M channels and summed.
+ *
+ * @category Runtime
  */
 export const depthwiseBackpropInput: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;
@@ -84,6 +86,8 @@ export const depthwiseBackpropInput: tf.KernelFunc = ({ inputs, backend: b, attr
  * `DepthwiseConv2dNativeBackpropFilter` for wasm: for each filter tap (i, j), the (strided,
  * dilated) window of the padded input times dy, summed over batch and space, all with wasm
  * kernels.
+ *
+ * @category Runtime
  */
 export const depthwiseBackpropFilter: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;

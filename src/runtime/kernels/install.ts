@@ -16,7 +16,11 @@ function installed(): Registry {
   return (g[INSTALLED] ??= new Map());
 }
 
-/** Kernels tfjs-backend-wasm 4.22 lacks, each composed from wasm kernels (or a host loop). */
+/**
+ * Kernels tfjs-backend-wasm 4.22 lacks, each composed from wasm kernels (or a host loop).
+ *
+ * @category Runtime
+ */
 export const FILLED_KERNELS: Readonly<Record<string, tf.KernelFunc>> = {
   [tf.Conv2DBackpropFilter]: conv2DBackpropFilter,
   [tf.DepthwiseConv2dNativeBackpropFilter]: depthwiseBackpropFilter,
@@ -25,7 +29,11 @@ export const FILLED_KERNELS: Readonly<Record<string, tf.KernelFunc>> = {
   [tf.Einsum]: einsum,
 };
 
-/** Built-in wasm kernels wrapped with a faster (or correct) path; the original runs otherwise. */
+/**
+ * Built-in wasm kernels wrapped with a faster (or correct) path; the original runs otherwise.
+ *
+ * @category Runtime
+ */
 export const WRAPPED_KERNELS: Readonly<Record<string, (original: tf.KernelFunc) => tf.KernelFunc>> = {
   [tf.BatchMatMul]: fastMatMul,
   [tf._FusedMatMul]: fastMatMul,
@@ -36,6 +44,8 @@ export const WRAPPED_KERNELS: Readonly<Record<string, (original: tf.KernelFunc) 
 /**
  * Registers the filled wasm kernels and the wrappers of built-in ones. Idempotent: a second call (or a
  * second copy of the package) changes nothing; a kernel tfjs already provides is never replaced.
+ *
+ * @category Runtime
  */
 export function installWasmKernels(): void {
   const done = installed();

@@ -5,6 +5,8 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
  * Calls another wasm kernel directly (no engine round trip, no tape, no Tensor objects), so a
  * kernel can be composed from wasm's own fast kernels. The result is a fresh TensorInfo the
  * caller owns: free it with {@link free} unless it is returned.
+ *
+ * @category Runtime
  */
 export function call(
   name: string,
@@ -20,17 +22,29 @@ export function call(
   return kernel.kernelFunc({ inputs, backend, attrs }) as tf.TensorInfo;
 }
 
-/** Releases intermediate TensorInfos made by {@link call} (each holds one buffer reference). */
+/**
+ * Releases intermediate TensorInfos made by {@link call} (each holds one buffer reference).
+ *
+ * @category Runtime
+ */
 export function free(backend: BackendWasm, ...infos: (tf.TensorInfo | undefined)[]): void {
   for (const info of infos) if (info !== undefined) backend.disposeData(info.dataId);
 }
 
-/** A reshape shares the buffer (the wasm Reshape kernel only bumps its reference count). */
+/**
+ * A reshape shares the buffer (the wasm Reshape kernel only bumps its reference count).
+ *
+ * @category Runtime
+ */
 export function reshape(backend: BackendWasm, x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
   return call(tf.Reshape, backend, { x }, { shape });
 }
 
-/** Materialises `x` with its axes permuted. */
+/**
+ * Materialises `x` with its axes permuted.
+ *
+ * @category Runtime
+ */
 export function transpose(backend: BackendWasm, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
   return call(tf.Transpose, backend, { x }, { perm });
 }
@@ -39,6 +53,8 @@ export function transpose(backend: BackendWasm, x: tf.TensorInfo, perm: number[]
  * Pads `x` by `before[i]` / `after[i]` on each axis where negative amounts crop instead, so callers
  * can ask for "exactly this extent" without case analysis. Returns `x` itself (not a copy) when
  * nothing changes; compare with `x` before freeing.
+ *
+ * @category Runtime
  */
 export function padOrCrop(
   backend: BackendWasm,
