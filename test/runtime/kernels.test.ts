@@ -134,3 +134,26 @@ describe("wasm Einsum", () => {
     tf.dispose([a, b]);
   });
 });
+
+describe("a whole training step on wasm", () => {
+  it("conv + depthwise + pooling + embedding + dense gradients equal cpu's and leak nothing", () => {
+    const step = () => {
+      const x = randomTensor([4, 8, 8, 1], 90);
+      const ids = tf.tensor1d([1, 3, 3, 0], "int32");
+      const params = [[3, 3, 1, 4], [3, 3, 4, 2], [5, 6], [4 * 4 * 8 + 6, 3], [3]].map((s, i) => randomTensor(s, 91 + i));
+      return tf.grads((k: tf.Tensor, d: tf.Tensor, e: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
+        const c = tf.relu(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, "same"));
+        const dc = tf.depthwiseConv2d(c, d as tf.Tensor4D, 1, "same");
+        const p = tf.reshape(tf.avgPool(dc, 2, 2, "valid"), [4, 4 * 4 * 8]);
+        const h = tf.concat([p, tf.gather(e, ids)], 1);
+        return tf.mean(tf.square(tf.add(tf.matMul(h, w), b)));
+      })(params);
+    };
+    expectSameOnBothBackends(step);
+    expectNoLeaks(() => {
+      tf.tidy(() => {
+        step();
+      });
+    });
+  });
+});
