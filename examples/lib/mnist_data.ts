@@ -81,3 +81,37 @@ export function gatherBatch(
   }
   return { images, labels, size: n };
 }
+
+/**
+ * Shifts each image of a host batch by a random offset of up to `maxShift` pixels in each
+ * direction (zero fill), in place: cheap augmentation that helps a small training set.
+ */
+export function randomShift(images: Float32Array, count: number, maxShift: number, seed: number): void {
+  const tmp = new Float32Array(PIXELS);
+  let s = (seed * 2246822519 + 1) >>> 0 || 1;
+  const next = () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
+  const span = 2 * maxShift + 1;
+  for (let k = 0; k < count; k++) {
+    const dy = (next() % span) - maxShift;
+    const dx = (next() % span) - maxShift;
+    if (dx === 0 && dy === 0) continue;
+    const img = images.subarray(k * PIXELS, (k + 1) * PIXELS);
+    tmp.fill(0);
+    for (let y = 0; y < 28; y++) {
+      const sy = y - dy;
+      if (sy < 0 || sy >= 28) continue;
+      for (let x = 0; x < 28; x++) {
+        const sx = x - dx;
+        if (sx >= 0 && sx < 28) tmp[y * 28 + x] = img[sy * 28 + sx]!;
+      }
+    }
+    img.set(tmp);
+  }
+}
