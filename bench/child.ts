@@ -43,11 +43,15 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; i < warmup; i++) await sys.trainStep();
     const tensorsBefore = tf.memory().numTensors;
+    result.tensorsBefore = tensorsBefore;
+    result.rssBeforeMB = process.memoryUsage().rss / 2 ** 20;
     const t0 = performance.now();
     for (let i = 0; i < steps; i++) await sys.trainStep();
     const dt = (performance.now() - t0) / 1000;
     result.stepsPerSec = steps / dt;
+    result.tensorsAfter = tf.memory().numTensors;
     result.tensorGrowth = tf.memory().numTensors - tensorsBefore;
+    result.rssAfterMB = process.memoryUsage().rss / 2 ** 20;
     if (sys.infer) {
       await sys.infer();
       const t1 = performance.now();

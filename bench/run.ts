@@ -73,7 +73,7 @@ function measure(configs: Config[]): Row[] {
       row.error = samples[i]![0]?.error;
       return row;
     }
-    for (const key of ["stepsPerSec", "inferExamplesPerSec", "rssMB", "tensorGrowth"]) {
+    for (const key of ["stepsPerSec", "inferExamplesPerSec", "rssMB", "tensorGrowth", "tensorsBefore", "tensorsAfter", "rssBeforeMB", "rssAfterMB"]) {
       const vals = ok.map((s) => s[key]).filter((v): v is number => typeof v === "number");
       if (vals.length) row[key] = median(vals);
     }
@@ -138,7 +138,11 @@ async function main(): Promise<void> {
   const memory = measure([
     { label: "haiku-tfjs MLP, 1000 steps", system: "haiku-tfjs", workload: "mlp", backend: "wasm", steps: smoke ? 20 : 1000 },
   ]);
-  console.log(`\n5. Memory over ${smoke ? 20 : 1000} haiku-tfjs MLP training steps: tensor growth ${fmt(memory[0]?.tensorGrowth, 0)}, RSS after ${fmt(memory[0]?.rssMB, 0)} MB`);
+  const m = memory[0];
+  console.log(
+    `\n5. Memory over ${smoke ? 20 : 1000} haiku-tfjs MLP training steps (after warm-up): tensors ${fmt(m?.tensorsBefore, 0)} -> ${fmt(m?.tensorsAfter, 0)}, ` +
+      `RSS ${fmt(m?.rssBeforeMB, 0)} MB -> ${fmt(m?.rssAfterMB, 0)} MB`,
+  );
 
   const ratios = [
     { name: "MLP: haiku-tfjs / tfjs-core + fixes", value: ratioOf(mlp, "haiku-tfjs", "tfjs-core + runtime fixes"), target: 1 },
