@@ -63,6 +63,80 @@ export function toChannelsFirst(x: tf.Tensor): tf.Tensor {
 }
 
 /**
+ * Checks `num_spatial_dims` and `output_channels` of {@link ConvND} and `ConvNDTranspose` with
+ * Haiku's messages, plus tfjs's limit of 3 spatial dims.
+ */
+export function checkConvDims(numSpatialDims: number, outputChannels: number, where: string): void {
+  if (!Number.isInteger(numSpatialDims) || numSpatialDims <= 0) {
+    throw new Error(
+      `${where}: We only support convolution operations for \`num_spatial_dims\` greater than 0, received num_spatial_dims=${String(numSpatialDims)}.`,
+    );
+  }
+  if (numSpatialDims > 3) {
+    throw new Error(`${where}: tfjs convolves over 1, 2 or 3 spatial dims, got num_spatial_dims=${numSpatialDims}.`);
+  }
+  if (!Number.isInteger(outputChannels) || outputChannels <= 0) {
+    throw new Error(`${where}: output_channels must be a positive integer, got ${String(outputChannels)}.`);
+  }
+}
+
+/**
+ * Checks that `inputs` is a rank `n + 2` (batched) or `n + 1` (unbatched) tensor and returns it
+ * batched, with whether the batch axis was added (to squeeze it off the output).
+ */
+export function batchedInput(inputs: unknown, n: number, layer: string, where: string): [tf.Tensor, boolean] {
+  assertTensor(inputs, where);
+  const allowed = [n + 1, n + 2];
+  if (!allowed.includes(inputs.rank)) {
+    throw new Error(
+      `${where}: Input to ${layer} needs to have rank in [${allowed.join(", ")}], but input has shape ${fmtShape(inputs.shape)}.`,
+    );
+  }
+  const unbatched = inputs.rank === n + 1;
+  return [unbatched ? tf.expandDims(inputs, 0) : inputs, unbatched];
+}
+
+/** Throws Haiku's error when a weight `mask` is given and does not have the weight's shape. */
+export function checkMaskShape(mask: tf.Tensor | null, wShape: readonly number[], where: string): void {
+  if (mask !== null && (mask.rank !== wShape.length || mask.shape.some((d, i) => d !== wShape[i]))) {
+    throw new Error(
+      `${where}: Mask needs to have the same shape as weights. Shapes are: ${fmtShape(mask.shape)}, ${fmtShape(wShape)}.`,
+    );
+  }
+}
+
+/**
+ * The bias `b` of an N-D convolution: `[C]` for channels-last outputs, `[C, 1, ...]` (one 1 per
+ * spatial dim) for channels-first ones, as Haiku shapes it.
+ */
+export function convBias(
+  outputChannels: number,
+  numSpatialDims: number,
+  channelIndex: 1 | -1,
+  dtype: tf.DataType,
+  init: Initializer,
+): tf.Tensor {
+  const shape = channelIndex === -1 ? [outputChannels] : [outputChannels, ...new Array<number>(numSpatialDims).fill(1)];
+  return getParameter("b", shape, { dtype, init });
+}
+
+/**
+ * Runs a channels-last op `op(x, b)` on a batched input in either layout. Channels-first inputs
+ * are transposed around `op`, and their `[C, 1, ...]` bias is added after transposing back, since
+ * it only broadcasts against the channels-first output.
+ */
+export function inChannelsLast(
+  x: tf.Tensor,
+  channelIndex: 1 | -1,
+  b: tf.Tensor | null,
+  op: (x: tf.Tensor, b: tf.Tensor | null) => tf.Tensor,
+): tf.Tensor {
+  if (channelIndex === -1) return op(x, b);
+  const y = toChannelsFirst(op(toChannelsLast(x), null));
+  return b ? tf.add(y, b) : y;
+}
+
+/**
  * General N-D convolution (`hk.ConvND`). Parameters: `w: [...kernel, Cin / groups, Cout]`
  * (HWIO) and `b: [Cout]` (`[Cout, 1, ...]` for channels-first). Accepts a batched rank `N+2`
  * input or an unbatched rank `N+1` one.
@@ -117,17 +191,7 @@ export class ConvND extends Module {
   ) {
     super(options.name);
     const where = this.moduleName;
-    if (!Number.isInteger(numSpatialDims) || numSpatialDims <= 0) {
-      throw new Error(
-        `${where}: We only support convolution operations for \`num_spatial_dims\` greater than 0, received num_spatial_dims=${String(numSpatialDims)}.`,
-      );
-    }
-    if (numSpatialDims > 3) {
-      throw new Error(`${where}: tfjs convolves over 1, 2 or 3 spatial dims, got num_spatial_dims=${numSpatialDims}.`);
-    }
-    if (!Number.isInteger(outputChannels) || outputChannels <= 0) {
-      throw new Error(`${where}: output_channels must be a positive integer, got ${String(outputChannels)}.`);
-    }
+    checkConvDims(numSpatialDims, outputChannels, where);
     this.numSpatialDims = numSpatialDims;
     this.outputChannels = outputChannels;
     this.kernelShape = replicate(kernelShape, numSpatialDims, "kernel_shape", where);
@@ -154,42 +218,23 @@ export class ConvND extends Module {
   /** Convolves `inputs` (`[N, ...spatial, C]`, or unbatched `[...spatial, C]`). */
   call(inputs: tf.Tensor): tf.Tensor {
     const where = this.moduleName;
-    assertTensor(inputs, where);
     const n = this.numSpatialDims;
-    const allowed = [n + 1, n + 2];
-    if (!allowed.includes(inputs.rank)) {
-      throw new Error(
-        `${where}: Input to ConvND needs to have rank in [${allowed.join(", ")}], but input has shape ${fmtShape(inputs.shape)}.`,
-      );
-    }
-    const unbatched = inputs.rank === n + 1;
-    let x = unbatched ? tf.expandDims(inputs, 0) : inputs;
+    const [x, unbatched] = batchedInput(inputs, n, "ConvND", where);
     const cAxis = this.channelIndex === -1 ? x.rank - 1 : 1;
     const cin = x.shape[cAxis]!;
     if (cin % this.featureGroupCount !== 0) {
       throw new Error(`${where}: Inputs channels ${cin} should be a multiple of feature_group_count ${this.featureGroupCount}.`);
     }
     const wShape = [...this.kernelShape, cin / this.featureGroupCount, this.outputChannels];
-    if (this.mask !== null && (this.mask.rank !== wShape.length || this.mask.shape.some((d, i) => d !== wShape[i]))) {
-      throw new Error(
-        `${where}: Mask needs to have the same shape as weights. Shapes are: ${fmtShape(this.mask.shape)}, ${fmtShape(wShape)}.`,
-      );
-    }
+    checkMaskShape(this.mask, wShape, where);
     const wInit = this.wInit ?? TruncatedNormal(1 / Math.sqrt(wShape.slice(0, -1).reduce((a, b) => a * b, 1)));
     let w = getParameter("w", wShape, { dtype: inputs.dtype, init: wInit });
     if (this.mask !== null) w = tf.mul(w, this.mask);
     w = dilateKernel(w, this.kernelDilation);
-    let b: tf.Tensor | null = null;
-    if (this.withBias) {
-      const bShape = this.channelIndex === -1 ? [this.outputChannels] : [this.outputChannels, ...new Array<number>(n).fill(1)];
-      b = getParameter("b", bShape, { dtype: inputs.dtype, init: this.bInit });
-    }
-    if (this.channelIndex === 1) x = toChannelsLast(x);
-    // Channels-first: the [C, 1, ...] bias broadcasts against the transposed-back output.
-    const first = this.channelIndex === 1;
-    let out = convChannelsLast(x, w, this.stride, this.padding, this.featureGroupCount, first ? null : b);
-    if (first) out = toChannelsFirst(out);
-    if (first && b) out = tf.add(out, b);
+    const b = this.withBias ? convBias(this.outputChannels, n, this.channelIndex, inputs.dtype, this.bInit) : null;
+    const out = inChannelsLast(x, this.channelIndex, b, (xl, bl) =>
+      convChannelsLast(xl, w, this.stride, this.padding, this.featureGroupCount, bl),
+    );
     return unbatched ? tf.squeeze(out, [0]) : out;
   }
 }

@@ -6,9 +6,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import { TruncatedNormal } from "../initializers/random.js";
-import { toChannelsFirst, toChannelsLast } from "./conv.js";
+import { batchedInput, checkConvDims, checkMaskShape, convBias, inChannelsLast } from "./conv.js";
 import { convTransposeChannelsLast } from "./conv_ops.js";
-import { assertTensor, fmtShape, replicate } from "./conv_utils.js";
+import { replicate } from "./conv_utils.js";
 import { zeros } from "./linear.js";
 import { getChannelIndex } from "./norm_axes.js";
 
@@ -143,17 +143,7 @@ export class ConvNDTranspose extends Module {
   ) {
     super(options.name);
     const where = this.moduleName;
-    if (!Number.isInteger(numSpatialDims) || numSpatialDims <= 0) {
-      throw new Error(
-        `${where}: We only support convolution operations for \`num_spatial_dims\` greater than 0, received num_spatial_dims=${String(numSpatialDims)}.`,
-      );
-    }
-    if (numSpatialDims > 3) {
-      throw new Error(`${where}: tfjs convolves over 1, 2 or 3 spatial dims, got num_spatial_dims=${numSpatialDims}.`);
-    }
-    if (!Number.isInteger(outputChannels) || outputChannels <= 0) {
-      throw new Error(`${where}: output_channels must be a positive integer, got ${String(outputChannels)}.`);
-    }
+    checkConvDims(numSpatialDims, outputChannels, where);
     this.numSpatialDims = numSpatialDims;
     this.outputChannels = outputChannels;
     this.kernelShape = replicate(kernelShape, numSpatialDims, "kernel_shape", where);
@@ -193,23 +183,11 @@ export class ConvNDTranspose extends Module {
   /** Computes the transposed convolution of `inputs` (batched or unbatched). */
   call(inputs: tf.Tensor): tf.Tensor {
     const where = this.moduleName;
-    assertTensor(inputs, where);
     const n = this.numSpatialDims;
-    const allowed = [n + 1, n + 2];
-    if (!allowed.includes(inputs.rank)) {
-      throw new Error(
-        `${where}: Input to ConvNDTranspose needs to have rank in [${allowed.join(", ")}], but input has shape ${fmtShape(inputs.shape)}.`,
-      );
-    }
-    const unbatched = inputs.rank === n + 1;
-    let x = unbatched ? tf.expandDims(inputs, 0) : inputs;
+    const [x, unbatched] = batchedInput(inputs, n, "ConvNDTranspose", where);
     const cin = x.shape[this.channelIndex === -1 ? x.rank - 1 : 1]!;
     const wShape = [...this.kernelShape, this.outputChannels, cin];
-    if (this.mask !== null && (this.mask.rank !== wShape.length || this.mask.shape.some((d, i) => d !== wShape[i]))) {
-      throw new Error(
-        `${where}: Mask needs to have the same shape as weights. Shapes are: ${fmtShape(this.mask.shape)}, ${fmtShape(wShape)}.`,
-      );
-    }
+    checkMaskShape(this.mask, wShape, where);
     const fanIn = this.kernelShape.reduce((a, b) => a * b, 1) * cin;
     const wInit = this.wInit ?? TruncatedNormal(1 / Math.sqrt(fanIn));
     let w = getParameter("w", wShape, { dtype: inputs.dtype, init: wInit });
@@ -227,16 +205,8 @@ export class ConvNDTranspose extends Module {
     } else {
       pads = [...padding];
     }
-    let b: tf.Tensor | null = null;
-    if (this.withBias) {
-      const bShape = this.channelIndex === -1 ? [this.outputChannels] : [this.outputChannels, ...new Array<number>(n).fill(1)];
-      b = getParameter("b", bShape, { dtype: inputs.dtype, init: this.bInit });
-    }
-    if (this.channelIndex === 1) x = toChannelsLast(x);
-    const first = this.channelIndex === 1;
-    let out = convTransposeChannelsLast(x, w, this.stride, pads, first ? null : b);
-    if (first) out = toChannelsFirst(out);
-    if (first && b) out = tf.add(out, b);
+    const b = this.withBias ? convBias(this.outputChannels, n, this.channelIndex, inputs.dtype, this.bInit) : null;
+    const out = inChannelsLast(x, this.channelIndex, b, (xl, bl) => convTransposeChannelsLast(xl, w, this.stride, pads, bl));
     return unbatched ? tf.squeeze(out, [0]) : out;
   }
 }

@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import { TruncatedNormal } from "../initializers/random.js";
-import { toChannelsFirst, toChannelsLast } from "./conv.js";
+import { inChannelsLast } from "./conv.js";
 import { convChannelsLast } from "./conv_ops.js";
 import { assertTensor, dilateKernel, fmtShape, replicate, resolvePadding } from "./conv_utils.js";
 import type { ConvPadding, ResolvedPadding } from "./conv_utils.js";
@@ -128,9 +128,7 @@ export class DepthwiseConvND extends Module {
       const bShape = this.channelIndex === -1 ? [out] : [out, 1, 1];
       b = getParameter("b", bShape, { dtype: inputs.dtype, init: this.bInit });
     }
-    if (this.channelIndex === -1) return convChannelsLast(inputs, w, this.stride, this.padding, c, b);
-    const y = toChannelsFirst(convChannelsLast(toChannelsLast(inputs), w, this.stride, this.padding, c, null));
-    return b ? tf.add(y, b) : y;
+    return inChannelsLast(inputs, this.channelIndex, b, (xl, bl) => convChannelsLast(xl, w, this.stride, this.padding, c, bl));
   }
 }
 
