@@ -10,6 +10,20 @@ import { biasCorrection, checkNumber, checkState, mapMulti, safeIncrement } from
 
 type T = tf.Tensor;
 
+// scaleByRms and scaleByStddev take the same hyper-parameters: checks them and returns the
+// kept constants [decay, 1 - decay, eps]; init calls it so they exist before the first update.
+function rmsConstants(where: string, decay: number, eps: number, initialScale: number): () => T[] {
+  checkNumber(where, "decay", decay);
+  checkNumber(where, "eps", eps);
+  checkNumber(where, "initialScale", initialScale);
+  return () => [constant(decay), constant(1 - decay), constant(eps)];
+}
+
+// RMSProp's scaling: rsqrt(x + eps), or 1 / (sqrt(x) + eps) with epsInSqrt false.
+function invSqrt(x: T, ceps: T, epsInSqrt: boolean): T {
+  return epsInSqrt ? tf.rsqrt(tf.add(x, ceps)) : tf.reciprocal(tf.add(tf.sqrt(x), ceps));
+}
+
 /** State of {@link scaleByRms} (`count` only with `biasCorrection`). */
 export interface ScaleByRmsState {
   /** Updates so far; present only with `biasCorrection`. */
@@ -45,10 +59,7 @@ export function scaleByRms({
   biasCorrection: debias = false,
 }: RmsOptions = {}): GradientTransformation<ScaleByRmsState> {
   const where = "hk.optim.scaleByRms";
-  checkNumber(where, "decay", decay);
-  checkNumber(where, "eps", eps);
-  checkNumber(where, "initialScale", initialScale);
-  const consts = (): T[] => [constant(decay), constant(1 - decay), constant(eps)];
+  const consts = rmsConstants(where, decay, eps, initialScale);
   return {
     init: (params) => {
       consts();
@@ -68,8 +79,7 @@ export function scaleByRms({
           (g, v0) => {
             const v = tf.add(tf.mul(c1d, tf.square(g)), tf.mul(cd, v0));
             const vHat = bc === null ? v : tf.div(v, bc);
-            const scaling = epsInSqrt ? tf.rsqrt(tf.add(vHat, ceps)) : tf.reciprocal(tf.add(tf.sqrt(vHat), ceps));
-            return [v, tf.mul(scaling, g)];
+            return [v, tf.mul(invSqrt(vHat, ceps, epsInSqrt), g)];
           },
           updates,
           state.nu,
@@ -103,10 +113,7 @@ export function scaleByStddev({
   biasCorrection: debias = false,
 }: RmsOptions = {}): GradientTransformation<ScaleByStddevState> {
   const where = "hk.optim.scaleByStddev";
-  checkNumber(where, "decay", decay);
-  checkNumber(where, "eps", eps);
-  checkNumber(where, "initialScale", initialScale);
-  const consts = (): T[] => [constant(decay), constant(1 - decay), constant(eps)];
+  const consts = rmsConstants(where, decay, eps, initialScale);
   return {
     init: (params) => {
       consts();
@@ -130,8 +137,7 @@ export function scaleByStddev({
             const mHat = bc === null ? m : tf.div(m, bc);
             const vHat = bc === null ? v : tf.div(v, bc);
             const centered = tf.sub(vHat, tf.square(mHat));
-            const scaling = epsInSqrt ? tf.rsqrt(tf.add(centered, ceps)) : tf.reciprocal(tf.add(tf.sqrt(centered), ceps));
-            return [m, v, tf.mul(scaling, g)];
+            return [m, v, tf.mul(invSqrt(centered, ceps, epsInSqrt), g)];
           },
           updates,
           state.mu,
