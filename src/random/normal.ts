@@ -29,6 +29,16 @@ function fillNormal(key: PRNGKey, out: Float32Array, n: number): void {
   scaledErfInv(out, n);
 }
 
+// normal and normalValues differ only in the name their errors carry and the returned wrapper.
+function drawNormal(where: string, key: PRNGKey, shape: readonly number[], opts: NormalOptions | undefined): Float32Array {
+  const k = assertKey(key, `${where}: key`);
+  const n = sizeOf(shape, where);
+  checkFloatDtype(opts?.dtype, where);
+  const out = new Float32Array(n);
+  fillNormal(k, out, n);
+  return out;
+}
+
 /**
  * `jax.random.normal(key, shape)` as a host `Float32Array`, row-major.
  *
@@ -38,12 +48,7 @@ function fillNormal(key: PRNGKey, out: Float32Array, n: number): void {
  * ```
  */
 export function normalValues(key: PRNGKey, shape: readonly number[] = [], opts?: NormalOptions): Float32Array {
-  const k = assertKey(key, "random.normalValues: key");
-  const n = sizeOf(shape, "random.normalValues");
-  checkFloatDtype(opts?.dtype, "random.normalValues");
-  const out = new Float32Array(n);
-  fillNormal(k, out, n);
-  return out;
+  return drawNormal("random.normalValues", key, shape, opts);
 }
 
 /**
@@ -58,12 +63,7 @@ export function normalValues(key: PRNGKey, shape: readonly number[] = [], opts?:
  * ```
  */
 export function normal(key: PRNGKey, shape: readonly number[] = [], opts?: NormalOptions): tf.Tensor {
-  const k = assertKey(key, "random.normal: key");
-  const n = sizeOf(shape, "random.normal");
-  checkFloatDtype(opts?.dtype, "random.normal");
-  const out = new Float32Array(n);
-  fillNormal(k, out, n);
-  return tf.tensor(out, shape.slice(), "float32");
+  return tf.tensor(drawNormal("random.normal", key, shape, opts), shape.slice(), "float32");
 }
 
 function fillTruncated(key: PRNGKey, lower: number, upper: number, out: Float32Array, n: number): void {
@@ -93,6 +93,24 @@ function checkBounds(lower: unknown, upper: unknown, where: string): [number, nu
   return [lo, hi];
 }
 
+// truncatedNormal and truncatedNormalValues differ only in their errors' name and the wrapper.
+function drawTruncated(
+  where: string,
+  key: PRNGKey,
+  lower: number,
+  upper: number,
+  shape: readonly number[],
+  opts: NormalOptions | undefined,
+): Float32Array {
+  const k = assertKey(key, `${where}: key`);
+  const [lo, hi] = checkBounds(lower, upper, where);
+  const n = sizeOf(shape, where);
+  checkFloatDtype(opts?.dtype, where);
+  const out = new Float32Array(n);
+  fillTruncated(k, lo, hi, out, n);
+  return out;
+}
+
 /**
  * `jax.random.truncated_normal(key, lower, upper, shape)` as a host `Float32Array`, row-major.
  *
@@ -108,13 +126,7 @@ export function truncatedNormalValues(
   shape: readonly number[] = [],
   opts?: NormalOptions,
 ): Float32Array {
-  const k = assertKey(key, "random.truncatedNormalValues: key");
-  const [lo, hi] = checkBounds(lower, upper, "random.truncatedNormalValues");
-  const n = sizeOf(shape, "random.truncatedNormalValues");
-  checkFloatDtype(opts?.dtype, "random.truncatedNormalValues");
-  const out = new Float32Array(n);
-  fillTruncated(k, lo, hi, out, n);
-  return out;
+  return drawTruncated("random.truncatedNormalValues", key, lower, upper, shape, opts);
 }
 
 /**
@@ -134,11 +146,5 @@ export function truncatedNormal(
   shape: readonly number[] = [],
   opts?: NormalOptions,
 ): tf.Tensor {
-  const k = assertKey(key, "random.truncatedNormal: key");
-  const [lo, hi] = checkBounds(lower, upper, "random.truncatedNormal");
-  const n = sizeOf(shape, "random.truncatedNormal");
-  checkFloatDtype(opts?.dtype, "random.truncatedNormal");
-  const out = new Float32Array(n);
-  fillTruncated(k, lo, hi, out, n);
-  return tf.tensor(out, shape.slice(), "float32");
+  return tf.tensor(drawTruncated("random.truncatedNormal", key, lower, upper, shape, opts), shape.slice(), "float32");
 }

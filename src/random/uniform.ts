@@ -75,6 +75,16 @@ function bounds(opts: UniformOptions | undefined, where: string): [number, numbe
   return [lo, hi];
 }
 
+// uniform and uniformValues differ only in the name their errors carry and the returned wrapper.
+function drawUniform(where: string, key: PRNGKey, shape: readonly number[], opts: UniformOptions | undefined): Float32Array {
+  const k = assertKey(key, `${where}: key`);
+  const n = sizeOf(shape, where);
+  const [lo, hi] = bounds(opts, where);
+  const out = new Float32Array(n);
+  fillUniform(k, out, n, lo, hi);
+  return out;
+}
+
 /**
  * `jax.random.uniform` as a host `Float32Array` (row-major), bit for bit.
  *
@@ -84,12 +94,7 @@ function bounds(opts: UniformOptions | undefined, where: string): [number, numbe
  * ```
  */
 export function uniformValues(key: PRNGKey, shape: readonly number[] = [], opts?: UniformOptions): Float32Array {
-  const k = assertKey(key, "random.uniformValues: key");
-  const n = sizeOf(shape, "random.uniformValues");
-  const [lo, hi] = bounds(opts, "random.uniformValues");
-  const out = new Float32Array(n);
-  fillUniform(k, out, n, lo, hi);
-  return out;
+  return drawUniform("random.uniformValues", key, shape, opts);
 }
 
 /**
@@ -102,12 +107,7 @@ export function uniformValues(key: PRNGKey, shape: readonly number[] = [], opts?
  * ```
  */
 export function uniform(key: PRNGKey, shape: readonly number[] = [], opts?: UniformOptions): tf.Tensor {
-  const k = assertKey(key, "random.uniform: key");
-  const n = sizeOf(shape, "random.uniform");
-  const [lo, hi] = bounds(opts, "random.uniform");
-  const out = new Float32Array(n);
-  fillUniform(k, out, n, lo, hi);
-  return tf.tensor(out, shape.slice(), "float32");
+  return tf.tensor(drawUniform("random.uniform", key, shape, opts), shape.slice(), "float32");
 }
 
 /**
