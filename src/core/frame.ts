@@ -26,7 +26,8 @@ export const SUBMODULES: unique symbol = Symbol("haiku-tfjs.submodules");
  */
 export interface ModuleLike {
   readonly moduleName: string;
-  readonly [SUBMODULES]?: Set<string>;
+  /** Created on first use: most modules (the leaves) never get a submodule. */
+  [SUBMODULES]?: Set<string> | undefined;
 }
 
 /**
@@ -68,9 +69,12 @@ export class Frame {
   readonly rngStack: (PRNGSequence | null)[];
   /** Module methods currently executing, innermost last. */
   readonly moduleStack: ModuleEntry[] = [];
-  /** Top-level naming counters of this call (Haiku's context-owned counter and name set). */
-  readonly rootCounters = new Map<string, number>();
-  readonly rootUsedNames = new Set<string>();
+  /**
+   * Top-level naming counters of this call (Haiku's context-owned counter and name set), created
+   * on first use: `apply` makes a frame per call and often names nothing at the top level.
+   */
+  rootCounters: Map<string, number> | undefined = undefined;
+  rootUsedNames: Set<string> | undefined = undefined;
 
   constructor(
     /** `apply`'s params (read directly, never copied or mutated); `null` in `init`. */
@@ -92,14 +96,14 @@ export class Frame {
   /** The naming counters of the innermost method invocation (or of the call itself). */
   counters(): Map<string, number> {
     const top = this.moduleStack[this.moduleStack.length - 1];
-    if (top === undefined) return this.rootCounters;
+    if (top === undefined) return (this.rootCounters ??= new Map());
     return (top.counters ??= new Map());
   }
 
   /** The names already taken in the innermost method invocation. */
   usedNames(): Set<string> {
     const top = this.moduleStack[this.moduleStack.length - 1];
-    if (top === undefined) return this.rootUsedNames;
+    if (top === undefined) return (this.rootUsedNames ??= new Set());
     return (top.usedNames ??= new Set());
   }
 
@@ -128,8 +132,10 @@ export class Frame {
     // used, so `paramsDict()` of a parent also lists children constructed elsewhere.
     const name = entry.module.moduleName as string | undefined;
     if (name === undefined) return;
-    for (const e of this.moduleStack) {
-      if (e.module !== entry.module) e.module[SUBMODULES]?.add(name);
+    const stack = this.moduleStack;
+    for (let i = 0; i < stack.length; i++) {
+      const m = stack[i]!.module;
+      if (m !== entry.module) (m[SUBMODULES] ??= new Set()).add(name);
     }
   }
 }

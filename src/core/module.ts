@@ -27,7 +27,8 @@ const REGISTERED: unique symbol = Symbol("haiku-tfjs.registeredModule");
 const WRAPPED: unique symbol = Symbol("haiku-tfjs.wrappedMethod");
 /** Caches a registered class's default (snake-cased) module name. */
 const DEFAULT_NAME: unique symbol = Symbol("haiku-tfjs.defaultName");
-
+/** What a module without submodules reports. */
+const NO_SUBMODULES: ReadonlySet<string> = new Set<string>();
 
 function unregisteredError(cls: { name: string }): Error {
   const name = cls.name || "Anonymous";
@@ -67,8 +68,8 @@ export abstract class Module {
   declare readonly moduleName: string;
   /** The last part of {@link Module.moduleName}, e.g. `"linear_0"`. */
   declare readonly name: string;
-  /** @internal Names of modules used inside this module's methods (for `paramsDict`). */
-  declare readonly [SUBMODULES]: Set<string>;
+  /** @internal Names of modules used inside this module's methods (for `paramsDict`); lazy. */
+  declare [SUBMODULES]: Set<string> | undefined;
 
   /**
    * @param name - the module's name (a valid identifier); defaults to the snake-cased class name.
@@ -83,8 +84,8 @@ export abstract class Module {
     if (frame === undefined) throw new Error(MODULE_OUTSIDE_TRANSFORM);
     assertNoPendingConstruction(1);
     if (name === undefined || name === null) {
-      const t = target as unknown as { [DEFAULT_NAME]?: string; name: string };
-      name = Object.prototype.hasOwnProperty.call(t, DEFAULT_NAME) ? t[DEFAULT_NAME]! : camelToSnake(t.name);
+      // `target` is the registered class (checked above), which owns its cached default name.
+      name = (target as unknown as { [DEFAULT_NAME]: string })[DEFAULT_NAME];
     } else if (typeof name !== "string") {
       throw new TypeError(
         `Expected a string name as the module constructor's name argument of \`${target.name}\`, ` +
@@ -92,11 +93,12 @@ export abstract class Module {
       );
     }
     const moduleName = moduleNameFor(frame, name);
-    const self = this as { -readonly [K in "moduleName" | "name"]: string } & { [SUBMODULES]: Set<string> };
+    const self = this as { -readonly [K in "moduleName" | "name"]: string };
     self.moduleName = moduleName;
     self.name = moduleName.slice(moduleName.lastIndexOf("/") + 1);
     // A symbol key: invisible to Object.keys / JSON / for-in, and cheaper than defineProperty.
-    self[SUBMODULES] = new Set<string>();
+    // Set here (to `undefined`, filled on first use) so that every module has the same shape.
+    this[SUBMODULES] = undefined;
     marker.module = this;
     marker.frame = frame;
     marker.entry = frame.pushModule(this, "constructor");
@@ -109,7 +111,7 @@ export abstract class Module {
   paramsDict(): Record<string, Tensor> {
     const frame = maybeCurrentFrame();
     if (frame === undefined) throw outsideTransformError("Module#paramsDict");
-    return moduleParamsDict(frame, this.moduleName, this[SUBMODULES]);
+    return moduleParamsDict(frame, this.moduleName, this[SUBMODULES] ?? NO_SUBMODULES);
   }
 
   /**
@@ -119,7 +121,7 @@ export abstract class Module {
   stateDict(): Record<string, unknown> {
     const frame = maybeCurrentFrame();
     if (frame === undefined) throw outsideTransformError("Module#stateDict");
-    return moduleStateDict(frame, this.moduleName, this[SUBMODULES]);
+    return moduleStateDict(frame, this.moduleName, this[SUBMODULES] ?? NO_SUBMODULES);
   }
 }
 

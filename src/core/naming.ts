@@ -14,8 +14,26 @@ export function camelToSnake(value: string): string {
   return value.replace(/((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))/g, "_$1").toLowerCase();
 }
 
-const NUMBERED = /^(.*)_(0|[1-9]\d*)$/s;
 const VALID_IDENTIFIER = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * Where `name`'s canonical number suffix starts: the index of the `_` in `name_3` (`_0` or `_`
+ * plus digits without a leading zero, at the very end), or -1. Module construction is on the
+ * apply path, so this scans characters instead of running a regex and allocating a match.
+ * Digits contain no `_`, so only the last `_` can start a suffix.
+ */
+function numberSuffixStart(name: string): number {
+  const i = name.lastIndexOf("_");
+  const len = name.length;
+  if (i < 0 || i === len - 1) return -1;
+  const first = name.charCodeAt(i + 1);
+  if (first === 48 /* 0 */) return i + 2 === len ? i : -1;
+  for (let j = i + 1; j < len; j++) {
+    const c = name.charCodeAt(j);
+    if (c < 48 || c > 57) return -1;
+  }
+  return i;
+}
 
 /**
  * Splits `name_3` into `["name", 3]`; `[name, undefined]` without a (canonical) number.
@@ -23,8 +41,8 @@ const VALID_IDENTIFIER = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  * @category Modules and parameters
  */
 export function nameAndNumber(name: string): [string, number | undefined] {
-  const m = NUMBERED.exec(name);
-  return m ? [m[1]!, Number(m[2])] : [name, undefined];
+  const i = numberSuffixStart(name);
+  return i < 0 ? [name, undefined] : [name.slice(0, i), Number(name.slice(i + 1))];
 }
 
 /** Names already validated (module construction is on the apply path: skip the regex). */
@@ -47,6 +65,14 @@ export function checkName(name: string): void {
   }
 }
 
+function notUniqueError(name: string): Error {
+  return new Error(
+    `Module name '${name}' is not unique. Another module in the same scope already has it: ` +
+      "drop the explicit number (Haiku numbers modules for you), pick another name, or reuse " +
+      "the existing module instance to share its parameters.",
+  );
+}
+
 /**
  * Marks `name` as taken in the current invocation and bumps its counter past its number.
  *
@@ -54,17 +80,14 @@ export function checkName(name: string): void {
  */
 export function reserveModuleName(frame: Frame, name: string, checkUnique: boolean): void {
   const used = frame.usedNames();
-  if (checkUnique && used.has(name)) {
-    throw new Error(
-      `Module name '${name}' is not unique. Another module in the same scope already has it: ` +
-        "drop the explicit number (Haiku numbers modules for you), pick another name, or reuse " +
-        "the existing module instance to share its parameters.",
-    );
-  }
+  if (checkUnique && used.has(name)) throw notUniqueError(name);
   used.add(name);
-  const [base, n] = nameAndNumber(name);
+  const i = numberSuffixStart(name);
+  const base = i < 0 ? name : name.slice(0, i);
+  const next = i < 0 ? 1 : Number(name.slice(i + 1)) + 1;
   const counters = frame.counters();
-  counters.set(base, Math.max(counters.get(base) ?? 0, (n ?? 0) + 1));
+  const current = counters.get(base);
+  if (current === undefined || current < next) counters.set(base, next);
 }
 
 /**
@@ -76,16 +99,43 @@ export function reserveModuleName(frame: Frame, name: string, checkUnique: boole
  */
 export function uniqueAndCanonicalName(frame: Frame, name: string): string {
   const top = frame.moduleStack[frame.moduleStack.length - 1];
+  let prefix = "";
   if (top !== undefined) {
     const method = top.methodName;
-    if (method === "constructor") name = "~/" + name;
-    else if (method !== "call") name = "~" + method + "/" + name;
-    name = top.module.moduleName + "/" + name;
+    prefix =
+      top.module.moduleName + (method === "call" ? "/" : method === "constructor" ? "/~/" : "/~" + method + "/");
   }
-  const [base, explicit] = nameAndNumber(name);
-  const n = explicit ?? frame.counters().get(base) ?? 0;
-  const qualified = explicit !== undefined || n ? `${base}_${n}` : base;
-  reserveModuleName(frame, qualified, true);
+  // The number suffix is parsed on the short bare name: the prefix ends with `/`, so it never
+  // holds a suffix, and the result is the same as parsing the full name.
+  const i = numberSuffixStart(name);
+  const counters = frame.counters();
+  let qualified: string;
+  let base: string;
+  let next: number;
+  if (i >= 0) {
+    const digits = name.slice(i + 1);
+    // Past 15 digits `String(Number(digits))` may not round-trip: take the general path.
+    if (digits.length > 15) {
+      const [b, n] = nameAndNumber(prefix + name);
+      qualified = `${b}_${n!}`;
+      reserveModuleName(frame, qualified, true);
+      return qualified;
+    }
+    // An explicit number is kept (written back in canonical form).
+    base = prefix + name.slice(0, i);
+    qualified = base + "_" + digits;
+    next = Number(digits) + 1;
+  } else {
+    base = prefix + name;
+    const n = counters.get(base);
+    qualified = n ? base + "_" + String(n) : base;
+    next = (n ?? 0) + 1;
+  }
+  const used = frame.usedNames();
+  if (used.has(qualified)) throw notUniqueError(qualified);
+  used.add(qualified);
+  const current = counters.get(base);
+  if (current === undefined || current < next) counters.set(base, next);
   return qualified;
 }
 

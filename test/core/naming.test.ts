@@ -125,6 +125,32 @@ describe("numbering", () => {
     ]);
   });
 
+
+  it("parses only a canonical number at the very end of the name (Haiku's `_(0|[1-9]\\d*)$`)", () => {
+    // haiku/_src/module.py unique_and_canonical_name: `name_0` counts as number 0, a trailing `_`
+    // or `_` + letters is part of the base, `_3` alone is the empty base numbered 3.
+    const names = inInit(() => [
+      new Empty("a_0").moduleName,
+      new Empty("a").moduleName,
+      new Empty("a_").moduleName,
+      new Empty("a_").moduleName,
+      new Empty("_3").moduleName,
+      new Empty("_").moduleName,
+      new Empty("b_12x").moduleName,
+      new Empty("b_12x").moduleName,
+      new Empty("c_123456789012345").moduleName,
+      new Empty("c").moduleName,
+    ]);
+    expect(names).toEqual(["a_0", "a_1", "a_", "a__1", "_3", "_", "b_12x", "b_12x_1", "c_123456789012345", "c_123456789012346"]);
+    // An underscore in the parent's name is never a number suffix of the child.
+    @hk.module
+    class Outer_1 extends hk.Module {
+      call() {
+        return [new Empty("linear").moduleName, new Empty("linear").moduleName, new Empty("linear_5").moduleName, new Empty("linear").moduleName];
+      }
+    }
+    expect(inInit(() => new Outer_1().call())).toEqual(["outer_1/linear", "outer_1/linear_1", "outer_1/linear_5", "outer_1/linear_6"]);
+  });
   it("rejects invalid names", () => {
     expect(() => inInit(() => new Empty("1bad-name"))).toThrow(
       "'1bad-name' is not a valid module name (must be a valid Python identifier)",
