@@ -53,6 +53,8 @@ export interface ModuleEntry {
   readonly methodName: string;
   counters: Map<string, number> | undefined;
   usedNames: Set<string> | undefined;
+  /** The naming module's cache of full names under this invocation (opaque here). */
+  names: object | undefined;
 }
 
 /**
@@ -119,7 +121,7 @@ export class Frame {
 
   /** Pushes a module method invocation; pair with {@link Frame.popModule} in a `finally`. */
   pushModule(module: ModuleEntry["module"], methodName: string): ModuleEntry {
-    const entry: ModuleEntry = { module, methodName, counters: undefined, usedNames: undefined };
+    const entry: ModuleEntry = { module, methodName, counters: undefined, usedNames: undefined, names: undefined };
     this.moduleStack.push(entry);
     return entry;
   }

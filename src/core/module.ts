@@ -14,7 +14,7 @@ import type { Tensor } from "@tensorflow/tfjs-core";
 import { SUBMODULES, assertNoPendingConstruction, constructing, maybeCurrentFrame } from "./frame.js";
 import type { Construction } from "./frame.js";
 import { MODULE_OUTSIDE_TRANSFORM, describe, outsideTransformError } from "./errors.js";
-import { camelToSnake, moduleNameFor } from "./naming.js";
+import { camelToSnake, lastNamePart, moduleNameFor } from "./naming.js";
 import { methodInterceptors } from "./interceptors.js";
 import type { MethodContext } from "./interceptors.js";
 import { moduleParamsDict } from "./params.js";
@@ -95,7 +95,7 @@ export abstract class Module {
     const moduleName = moduleNameFor(frame, name);
     const self = this as { -readonly [K in "moduleName" | "name"]: string };
     self.moduleName = moduleName;
-    self.name = moduleName.slice(moduleName.lastIndexOf("/") + 1);
+    self.name = lastNamePart(moduleName);
     // A symbol key: invisible to Object.keys / JSON / for-in, and cheaper than defineProperty.
     // Set here (to `undefined`, filled on first use) so that every module has the same shape.
     this[SUBMODULES] = undefined;

@@ -2,7 +2,7 @@
  * Haiku's module naming rules (`module.py:483-607`, `utils.py:257`): snake-cased class names,
  * `_N` counters per parent-method invocation, explicit numbers kept, uniqueness checks.
  */
-import type { Frame } from "./frame.js";
+import type { Frame, ModuleEntry } from "./frame.js";
 
 /**
  * Haiku's `camel_to_snake`: `Conv2D` -> `conv2_d`, `MLP` -> `mlp`, `BatchNorm` -> `batch_norm`,
@@ -91,6 +91,85 @@ export function reserveModuleName(frame: Frame, name: string, checkUnique: boole
 }
 
 /**
+ * The names made under one naming scope (a parent module's method, or the top level), kept
+ * across calls: `apply` rebuilds the same modules every time, and handing out the same string
+ * objects lets the name tables and `params[moduleName]` reuse their cached hashes instead of
+ * flattening and hashing freshly concatenated names on every call.
+ */
+interface NameCache {
+  readonly prefix: string;
+  /** Name within the scope (`linear_1`) -> full name (`mlp/~/linear_1`). */
+  readonly full: Map<string, string>;
+}
+
+const ROOT_NAMES: NameCache = { prefix: "", full: new Map() };
+/** Parent full name -> method name -> its scope's cache. */
+const nameCaches = new Map<string, Map<string, NameCache>>();
+/** Bounds the caches for programs that make ever new names (they fall back to concatenation). */
+const NAME_CACHE_LIMIT = 100_000;
+let cachedNames = 0;
+
+function namesUnder(top: ModuleEntry): NameCache {
+  let cache = top.names as NameCache | undefined;
+  if (cache !== undefined) return cache;
+  const parent = top.module.moduleName;
+  const method = top.methodName;
+  let byMethod = nameCaches.get(parent);
+  cache = byMethod?.get(method);
+  if (cache === undefined) {
+    const sep = method === "call" ? "/" : method === "constructor" ? "/~/" : "/~" + method + "/";
+    cache = { prefix: parent + sep, full: new Map() };
+    if (cachedNames < NAME_CACHE_LIMIT) {
+      if (byMethod === undefined) nameCaches.set(parent, (byMethod = new Map()));
+      byMethod.set(method, cache);
+      cachedNames++;
+    }
+  }
+  top.names = cache;
+  return cache;
+}
+
+function fullName(cache: NameCache, local: string): string {
+  if (cache === ROOT_NAMES) return local;
+  let full = cache.full.get(local);
+  if (full === undefined) {
+    full = cache.prefix + local;
+    if (cachedNames < NAME_CACHE_LIMIT) {
+      cache.full.set(local, full);
+      cachedNames++;
+    }
+  }
+  return full;
+}
+
+const lastParts = new Map<string, string>();
+
+/**
+ * The last part of a full module name (`mlp/~/linear_0` -> `linear_0`), cached like the full
+ * names themselves. @internal
+ *
+ * @category Modules and parameters
+ */
+export function lastNamePart(full: string): string {
+  let last = lastParts.get(full);
+  if (last === undefined) {
+    last = full.slice(full.lastIndexOf("/") + 1);
+    if (cachedNames < NAME_CACHE_LIMIT) {
+      lastParts.set(full, last);
+      cachedNames++;
+    }
+  }
+  return last;
+}
+
+/** The value of the canonical number suffix of `name` starting after index `i` (<= 15 digits). */
+function suffixValue(name: string, i: number): number {
+  let v = 0;
+  for (let j = i + 1; j < name.length; j++) v = v * 10 + (name.charCodeAt(j) - 48);
+  return v;
+}
+
+/**
  * The full name for a new module called `name`, given the innermost running module method:
  * `parent/name` under `call`, `parent/~/name` under the constructor, `parent/~method/name` under
  * other methods; then `_N` numbering unique within that method invocation.
@@ -99,12 +178,7 @@ export function reserveModuleName(frame: Frame, name: string, checkUnique: boole
  */
 export function uniqueAndCanonicalName(frame: Frame, name: string): string {
   const top = frame.moduleStack[frame.moduleStack.length - 1];
-  let prefix = "";
-  if (top !== undefined) {
-    const method = top.methodName;
-    prefix =
-      top.module.moduleName + (method === "call" ? "/" : method === "constructor" ? "/~/" : "/~" + method + "/");
-  }
+  const cache = top === undefined ? ROOT_NAMES : namesUnder(top);
   // The number suffix is parsed on the short bare name: the prefix ends with `/`, so it never
   // holds a suffix, and the result is the same as parsing the full name.
   const i = numberSuffixStart(name);
@@ -113,22 +187,21 @@ export function uniqueAndCanonicalName(frame: Frame, name: string): string {
   let base: string;
   let next: number;
   if (i >= 0) {
-    const digits = name.slice(i + 1);
     // Past 15 digits `String(Number(digits))` may not round-trip: take the general path.
-    if (digits.length > 15) {
-      const [b, n] = nameAndNumber(prefix + name);
+    if (name.length - i - 1 > 15) {
+      const [b, n] = nameAndNumber(cache.prefix + name);
       qualified = `${b}_${n!}`;
       reserveModuleName(frame, qualified, true);
       return qualified;
     }
-    // An explicit number is kept (written back in canonical form).
-    base = prefix + name.slice(0, i);
-    qualified = base + "_" + digits;
-    next = Number(digits) + 1;
+    // An explicit number is kept; with at most 15 digits `name` is already canonical.
+    qualified = fullName(cache, name);
+    base = fullName(cache, name.slice(0, i));
+    next = suffixValue(name, i) + 1;
   } else {
-    base = prefix + name;
+    base = fullName(cache, name);
     const n = counters.get(base);
-    qualified = n ? base + "_" + String(n) : base;
+    qualified = n ? fullName(cache, name + "_" + String(n)) : base;
     next = (n ?? 0) + 1;
   }
   const used = frame.usedNames();

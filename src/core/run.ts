@@ -55,6 +55,12 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** immer's deep freeze, without its walk for the common empty object (apply's params and state). */
+function deepFreeze<T extends object>(x: T): T {
+  for (const _ in x) return freeze(x, true);
+  return Object.freeze(x);
+}
+
 /**
  * Runs `fn(...args)` in a fresh frame under `tf.tidy`; returns new, deep-frozen params and state
  * (initial values in init, current values in apply) and `fn`'s output, all owned by the caller.
@@ -125,12 +131,15 @@ export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o
       state[bundle] = b;
     }
     result = {
-      params: freeze(params, true),
-      state: freeze(state, true),
+      params: deepFreeze(params),
+      state: deepFreeze(state),
       out: o.wantOut ? ownTree(out) : undefined,
     };
     // tidy keeps what it returns; `result.out` also covers tensors inside non-plain containers.
-    return [keep, result.out] as unknown as tf.TensorContainer;
+    // A tensor output is already in `keep`: skip tidy's walk over a nested container then.
+    const r = result.out;
+    if (r === undefined || r instanceof tf.Tensor) return (keep.length === 1 ? keep[0] : keep) as tf.TensorContainer;
+    return [keep, r] as unknown as tf.TensorContainer;
   });
   return result!;
 }
