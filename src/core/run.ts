@@ -62,33 +62,59 @@ function deepFreeze<T extends object>(x: T): T {
 }
 
 /**
+ * Hands out the tensors a run returns, applying the ownership rule. A class rather than closures
+ * in `runInFrame`: nothing to allocate per call beyond the object itself.
+ */
+class Owner {
+  /** The owned tensors returned so far (each one is new to the caller, none repeats). */
+  readonly keep: tf.Tensor[] = [];
+  /** Ids of `keep`, built once `keep` is too long for a linear scan. */
+  private ids: Set<number> | undefined = undefined;
+
+  constructor(
+    /** Tensors with a smaller id existed before the call started. */
+    private readonly startId: number,
+  ) {}
+
+  private returned(id: number): boolean {
+    const keep = this.keep;
+    if (this.ids !== undefined) return this.ids.has(id);
+    for (let i = 0; i < keep.length; i++) if (keep[i]!.id === id) return true;
+    return false;
+  }
+
+  own(t: tf.Tensor): tf.Tensor {
+    const r = t.id < this.startId || this.returned(t.id) ? tf.reshape(t, t.shape) : t;
+    const keep = this.keep;
+    keep.push(r);
+    if (this.ids !== undefined) this.ids.add(r.id);
+    else if (keep.length > 16) this.ids = new Set(keep.map((k) => k.id));
+    return r;
+  }
+
+  ownTree(x: unknown): unknown {
+    if (x instanceof tf.Tensor) return this.own(x);
+    if (Array.isArray(x)) return x.map((v) => this.ownTree(v));
+    if (isPlainObject(x)) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(x)) out[k] = this.ownTree(x[k]);
+      return out;
+    }
+    if (x instanceof Uint32Array) return x.slice(); // keys: never alias a mutable input array
+    return x;
+  }
+}
+
+/**
  * Runs `fn(...args)` in a fresh frame under `tf.tidy`; returns new, deep-frozen params and state
  * (initial values in init, current values in apply) and `fn`'s output, all owned by the caller.
  *
  * @category Modules and parameters
  */
 export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o: RunOptions): RunResult {
-  const startId = nextTensorId();
+  const owner = new Owner(nextTensorId());
+  const keep = owner.keep;
   let result: RunResult | undefined;
-  const returned = new Set<number>();
-  const keep: tf.Tensor[] = [];
-  const own = (t: tf.Tensor): tf.Tensor => {
-    const r = t.id < startId || returned.has(t.id) ? tf.reshape(t, t.shape) : t;
-    returned.add(r.id);
-    keep.push(r);
-    return r;
-  };
-  const ownTree = (x: unknown): unknown => {
-    if (x instanceof tf.Tensor) return own(x);
-    if (Array.isArray(x)) return x.map(ownTree);
-    if (isPlainObject(x)) {
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(x)) out[k] = ownTree(x[k]);
-      return out;
-    }
-    if (x instanceof Uint32Array) return x.slice(); // keys: never alias a mutable input array
-    return x;
-  };
 
   tf.tidy(() => {
     const frame = new Frame(o.paramsIn, o.rng, o.stateAllowed, o.transformName);
@@ -118,7 +144,7 @@ export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o
     if (o.paramsIn === null) {
       for (const [bundle, entries] of frame.params) {
         const b: Record<string, tf.Tensor> = {};
-        for (const [name, t] of entries) b[name] = own(t);
+        for (const [name, t] of entries) b[name] = owner.own(t);
         params[bundle] = b;
       }
     }
@@ -127,13 +153,13 @@ export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o
     for (const [bundle, entries] of frame.state) {
       if (entries.size === 0) continue;
       const b: Record<string, unknown> = {};
-      for (const [name, pair] of entries) b[name] = ownTree(pair[which]);
+      for (const [name, pair] of entries) b[name] = owner.ownTree(pair[which]);
       state[bundle] = b;
     }
     result = {
       params: deepFreeze(params),
       state: deepFreeze(state),
-      out: o.wantOut ? ownTree(out) : undefined,
+      out: o.wantOut ? owner.ownTree(out) : undefined,
     };
     // tidy keeps what it returns; `result.out` also covers tensors inside non-plain containers.
     // A tensor output is already in `keep`: skip tidy's walk over a nested container then.
