@@ -169,6 +169,32 @@ function suffixValue(name: string, i: number): number {
   return v;
 }
 
+/** A module name split once: `linear_3` -> base `linear`, explicit 3; `linear` -> itself, -1. */
+interface ParsedName {
+  readonly base: string;
+  readonly explicit: number;
+}
+
+/** Valid names seen before, split: a hit also skips the identifier check. */
+const parsedNames = new Map<string, ParsedName>();
+
+/**
+ * Splits `name`; `null` past 15 digits, where `String(Number(digits))` may not round-trip.
+ * `validated`: whether `name` passed {@link checkName} (only such names are remembered).
+ */
+function parseName(name: string, validated: boolean): ParsedName | null {
+  let parsed = parsedNames.get(name);
+  if (parsed !== undefined) return parsed;
+  const i = numberSuffixStart(name);
+  if (i >= 0 && name.length - i - 1 > 15) return null;
+  parsed = i < 0 ? { base: name, explicit: -1 } : { base: name.slice(0, i), explicit: suffixValue(name, i) };
+  if (validated && cachedNames < NAME_CACHE_LIMIT) {
+    parsedNames.set(name, parsed);
+    cachedNames++;
+  }
+  return parsed;
+}
+
 /**
  * The full name for a new module called `name`, given the innermost running module method:
  * `parent/name` under `call`, `parent/~/name` under the constructor, `parent/~method/name` under
@@ -177,27 +203,29 @@ function suffixValue(name: string, i: number): number {
  * @category Modules and parameters
  */
 export function uniqueAndCanonicalName(frame: Frame, name: string): string {
+  return canonicalName(frame, name, parseName(name, false));
+}
+
+function canonicalName(frame: Frame, name: string, parsed: ParsedName | null): string {
   const top = frame.moduleStack[frame.moduleStack.length - 1];
   const cache = top === undefined ? ROOT_NAMES : namesUnder(top);
-  // The number suffix is parsed on the short bare name: the prefix ends with `/`, so it never
+  // The number suffix was parsed on the short bare name: the prefix ends with `/`, so it never
   // holds a suffix, and the result is the same as parsing the full name.
-  const i = numberSuffixStart(name);
+  if (parsed === null) {
+    const [b, n] = nameAndNumber(cache.prefix + name);
+    const q = `${b}_${n!}`;
+    reserveModuleName(frame, q, true);
+    return q;
+  }
   const counters = frame.counters();
   let qualified: string;
   let base: string;
   let next: number;
-  if (i >= 0) {
-    // Past 15 digits `String(Number(digits))` may not round-trip: take the general path.
-    if (name.length - i - 1 > 15) {
-      const [b, n] = nameAndNumber(cache.prefix + name);
-      qualified = `${b}_${n!}`;
-      reserveModuleName(frame, qualified, true);
-      return qualified;
-    }
+  if (parsed.explicit >= 0) {
     // An explicit number is kept; with at most 15 digits `name` is already canonical.
     qualified = fullName(cache, name);
-    base = fullName(cache, name.slice(0, i));
-    next = suffixValue(name, i) + 1;
+    base = fullName(cache, parsed.base);
+    next = parsed.explicit + 1;
   } else {
     base = fullName(cache, name);
     const n = counters.get(base);
@@ -248,6 +276,10 @@ export function moduleNameFor(frame: Frame, name: string): string {
     reserveModuleName(frame, forced, false);
     return forced;
   }
-  checkName(name);
-  return uniqueAndCanonicalName(frame, name);
+  let parsed: ParsedName | null | undefined = parsedNames.get(name);
+  if (parsed === undefined) {
+    checkName(name);
+    parsed = parseName(name, true);
+  }
+  return canonicalName(frame, name, parsed);
 }

@@ -56,9 +56,8 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 }
 
 /** immer's deep freeze, without its walk for the common empty object (apply's params and state). */
-function deepFreeze<T extends object>(x: T): T {
-  for (const _ in x) return freeze(x, true);
-  return Object.freeze(x);
+function deepFreeze<T extends object>(x: T, empty: boolean): T {
+  return empty ? Object.freeze(x) : freeze(x, true);
 }
 
 /**
@@ -141,24 +140,28 @@ export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o
       );
     }
     const params: Record<string, Record<string, tf.Tensor>> = {};
+    let paramBundles = 0;
     if (o.paramsIn === null) {
       for (const [bundle, entries] of frame.params) {
         const b: Record<string, tf.Tensor> = {};
         for (const [name, t] of entries) b[name] = owner.own(t);
         params[bundle] = b;
+        paramBundles++;
       }
     }
     const state: Record<string, Record<string, unknown>> = {};
+    let stateBundles = 0;
     const which = o.paramsIn === null ? "initial" : "current";
     for (const [bundle, entries] of frame.state) {
       if (entries.size === 0) continue;
       const b: Record<string, unknown> = {};
       for (const [name, pair] of entries) b[name] = owner.ownTree(pair[which]);
       state[bundle] = b;
+      stateBundles++;
     }
     result = {
-      params: deepFreeze(params),
-      state: deepFreeze(state),
+      params: deepFreeze(params, paramBundles === 0),
+      state: deepFreeze(state, stateBundles === 0),
       out: o.wantOut ? owner.ownTree(out) : undefined,
     };
     // tidy keeps what it returns; `result.out` also covers tensors inside non-plain containers.

@@ -103,6 +103,10 @@ export function applyRngError(withState: boolean): string {
   );
 }
 
+/** Built once: `apply` passes its error text along on every call. */
+const APPLY_RNG_ERROR = applyRngError(false);
+const APPLY_RNG_ERROR_WITH_STATE = applyRngError(true);
+
 /**
  * Validates params/state (`null`/`undefined` -> `{}`), as Haiku's `check_mapping`. @internal
  *
@@ -174,13 +178,13 @@ export function makeInitApply(
     ? withArgNames((params: unknown, state: unknown, rng: unknown, ...args: unknown[]): unknown => {
         const p = checkMapping<Params>("params", params as Params);
         const s = checkMapping<State>("state", state as State);
-        const seq = toRngSequence(rng, applyRngError(true));
+        const seq = toRngSequence(rng, APPLY_RNG_ERROR_WITH_STATE);
         const r = runInFrame(fn, args, { paramsIn: p, stateIn: s, rng: seq, stateAllowed: true, transformName, wantOut: true });
         return [r.out, r.state];
       }, ["params", "state", "rng", ...names])
     : withArgNames((params: unknown, rng: unknown, ...args: unknown[]): unknown => {
         const p = checkMapping<Params>("params", params as Params);
-        const seq = toRngSequence(rng, applyRngError(false));
+        const seq = toRngSequence(rng, APPLY_RNG_ERROR);
         const r = runInFrame(fn, args, { paramsIn: p, stateIn: null, rng: seq, stateAllowed: false, transformName, wantOut: true });
         return r.out;
       }, ["params", "rng", ...names]);
