@@ -138,6 +138,14 @@ function checkFn(fn: unknown, name: string): void {
 export function tagTransformed<T extends object>(t: T, kind: TransformKind, applyRng: boolean, original: unknown): T {
   Object.defineProperty(t, TRANSFORM_KIND, { value: { kind, applyRng } });
   Object.defineProperty(t, ORIGINAL_FN, { value: original });
+  // `init` and `apply` carry it too, so `tabulate(f.apply)` finds the user function (Haiku's
+  // `eval_summary` unwraps `f.init` / `f.apply` the same way). Wrappers reuse `init` as is.
+  const { init, apply } = t as { init?: unknown; apply?: unknown };
+  for (const g of [init, apply]) {
+    if (typeof g === "function" && !Object.prototype.hasOwnProperty.call(g, ORIGINAL_FN)) {
+      Object.defineProperty(g, ORIGINAL_FN, { value: original });
+    }
+  }
   return Object.freeze(t);
 }
 

@@ -241,3 +241,28 @@ describe("immutability and ownership", () => {
     tree.dispose([p, x]);
   });
 });
+
+describe("ORIGINAL_FN", () => {
+  // Haiku's transform.py keeps `_original_fn` reachable from the transformed pair so that
+  // summarise.py's eval_summary can unwrap `f.init` / `f.apply`; here it sits on both functions.
+  it("is on the transformed object and on its init and apply, also after the signature wrappers", () => {
+    const fn = (x: tf.Tensor) => new Linear(2).call(x);
+    const f = hk.transform(fn);
+    const g = hk.withoutApplyRng(f);
+    const s = hk.transformWithState(fn);
+    const w = hk.withoutApplyRng(hk.withoutState(s));
+    for (const t of [f, g, s, w]) {
+      expect(t[hk.ORIGINAL_FN as keyof typeof t]).toBe(fn);
+      expect((t.init as unknown as Record<symbol, unknown>)[hk.ORIGINAL_FN]).toBe(fn);
+      expect((t.apply as unknown as Record<symbol, unknown>)[hk.ORIGINAL_FN]).toBe(fn);
+      expect(Object.keys(t.apply)).toEqual([]);
+      expect(Object.getOwnPropertyDescriptor(t.apply, hk.ORIGINAL_FN)!.enumerable).toBe(false);
+    }
+    // The wrapped pairs still run.
+    const x = tf.ones([1, 3]);
+    const p = g.init(0, x);
+    const y = g.apply(p, x) as tf.Tensor;
+    expect(y.shape).toEqual([1, 2]);
+    tree.dispose([p, x, y]);
+  });
+});
