@@ -252,7 +252,7 @@ describe("ORIGINAL_FN", () => {
     const s = hk.transformWithState(fn);
     const w = hk.withoutApplyRng(hk.withoutState(s));
     for (const t of [f, g, s, w]) {
-      expect(t[hk.ORIGINAL_FN as keyof typeof t]).toBe(fn);
+      expect((t as unknown as Record<symbol, unknown>)[hk.ORIGINAL_FN]).toBe(fn);
       expect((t.init as unknown as Record<symbol, unknown>)[hk.ORIGINAL_FN]).toBe(fn);
       expect((t.apply as unknown as Record<symbol, unknown>)[hk.ORIGINAL_FN]).toBe(fn);
       expect(Object.keys(t.apply)).toEqual([]);
