@@ -58,9 +58,11 @@ type AnyFn = (...args: never[]) => unknown;
 
 /** The user function behind `f` (a plain function or a transformed object). */
 function originalFn(f: unknown, where: string): AnyFn {
-  if (typeof f === "function") return f as AnyFn;
-  const orig = f !== null && typeof f === "object" ? (f as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN] : undefined;
+  // Transformed objects and their init/apply functions carry the function they transform, which
+  // is what Haiku's eval_summary unwraps to.
+  const orig = f !== null && (typeof f === "object" || typeof f === "function") ? (f as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN] : undefined;
   if (typeof orig === "function") return orig as AnyFn;
+  if (typeof f === "function") return f as AnyFn;
   throw new Error(
     `hk.experimental.${where}: expected a function or the result of hk.transform / hk.transformWithState, got ${
       f === null ? "null" : typeof f

@@ -107,9 +107,11 @@ describe("tabulate", () => {
     expect(tabulate(() => new Structured().call(), { filters: ["has_params"] })()).toBe("No modules matching filters.");
   });
 
-  it("accepts transformed objects and the github format", () => {
+  it("accepts transformed objects, their init / apply (unwrapped as Haiku does), and the github format", () => {
     const a = tabulate(mlp)(tf.ones([2, 5]));
     expect(tabulate(transform(mlp))(tf.ones([2, 5]))).toBe(a);
+    expect(tabulate(transform(mlp).apply)(tf.ones([2, 5]))).toBe(a);
+    expect(tabulate(transform(mlp).init)(tf.ones([2, 5]))).toBe(a);
     const md = tabulate(mlp, { columns: ["module", "params_size"], tablefmt: "github" })(tf.ones([2, 5]));
     expect(md.split("\n").slice(0, 3)).toEqual([
       "| Module                  |   Param count |",
