@@ -13,7 +13,7 @@ function median(xs: number[]): number {
 /**
  * Milliseconds per forward pass of the MLP 784-512-512-10 at batch 1: `apply` of
  * `hk.nets.MLP` against the same layers written as raw tfjs ops over the same weights
- * (interleaved rounds, medians; each call reads its result back).
+ * (interleaved rounds in alternating order, medians; each call reads its result back).
  */
 export async function applyOverhead({ smoke }: { smoke: boolean }): Promise<{ haikuMs: number; rawMs: number; ratio: number }> {
   await hk.ready();
@@ -31,8 +31,8 @@ export async function applyOverhead({ smoke }: { smoke: boolean }): Promise<{ ha
       return h;
     });
   const haiku = (input: tf.Tensor) => model.apply(params, input);
-  const calls = smoke ? 5 : 200;
-  const rounds = smoke ? 1 : 9;
+  const calls = smoke ? 5 : 100;
+  const rounds = smoke ? 1 : 31;
   const time = (f: (i: tf.Tensor) => tf.Tensor) => {
     const t0 = performance.now();
     for (let i = 0; i < calls; i++) {
@@ -46,9 +46,15 @@ export async function applyOverhead({ smoke }: { smoke: boolean }): Promise<{ ha
   time(raw);
   const h: number[] = [];
   const r: number[] = [];
+  // Alternate which one goes first, so neither always runs right after the other's allocations.
   for (let i = 0; i < rounds; i++) {
-    h.push(time(haiku));
-    r.push(time(raw));
+    if (i % 2) {
+      r.push(time(raw));
+      h.push(time(haiku));
+    } else {
+      h.push(time(haiku));
+      r.push(time(raw));
+    }
   }
   hk.tree.dispose([params, x]);
   const haikuMs = median(h);

@@ -40,7 +40,7 @@ function runChild(c: Config, extra: string[] = []): Record<string, unknown> {
     "--steps", String(c.steps),
     "--warmup", smoke ? "1" : "3",
     "--infer-batch", String(c.inferBatch ?? 1024),
-    "--infer-reps", smoke ? "1" : "5",
+    "--infer-reps", smoke ? "1" : "10",
     ...(c.fixes ? ["--fixes"] : []),
     ...extra,
   ];
