@@ -1,11 +1,15 @@
-/** A small dependency-free SVG bar chart of benchmark ratios (1.0 = parity). */
+/**
+ * A small dependency-free SVG bar chart of benchmark ratios (1.0 = parity), on a log scale so
+ * that ratios near parity stay readable next to the 40x ones.
+ */
 export function ratioChartSvg(ratios: Array<{ name: string; value: number | undefined; target?: number }>): string {
   const rowH = 28;
   const left = 330;
   const width = 760;
   const barMax = width - left - 80;
-  const max = Math.max(1.5, ...ratios.map((r) => r.value ?? 0)) * 1.05;
-  const x = (v: number) => left + (v / max) * barMax;
+  const min = 0.25;
+  const max = Math.max(2, ...ratios.map((r) => r.value ?? 0)) * 1.1;
+  const x = (v: number) => left + (Math.log(Math.max(v, min) / min) / Math.log(max / min)) * barMax;
   const rows = ratios
     .map((r, i) => {
       const y = 40 + i * rowH;
@@ -25,7 +29,7 @@ export function ratioChartSvg(ratios: Array<{ name: string; value: number | unde
     .join("\n");
   const height = 60 + ratios.length * rowH;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
-<text x="${left}" y="22" font-size="14" font-weight="bold">haiku-tfjs speed ratios (higher is better; dashed line = target)</text>
+<text x="${left}" y="22" font-size="14" font-weight="bold">haiku-tfjs speed ratios, log scale (higher is better; dashed line = target)</text>
 <line x1="${x(1).toFixed(1)}" x2="${x(1).toFixed(1)}" y1="32" y2="${height - 16}" stroke="#aaa"/>
 ${rows}
 </svg>
