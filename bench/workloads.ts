@@ -1,4 +1,6 @@
 /** The benchmark workloads, shared by every system so they compute the same thing. */
+import * as tf from "@tensorflow/tfjs-core";
+
 export interface Workload {
   name: "mlp" | "cnn";
   batch: number;
@@ -36,4 +38,15 @@ export interface BenchSystem {
   infer?(): Promise<void> | void;
   /** Frees everything the system allocated. */
   dispose?(): void;
+}
+
+/** The fixed training batch and inference batch of a workload, as tensors. */
+export function benchTensors(w: Workload, inferBatch: number): { x: tf.Tensor; y: tf.Tensor; xInfer: tf.Tensor } {
+  const { x, y } = syntheticBatch(w);
+  const { x: xi } = syntheticBatch(w, inferBatch);
+  return {
+    x: tf.tensor(x, [w.batch, ...w.inputShape]),
+    y: tf.tensor(y, [w.batch, w.classes]),
+    xInfer: tf.tensor(xi, [inferBatch, ...w.inputShape]),
+  };
 }

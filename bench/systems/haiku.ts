@@ -1,7 +1,7 @@
 /** haiku-tfjs as its README shows: `transform` + `valueAndGrad` + `optim.adam` (via `trainStep`). */
 import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "../../src/index.js";
-import { LEARNING_RATE, MLP_SIZES, syntheticBatch, type BenchSystem, type Workload } from "../workloads.js";
+import { LEARNING_RATE, MLP_SIZES, benchTensors, type BenchSystem, type Workload } from "../workloads.js";
 
 /** The seed's CNN, returning logits (the loss applies the softmax, as the other systems do). */
 @hk.module
@@ -25,11 +25,7 @@ export function forwardFor(w: Workload): (x: tf.Tensor, training: boolean) => tf
 export async function setup(w: Workload, inferBatch: number): Promise<BenchSystem> {
   await hk.ready();
   const model = hk.transform(forwardFor(w));
-  const { x: xs, y: ys } = syntheticBatch(w);
-  const x = tf.tensor(xs, [w.batch, ...w.inputShape]);
-  const y = tf.tensor(ys, [w.batch, w.classes]);
-  const { x: xi } = syntheticBatch(w, inferBatch);
-  const xInfer = tf.tensor(xi, [inferBatch, ...w.inputShape]);
+  const { x, y, xInfer } = benchTensors(w, inferBatch);
   let params = model.init(hk.random.key(0), x, true);
   const opt = hk.optim.adam(LEARNING_RATE);
   let optState = opt.init(params);

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import * as hk from "../../src/index.js";
 import { JaxLayer } from "../../src/keras/index.js";
-import { LEARNING_RATE, syntheticBatch, type BenchSystem, type Workload } from "../workloads.js";
+import { LEARNING_RATE, benchTensors, type BenchSystem, type Workload } from "../workloads.js";
 import { forwardFor } from "./haiku.js";
 
 export async function setup(w: Workload, inferBatch: number): Promise<BenchSystem> {
@@ -15,11 +15,7 @@ export async function setup(w: Workload, inferBatch: number): Promise<BenchSyste
     optimizer: tf.train.adam(LEARNING_RATE),
     loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
   });
-  const { x: xs, y: ys } = syntheticBatch(w);
-  const x = tf.tensor(xs, [w.batch, ...w.inputShape]);
-  const y = tf.tensor(ys, [w.batch, w.classes]);
-  const { x: xi } = syntheticBatch(w, inferBatch);
-  const xInfer = tf.tensor(xi, [inferBatch, ...w.inputShape]);
+  const { x, y, xInfer } = benchTensors(w, inferBatch);
   return {
     async trainStep() {
       await model.fit(x, y, { batchSize: w.batch, epochs: 1, verbose: 0, shuffle: false });

@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-layers";
-import { LEARNING_RATE, MLP_SIZES, syntheticBatch, type BenchSystem, type Workload } from "../workloads.js";
+import { LEARNING_RATE, MLP_SIZES, benchTensors, type BenchSystem, type Workload } from "../workloads.js";
 
 function glorot(shape: number[]): tf.Variable {
   const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
@@ -12,11 +12,7 @@ function glorot(shape: number[]): tf.Variable {
 }
 
 export function setup(w: Workload, inferBatch: number): BenchSystem {
-  const { x: xs, y: ys } = syntheticBatch(w);
-  const x = tf.tensor(xs, [w.batch, ...w.inputShape]);
-  const y = tf.tensor(ys, [w.batch, w.classes]);
-  const { x: xi } = syntheticBatch(w, inferBatch);
-  const xInfer = tf.tensor(xi, [inferBatch, ...w.inputShape]);
+  const { x, y, xInfer } = benchTensors(w, inferBatch);
   const opt = tf.train.adam(LEARNING_RATE);
   let forward: (x: tf.Tensor, training: boolean) => tf.Tensor;
   if (w.name === "mlp") {

@@ -1,7 +1,7 @@
 /** tfjs-layers as shipped: Dense / Conv2D layers, `compile` + `trainOnBatch`. */
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { LEARNING_RATE, MLP_SIZES, syntheticBatch, type BenchSystem, type Workload } from "../workloads.js";
+import { LEARNING_RATE, MLP_SIZES, benchTensors, type BenchSystem, type Workload } from "../workloads.js";
 
 export function setup(w: Workload, inferBatch: number): BenchSystem {
   const model = tfl.sequential();
@@ -28,11 +28,7 @@ export function setup(w: Workload, inferBatch: number): BenchSystem {
     optimizer: tf.train.adam(LEARNING_RATE),
     loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
   });
-  const { x: xs, y: ys } = syntheticBatch(w);
-  const x = tf.tensor(xs, [w.batch, ...w.inputShape]);
-  const y = tf.tensor(ys, [w.batch, w.classes]);
-  const { x: xi } = syntheticBatch(w, inferBatch);
-  const xInfer = tf.tensor(xi, [inferBatch, ...w.inputShape]);
+  const { x, y, xInfer } = benchTensors(w, inferBatch);
   return {
     async trainStep() {
       await model.trainOnBatch(x, y);
