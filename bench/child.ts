@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   // The runtime fixes (matmul fast path, missing wasm kernels) ship with haiku-tfjs; a
   // hand-written system can opt into them to separate their effect from the library's.
   if (process.argv.includes("--fixes") || system === "haiku-tfjs" || system === "jaxlayer") {
-    await import("../src/runtime/index.js");
+    await (await import("./package.js")).loadRuntime();
   }
   await tf.setBackend(backend);
   await tf.ready();

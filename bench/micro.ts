@@ -1,6 +1,6 @@
 /** In-process micro benchmarks: `apply` overhead at batch 1, and the PRNG. */
 import * as tf from "@tensorflow/tfjs-core";
-import * as hk from "../src/index.js";
+import { hk } from "./package.js";
 import { benchPrng, type PrngRow } from "./prng.js";
 import { MLP_SIZES } from "./workloads.js";
 

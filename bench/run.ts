@@ -8,7 +8,7 @@
  *   npm run bench -- --smoke # tiny iteration counts, for CI
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -108,7 +108,11 @@ function ratioOf(rows: Row[], a: string, b: string): number | undefined {
 
 async function main(): Promise<void> {
   const steps = (n: number) => (smoke ? 2 : n);
-  console.log(`haiku-tfjs benchmarks${smoke ? " (smoke run)" : ""}: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${repeats} interleaved repeats, medians`);
+  const build = existsSync(join(here, "..", "dist", "index.js")) ? "dist" : "src";
+  console.log(
+    `haiku-tfjs benchmarks${smoke ? " (smoke run)" : ""}: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ` +
+      `${repeats} interleaved repeats, medians; measuring the ${build === "dist" ? "built package (dist/)" : "TypeScript sources (no dist/ build)"}`,
+  );
 
   const mlp = measure([
     { label: "haiku-tfjs", system: "haiku-tfjs", workload: "mlp", backend: "wasm", steps: steps(30) },
@@ -155,6 +159,7 @@ async function main(): Promise<void> {
   const result = {
     date: new Date().toISOString(),
     smoke,
+    build,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, memGB: os.totalmem() / 2 ** 30 },
     repeats,
     mlp,

@@ -1,6 +1,8 @@
 /** haiku-tfjs as its README shows: `transform` + `valueAndGrad` + `optim.adam` (via `trainStep`). */
 import * as tf from "@tensorflow/tfjs-core";
-import * as hk from "../../src/index.js";
+import type { Params } from "../../src/index.js";
+import type { PRNGKey } from "../../src/random/index.js";
+import { hk } from "../package.js";
 import { LEARNING_RATE, MLP_SIZES, benchTensors, type BenchSystem, type Workload } from "../workloads.js";
 
 /** The seed's CNN, returning logits (the loss applies the softmax, as the other systems do). */
@@ -30,7 +32,7 @@ export async function setup(w: Workload, inferBatch: number): Promise<BenchSyste
   const opt = hk.optim.adam(LEARNING_RATE);
   let optState = opt.init(params);
   const step = hk.optim.trainStep(
-    (p: hk.Params, rng: hk.random.PRNGKey, xb: tf.Tensor, yb: tf.Tensor) => tf.losses.softmaxCrossEntropy(yb, model.apply(p, rng, xb, true)) as tf.Scalar,
+    (p: Params, rng: PRNGKey, xb: tf.Tensor, yb: tf.Tensor) => tf.losses.softmaxCrossEntropy(yb, model.apply(p, rng, xb, true)) as tf.Scalar,
     opt,
   );
   let rng = hk.random.key(1);

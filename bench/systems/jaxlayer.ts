@@ -1,8 +1,7 @@
 /** haiku-tfjs through Keras: the transform inside `tf.sequential` as a `JaxLayer`, trained with `fit`. */
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import * as hk from "../../src/index.js";
-import { JaxLayer } from "../../src/keras/index.js";
+import { hk, keras } from "../package.js";
 import { LEARNING_RATE, benchTensors, type BenchSystem, type Workload } from "../workloads.js";
 import { forwardFor } from "./haiku.js";
 
@@ -10,7 +9,7 @@ export async function setup(w: Workload, inferBatch: number): Promise<BenchSyste
   await hk.ready();
   const fn = forwardFor(w);
   const t = hk.transform((inputs: tf.Tensor, training: boolean) => fn(inputs, training));
-  const model = tfl.sequential({ layers: [new JaxLayer({ callFn: t.apply, initFn: t.init, seed: 0, inputShape: w.inputShape })] });
+  const model = tfl.sequential({ layers: [new keras.JaxLayer({ callFn: t.apply, initFn: t.init, seed: 0, inputShape: w.inputShape })] });
   model.compile({
     optimizer: tf.train.adam(LEARNING_RATE),
     loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
