@@ -3,6 +3,8 @@
 // floats (weak types); step counts are plain numbers.
 import * as tf from "@tensorflow/tfjs-core";
 
+import { canFuseAdam, fusedAdam } from "./fused_adam.js";
+import type { AdamCoefficients } from "./fused_adam.js";
 import { constant } from "./scalars.js";
 import { tidy, zerosTree } from "./tree_init.js";
 import type { GradientTransformation } from "./types.js";
@@ -64,14 +66,22 @@ export function scaleByAdam({
       const [cb1, c1b1, cb2, c1b2, ceps, cepsRoot] = consts() as [T, T, T, T, T, T];
       const count = safeIncrement(state.count);
       return tidy(() => {
-        const bc1 = tf.scalar(biasCorrection(b1, count));
-        const bc2 = tf.scalar(biasCorrection(b2, count));
-        const bc1Next = nesterov ? tf.scalar(biasCorrection(b1, safeIncrement(count))) : bc1;
+        const coefficients: AdamCoefficients = {
+          b1, oneMinusB1: 1 - b1, b2, oneMinusB2: 1 - b2, eps, epsRoot, nesterov,
+          bc1: biasCorrection(b1, count),
+          bc2: biasCorrection(b2, count),
+          bc1Next: biasCorrection(b1, safeIncrement(count)),
+        };
+        const bc1 = tf.scalar(coefficients.bc1);
+        const bc2 = tf.scalar(coefficients.bc2);
+        const bc1Next = nesterov ? tf.scalar(coefficients.bc1Next) : bc1;
         const [mu, nu, out] = mapMulti(
           where,
           ["updates", "state.mu", "state.nu"],
           3,
           (g, m0, v0) => {
+            // One pass over memory where the backend allows; the same bits as the ops below.
+            if (canFuseAdam(g, m0, v0)) return fusedAdam(g, m0, v0, coefficients);
             const m = tf.add(tf.mul(c1b1, g), tf.mul(cb1, m0));
             const v = tf.add(tf.mul(c1b2, tf.square(g)), tf.mul(cb2, v0));
             const mHat = nesterov ? tf.add(tf.mul(cb1, tf.div(m, bc1Next)), tf.mul(c1b1, tf.div(g, bc1))) : tf.div(m, bc1);

@@ -12,57 +12,15 @@
  * @module
  */
 
+import {
+  BLOCK, BR, BR_IF, END, F32X4_SUB, HEADER, I32, I32X4_ADD, I32X4_SHL, I32X4_SHR_U, I32X4_SPLAT, I32_ADD, I32_CONST,
+  I32_GE_U, I32_SHL, I32_XOR, LOCAL_GET, LOCAL_SET, LOOP, V128, V128_CONST, V128_OR, V128_STORE, V128_XOR, VOID,
+  functionBody, instantiate, name, section, sleb, uleb,
+} from "../wasm/assembler.js";
+
 /** Values per kernel call; the kernel's memory holds exactly one chunk. */
 export const CHUNK = 1 << 20;
 const PAGES = (CHUNK * 4) / 65536;
-
-// Opcodes (WebAssembly core + SIMD proposal, now standard).
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const I32_CONST = 0x41;
-const I32_XOR = 0x73;
-const I32_SHL = 0x74;
-const I32_ADD = 0x6a;
-const I32_GE_U = 0x4f;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const BR = 0x0c;
-const BR_IF = 0x0d;
-const END = 0x0b;
-const VOID = 0x40;
-const SIMD = 0xfd;
-const V128_CONST = [SIMD, 0x0c];
-const I32X4_SPLAT = [SIMD, 0x11];
-const V128_OR = [SIMD, 0x50];
-const V128_XOR = [SIMD, 0x51];
-const I32X4_SHL = [SIMD, 0xab, 0x01];
-const I32X4_SHR_U = [SIMD, 0xad, 0x01];
-const I32X4_ADD = [SIMD, 0xae, 0x01];
-const F32X4_SUB = [SIMD, 0xe5, 0x01];
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 function v128Splat(word: number): number[] {
   const bytes: number[] = [...V128_CONST];
@@ -130,28 +88,18 @@ function body(uniform: boolean): number[] {
       // JAX: bitcast((bits >> 9) | bits(1.0f)) - 1.0f.
       c.push(I32_CONST, 9, ...I32X4_SHR_U, ...v128Splat(0x3f800000), ...V128_OR, ...v128Splat(0x3f800000), ...F32X4_SUB);
     }
-    c.push(SIMD, 0x0b, 4, offset); // v128.store align=16 offset
+    c.push(...V128_STORE, 4, offset); // align=16, offset
   }
   get(CTR); c.push(...v128Splat(8), ...I32X4_ADD); set(CTR);
   get(PTR); c.push(I32_CONST, 32, I32_ADD); set(PTR);
-  c.push(BR, 0, END, END, END);
-  const locals = [2, ...uleb(V128_LOCALS), 0x7b, ...uleb(2), 0x7f];
-  const fn = [...locals, ...c];
-  return [...uleb(fn.length), ...fn];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function name(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+  c.push(BR, 0, END, END);
+  return functionBody([[V128_LOCALS, V128], [2, I32]], c);
 }
 
 /** The kernel module's bytes. @internal */
 export function kernelBytes(): Uint8Array {
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...HEADER,
     ...section(1, [1, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
     ...section(3, [2, 0, 0]),
     ...section(5, [1, 0x00, ...uleb(PAGES)]),
@@ -170,35 +118,22 @@ export interface Kernel {
   f32: Float32Array;
 }
 
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
 let kernel: Kernel | null | undefined;
 
 /** Compiles the kernel on first use (synchronously; it is about 2 KB). @internal */
 export function getKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
-  try {
-    // The project's lib settings carry no DOM/WebAssembly typings; describe what is used.
-    const wa = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const inst = new wa.Instance(new wa.Module(kernelBytes()), {});
-    const ex = inst.exports as {
-      m: { buffer: ArrayBuffer };
-      bits: Kernel["bits"];
-      unif: Kernel["unif"];
-    };
-    kernel = {
-      bits: ex.bits,
-      unif: ex.unif,
-      i32: new Int32Array(ex.m.buffer, 0, CHUNK),
-      u32: new Uint32Array(ex.m.buffer, 0, CHUNK),
-      f32: new Float32Array(ex.m.buffer, 0, CHUNK),
-    };
-  } catch {
-    kernel = null;
-  }
+  const ex = instantiate(kernelBytes()) as { m: { buffer: ArrayBuffer }; bits: Kernel["bits"]; unif: Kernel["unif"] } | null;
+  kernel =
+    ex === null
+      ? null
+      : {
+          bits: ex.bits,
+          unif: ex.unif,
+          i32: new Int32Array(ex.m.buffer, 0, CHUNK),
+          u32: new Uint32Array(ex.m.buffer, 0, CHUNK),
+          f32: new Float32Array(ex.m.buffer, 0, CHUNK),
+        };
   return kernel;
 }
 

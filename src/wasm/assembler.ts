@@ -1,0 +1,111 @@
+/**
+ * The few pieces of the WebAssembly binary format our hand-assembled kernels need (PRNG bits,
+ * Adam's update): LEB128 numbers, sections, names, the opcodes they use, and synchronous
+ * instantiation. No toolchain and nothing fetched: a kernel is a few hundred bytes built at load.
+ *
+ * @internal
+ * @module
+ */
+
+/** Value types. */
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+// Core opcodes.
+export const BLOCK = 0x02;
+export const LOOP = 0x03;
+export const BR = 0x0c;
+export const BR_IF = 0x0d;
+export const END = 0x0b;
+export const VOID = 0x40;
+export const LOCAL_GET = 0x20;
+export const LOCAL_SET = 0x21;
+export const I32_CONST = 0x41;
+export const I32_GE_U = 0x4f;
+export const I32_ADD = 0x6a;
+export const I32_SHL = 0x74;
+export const I32_XOR = 0x73;
+
+// SIMD opcodes (prefix 0xfd, then the LEB128 sub-opcode).
+export const SIMD = 0xfd;
+export const V128_LOAD = [SIMD, 0x00];
+export const V128_STORE = [SIMD, 0x0b];
+export const V128_CONST = [SIMD, 0x0c];
+export const I32X4_SPLAT = [SIMD, 0x11];
+export const F32X4_SPLAT = [SIMD, 0x13];
+export const V128_OR = [SIMD, 0x50];
+export const V128_XOR = [SIMD, 0x51];
+export const I32X4_SHL = [SIMD, 0xab, 0x01];
+export const I32X4_SHR_U = [SIMD, 0xad, 0x01];
+export const I32X4_ADD = [SIMD, 0xae, 0x01];
+export const F32X4_SQRT = [SIMD, 0xe3, 0x01];
+export const F32X4_ADD = [SIMD, 0xe4, 0x01];
+export const F32X4_SUB = [SIMD, 0xe5, 0x01];
+export const F32X4_MUL = [SIMD, 0xe6, 0x01];
+export const F32X4_DIV = [SIMD, 0xe7, 0x01];
+
+/** Unsigned LEB128. */
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (32-bit values). */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/** A section: id, byte length, content. */
+export function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+/** A name (length-prefixed ASCII). */
+export function name(s: string): number[] {
+  return [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+}
+
+/** A function body: its local declarations (`[count, type]` runs) and code, length-prefixed. */
+export function functionBody(locals: Array<[number, number]>, code: number[]): number[] {
+  const fn = [...uleb(locals.length), ...locals.flatMap(([count, type]) => [...uleb(count), type]), ...code, END];
+  return [...uleb(fn.length), ...fn];
+}
+
+/** The module header (magic and version 1). */
+export const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+/**
+ * Compiles and instantiates `bytes` synchronously; `null` where WebAssembly (or a feature the
+ * module uses, such as SIMD) is unavailable.
+ */
+export function instantiate(bytes: Uint8Array, imports: object = {}): Record<string, unknown> | null {
+  try {
+    // The project's lib settings carry no DOM/WebAssembly typings; describe what is used.
+    const wa = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    if (wa === undefined) return null;
+    return new wa.Instance(new wa.Module(bytes), imports).exports as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
