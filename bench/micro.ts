@@ -10,12 +10,33 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.round(q * (s.length - 1)))]!;
+}
+
+/** What {@link applyOverhead} reports. */
+export interface ApplyOverhead {
+  /** Median milliseconds per call of `apply`. */
+  haikuMs: number;
+  /** Median milliseconds per call of the raw ops. */
+  rawMs: number;
+  /** Median over rounds of each round's haiku / raw time (the two measured back to back). */
+  ratio: number;
+  /** Quartiles of the per-round ratios, to show the spread. */
+  ratioQ1: number;
+  ratioQ3: number;
+  rounds: number;
+}
+
 /**
  * Milliseconds per forward pass of the MLP 784-512-512-10 at batch 1: `apply` of
- * `hk.nets.MLP` against the same layers written as raw tfjs ops over the same weights
- * (interleaved rounds in alternating order, medians; each call reads its result back).
+ * `hk.nets.MLP` against the same layers written as raw tfjs ops over the same weights. Each
+ * round times both back to back (alternating which goes first); the ratio is the median of the
+ * per-round ratios, which a load change on this shared machine moves less than a ratio of two
+ * separate medians. Each call reads its result back.
  */
-export async function applyOverhead({ smoke }: { smoke: boolean }): Promise<{ haikuMs: number; rawMs: number; ratio: number }> {
+export async function applyOverhead({ smoke }: { smoke: boolean }): Promise<ApplyOverhead> {
   await hk.ready();
   const model = hk.withoutApplyRng(hk.transform((x: tf.Tensor) => new hk.nets.MLP(MLP_SIZES).call(x)));
   const x = tf.randomUniform([1, 784], 0, 1, "float32", 0);
@@ -31,8 +52,8 @@ export async function applyOverhead({ smoke }: { smoke: boolean }): Promise<{ ha
       return h;
     });
   const haiku = (input: tf.Tensor) => model.apply(params, input);
-  const calls = smoke ? 5 : 100;
-  const rounds = smoke ? 1 : 31;
+  const calls = smoke ? 5 : 200;
+  const rounds = smoke ? 1 : 41;
   const time = (f: (i: tf.Tensor) => tf.Tensor) => {
     const t0 = performance.now();
     for (let i = 0; i < calls; i++) {
@@ -42,24 +63,37 @@ export async function applyOverhead({ smoke }: { smoke: boolean }): Promise<{ ha
     }
     return (performance.now() - t0) / calls;
   };
-  time(haiku);
-  time(raw);
+  for (let i = 0; i < (smoke ? 1 : 3); i++) {
+    time(haiku);
+    time(raw);
+  }
   const h: number[] = [];
   const r: number[] = [];
-  // Alternate which one goes first, so neither always runs right after the other's allocations.
+  const ratios: number[] = [];
   for (let i = 0; i < rounds; i++) {
+    // Alternate which one goes first, so neither always runs right after the other's allocations.
+    let th: number;
+    let tr: number;
     if (i % 2) {
-      r.push(time(raw));
-      h.push(time(haiku));
+      tr = time(raw);
+      th = time(haiku);
     } else {
-      h.push(time(haiku));
-      r.push(time(raw));
+      th = time(haiku);
+      tr = time(raw);
     }
+    h.push(th);
+    r.push(tr);
+    ratios.push(th / tr);
   }
   hk.tree.dispose([params, x]);
-  const haikuMs = median(h);
-  const rawMs = median(r);
-  return { haikuMs, rawMs, ratio: haikuMs / rawMs };
+  return {
+    haikuMs: median(h),
+    rawMs: median(r),
+    ratio: median(ratios),
+    ratioQ1: quantile(ratios, 0.25),
+    ratioQ3: quantile(ratios, 0.75),
+    rounds,
+  };
 }
 
 /** `random.uniform` / `random.bits` against `tf.randomUniform`, in values per second. */

@@ -26,8 +26,24 @@ export const SUBMODULES: unique symbol = Symbol("haiku-tfjs.submodules");
  */
 export interface ModuleLike {
   readonly moduleName: string;
-  /** Created on first use: most modules (the leaves) never get a submodule. */
-  [SUBMODULES]?: Set<string> | undefined;
+  /**
+   * Created on first use: most modules (the leaves) never get a submodule. A short array (a
+   * linear scan beats hashing and it is filled on every `apply`), a set once it grows.
+   */
+  [SUBMODULES]?: string[] | Set<string> | undefined;
+}
+
+/** Past this many submodules a module's list becomes a set. */
+const SUBMODULE_LIST_MAX = 16;
+
+function addSubmodule(m: ModuleLike, name: string): void {
+  const subs = m[SUBMODULES];
+  if (subs === undefined) m[SUBMODULES] = [name];
+  else if (Array.isArray(subs)) {
+    if (subs.includes(name)) return;
+    if (subs.length < SUBMODULE_LIST_MAX) subs.push(name);
+    else m[SUBMODULES] = new Set(subs).add(name);
+  } else subs.add(name);
 }
 
 /**
@@ -97,21 +113,21 @@ export class Frame {
 
   /** The naming counters of the innermost method invocation (or of the call itself). */
   counters(): Map<string, number> {
-    const top = this.moduleStack[this.moduleStack.length - 1];
+    const top = lastOf(this.moduleStack);
     if (top === undefined) return (this.rootCounters ??= new Map());
     return (top.counters ??= new Map());
   }
 
   /** The names already taken in the innermost method invocation. */
   usedNames(): Set<string> {
-    const top = this.moduleStack[this.moduleStack.length - 1];
+    const top = lastOf(this.moduleStack);
     if (top === undefined) return (this.rootUsedNames ??= new Set());
     return (top.usedNames ??= new Set());
   }
 
   /** The module (or name scope) whose method is running, if any. */
   currentModule(): ModuleEntry["module"] | undefined {
-    return this.moduleStack[this.moduleStack.length - 1]?.module;
+    return lastOf(this.moduleStack)?.module;
   }
 
   /** Haiku's `current_name()`: the innermost module's full name, `"~"` outside modules. */
@@ -137,12 +153,24 @@ export class Frame {
     const stack = this.moduleStack;
     for (let i = 0; i < stack.length; i++) {
       const m = stack[i]!.module;
-      if (m !== entry.module) (m[SUBMODULES] ??= new Set()).add(name);
+      if (m !== entry.module) addSubmodule(m, name);
     }
   }
 }
 
 const frames: Frame[] = [];
+
+/**
+ * The last element of `a`, or `undefined`. Guards the index: V8 looks `a[-1]` up as a named
+ * property on the slow path (about 50 ns instead of 3), and the stacks read here are empty at
+ * the top level of every `apply`. @internal
+ *
+ * @category Modules and parameters
+ */
+export function lastOf<T>(a: readonly T[]): T | undefined {
+  const n = a.length;
+  return n > 0 ? a[n - 1] : undefined;
+}
 
 /**
  * A constructor call of a registered module class in progress (see `module.ts`).
@@ -172,7 +200,9 @@ export const constructing: Construction[] = [];
  * @category Modules and parameters
  */
 export function assertNoPendingConstruction(depth: number): void {
-  const pending = constructing[constructing.length - 1 - depth];
+  const i = constructing.length - 1 - depth;
+  if (i < 0) return;
+  const pending = constructing[i];
   if (pending !== undefined && pending.module === undefined) {
     const name = (pending.cls as { name?: string }).name ?? "Module";
     throw new Error(
@@ -189,7 +219,7 @@ export function assertNoPendingConstruction(depth: number): void {
  * @category Modules and parameters
  */
 export function maybeCurrentFrame(): Frame | undefined {
-  return frames[frames.length - 1];
+  return lastOf(frames);
 }
 
 /**
@@ -198,7 +228,7 @@ export function maybeCurrentFrame(): Frame | undefined {
  * @category Modules and parameters
  */
 export function currentFrame(symbol: string): Frame {
-  const f = frames[frames.length - 1];
+  const f = lastOf(frames);
   if (f === undefined) throw outsideTransformError(symbol);
   return f;
 }

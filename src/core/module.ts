@@ -30,6 +30,11 @@ const DEFAULT_NAME: unique symbol = Symbol("haiku-tfjs.defaultName");
 /** What a module without submodules reports. */
 const NO_SUBMODULES: ReadonlySet<string> = new Set<string>();
 
+function submodulesOf(m: Module): ReadonlySet<string> {
+  const subs = m[SUBMODULES];
+  return subs === undefined ? NO_SUBMODULES : Array.isArray(subs) ? new Set(subs) : subs;
+}
+
 function unregisteredError(cls: { name: string }): Error {
   const name = cls.name || "Anonymous";
   return new Error(
@@ -69,7 +74,7 @@ export abstract class Module {
   /** The last part of {@link Module.moduleName}, e.g. `"linear_0"`. */
   declare readonly name: string;
   /** @internal Names of modules used inside this module's methods (for `paramsDict`); lazy. */
-  declare [SUBMODULES]: Set<string> | undefined;
+  declare [SUBMODULES]: string[] | Set<string> | undefined;
 
   /**
    * @param name - the module's name (a valid identifier); defaults to the snake-cased class name.
@@ -111,7 +116,7 @@ export abstract class Module {
   paramsDict(): Record<string, Tensor> {
     const frame = maybeCurrentFrame();
     if (frame === undefined) throw outsideTransformError("Module#paramsDict");
-    return moduleParamsDict(frame, this.moduleName, this[SUBMODULES] ?? NO_SUBMODULES);
+    return moduleParamsDict(frame, this.moduleName, submodulesOf(this));
   }
 
   /**
@@ -121,7 +126,7 @@ export abstract class Module {
   stateDict(): Record<string, unknown> {
     const frame = maybeCurrentFrame();
     if (frame === undefined) throw outsideTransformError("Module#stateDict");
-    return moduleStateDict(frame, this.moduleName, this[SUBMODULES] ?? NO_SUBMODULES);
+    return moduleStateDict(frame, this.moduleName, submodulesOf(this));
   }
 }
 

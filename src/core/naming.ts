@@ -2,6 +2,7 @@
  * Haiku's module naming rules (`module.py:483-607`, `utils.py:257`): snake-cased class names,
  * `_N` counters per parent-method invocation, explicit numbers kept, uniqueness checks.
  */
+import { lastOf } from "./frame.js";
 import type { Frame, ModuleEntry } from "./frame.js";
 
 /**
@@ -207,7 +208,7 @@ export function uniqueAndCanonicalName(frame: Frame, name: string): string {
 }
 
 function canonicalName(frame: Frame, name: string, parsed: ParsedName | null): string {
-  const top = frame.moduleStack[frame.moduleStack.length - 1];
+  const top = lastOf(frame.moduleStack);
   const cache = top === undefined ? ROOT_NAMES : namesUnder(top);
   // The number suffix was parsed on the short bare name: the prefix ends with `/`, so it never
   // holds a suffix, and the result is the same as parsing the full name.

@@ -72,7 +72,11 @@ export function getParameter(name: string, shape: readonly number[], opts: GetPa
   let param: unknown;
   let context: GetterContext | undefined;
   if (frame.paramsIn !== null) {
-    param = lookupApplyParam(frame.paramsIn, bundle, name);
+    // Fast path for the common case, a tensor found; anything else gets the validating lookup.
+    // Only tensors are taken here, so inherited properties (`constructor`...) cannot slip through.
+    const b = frame.paramsIn[bundle] as Record<string, unknown> | undefined;
+    param = typeof b === "object" && b !== null ? b[name] : undefined;
+    if (!(param instanceof tf.Tensor)) param = lookupApplyParam(frame.paramsIn, bundle, name);
     if (param === undefined || param === null) {
       throw new Error(
         `Unable to retrieve parameter "${name}" for module "${bundle}". All parameters must be ` +

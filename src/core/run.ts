@@ -55,10 +55,8 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** immer's deep freeze, without its walk for the common empty object (apply's params and state). */
-function deepFreeze<T extends object>(x: T, empty: boolean): T {
-  return empty ? Object.freeze(x) : freeze(x, true);
-}
+/** What a run returns for no params / no state: one frozen object (nothing in it to own). */
+const EMPTY: Record<string, never> = Object.freeze({});
 
 /**
  * Hands out the tensors a run returns, applying the ownership rule. A class rather than closures
@@ -139,29 +137,27 @@ export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o
           "Promise. Await data before calling `init` / `apply`, not inside the transformed function.",
       );
     }
-    const params: Record<string, Record<string, tf.Tensor>> = {};
-    let paramBundles = 0;
+    // Params and state objects are made only when there is something in them: `apply` of
+    // `hk.transform` has neither, and runs on every call.
+    let params: Record<string, Record<string, tf.Tensor>> | undefined;
     if (o.paramsIn === null) {
       for (const [bundle, entries] of frame.params) {
         const b: Record<string, tf.Tensor> = {};
         for (const [name, t] of entries) b[name] = owner.own(t);
-        params[bundle] = b;
-        paramBundles++;
+        (params ??= {})[bundle] = b;
       }
     }
-    const state: Record<string, Record<string, unknown>> = {};
-    let stateBundles = 0;
+    let state: Record<string, Record<string, unknown>> | undefined;
     const which = o.paramsIn === null ? "initial" : "current";
-    for (const [bundle, entries] of frame.state) {
+    if (frame.state.size > 0) for (const [bundle, entries] of frame.state) {
       if (entries.size === 0) continue;
       const b: Record<string, unknown> = {};
       for (const [name, pair] of entries) b[name] = owner.ownTree(pair[which]);
-      state[bundle] = b;
-      stateBundles++;
+      (state ??= {})[bundle] = b;
     }
     result = {
-      params: deepFreeze(params, paramBundles === 0),
-      state: deepFreeze(state, stateBundles === 0),
+      params: params === undefined ? EMPTY : freeze(params, true),
+      state: state === undefined ? EMPTY : freeze(state, true),
       out: o.wantOut ? owner.ownTree(out) : undefined,
     };
     // tidy keeps what it returns; `result.out` also covers tensors inside non-plain containers.

@@ -7,6 +7,12 @@ import type { Initializer } from "../core/index.js";
 import { TruncatedNormal } from "../initializers/random.js";
 import { assertTensor } from "./conv_utils.js";
 
+/**
+ * Haiku's default `w` initializer, `TruncatedNormal(1 / sqrt(fan_in))`, made only when a weight is
+ * created: `apply` never needs it, and building an initializer per call is wasted work there.
+ */
+const defaultWInit: Initializer = (shape, dtype) => TruncatedNormal(1 / Math.sqrt(shape[0]!))(shape, dtype);
+
 /** Options of {@link Linear} (Haiku's keyword arguments).
  *
  * @category Layers
@@ -79,8 +85,7 @@ export class Linear extends Module {
     const inputSize = inputs.shape[inputs.rank - 1]!;
     this.inputSize = inputSize;
     const dtype = inputs.dtype;
-    const wInit = this.wInit ?? TruncatedNormal(1 / Math.sqrt(inputSize));
-    const w = getParameter("w", [inputSize, this.outputSize], { dtype, init: wInit }) as tf.Tensor2D;
+    const w = getParameter("w", [inputSize, this.outputSize], { dtype, init: this.wInit ?? defaultWInit }) as tf.Tensor2D;
     const x2 = (inputs.rank === 2 ? inputs : tf.reshape(inputs, [-1, inputSize])) as tf.Tensor2D;
     let out: tf.Tensor;
     if (this.withBias) {

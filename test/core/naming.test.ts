@@ -281,6 +281,26 @@ describe("nesting", () => {
     const p = f.init(null);
     expect(f.apply(p, null)).toEqual([["parent/p", "scalar_module/x"], ["scalar_module/x"]]);
   });
+
+  it("lists every submodule in paramsDict, also past the short-list size, each once", () => {
+    @hk.module
+    class Many extends hk.Module {
+      call(children: ScalarModule[]) {
+        for (const c of children) c.call();
+        for (const c of children) c.call(); // used twice: still listed once
+        return this;
+      }
+    }
+    const f = hk.transform(() => {
+      const children = Array.from({ length: 20 }, () => new ScalarModule());
+      return Object.keys(new Many().call(children).paramsDict());
+    });
+    const p = f.init(null);
+    const names = f.apply(p, null);
+    expect(names).toHaveLength(20);
+    expect(new Set(names).size).toBe(20);
+    expect(names).toContain("scalar_module_19/x");
+  });
 });
 
 describe("registration", () => {

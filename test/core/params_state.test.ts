@@ -66,6 +66,17 @@ describe("getParameter", () => {
     x.dispose();
   });
 
+  it("never takes an inherited property for a parameter (module or parameter named like Object.prototype members)", () => {
+    const f = hk.transform(() => hk.getParameter("constructor", [], { init: ones }));
+    const g = hk.transform(() => new Linear(1, { name: "toString" }).call(tf.ones([1, 1])));
+    expect(() => f.apply({}, null)).toThrow('Unable to retrieve parameter "constructor" for module "~"');
+    expect(() => g.apply({}, null)).toThrow('Unable to retrieve parameter "w" for module "toString"');
+    const p = f.init(null);
+    const out = f.apply(p, null);
+    expect(out.dataSync()[0]).toBe(1);
+    disposeTree([p, out]);
+  });
+
   it("fails on a shape mismatch with name, expected and actual shapes", () => {
     const f = hk.transform((x: tf.Tensor) => new Linear(2).call(x));
     const p = f.init(null, tf.ones([1, 3]));

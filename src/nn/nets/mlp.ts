@@ -45,6 +45,9 @@ export interface MLPCallOptions {
  *   new hk.nets.MLP([300, 10]).call(x, { dropoutRate: 0.5, rng: hk.nextRngKey() }));
  * ```
  */
+/** `linear_0` ... `linear_15`, made once (names are on every apply's path). */
+const LAYER_NAMES = Array.from({ length: 16 }, (_, i) => `linear_${i}`);
+
 @module
 export class MLP extends Module {
   /** The layers, `linear_0`, `linear_1`, .... */
@@ -74,17 +77,24 @@ export class MLP extends Module {
       throw new Error(`hk.nets.MLP${options.name ? ` '${options.name}'` : ""}: When with_bias=False b_init must not be set.`);
     }
     super(options.name);
-    const sizes = [...outputSizes];
-    this.outputSizes = Object.freeze([...sizes]);
+    const sizes = Array.isArray(outputSizes) ? (outputSizes as number[]) : [...outputSizes];
+    const n = sizes.length;
+    // Built with plain loops: an MLP is constructed on every apply, so this is on the hot path.
+    const ownSizes: number[] = [];
+    const layers: Linear[] = [];
     this.withBias = withBias;
     this.wInit = options.wInit ?? null;
     this.bInit = options.bInit ?? null;
     this.activation = options.activation ?? tf.relu;
     this.activateFinal = options.activateFinal ?? false;
-    this.layers = Object.freeze(
-      sizes.map((size, i) => new Linear(size, { wInit: this.wInit, bInit: this.bInit, withBias, name: `linear_${i}` })),
-    );
-    this.outputSize = sizes.length ? sizes[sizes.length - 1]! : null;
+    for (let i = 0; i < n; i++) {
+      const size = sizes[i]!;
+      ownSizes.push(size);
+      layers.push(new Linear(size, { wInit: this.wInit, bInit: this.bInit, withBias, name: LAYER_NAMES[i] ?? `linear_${i}` }));
+    }
+    this.outputSizes = Object.freeze(ownSizes);
+    this.layers = Object.freeze(layers);
+    this.outputSize = n ? sizes[n - 1]! : null;
   }
 
   /** Runs the layers on `inputs` (`[batch, inputSize]`). */
@@ -98,15 +108,16 @@ export class MLP extends Module {
       throw new Error(`${this.moduleName}: RNG should only be passed when using dropout (set dropoutRate or drop rng).`);
     }
     const rng = rngIn !== null ? new PRNGSequence(rngIn) : null;
-    const n = this.layers.length;
+    const layers = this.layers;
+    const n = layers.length;
     let out = inputs;
-    this.layers.forEach((layer, i) => {
-      out = layer.call(out);
+    for (let i = 0; i < n; i++) {
+      out = layers[i]!.call(out);
       if (i < n - 1 || this.activateFinal) {
         if (rate !== null) out = dropout(rng!.next(), rate, out);
         out = this.activation(out);
       }
-    });
+    }
     return out;
   }
 
