@@ -3,6 +3,17 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 let acc = new Float64Array(256);
 
+/** `dst[c] = sum_r src[r * cols + c]`, accumulated in float64 in `a`. A function of its own so the
+ * loop gets compiled for the arrays it sees rather than inside the kernel's closure. */
+function sumRows(src: Float32Array | Int32Array, rows: number, cols: number, a: Float64Array, dst: Float32Array | Int32Array): void {
+  a.fill(0, 0, cols);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) a[c]! += src[base + c]!;
+  }
+  for (let c = 0; c < cols; c++) dst[c] = a[c]!;
+}
+
 /**
  * Wraps the wasm `Sum` kernel with a one-pass heap loop for reductions over leading axes (every
  * bias gradient: `[batch, ..., features]` summed to `[features]`). The built-in kernel first
@@ -29,12 +40,7 @@ export function fastSum(original: tf.KernelFunc): tf.KernelFunc {
     const src = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
     const dst = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
     if (acc.length < cols) acc = new Float64Array(cols);
-    acc.fill(0, 0, cols);
-    for (let r = 0; r < rows; r++) {
-      const base = r * cols;
-      for (let c = 0; c < cols; c++) acc[c]! += src[base + c]!;
-    }
-    for (let c = 0; c < cols; c++) dst[c] = acc[c]!;
+    sumRows(src, rows, cols, acc, dst);
     return out;
   };
 }
