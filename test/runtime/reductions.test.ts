@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectNoLeaks, expectSameOnBothBackends, randomTensor } from "./helpers.js";
 
 describe("wasm Sum over leading axes (bias gradients)", () => {
@@ -50,4 +50,30 @@ describe("wasm AvgPoolGrad for non-overlapping windows", () => {
       });
     });
   }
+});
+
+describe("wasm Identity (tf.clone, tensors saved for the backward pass)", () => {
+  it("shares the buffer instead of copying it; both handles stay valid on their own", () => {
+    const buffers = () => tf.backend().numDataIds();
+    const x = randomTensor([64, 28, 28, 4], 85);
+    const before = buffers();
+    const y = tf.clone(x);
+    expect(buffers()).toBe(before); // no second buffer (the built-in kernel copies)
+    const want = Array.from(x.dataSync());
+    x.dispose();
+    expect(buffers()).toBe(before); // still held by y
+    expect(Array.from(y.dataSync())).toEqual(want);
+    y.dispose();
+    expect(buffers()).toBe(before - 1);
+  });
+
+  it("keeps gradients that save their inputs right (relu, mul, conv), like cpu", () => {
+    expectSameOnBothBackends(() => {
+      const x = randomTensor([2, 6, 6, 3], 86);
+      const k = randomTensor([3, 3, 3, 4], 87);
+      const f = (a: tf.Tensor, w: tf.Tensor) =>
+        tf.sum(tf.mul(tf.relu(tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, 1, "same")), tf.mean(a)));
+      return tf.grads(f)([x, k]);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { call, free, reshape } from "./wasm_ops.js";
+import { call, copy, free, reshape } from "./wasm_ops.js";
 
 // Facts about tfjs-backend-wasm 4.22's matmul (src/cc/batch_mat_mul_impl.cc), which this wrapper
 // works around:
@@ -93,7 +93,7 @@ function truthfulB(backend: BackendWasm, b: tf.TensorInfo, keep: (t: tf.TensorIn
   const key = `${b.shape[b.shape.length - 2]},${b.shape[b.shape.length - 1]}`;
   const seen = packedAs.get(b.dataId);
   if (seen === undefined) packedAs.set(b.dataId, key);
-  else if (seen !== key) return keep(call(tf.Identity, backend, { x: b }));
+  else if (seen !== key) return keep(copy(backend, b));
   return b;
 }
 

@@ -52,7 +52,7 @@ export const einsum: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
       }
     }
     if (out === null) throw new Error("haiku-tfjs runtime: Einsum got no operands.");
-    // The result must be a buffer of its own: an input returned as is would be freed twice.
+    // The result must hold its own reference: an input returned as is would be freed twice.
     if (!made.includes(out)) {
       out = call(tf.Identity, backend, { x: out });
       made.push(out);

@@ -5,6 +5,7 @@ import { fastSum } from "./sum_leading.js";
 import { conv2DBackpropFilter } from "./conv2d_backprop_filter.js";
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise_backprop.js";
 import { einsum } from "./einsum.js";
+import { sharingIdentity } from "./identity.js";
 import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
 
 // Shared through globalThis so two copies of this package (e.g. a bundle plus the app's) see one
@@ -39,6 +40,7 @@ export const WRAPPED_KERNELS: Readonly<Record<string, (original: tf.KernelFunc) 
   [tf._FusedMatMul]: fastMatMul,
   [tf.Sum]: fastSum,
   [tf.AvgPoolGrad]: fastAvgPoolGrad,
+  [tf.Identity]: sharingIdentity,
 };
 
 /**

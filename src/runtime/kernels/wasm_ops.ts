@@ -32,6 +32,18 @@ export function free(backend: BackendWasm, ...infos: (tf.TensorInfo | undefined)
 }
 
 /**
+ * A copy of `x` in a fresh buffer (the `Identity` kernel shares buffers once the runtime is
+ * installed; XNNPACK's cache needs a new buffer id, not a new reference).
+ *
+ * @category Runtime
+ */
+export function copy(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
+  const out = backend.makeOutput(x.shape, x.dtype);
+  backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(x));
+  return out;
+}
+
+/**
  * A reshape shares the buffer (the wasm Reshape kernel only bumps its reference count).
  *
  * @category Runtime
