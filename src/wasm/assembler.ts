@@ -22,8 +22,10 @@ export const VOID = 0x40;
 export const LOCAL_GET = 0x20;
 export const LOCAL_SET = 0x21;
 export const I32_CONST = 0x41;
+export const I32_EQZ = 0x45;
 export const I32_GE_U = 0x4f;
 export const I32_ADD = 0x6a;
+export const I32_SUB = 0x6b;
 export const I32_SHL = 0x74;
 export const I32_XOR = 0x73;
 
@@ -32,6 +34,7 @@ export const SIMD = 0xfd;
 export const V128_LOAD = [SIMD, 0x00];
 export const V128_STORE = [SIMD, 0x0b];
 export const V128_CONST = [SIMD, 0x0c];
+export const I8X16_SHUFFLE = [SIMD, 0x0d];
 export const I32X4_SPLAT = [SIMD, 0x11];
 export const F32X4_SPLAT = [SIMD, 0x13];
 export const V128_OR = [SIMD, 0x50];
@@ -44,6 +47,8 @@ export const F32X4_ADD = [SIMD, 0xe4, 0x01];
 export const F32X4_SUB = [SIMD, 0xe5, 0x01];
 export const F32X4_MUL = [SIMD, 0xe6, 0x01];
 export const F32X4_DIV = [SIMD, 0xe7, 0x01];
+export const F64X2_PROMOTE_LOW_F32X4 = [SIMD, 0x5f];
+export const F64X2_ADD = [SIMD, 0xf0, 0x01];
 
 /** Unsigned LEB128. */
 export function uleb(n: number): number[] {

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { describe, expect, it } from "vitest";
-import { expectNoLeaks, expectSameOnBothBackends, randomTensor } from "./helpers.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { setHeapKernelsEnabled } from "../../src/runtime/kernels/heap_simd.js";
+import { expectNoLeaks, expectSameOnBothBackends, onBothBackends, randomTensor } from "./helpers.js";
 
 describe("wasm Sum over leading axes (bias gradients)", () => {
   it("matches cpu for leading-axis reductions, keepDims, negative axes and int32", () => {
@@ -75,5 +76,45 @@ describe("wasm Identity (tf.clone, tensors saved for the backward pass)", () => 
         tf.sum(tf.mul(tf.relu(tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, 1, "same")), tf.mean(a)));
       return tf.grads(f)([x, k]);
     });
+  });
+});
+
+describe("the runtime's WebAssembly SIMD loops (Sum over leading axes, AvgPoolGrad rows)", () => {
+  afterEach(() => setHeapKernelsEnabled(true));
+
+  /** Values of `fn` with the SIMD loops on and off (the JavaScript fallbacks). */
+  function simdAndFallback(fn: () => tf.Tensor[]): [Float32Array[], Float32Array[]] {
+    const run = () => tf.tidy(() => fn().map((t) => Float32Array.from(t.dataSync())));
+    const simd = run();
+    setHeapKernelsEnabled(false);
+    const js = run();
+    setHeapKernelsEnabled(true);
+    return [simd, js];
+  }
+
+  it("sums in float64 like the cpu backend: the same bits, also with columns left over after fours", () => {
+    const shapes = [[7, 3, 11], [64, 28, 28, 32], [1000, 5], [3, 4]];
+    const { wasm, cpu } = onBothBackends(() => shapes.map((s, i) => tf.sum(randomTensor(s, 90 + i), i === 1 ? [0, 1, 2] : 0)));
+    wasm.forEach((w, i) => expect(w, `shape ${JSON.stringify(shapes[i])}`).toEqual(cpu[i]));
+    const [simd, js] = simdAndFallback(() => shapes.map((s, i) => tf.sum(randomTensor(s, 90 + i), 0)));
+    simd.forEach((v, i) => expect(v).toEqual(js[i]));
+  });
+
+  it("spreads average-pool gradients over 32 channels like cpu, with unused last rows and columns zero", () => {
+    const grad = () => {
+      const x = randomTensor([2, 9, 7, 32], 95);
+      return [tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(v as tf.Tensor4D, 2, 2, "valid"), randomTensor([2, 4, 3, 32], 96))))(x)];
+    };
+    const { wasm, cpu } = onBothBackends(grad);
+    expect(wasm[0]).toEqual(cpu[0]); // 2x2 windows: the scale 1/4 is exact, so the bits agree
+    const [simd, js] = simdAndFallback(grad);
+    expect(simd[0]).toEqual(js[0]);
+  });
+
+  it("frees the accumulators and outputs they allocate", () => {
+    const x = randomTensor([64, 10, 10, 8], 97);
+    expectNoLeaks(() => tf.dispose(tf.sum(x, [0, 1, 2])));
+    expectNoLeaks(() => tf.dispose(tf.grad((v: tf.Tensor) => tf.sum(tf.avgPool(v as tf.Tensor4D, 2, 2, "valid")))(x)));
+    x.dispose();
   });
 });

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { heapKernels, heapOffset } from "./heap_simd.js";
 
 let acc = new Float64Array(256);
 
@@ -18,7 +19,8 @@ function sumRows(src: Float32Array | Int32Array, rows: number, cols: number, a: 
  * Wraps the wasm `Sum` kernel with a one-pass heap loop for reductions over leading axes (every
  * bias gradient: `[batch, ..., features]` summed to `[features]`). The built-in kernel first
  * transposes the whole input so the reduced axes come last, which costs more than the sum
- * (about 15 ms of a 125 ms CNN training step). Accumulates in float64 like the cpu backend.
+ * (about 15 ms of a 125 ms CNN training step). Accumulates in float64 like the cpu backend, with
+ * a WebAssembly SIMD loop (`heap_simd.ts`) for float32, a JavaScript loop otherwise.
  *
  * @category Runtime
  */
@@ -37,10 +39,29 @@ export function fastSum(original: tf.KernelFunc): tf.KernelFunc {
     const cols = tf.util.sizeFromShape(x.shape.slice(k));
     const outShape = keepDims ? x.shape.map((d, i) => (i < k ? 1 : d)) : x.shape.slice(k);
     const out = backend.makeOutput(outShape, x.dtype);
-    const src = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
-    const dst = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
+    const simd = x.dtype === "float32" ? heapKernels(backend) : null;
+    if (simd !== null && cols >= 4) {
+      // float64 accumulators in the heap, next to the data the SIMD loop reads.
+      const scratch = backend.makeOutput([cols * 2], "float32");
+      try {
+        const view = backend.typedArrayFromHeap(scratch);
+        if (view.byteOffset % 8 === 0) {
+          const heapAcc = new Float64Array(view.buffer, view.byteOffset, cols);
+          const from = backend.typedArrayFromHeap(x) as Float32Array;
+          const to = backend.typedArrayFromHeap(out) as Float32Array;
+          heapAcc.fill(0);
+          const cols4 = cols & ~3;
+          simd.sumRows(heapOffset(backend, x.dataId), view.byteOffset, rows, cols4 * 4, cols * 4);
+          for (let c = cols4; c < cols; c++) for (let r = 0; r < rows; r++) heapAcc[c]! += from[r * cols + c]!;
+          for (let c = 0; c < cols; c++) to[c] = heapAcc[c]!;
+          return out;
+        }
+      } finally {
+        backend.disposeData(scratch.dataId);
+      }
+    }
     if (acc.length < cols) acc = new Float64Array(cols);
-    sumRows(src, rows, cols, acc, dst);
+    sumRows(backend.typedArrayFromHeap(x) as Float32Array | Int32Array, rows, cols, acc, backend.typedArrayFromHeap(out) as Float32Array | Int32Array);
     return out;
   };
 }
