@@ -58,25 +58,14 @@ function adamLoop(
   const b1 = f(c.b1), c1b1 = f(c.oneMinusB1), b2 = f(c.b2), c1b2 = f(c.oneMinusB2);
   const eps = f(c.eps), epsRoot = f(c.epsRoot), bc1 = f(c.bc1), bc2 = f(c.bc2), bc1Next = f(c.bc1Next);
   const n = g.length;
-  if (!c.nesterov && epsRoot === 0) {
-    // The default configuration, kept free of branches for the JIT.
-    for (let i = start; i < n; i++) {
-      const gi = g[i]!;
-      const m = f(f(c1b1 * gi) + f(b1 * m0[i]!));
-      const v = f(f(c1b2 * f(gi * gi)) + f(b2 * v0[i]!));
-      mOut[i] = m;
-      vOut[i] = v;
-      uOut[i] = f(f(m / bc1) / f(f(Math.sqrt(f(v / bc2))) + eps));
-    }
-    return;
-  }
+  const nesterov = c.nesterov;
   for (let i = start; i < n; i++) {
     const gi = g[i]!;
     const m = f(f(c1b1 * gi) + f(b1 * m0[i]!));
     const v = f(f(c1b2 * f(gi * gi)) + f(b2 * v0[i]!));
     mOut[i] = m;
     vOut[i] = v;
-    const mHat = c.nesterov ? f(f(b1 * f(m / bc1Next)) + f(c1b1 * f(gi / bc1))) : f(m / bc1);
+    const mHat = nesterov ? f(f(b1 * f(m / bc1Next)) + f(c1b1 * f(gi / bc1))) : f(m / bc1);
     const vHat = f(v / bc2);
     uOut[i] = f(mHat / f(f(Math.sqrt(epsRoot === 0 ? vHat : f(vHat + epsRoot))) + eps));
   }
