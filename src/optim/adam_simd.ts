@@ -136,12 +136,19 @@ export interface AdamKernel {
 }
 
 const instances = new WeakMap<object, AdamKernel | null>();
+let enabled = true;
+
+/** Test hook: turns the SIMD kernel off (`false`) so the JavaScript loop runs on wasm too. */
+export function setAdamKernelEnabled(on: boolean): void {
+  enabled = on;
+}
 
 /**
  * The kernel bound to `memory` (a `WebAssembly.Memory`), compiled on first use; `null` where
  * SIMD is unavailable or the memory cannot be imported (e.g. a shared memory).
  */
 export function adamKernelFor(memory: object): AdamKernel | null {
+  if (!enabled) return null;
   let k = instances.get(memory);
   if (k === undefined) {
     k = instantiate(adamKernelBytes(), { env: { memory } }) as AdamKernel | null;

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterEach, describe, expect, it } from "vitest";
 
+import { setAdamKernelEnabled } from "../../src/optim/adam_simd.js";
 import * as optim from "../../src/optim/index.js";
 import * as tree from "../../src/tree/index.js";
 
@@ -87,7 +88,13 @@ const CASES: Array<[string, Opts]> = [
 
 describe("scaleByAdam's one-pass kernel", () => {
   afterEach(async () => {
+    setAdamKernelEnabled(true);
     await tf.setBackend("wasm");
+  });
+
+  it("gives the same bits from its JavaScript loop on wasm (where SIMD or the memory import is missing)", () => {
+    setAdamKernelEnabled(false);
+    for (const [, o] of CASES) compareThreeSteps(o, [13, 7]);
   });
 
   for (const backend of ["wasm", "cpu"]) {
