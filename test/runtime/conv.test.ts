@@ -80,6 +80,19 @@ describe("wasm Conv2DBackpropFilter", () => {
     });
   });
 
+  it("gives the full-size first-layer filter gradient (batch 64, 28x28x1, 32 3x3 SAME) like cpu", () => {
+    const grad = () => {
+      const x = randomTensor([64, 28, 28, 1], 19);
+      const dy = randomTensor([64, 28, 28, 32], 20);
+      return [tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+        strides: [1, 1], pad: "same", dataFormat: "NHWC", filterShape: [3, 3, 1, 32],
+      } as unknown as tf.NamedAttrMap) as tf.Tensor];
+    };
+    const { wasm, cpu } = onBothBackends(grad);
+    // Each value is a float32 sum of 50,176 products (values up to ~220); cpu sums in float64.
+    expectClose(wasm[0]!, cpu[0]!, 1e-3);
+  });
+
   it("leaks no tensors or wasm buffers over repeated filter gradients", () => {
     const x = randomTensor([2, 9, 9, 3], 17);
     const w = randomTensor([3, 3, 3, 4], 18);
