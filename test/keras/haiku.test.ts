@@ -6,7 +6,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { describe, expect, it } from "vitest";
 
 import * as hk from "../../src/index.js";
-import { JaxLayer, registerJaxFunction } from "../../src/keras/index.js";
+import { JaxLayer, registerJaxFunction, setRandomSeed } from "../../src/keras/index.js";
 import * as random from "../../src/random/index.js";
 
 const C = 3; // classes
@@ -86,6 +86,7 @@ describe("JaxLayer with hk.transform", () => {
   });
 
   it("trains the Keras docstring CNN (conv, pool, flatten, linear, dropout) in tf.sequential", async () => {
+    setRandomSeed(0); // the initial params (Keras draws init keys from the global generator)
     const layer = new JaxLayer({ callFn: cnn.apply, initFn: cnn.init, inputShape: [S, S, 1], seed: 3 });
     const model = tfl.sequential({ layers: [layer] });
     expect(layer.trainableWeights.map((w) => w.originalName.slice(layer.name.length + 1))).toEqual([
@@ -105,7 +106,7 @@ describe("JaxLayer with hk.transform", () => {
 
     model.compile({ optimizer: tf.train.adam(0.01), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
     const { x, y } = images(48, 1);
-    const hist = await model.fit(x, y, { epochs: 6, batchSize: 16, verbose: 0 });
+    const hist = await model.fit(x, y, { epochs: 6, batchSize: 16, verbose: 0, shuffle: false });
     const losses = hist.history["loss"] as number[];
     expect(losses[losses.length - 1]).toBeLessThan((losses[0] as number) * 0.8);
     expect(layer.rngCounter).toBe(6 * 3); // one key per training batch, for the dropout
@@ -174,9 +175,12 @@ describe("JaxLayer with hk.transform", () => {
 
     const target = tf.add(tf.sum(a, 1, true), tf.sum(b, 1, true));
     model.compile({ optimizer: tf.train.adam(0.01), loss: "meanSquaredError" });
-    const hist = await model.fit([a, b], target, { epochs: 8, batchSize: 8, verbose: 0 });
+    // No shuffling: with the layer's seeded dropout keys the whole run is deterministic (a
+    // shuffled run with dropout 0.5 sometimes has its lowest loss in the first epoch).
+    const hist = await model.fit([a, b], target, { epochs: 12, batchSize: 8, verbose: 0, shuffle: false });
     const losses = hist.history["loss"] as number[];
-    expect(losses[losses.length - 1]).toBeLessThan(losses[0] as number);
+    const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
+    expect(mean(losses.slice(-3))).toBeLessThan(0.8 * mean(losses.slice(0, 3)));
     tf.dispose([a, b, target, t1, t2, i1, i2, initialParams.w1, initialParams.w2, initialParams.out]);
     model.dispose();
     twin.dispose();
