@@ -106,6 +106,13 @@ describe("scaleByAdam's one-pass kernel", () => {
     }
   }
 
+  for (const backend of ["wasm", "cpu"]) {
+    it(`handles scalar, empty and short (under four elements) leaves on ${backend}`, async () => {
+      await tf.setBackend(backend);
+      for (const shape of [[], [0], [3, 0], [3], [5]]) compareThreeSteps(DEFAULTS, shape);
+    });
+  }
+
   it("runs as one kernel per leaf on wasm (not the twelve composed ones)", async () => {
     const opt = optim.scaleByAdam();
     const params = { a: tf.zeros([64, 32]), b: tf.zeros([32]) };
