@@ -14,11 +14,13 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
-const SYSTEMS: Record<string, () => Promise<{ setup(w: Workload, inferBatch: number): BenchSystem | Promise<BenchSystem> }>> = {
+type SystemModule = { setup(w: Workload, inferBatch: number, opts?: { optax?: boolean }): BenchSystem | Promise<BenchSystem> };
+const SYSTEMS: Record<string, () => Promise<SystemModule>> = {
   "tfjs-core": () => import("./systems/tfjs_core.js"),
   "tfjs-layers": () => import("./systems/tfjs_layers.js"),
   "haiku-tfjs": () => import("./systems/haiku.js"),
   jaxlayer: () => import("./systems/jaxlayer.js"),
+  "jaxlayer-optax": () => import("./systems/jaxlayer.js"),
 };
 
 async function main(): Promise<void> {
@@ -31,14 +33,14 @@ async function main(): Promise<void> {
   const inferReps = Number(arg("infer-reps", "5"));
   // The runtime fixes (matmul fast path, missing wasm kernels) ship with haiku-tfjs; a
   // hand-written system can opt into them to separate their effect from the library's.
-  if (process.argv.includes("--fixes") || system === "haiku-tfjs" || system === "jaxlayer") {
+  if (process.argv.includes("--fixes") || system === "haiku-tfjs" || system.startsWith("jaxlayer")) {
     await (await import("./package.js")).loadRuntime();
   }
   await tf.setBackend(backend);
   await tf.ready();
   const load = SYSTEMS[system];
   if (!load) throw new Error(`unknown system ${system}`);
-  const sys = await (await load()).setup(workload, inferBatch);
+  const sys = await (await load()).setup(workload, inferBatch, { optax: system === "jaxlayer-optax" });
   const result: Record<string, unknown> = { system, workload: workload.name, backend, fixes: process.argv.includes("--fixes") };
   try {
     for (let i = 0; i < warmup; i++) await sys.trainStep();

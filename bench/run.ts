@@ -126,6 +126,7 @@ async function main(): Promise<void> {
   const cnn = measure([
     { label: "haiku-tfjs", system: "haiku-tfjs", workload: "cnn", backend: "wasm", steps: steps(15), inferBatch: 256 },
     { label: "haiku-tfjs JaxLayer + fit", system: "jaxlayer", workload: "cnn", backend: "wasm", steps: steps(15), inferBatch: 256 },
+    { label: "haiku-tfjs JaxLayer + fit, OptaxOptimizer", system: "jaxlayer-optax", workload: "cnn", backend: "wasm", steps: steps(15), inferBatch: 256 },
     { label: "tfjs-core + runtime fixes", system: "tfjs-core", workload: "cnn", backend: "wasm", fixes: true, steps: steps(15), inferBatch: 256 },
     { label: "tfjs-core as shipped", system: "tfjs-core", workload: "cnn", backend: "wasm", steps: steps(5), inferBatch: 256 },
     { label: "tfjs-layers as shipped", system: "tfjs-layers", workload: "cnn", backend: "wasm", steps: steps(5), inferBatch: 256 },
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
     { name: "MLP: haiku-tfjs / tfjs-layers as shipped", value: ratioOf(mlp, "haiku-tfjs", "tfjs-layers as shipped"), target: 4 },
     { name: "CNN: haiku-tfjs / tfjs-core + fixes", value: ratioOf(cnn, "haiku-tfjs", "tfjs-core + runtime fixes"), target: 1 },
     { name: "CNN: JaxLayer+fit / tfjs-core + fixes", value: ratioOf(cnn, "haiku-tfjs JaxLayer + fit", "tfjs-core + runtime fixes"), target: 1 },
+    { name: "CNN: JaxLayer+fit (OptaxOptimizer) / tfjs-core + fixes", value: ratioOf(cnn, "haiku-tfjs JaxLayer + fit, OptaxOptimizer", "tfjs-core + runtime fixes"), target: 1 },
     { name: "CNN: haiku-tfjs / tfjs-layers (cpu)", value: ratioOf(cnn, "haiku-tfjs", "tfjs-layers as shipped (cpu)"), target: 1 },
     { name: "apply batch 1: raw tfjs / haiku-tfjs", value: 1 / overhead.ratio, target: 1 / 1.1 },
   ];

@@ -12,4 +12,6 @@ export type { JaxFunction, JaxLayerArgs, Kwargs, LayerArgs } from "./jax_layer.j
 export type { AnyFn } from "./registry.js";
 export { registerJaxFunction, getRegisteredJaxFunction, getRegisteredJaxFunctionName } from "./registry.js";
 export { setRandomSeed } from "./seed.js";
+export { OptaxOptimizer } from "./optax_optimizer.js";
+export type { NamedTensor } from "./optax_optimizer.js";
 export { withArgNames } from "../core/arg_names.js";
