@@ -89,13 +89,13 @@ function printTable(title: string, rows: Row[], baseline: string): void {
   const base = rows.find((r) => r.label === baseline);
   const baseRate = typeof base?.stepsPerSec === "number" ? base.stepsPerSec : undefined;
   console.log(`\n${title}`);
-  console.log(`${"system".padEnd(34)} ${"steps/s".padStart(9)} ${"vs " + baseline}`.padEnd(60) + "  infer ex/s");
+  console.log(`${"system".padEnd(44)} ${"steps/s".padStart(9)} ${"vs " + baseline}`.padEnd(70) + "  infer ex/s");
   for (const r of rows) {
     const rate = r.stepsPerSec as number | undefined;
     const ratio = rate !== undefined && baseRate ? `${(rate / baseRate).toFixed(2)}x` : "-";
     const line = r.error
-      ? `${r.label.padEnd(34)} fails: ${String(r.error).slice(0, 70)}`
-      : `${r.label.padEnd(34)} ${fmt(rate).padStart(9)} ${ratio.padStart(8)}`.padEnd(60) + `  ${fmt(r.inferExamplesPerSec, 0)}`;
+      ? `${r.label.padEnd(44)} fails: ${String(r.error).slice(0, 70)}`
+      : `${r.label.padEnd(44)} ${fmt(rate).padStart(9)} ${ratio.padStart(8)}`.padEnd(70) + `  ${fmt(r.inferExamplesPerSec, 0)}`;
     console.log(line);
   }
 }
@@ -115,19 +115,19 @@ async function main(): Promise<void> {
   );
 
   const mlp = measure([
-    { label: "haiku-tfjs", system: "haiku-tfjs", workload: "mlp", backend: "wasm", steps: steps(30) },
-    { label: "tfjs-core + runtime fixes", system: "tfjs-core", workload: "mlp", backend: "wasm", fixes: true, steps: steps(30) },
+    { label: "haiku-tfjs", system: "haiku-tfjs", workload: "mlp", backend: "wasm", steps: steps(60) },
+    { label: "tfjs-core + runtime fixes", system: "tfjs-core", workload: "mlp", backend: "wasm", fixes: true, steps: steps(60) },
     { label: "tfjs-core as shipped", system: "tfjs-core", workload: "mlp", backend: "wasm", steps: steps(10) },
     { label: "tfjs-layers as shipped", system: "tfjs-layers", workload: "mlp", backend: "wasm", steps: steps(10) },
-    { label: "tfjs-layers + runtime fixes", system: "tfjs-layers", workload: "mlp", backend: "wasm", fixes: true, steps: steps(30) },
+    { label: "tfjs-layers + runtime fixes", system: "tfjs-layers", workload: "mlp", backend: "wasm", fixes: true, steps: steps(60) },
   ]);
   printTable("1. MLP 784-512-512-10, Adam, batch 128 (wasm); inference at batch 1024", mlp, "tfjs-core + runtime fixes");
 
   const cnn = measure([
-    { label: "haiku-tfjs", system: "haiku-tfjs", workload: "cnn", backend: "wasm", steps: steps(15), inferBatch: 256 },
-    { label: "haiku-tfjs JaxLayer + fit", system: "jaxlayer", workload: "cnn", backend: "wasm", steps: steps(15), inferBatch: 256 },
-    { label: "haiku-tfjs JaxLayer + fit, OptaxOptimizer", system: "jaxlayer-optax", workload: "cnn", backend: "wasm", steps: steps(15), inferBatch: 256 },
-    { label: "tfjs-core + runtime fixes", system: "tfjs-core", workload: "cnn", backend: "wasm", fixes: true, steps: steps(15), inferBatch: 256 },
+    { label: "haiku-tfjs", system: "haiku-tfjs", workload: "cnn", backend: "wasm", steps: steps(40), inferBatch: 256 },
+    { label: "haiku-tfjs JaxLayer + fit", system: "jaxlayer", workload: "cnn", backend: "wasm", steps: steps(40), inferBatch: 256 },
+    { label: "haiku-tfjs JaxLayer + fit, OptaxOptimizer", system: "jaxlayer-optax", workload: "cnn", backend: "wasm", steps: steps(40), inferBatch: 256 },
+    { label: "tfjs-core + runtime fixes", system: "tfjs-core", workload: "cnn", backend: "wasm", fixes: true, steps: steps(40), inferBatch: 256 },
     { label: "tfjs-core as shipped", system: "tfjs-core", workload: "cnn", backend: "wasm", steps: steps(5), inferBatch: 256 },
     { label: "tfjs-layers as shipped", system: "tfjs-layers", workload: "cnn", backend: "wasm", steps: steps(5), inferBatch: 256 },
     { label: "tfjs-layers as shipped (cpu)", system: "tfjs-layers", workload: "cnn", backend: "cpu", steps: steps(3), inferBatch: 256 },
