@@ -73,6 +73,8 @@ function measure(configs: Config[]): Row[] {
       row.error = samples[i]![0]?.error;
       return row;
     }
+    // Every repeat's rate, in repeat order (null where it failed), for paired ratios.
+    row.stepsPerSecSamples = samples[i]!.map((s) => (typeof s.stepsPerSec === "number" ? s.stepsPerSec : null));
     for (const key of ["stepsPerSec", "inferExamplesPerSec", "rssMB", "tensorGrowth", "tensorsBefore", "tensorsAfter", "rssBeforeMB", "rssAfterMB"]) {
       const vals = ok.map((s) => s[key]).filter((v): v is number => typeof v === "number");
       if (vals.length) row[key] = median(vals);
@@ -89,21 +91,31 @@ function printTable(title: string, rows: Row[], baseline: string): void {
   const base = rows.find((r) => r.label === baseline);
   const baseRate = typeof base?.stepsPerSec === "number" ? base.stepsPerSec : undefined;
   console.log(`\n${title}`);
-  console.log(`${"system".padEnd(44)} ${"steps/s".padStart(9)} ${"vs " + baseline}`.padEnd(70) + "  infer ex/s");
+  console.log(`${"system".padEnd(44)} ${"steps/s".padStart(9)} ${"ratio".padStart(8)} ${"paired".padStart(8)}`.padEnd(74) + "  infer ex/s");
   for (const r of rows) {
     const rate = r.stepsPerSec as number | undefined;
     const ratio = rate !== undefined && baseRate ? `${(rate / baseRate).toFixed(2)}x` : "-";
+    const paired = pairedRatio(rows, r.label, baseline);
     const line = r.error
       ? `${r.label.padEnd(44)} fails: ${String(r.error).slice(0, 70)}`
-      : `${r.label.padEnd(44)} ${fmt(rate).padStart(9)} ${ratio.padStart(8)}`.padEnd(70) + `  ${fmt(r.inferExamplesPerSec, 0)}`;
+      : `${r.label.padEnd(44)} ${fmt(rate).padStart(9)} ${ratio.padStart(8)} ${(paired === undefined ? "-" : `${paired.toFixed(2)}x`).padStart(8)}`.padEnd(74) +
+        `  ${fmt(r.inferExamplesPerSec, 0)}`;
     console.log(line);
   }
+  console.log(`(ratio: of the medians; paired: median over repeats of each repeat's ratio to ${baseline}, the two run back to back)`);
 }
 
-function ratioOf(rows: Row[], a: string, b: string): number | undefined {
-  const ra = rows.find((r) => r.label === a)?.stepsPerSec;
-  const rb = rows.find((r) => r.label === b)?.stepsPerSec;
-  return typeof ra === "number" && typeof rb === "number" ? ra / rb : undefined;
+/**
+ * The median over repeats of rate(a) / rate(b) within the same repeat. The two children of a
+ * repeat run back to back, so a load change on this shared machine (single repeats of one system
+ * vary by up to 30%) moves this less than a ratio of two medians.
+ */
+function pairedRatio(rows: Row[], a: string, b: string): number | undefined {
+  const sa = rows.find((r) => r.label === a)?.stepsPerSecSamples as (number | null)[] | undefined;
+  const sb = rows.find((r) => r.label === b)?.stepsPerSecSamples as (number | null)[] | undefined;
+  if (!sa || !sb) return undefined;
+  const ratios = sa.flatMap((v, i) => (v !== null && sb[i] != null ? [v / sb[i]!] : []));
+  return ratios.length ? median(ratios) : undefined;
 }
 
 async function main(): Promise<void> {
@@ -153,12 +165,12 @@ async function main(): Promise<void> {
   );
 
   const ratios = [
-    { name: "MLP: haiku-tfjs / tfjs-core + fixes", value: ratioOf(mlp, "haiku-tfjs", "tfjs-core + runtime fixes"), target: 1 },
-    { name: "MLP: haiku-tfjs / tfjs-layers as shipped", value: ratioOf(mlp, "haiku-tfjs", "tfjs-layers as shipped"), target: 4 },
-    { name: "CNN: haiku-tfjs / tfjs-core + fixes", value: ratioOf(cnn, "haiku-tfjs", "tfjs-core + runtime fixes"), target: 1 },
-    { name: "CNN: JaxLayer+fit / tfjs-core + fixes", value: ratioOf(cnn, "haiku-tfjs JaxLayer + fit", "tfjs-core + runtime fixes"), target: 1 },
-    { name: "CNN: JaxLayer+fit (OptaxOptimizer) / tfjs-core + fixes", value: ratioOf(cnn, "haiku-tfjs JaxLayer + fit, OptaxOptimizer", "tfjs-core + runtime fixes"), target: 1 },
-    { name: "CNN: haiku-tfjs / tfjs-layers (cpu)", value: ratioOf(cnn, "haiku-tfjs", "tfjs-layers as shipped (cpu)"), target: 1 },
+    { name: "MLP: haiku-tfjs / tfjs-core + fixes", value: pairedRatio(mlp, "haiku-tfjs", "tfjs-core + runtime fixes"), target: 1 },
+    { name: "MLP: haiku-tfjs / tfjs-layers as shipped", value: pairedRatio(mlp, "haiku-tfjs", "tfjs-layers as shipped"), target: 4 },
+    { name: "CNN: haiku-tfjs / tfjs-core + fixes", value: pairedRatio(cnn, "haiku-tfjs", "tfjs-core + runtime fixes"), target: 1 },
+    { name: "CNN: JaxLayer+fit / tfjs-core + fixes", value: pairedRatio(cnn, "haiku-tfjs JaxLayer + fit", "tfjs-core + runtime fixes"), target: 1 },
+    { name: "CNN: JaxLayer+fit (OptaxOptimizer) / tfjs-core + fixes", value: pairedRatio(cnn, "haiku-tfjs JaxLayer + fit, OptaxOptimizer", "tfjs-core + runtime fixes"), target: 1 },
+    { name: "CNN: haiku-tfjs / tfjs-layers (cpu)", value: pairedRatio(cnn, "haiku-tfjs", "tfjs-layers as shipped (cpu)"), target: 1 },
     { name: "apply batch 1: raw tfjs / haiku-tfjs", value: 1 / overhead.ratio, target: 1 / 1.1 },
   ];
   const result = {

@@ -29,7 +29,7 @@ export function ratioChartSvg(ratios: Array<{ name: string; value: number | unde
     .join("\n");
   const height = 60 + ratios.length * rowH;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
-<text x="${left}" y="22" font-size="14" font-weight="bold">haiku-tfjs speed ratios, log scale (higher is better; dashed line = target)</text>
+<text x="${left}" y="22" font-size="14" font-weight="bold">haiku-tfjs speed ratios (training: paired medians), log scale (higher is better; dashed line = target)</text>
 <line x1="${x(1).toFixed(1)}" x2="${x(1).toFixed(1)}" y1="32" y2="${height - 16}" stroke="#aaa"/>
 ${rows}
 </svg>
