@@ -72,28 +72,42 @@ export function scaleByAdam({
           bc2: biasCorrection(b2, count),
           bc1Next: biasCorrection(b1, safeIncrement(count)),
         };
-        const bc1 = tf.scalar(coefficients.bc1);
-        const bc2 = tf.scalar(coefficients.bc2);
-        const bc1Next = nesterov ? tf.scalar(coefficients.bc1Next) : bc1;
-        const [mu, nu, out] = mapMulti(
-          where,
-          ["updates", "state.mu", "state.nu"],
-          3,
-          (g, m0, v0) => {
-            // One pass over memory where the backend allows; the same bits as the ops below.
-            if (canFuseAdam(g, m0, v0)) return fusedAdam(g, m0, v0, coefficients);
-            const m = tf.add(tf.mul(c1b1, g), tf.mul(cb1, m0));
-            const v = tf.add(tf.mul(c1b2, tf.square(g)), tf.mul(cb2, v0));
-            const mHat = nesterov ? tf.add(tf.mul(cb1, tf.div(m, bc1Next)), tf.mul(c1b1, tf.div(g, bc1))) : tf.div(m, bc1);
-            const vHat = tf.div(v, bc2);
-            // x + 0 is exact, so the default epsRoot = 0 skips a kernel without changing a bit.
-            const u = tf.div(mHat, tf.add(tf.sqrt(epsRoot === 0 ? vHat : tf.add(vHat, cepsRoot)), ceps));
-            return [m, v, u];
-          },
-          updates,
-          state.mu,
-          state.nu,
-        );
+        // The bias corrections as tensors only if a leaf takes the composed ops (kept across the
+        // per-leaf tidies, freed below); the one-kernel path reads them as numbers.
+        let corrections: [T, T, T] | undefined;
+        const bcs = (): [T, T, T] => {
+          if (corrections === undefined) {
+            const bc1 = tf.keep(tf.scalar(coefficients.bc1));
+            corrections = [bc1, tf.keep(tf.scalar(coefficients.bc2)), nesterov ? tf.keep(tf.scalar(coefficients.bc1Next)) : bc1];
+          }
+          return corrections;
+        };
+        let moments: unknown[];
+        try {
+          moments = mapMulti(
+            where,
+            ["updates", "state.mu", "state.nu"],
+            3,
+            (g, m0, v0) => {
+              // One pass over memory where the backend allows; the same bits as the ops below.
+              if (canFuseAdam(g, m0, v0)) return fusedAdam(g, m0, v0, coefficients);
+              const [bc1, bc2, bc1Next] = bcs();
+              const m = tf.add(tf.mul(c1b1, g), tf.mul(cb1, m0));
+              const v = tf.add(tf.mul(c1b2, tf.square(g)), tf.mul(cb2, v0));
+              const mHat = nesterov ? tf.add(tf.mul(cb1, tf.div(m, bc1Next)), tf.mul(c1b1, tf.div(g, bc1))) : tf.div(m, bc1);
+              const vHat = tf.div(v, bc2);
+              // x + 0 is exact, so the default epsRoot = 0 skips a kernel without changing a bit.
+              const u = tf.div(mHat, tf.add(tf.sqrt(epsRoot === 0 ? vHat : tf.add(vHat, cepsRoot)), ceps));
+              return [m, v, u];
+            },
+            updates,
+            state.mu,
+            state.nu,
+          );
+        } finally {
+          if (corrections !== undefined) tf.dispose([...new Set(corrections)]);
+        }
+        const [mu, nu, out] = moments;
         return [out as U, { count, mu, nu }];
       });
     },
