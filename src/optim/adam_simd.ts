@@ -13,10 +13,10 @@
  * @module
  */
 import {
-  BLOCK, BR, BR_IF, END, F32, F32X4_ADD, F32X4_DIV, F32X4_MUL, F32X4_SPLAT, F32X4_SQRT, HEADER, I32, I32_ADD,
-  I32_CONST, I32_GE_U, LOCAL_GET, LOCAL_SET, LOOP, V128, V128_LOAD, V128_STORE, VOID, functionBody, instantiate, name,
-  section,
+  Code, F32, F32X4_ADD, F32X4_DIV, F32X4_MUL, F32X4_SPLAT, F32X4_SQRT, HEADER, I32, I32_ADD, MEMORY_IMPORT_SECTION, V128,
+  V128_LOAD, V128_STORE, functionBody, name, section,
 } from "../wasm/assembler.js";
+import { heapModule } from "../wasm/heap.js";
 
 // Parameters: six byte offsets, the byte length, nine float32 coefficients.
 const [G_PTR, M_PTR, V_PTR, M_OUT, V_OUT, U_OUT, BYTES] = [0, 1, 2, 3, 4, 5, 6];
@@ -36,75 +36,35 @@ const VARIANTS = [
 ] as const;
 
 function body(nesterov: boolean, epsRoot: boolean): number[] {
-  const c: number[] = [];
-  const get = (...locals: number[]): void => locals.forEach((l) => c.push(LOCAL_GET, l));
-  const set = (l: number): void => void c.push(LOCAL_SET, l);
+  const k = new Code();
+  const STORE = [...V128_STORE, 4, 0];
   /** Pushes `base + i` (an address). */
-  const at = (base: number): void => {
-    get(base, I);
-    c.push(I32_ADD);
-  };
-  const load = (base: number): void => {
-    at(base);
-    c.push(...V128_LOAD, 4, 0);
-  };
-  for (let k = 0; k < COEFFICIENTS; k++) {
-    get(FIRST_COEFFICIENT + k);
-    c.push(...F32X4_SPLAT);
-    set(B1 + k);
-  }
-  c.push(I32_CONST, 0);
-  set(I);
-  c.push(BLOCK, VOID, LOOP, VOID);
-  get(I, BYTES);
-  c.push(I32_GE_U, BR_IF, 1);
-  load(G_PTR);
-  set(G);
-  // mu = (1-b1) g + b1 mu
-  get(C1B1, G);
-  c.push(...F32X4_MUL);
-  get(B1);
-  load(M_PTR);
-  c.push(...F32X4_MUL, ...F32X4_ADD);
-  set(M);
-  at(M_OUT);
-  get(M);
-  c.push(...V128_STORE, 4, 0);
-  // nu = (1-b2) g^2 + b2 nu
-  get(C1B2, G, G);
-  c.push(...F32X4_MUL, ...F32X4_MUL);
-  get(B2);
-  load(V_PTR);
-  c.push(...F32X4_MUL, ...F32X4_ADD);
-  set(V);
-  at(V_OUT);
-  get(V);
-  c.push(...V128_STORE, 4, 0);
-  // out = mu_hat / (sqrt(nu / bc2 [+ epsRoot]) + eps)
-  at(U_OUT);
-  if (nesterov) {
-    get(B1, M, BC1_NEXT);
-    c.push(...F32X4_DIV, ...F32X4_MUL);
-    get(C1B1, G, BC1);
-    c.push(...F32X4_DIV, ...F32X4_MUL, ...F32X4_ADD);
-  } else {
-    get(M, BC1);
-    c.push(...F32X4_DIV);
-  }
-  get(V, BC2);
-  c.push(...F32X4_DIV);
-  if (epsRoot) {
-    get(EPS_ROOT);
-    c.push(...F32X4_ADD);
-  }
-  c.push(...F32X4_SQRT);
-  get(EPS);
-  c.push(...F32X4_ADD, ...F32X4_DIV, ...V128_STORE, 4, 0);
-  get(I);
-  c.push(I32_CONST, 16, I32_ADD);
-  set(I);
-  c.push(BR, 0, END, END);
-  return functionBody([[1, I32], [COEFFICIENTS + 3, V128]], c);
+  const at = (base: number) => k.get(base, I).op(I32_ADD);
+  const load = (base: number) => at(base).op(...V128_LOAD, 4, 0);
+  for (let j = 0; j < COEFFICIENTS; j++) k.get(FIRST_COEFFICIENT + j).op(...F32X4_SPLAT).set(B1 + j);
+  k.forBytes(I, BYTES, 16, () => {
+    load(G_PTR).set(G);
+    // mu = (1-b1) g + b1 mu
+    k.get(C1B1, G).op(...F32X4_MUL).get(B1);
+    load(M_PTR).op(...F32X4_MUL, ...F32X4_ADD).set(M);
+    at(M_OUT).get(M).op(...STORE);
+    // nu = (1-b2) g^2 + b2 nu
+    k.get(C1B2, G, G).op(...F32X4_MUL, ...F32X4_MUL).get(B2);
+    load(V_PTR).op(...F32X4_MUL, ...F32X4_ADD).set(V);
+    at(V_OUT).get(V).op(...STORE);
+    // out = mu_hat / (sqrt(nu / bc2 [+ epsRoot]) + eps)
+    at(U_OUT);
+    if (nesterov) {
+      k.get(B1, M, BC1_NEXT).op(...F32X4_DIV, ...F32X4_MUL);
+      k.get(C1B1, G, BC1).op(...F32X4_DIV, ...F32X4_MUL, ...F32X4_ADD);
+    } else {
+      k.get(M, BC1).op(...F32X4_DIV);
+    }
+    k.get(V, BC2).op(...F32X4_DIV);
+    if (epsRoot) k.get(EPS_ROOT).op(...F32X4_ADD);
+    k.op(...F32X4_SQRT).get(EPS).op(...F32X4_ADD, ...F32X4_DIV, ...STORE);
+  });
+  return functionBody([[1, I32], [COEFFICIENTS + 3, V128]], k.c);
 }
 
 /** The kernel module's bytes (imports `env.memory`). */
@@ -113,7 +73,7 @@ export function adamKernelBytes(): Uint8Array {
   return new Uint8Array([
     ...HEADER,
     ...section(1, [1, 0x60, params.length, ...params, 0]),
-    ...section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 1]),
+    ...MEMORY_IMPORT_SECTION,
     ...section(3, [VARIANTS.length, ...VARIANTS.map(() => 0)]),
     ...section(7, [VARIANTS.length, ...VARIANTS.flatMap((v, i) => [...name(v.exportName), 0x00, i])]),
     ...section(10, [VARIANTS.length, ...VARIANTS.flatMap((v) => body(v.nesterov, v.epsRoot))]),
@@ -135,24 +95,17 @@ export interface AdamKernel {
   nadamEpsRoot: AdamKernelFn;
 }
 
-const instances = new WeakMap<object, AdamKernel | null>();
-let enabled = true;
+const kernel = heapModule<AdamKernel>(adamKernelBytes);
+
+/**
+ * The kernel bound to the wasm backend's memory, compiled on first use; `null` where SIMD is
+ * unavailable or the memory cannot be imported (e.g. a shared memory).
+ */
+export function adamKernelFor(backend: unknown): AdamKernel | null {
+  return kernel.forBackend(backend);
+}
 
 /** Test hook: turns the SIMD kernel off (`false`) so the JavaScript loop runs on wasm too. */
 export function setAdamKernelEnabled(on: boolean): void {
-  enabled = on;
-}
-
-/**
- * The kernel bound to `memory` (a `WebAssembly.Memory`), compiled on first use; `null` where
- * SIMD is unavailable or the memory cannot be imported (e.g. a shared memory).
- */
-export function adamKernelFor(memory: object): AdamKernel | null {
-  if (!enabled) return null;
-  let k = instances.get(memory);
-  if (k === undefined) {
-    k = instantiate(adamKernelBytes(), { env: { memory } }) as AdamKernel | null;
-    instances.set(memory, k);
-  }
-  return k;
+  kernel.setEnabled(on);
 }

@@ -17,6 +17,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 
+import { heapOffset } from "../wasm/heap.js";
 import { adamKernelFor } from "./adam_simd.js";
 
 /** The kernel's name in the tfjs kernel registry. */
@@ -74,8 +75,6 @@ function adamLoop(
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
-  wasm: { asm?: { memory?: object } };
 }
 
 /** The SIMD kernel's variant for these coefficients. */
@@ -98,12 +97,11 @@ const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   // Allocate every output before taking heap views: an allocation may grow (and detach) the heap.
   const outs = [b.makeOutput(g.shape, "float32"), b.makeOutput(g.shape, "float32"), b.makeOutput(g.shape, "float32")];
   const n = tf.util.sizeFromShape(g.shape);
-  const memory = b.wasm.asm?.memory;
-  const simd = memory === undefined ? null : adamKernelFor(memory);
+  const simd = adamKernelFor(backend);
   let done = 0;
   if (simd !== null) {
     done = n & ~3;
-    const at = (t: tf.TensorInfo) => b.dataIdMap.get(t.dataId).memoryOffset;
+    const at = (t: tf.TensorInfo) => heapOffset(backend, t.dataId);
     simd[variant(c)](
       at(g), at(mu), at(nu), at(outs[0]!), at(outs[1]!), at(outs[2]!), done * 4,
       c.b1, c.oneMinusB1, c.b2, c.oneMinusB2, c.eps, c.epsRoot, c.bc1, c.bc2, c.bc1Next,

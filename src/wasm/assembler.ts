@@ -92,6 +92,52 @@ export function functionBody(locals: Array<[number, number]>, code: number[]): n
   return [...uleb(fn.length), ...fn];
 }
 
+/** The import section of a module whose only import is the memory `env.memory` (minimum 1 page). */
+export const MEMORY_IMPORT_SECTION = section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 1]);
+
+/** Emits a function body's code, with the few loop idioms the kernels use. */
+export class Code {
+  readonly c: number[] = [];
+  get(...locals: number[]): this {
+    for (const l of locals) this.c.push(LOCAL_GET, l);
+    return this;
+  }
+  set(l: number): this {
+    this.c.push(LOCAL_SET, l);
+    return this;
+  }
+  op(...bytes: number[]): this {
+    this.c.push(...bytes);
+    return this;
+  }
+  /** `l += k`. */
+  addTo(l: number, k: number): this {
+    return this.get(l).op(I32_CONST, ...sleb(k), I32_ADD).set(l);
+  }
+  /** `l += m` (locals). */
+  addLocal(l: number, m: number): this {
+    return this.get(l, m).op(I32_ADD).set(l);
+  }
+  /** `l -= 1`. */
+  decrement(l: number): this {
+    return this.get(l).op(I32_CONST, 1, I32_SUB).set(l);
+  }
+  /** `while (l != 0) { body }`. */
+  whileNonZero(l: number, body: () => void): this {
+    this.op(BLOCK, VOID, LOOP, VOID).get(l).op(I32_EQZ, BR_IF, 1);
+    body();
+    return this.op(BR, 0, END, END);
+  }
+  /** `for (l = 0; l < limit; l += step) { body }`. */
+  forBytes(l: number, limit: number, step: number, body: () => void): this {
+    this.op(I32_CONST, 0).set(l);
+    this.op(BLOCK, VOID, LOOP, VOID).get(l, limit).op(I32_GE_U, BR_IF, 1);
+    body();
+    this.addTo(l, step);
+    return this.op(BR, 0, END, END);
+  }
+}
+
 /** The module header (magic and version 1). */
 export const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 

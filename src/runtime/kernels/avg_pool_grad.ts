@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapKernels, heapOffset } from "./heap_simd.js";
+import { heapOffset } from "../../wasm/heap.js";
+import { heapKernels } from "./heap_simd.js";
 
 /**
  * Wraps the wasm `AvgPoolGrad` kernel with a heap loop for non-overlapping, unpadded windows

@@ -15,58 +15,10 @@
  * @module
  */
 import {
-  BLOCK, BR, BR_IF, END, F32, F32X4_MUL, F32X4_SPLAT, F64X2_ADD, F64X2_PROMOTE_LOW_F32X4, HEADER, I32, I32_ADD,
-  I32_CONST, I32_EQZ, I32_GE_U, I32_SHL, I32_SUB, I8X16_SHUFFLE, LOCAL_GET, LOCAL_SET, LOOP, V128, V128_LOAD, V128_STORE,
-  VOID, functionBody, instantiate, name, section,
+  Code, F32, F32X4_MUL, F32X4_SPLAT, F64X2_ADD, F64X2_PROMOTE_LOW_F32X4, HEADER, I32, I32_ADD, I32_CONST, I32_SHL,
+  I8X16_SHUFFLE, MEMORY_IMPORT_SECTION, V128, V128_LOAD, V128_STORE, functionBody, name, section,
 } from "../../wasm/assembler.js";
-
-/** Emits code into an array, with the few idioms the loops below use. */
-class Code {
-  readonly c: number[] = [];
-  get(...locals: number[]): this {
-    for (const l of locals) this.c.push(LOCAL_GET, l);
-    return this;
-  }
-  set(l: number): this {
-    this.c.push(LOCAL_SET, l);
-    return this;
-  }
-  op(...bytes: number[]): this {
-    this.c.push(...bytes);
-    return this;
-  }
-  /** `l += k`. */
-  addTo(l: number, k: number): this {
-    return this.get(l).op(I32_CONST, ...sleb32(k), I32_ADD).set(l);
-  }
-  /** `l += m` (locals). */
-  addLocal(l: number, m: number): this {
-    return this.get(l, m).op(I32_ADD).set(l);
-  }
-  /** `l -= 1`. */
-  decrement(l: number): this {
-    return this.get(l).op(I32_CONST, 1, I32_SUB).set(l);
-  }
-  /** `while (l != 0) { body }`. */
-  whileNonZero(l: number, body: () => void): this {
-    this.op(BLOCK, VOID, LOOP, VOID).get(l).op(I32_EQZ, BR_IF, 1);
-    body();
-    return this.op(BR, 0, END, END);
-  }
-  /** `for (l = 0; l < limit; l += step) { body }`. */
-  forBytes(l: number, limit: number, step: number, body: () => void): this {
-    this.op(I32_CONST, 0).set(l);
-    this.op(BLOCK, VOID, LOOP, VOID).get(l, limit).op(I32_GE_U, BR_IF, 1);
-    body();
-    this.addTo(l, step);
-    return this.op(BR, 0, END, END);
-  }
-}
-
-function sleb32(n: number): number[] {
-  // Only small non-negative constants are used here.
-  return n < 64 ? [n] : [(n & 0x7f) | 0x80, n >> 7];
-}
+import { heapModule } from "../../wasm/heap.js";
 
 const MEM = (offset: number) => [4, offset]; // memarg: align 16 (a hint), offset
 
@@ -116,7 +68,7 @@ export function heapKernelBytes(): Uint8Array {
   return new Uint8Array([
     ...HEADER,
     ...section(1, [2, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 6, I32, I32, I32, I32, I32, F32, 0]),
-    ...section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 1]),
+    ...MEMORY_IMPORT_SECTION,
     ...section(3, [2, 0, 1]),
     ...section(7, [2, ...name("sumRows"), 0x00, 0, ...name("poolGradRow"), 0x00, 1]),
     ...section(10, [2, ...sumRowsBody(), ...poolGradRowBody()]),
@@ -129,14 +81,7 @@ export interface HeapKernels {
   poolGradRow(g: number, d: number, ow: number, kw: number, cBytes: number, scale: number): void;
 }
 
-/** The part of the wasm backend the loops need. @internal */
-export interface WasmHeap {
-  wasm: { asm?: { memory?: object } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-}
-
-const instances = new WeakMap<object, HeapKernels | null>();
-let enabled = true;
+const loops = heapModule<HeapKernels>(heapKernelBytes);
 
 /**
  * The loops bound to the backend's memory, compiled on first use; `null` where SIMD is missing,
@@ -144,22 +89,10 @@ let enabled = true;
  * @internal
  */
 export function heapKernels(backend: unknown): HeapKernels | null {
-  const memory = (backend as WasmHeap).wasm?.asm?.memory;
-  if (!enabled || memory === undefined) return null;
-  let k = instances.get(memory);
-  if (k === undefined) {
-    k = instantiate(heapKernelBytes(), { env: { memory } }) as HeapKernels | null;
-    instances.set(memory, k);
-  }
-  return k;
-}
-
-/** The byte offset of a tensor's data in the backend's memory. @internal */
-export function heapOffset(backend: unknown, dataId: object): number {
-  return (backend as WasmHeap).dataIdMap.get(dataId)!.memoryOffset;
+  return loops.forBackend(backend);
 }
 
 /** Test hook: turns the SIMD loops off (`false`) to run the JavaScript fallbacks. @internal */
 export function setHeapKernelsEnabled(on: boolean): void {
-  enabled = on;
+  loops.setEnabled(on);
 }

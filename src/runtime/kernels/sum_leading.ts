@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapKernels, heapOffset } from "./heap_simd.js";
+import { heapOffset } from "../../wasm/heap.js";
+import { heapKernels } from "./heap_simd.js";
 
 let acc = new Float64Array(256);
 
