@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 
 import * as hk from "../../src/index.js";
 import { JaxLayer, registerJaxFunction, setRandomSeed } from "../../src/keras/index.js";
+import { saveAndLoad } from "./helpers.js";
 import * as random from "../../src/random/index.js";
 
 const C = 3; // classes
@@ -21,17 +22,6 @@ function images(n: number, seed: number): { x: tf.Tensor; y: tf.Tensor } {
     const x = tf.add(pattern, tf.randomNormal([n, S, S, 1], 0, 0.3, "float32", seed));
     return { x, y: tf.oneHot(tf.tensor1d(labels, "int32"), C) };
   });
-}
-
-async function saveAndLoad(model: tfl.LayersModel): Promise<tfl.LayersModel> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-  );
-  return tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
 }
 
 const data = (t: tf.Tensor): number[] => Array.from(t.dataSync());

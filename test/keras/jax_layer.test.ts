@@ -5,6 +5,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { describe, expect, it } from "vitest";
 
 import { JaxLayer, registerJaxFunction, setRandomSeed, withArgNames } from "../../src/keras/index.js";
+import { saveAndLoad } from "./helpers.js";
 import * as random from "../../src/random/index.js";
 
 type Pair = [tf.Tensor, tf.Tensor];
@@ -66,17 +67,6 @@ function data(n: number): { x: tf.Tensor; y: tf.Tensor } {
 
 const values = (ws: tfl.LayerVariable[]): number[][] => ws.map((w) => Array.from(w.read().dataSync()));
 const count = (ws: tfl.LayerVariable[]): number => ws.reduce((n, w) => n + w.shape.reduce<number>((a, d) => a * (d ?? 1), 1), 0);
-
-async function saveAndLoad(model: tfl.LayersModel): Promise<tfl.LayersModel> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-  );
-  return tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
-}
 
 // jax_layer_test.py `_test_layer`: functional model, fit changes every weight, calls and predict
 // do not, a Sequential model from the exported params predicts the same, save/load too.

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, test } from "vitest";
 import * as hk from "../../src/index.js";
-import { expectClose, ramp, refConv, samePads, shapes } from "./helpers.js";
+import { affineGrad, expectClose, ramp, refConv, samePads, shapes } from "./helpers.js";
 
 const { random } = hk;
 
@@ -220,16 +220,6 @@ describe("transposed convolutions (lax.conv_transpose, kernel not flipped)", () 
     expect(() => run(() => new hk.Conv2DTranspose(3, 3, { padding: "FULL" }), x4)).toThrow(/`padding` must be 'VALID' or 'SAME'. Passed: FULL/);
   });
 });
-
-/** Gradient of the affine `L(v) = sum(R * g(v))` at v by unit perturbations (exact up to rounding). */
-function affineGrad(loss: (v: tf.Tensor) => number, v: tf.Tensor, idx: number[]): number[] {
-  const base = loss(v);
-  return idx.map((i) => {
-    const d = v.dataSync().slice();
-    d[i] = d[i]! + 1;
-    return loss(tf.tensor(d, v.shape)) - base;
-  });
-}
 
 describe("gradients on wasm", () => {
   const cases: [string, () => Mod, number[]][] = [

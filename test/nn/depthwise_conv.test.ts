@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, test } from "vitest";
 import * as hk from "../../src/index.js";
-import { expectClose, ramp, refConv, samePads, shapes } from "./helpers.js";
+import { affineGrad, expectClose, ramp, refConv, samePads, shapes } from "./helpers.js";
 
 const { random } = hk;
 
@@ -91,16 +91,6 @@ describe("numerics", () => {
     expect(() => run(() => new hk.DepthwiseConv2D(0, 3), tf.ones([1, 4, 4, 2]))).toThrow(/channel_multiplier must be a positive integer, got 0/);
   });
 });
-
-/** Gradient of the affine `L(v)` by unit perturbations (exact up to rounding). */
-function affineGrad(loss: (v: tf.Tensor) => number, v: tf.Tensor, idx: number[]): number[] {
-  const base = loss(v);
-  return idx.map((i) => {
-    const d = v.dataSync().slice();
-    d[i] = d[i]! + 1;
-    return loss(tf.tensor(d, v.shape)) - base;
-  });
-}
 
 describe("gradients on wasm", () => {
   const cases: [string, () => Mod, string][] = [

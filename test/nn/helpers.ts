@@ -161,3 +161,13 @@ export function refPool(
   }
   return { shape: outShape, data: out };
 }
+
+/** Gradient of an affine `L(v)` (e.g. `sum(R * conv(v))`) by unit perturbations (exact up to rounding). */
+export function affineGrad(loss: (v: tf.Tensor) => number, v: tf.Tensor, idx: number[]): number[] {
+  const base = loss(v);
+  return idx.map((i) => {
+    const d = v.dataSync().slice();
+    d[i] = d[i]! + 1;
+    return loss(tf.tensor(d, v.shape)) - base;
+  });
+}
