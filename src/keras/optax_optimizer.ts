@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 
+import { describe } from "../core/errors.js";
 import type { GradientTransformation } from "../optim/types.js";
 import * as tree from "../tree/index.js";
 
@@ -22,10 +23,6 @@ export interface NamedTensor {
   name: string;
   /** Its value. */
   tensor: tf.Tensor;
-}
-
-function describe(x: unknown): string {
-  return x === null ? "null" : Array.isArray(x) ? "an array" : typeof x;
 }
 
 /** Every tensor leaf of `t`, kept (no enclosing `tf.tidy` may free optimizer state). */
