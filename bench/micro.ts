@@ -3,17 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { hk } from "./package.js";
 import { benchPrng, type PrngRow } from "./prng.js";
 import { MLP_SIZES } from "./workloads.js";
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.round(q * (s.length - 1)))]!;
-}
+import { median, quantile } from "./stats.js";
 
 /** What {@link applyOverhead} reports. */
 export interface ApplyOverhead {

@@ -8,17 +8,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import { pathToFileURL } from "node:url";
 import * as random from "../src/random/index.js";
 import { ready } from "../src/runtime/index.js";
+import { median } from "./stats.js";
 
 /** One measured generator: values produced per second (median over repeats). */
 export interface PrngRow {
   name: string;
   valuesPerSec: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /**

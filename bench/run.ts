@@ -13,6 +13,7 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ratioChartSvg } from "./svg.js";
+import { median } from "./stats.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const smoke = process.argv.includes("--smoke");
@@ -48,12 +49,6 @@ function runChild(c: Config, extra: string[] = []): Record<string, unknown> {
   const line = out.stdout.split("\n").find((l) => l.startsWith("BENCH "));
   if (!line) return { error: `child failed: ${(out.stderr || out.stdout).trim().split("\n").slice(-3).join(" | ")}` };
   return JSON.parse(line.slice(6)) as Record<string, unknown>;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** Runs every config `repeats` times, interleaved, and reduces each metric to its median. */
