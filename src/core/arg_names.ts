@@ -26,8 +26,8 @@ export type NamedArgsFunction<F> = F & {
  *
  * @example
  * ```ts
- * const f = withArgNames((...args: unknown[]) => args[0], ["params", "inputs"]);
- * argNames(f); // ["params", "inputs"]
+ * const f = hk.withArgNames((...args: unknown[]) => args[0], ["params", "inputs"]);
+ * hk.argNames(f); // ["params", "inputs"]
  * ```
  * @typeParam F - the function's type, returned unchanged.
  *
@@ -48,7 +48,7 @@ export function withArgNames<F extends (...args: never[]) => unknown>(
  *
  * @example
  * ```ts
- * argNames((params, inputs, training = false) => inputs); // ["params", "inputs", "training"]
+ * hk.argNames((params: hk.Params, inputs: tf.Tensor, training = false) => inputs); // ["params", "inputs", "training"]
  * ```
  *
  * @category Modules and parameters

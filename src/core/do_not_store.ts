@@ -15,9 +15,9 @@ function fail(what: string): never {
  *
  * @example
  * ```ts
- * // Parameters computed on the fly instead of stored:
- * hk.customCreator(() => hk.DO_NOT_STORE, () =>
- *   hk.customGetter((next, value, ctx) => next(makeParam(ctx) as typeof value), () => net(x)));
+ * // Parameters computed on the fly instead of stored (here: every weight is 0.5):
+ * const y = hk.customCreator(() => hk.DO_NOT_STORE, () =>
+ *   hk.customGetter((next, value, ctx) => next(tf.fill([...ctx.originalShape!], 0.5) as typeof value), () => new hk.Linear(2).call(x)));
  * ```
  *
  * @category Modules and parameters

@@ -185,7 +185,7 @@ function scopeStacks<E>(opts: InterceptorScope | undefined, params: E[], state: 
  * @example
  * ```ts
  * // Create every parameter with zeros, whatever its initializer.
- * hk.customCreator((next, shape, dtype) => next(shape, dtype, (s, d) => tf.zeros(s, d)), () => net(x));
+ * hk.customCreator((next, shape, dtype) => next(shape, dtype, (s, d) => tf.zeros(s, d)), () => new hk.Linear(2).call(x));
  * ```
  *
  * @category Modules and parameters
@@ -202,7 +202,7 @@ export function customCreator<T>(creator: Creator, fn: () => T, opts?: Intercept
  * @example
  * ```ts
  * // Compute in float16-like precision by casting on the way out (storage stays float32).
- * hk.customGetter((next, value) => next(value), () => net(x));
+ * hk.customGetter((next, value) => next(value), () => new hk.Linear(2).call(x));
  * ```
  *
  * @category Modules and parameters
@@ -218,7 +218,7 @@ export function customGetter<T>(getter: Getter, fn: () => T, opts?: InterceptorS
  * @example
  * ```ts
  * // Freeze state: keep storing the current value instead of the new one.
- * hk.customSetter((next, value, ctx) => next(hk.getState(ctx.name)), () => net(x));
+ * hk.customSetter((next, value, ctx) => next(hk.getState(ctx.name)), () => new hk.Linear(2).call(x));
  * ```
  *
  * @category Modules and parameters
@@ -236,7 +236,7 @@ export function customSetter<T>(setter: Setter, fn: () => T): T {
  * @example
  * ```ts
  * const seen: string[] = [];
- * hk.interceptMethods((next, args, ctx) => { seen.push(ctx.methodName); return next(...args); }, () => net(x));
+ * hk.interceptMethods((next, args, ctx) => { seen.push(ctx.methodName); return next(...args); }, () => new hk.Linear(2).call(x));
  * ```
  *
  * @category Modules and parameters

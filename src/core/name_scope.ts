@@ -24,7 +24,7 @@ export interface NameScopeOptions {
  *
  * @example
  * ```ts
- * hk.nameScope("encoder", () => hk.getParameter("w", [2], { init })); // params["encoder"]["w"]
+ * hk.nameScope("encoder", () => hk.getParameter("w", [2], { init: hk.initializers.Constant(1) })); // params["encoder"]["w"]
  * ```
  *
  * @category Modules and parameters

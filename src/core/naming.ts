@@ -251,7 +251,7 @@ const FORCE_PREFIX = "FORCE:";
  *
  * @example
  * ```ts
- * const shared = new Linear(2, { name: hk.forceName("encoder/~/linear") });
+ * const shared = new hk.Linear(2, { name: hk.forceName("encoder/~/linear") });
  * ```
  *
  * @category Modules and parameters

@@ -59,7 +59,7 @@ function initializerMissing(fullName: string): Initializer {
  * shape differs, and outside a transform.
  * @example
  * ```ts
- * const w = hk.getParameter("w", [inSize, outSize], { init: hk.initializers.TruncatedNormal() });
+ * const w = hk.getParameter("w", [784, 128], { init: hk.initializers.TruncatedNormal() });
  * ```
  *
  * @category Modules and parameters

@@ -108,7 +108,7 @@ function mapTree(x: unknown, fn: (t: tf.Tensor) => unknown): unknown {
  *
  * @example
  * ```ts
- * hk.setState("hidden", h);
+ * hk.setState("hidden", tf.zeros([1, 8]));
  * ```
  *
  * @category Modules and parameters

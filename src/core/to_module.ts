@@ -17,7 +17,7 @@ export interface FunctionModule<A extends unknown[], R> extends Module {
  *
  * @example
  * ```ts
- * function bias(x: tf.Tensor) { return tf.add(x, hk.getParameter("b", [], { init })); }
+ * function bias(x: tf.Tensor) { return tf.add(x, hk.getParameter("b", [], { init: hk.initializers.Constant(0) })); }
  * const Bias = hk.toModule(bias);
  * const y = new Bias().call(x); // params["bias"]["b"]
  * ```

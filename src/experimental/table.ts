@@ -18,12 +18,10 @@ function pad(s: string, width: number, align: Align): string {
 }
 
 /**
- * Renders rows of string cells (cells may contain newlines) under `headers`.
+ * Renders rows of string cells (cells may contain newlines) under `headers`, e.g.
+ * `renderTable([["a", "1"]], ["Name", "N"], ["left", "right"])`.
  *
- * @example
- * ```ts
- * renderTable([["a", "1"]], ["Name", "N"], ["left", "right"]);
- * ```
+ * @internal
  */
 export function renderTable(
   rows: readonly (readonly string[])[],

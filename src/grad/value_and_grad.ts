@@ -273,7 +273,8 @@ function checkFn(where: string, fn: unknown): void {
  * ```ts
  * const loss = (p: { w: tf.Tensor; b: tf.Tensor }, x: tf.Tensor, y: tf.Tensor) =>
  *   tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, p.w), p.b), y)));
- * const [value, grads] = hk.valueAndGrad(loss)(params, x, y);
+ * const params = { w: tf.ones([3, 1]), b: tf.zeros([1]) };
+ * const [value, grads] = hk.valueAndGrad(loss)(params, tf.ones([4, 3]), tf.zeros([4, 1]));
  * ```
  *
  * @category Training
@@ -305,7 +306,7 @@ export function valueAndGrad(
  *
  * @example
  * ```ts
- * const grads = hk.grad((p: { w: tf.Tensor }) => tf.sum(tf.square(p.w)))({ w });
+ * const grads = hk.grad((p: { w: tf.Tensor }) => tf.sum(tf.square(p.w)))({ w: tf.ones([2]) });
  * ```
  *
  * @category Training

@@ -60,7 +60,8 @@ const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b
  * @returns the missing, unexpected and mismatched entries.
  * @example
  * ```ts
- * const { missing, unexpected, mismatched } = hk.io.checkParams(loaded, model.init(key, x));
+ * const loaded = await hk.io.loadParams("mlp.safetensors");
+ * const { missing, unexpected, mismatched } = hk.io.checkParams(loaded, net.init(key, x));
  * ```
  */
 export function checkParams(loaded: Readonly<Record<string, unknown>>, expected: Readonly<Record<string, unknown>>): ParamsCheck {
@@ -112,7 +113,7 @@ function describeMismatch(m: ParamsMismatch): string {
  * @returns `loaded`, so it can wrap a load.
  * @example
  * ```ts
- * const params = hk.io.assertParamsMatch(await hk.io.loadParams("p.safetensors"), model.init(key, x));
+ * const params = hk.io.assertParamsMatch(await hk.io.loadParams("p.safetensors"), net.init(key, x));
  * ```
  */
 export function assertParamsMatch<T extends Readonly<Record<string, unknown>>>(loaded: T, expected: Readonly<Record<string, unknown>>): T {

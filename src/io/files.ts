@@ -119,7 +119,7 @@ export async function saveParams(path: string, tree: Readonly<Record<string, unk
  * @example
  * ```ts
  * const params = await hk.io.loadParams("params.safetensors");
- * hk.io.assertParamsMatch(params, model.init(hk.random.key(0), x));
+ * hk.io.assertParamsMatch(params, net.init(hk.random.key(0), x));
  * ```
  */
 export async function loadParams<T extends object = LoadedParams>(path: string): Promise<T> {
@@ -139,7 +139,7 @@ export async function loadParams<T extends object = LoadedParams>(path: string):
  * @returns the validated header.
  * @example
  * ```ts
- * const { metadata } = await hk.io.loadHeader("params.safetensors");
+ * const { metadata } = await hk.io.loadHeader("examples/data/haiku_mlp.safetensors");
  * ```
  */
 export async function loadHeader(path: string): Promise<SafetensorsHeader> {

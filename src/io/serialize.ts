@@ -250,7 +250,7 @@ export function decodeToTree(header: SafetensorsHeader, data: Uint8Array, owned:
  * @example
  * ```ts
  * const params = hk.io.deserialize(new Uint8Array(await (await fetch("params.safetensors")).arrayBuffer()));
- * const out = model.apply(params, null, x);
+ * const out = net.apply(params, null, x);
  * ```
  */
 export function deserialize<T extends object = LoadedParams>(bytes: Uint8Array | ArrayBuffer): T {

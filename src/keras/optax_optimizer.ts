@@ -50,7 +50,7 @@ function keepTree<T>(t: T): T {
  * @example
  * ```ts
  * import { JaxLayer, OptaxOptimizer } from "haiku-tfjs/keras";
- * const model = tf.sequential({ layers: [new JaxLayer({ callFn: f.apply, initFn: f.init, inputShape: [784] })] });
+ * const model = tfl.sequential({ layers: [new JaxLayer({ callFn: f.apply, initFn: f.init, inputShape: [784] })] });
  * model.compile({ optimizer: new OptaxOptimizer(hk.optim.adam(1e-3)), loss: "categoricalCrossentropy" });
  * await model.fit(x, y, { epochs: 5 });
  * ```

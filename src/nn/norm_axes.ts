@@ -124,7 +124,7 @@ const SEQUENTIAL = /^((BT)|(TB))[^D]*D$/;
  *
  * @example
  * ```ts
- * getChannelIndex("NCHW"); // 1
+ * hk.getChannelIndex("NCHW"); // 1
  * ```
  *
  * @category Layers

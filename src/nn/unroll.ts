@@ -112,7 +112,7 @@ function loop<I, S, O>(
  * @example
  * ```ts
  * const lstm = new hk.LSTM(8);
- * const [outs, final] = hk.staticUnroll(lstm, xs, lstm.initialState(xs.shape[1]));
+ * const [outs, final] = hk.staticUnroll(lstm, xs, lstm.initialState(xs.shape[1]!));
  * ```
  *
  * @category Layers

@@ -4,7 +4,7 @@ import { chain, identity } from "./combine.js";
 import { trace } from "./accumulation.js";
 import type { AdamOptions } from "./adam.js";
 import { scaleByAdam } from "./adam.js";
-import { addDecayedWeights } from "./masking.js";
+import { addDecayedWeights, type Mask } from "./masking.js";
 import type { RmsOptions } from "./rms.js";
 import { scaleByRms, scaleByRss, scaleByStddev } from "./rms.js";
 import { scaleByLearningRate } from "./scale.js";
@@ -58,7 +58,7 @@ export interface AdamWOptions extends AdamOptions {
    * Which params to decay: a tree of booleans shaped like params (or a prefix of it), or a
    * function `params => mask`. Default: all.
    */
-  mask?: unknown;
+  mask?: Mask;
 }
 
 /**

@@ -17,7 +17,7 @@ export type { AdamOptions, ScaleByAdamState } from "./adam.js";
 export { scaleByAdam } from "./adam.js";
 export type { RmsOptions, ScaleByRmsState, ScaleByRssState, ScaleByStddevState } from "./rms.js";
 export { scaleByRms, scaleByRss, scaleByStddev } from "./rms.js";
-export type { AddDecayedWeightsState, MaskedState } from "./masking.js";
+export type { AddDecayedWeightsState, Mask, MaskedState, MaskTree } from "./masking.js";
 export { addDecayedWeights, masked } from "./masking.js";
 export { clip, clipByGlobalNorm, globalNorm } from "./clipping.js";
 export type { AdamWOptions, RmspropOptions } from "./alias.js";

@@ -22,11 +22,11 @@ export type AddDecayedWeightsState = EmptyState | ScaleByScheduleState;
 export function addDecayedWeights(weightDecay?: ScalarOrSchedule): GradientTransformation<AddDecayedWeightsState>;
 export function addDecayedWeights(
   weightDecay: ScalarOrSchedule,
-  mask: unknown,
+  mask: Mask | undefined,
 ): GradientTransformation<AddDecayedWeightsState> | GradientTransformation<MaskedState<AddDecayedWeightsState>>;
 export function addDecayedWeights(
   weightDecay: ScalarOrSchedule = 0,
-  mask?: unknown,
+  mask?: Mask,
 ): GradientTransformation<AddDecayedWeightsState> | GradientTransformation<MaskedState<AddDecayedWeightsState>> {
   const where = "hk.optim.addDecayedWeights";
   checkNumber(where, "weightDecay", weightDecay, { schedule: true });
@@ -60,13 +60,28 @@ export function addDecayedWeights(
   return mask === undefined ? inner : masked(inner, mask);
 }
 
+/**
+ * A tree of booleans shaped like the params, or like a prefix of them (`true` selects a leaf or a
+ * whole subtree), as optax's masks.
+ */
+export type MaskTree = boolean | null | readonly MaskTree[] | { readonly [key: string]: MaskTree };
+
+/**
+ * Which leaves a masked transformation touches: a {@link MaskTree}, or a function of the params
+ * (or updates) returning one.
+ */
+// `any` lets callers annotate the argument with their own params type (contravariance would
+// reject every type but the widest), and lets an unannotated `(p) => ...` typecheck.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Mask = MaskTree | ((params: any) => MaskTree);
+
 /** State of {@link masked} (optax `MaskedState`). */
 export interface MaskedState<S> {
   /** The inner transformation's state, over the selected leaves only. */
   inner: S;
 }
 
-function expandMask(where: string, mask: unknown, tree0: unknown): unknown {
+function expandMask(where: string, mask: Mask, tree0: unknown): unknown {
   const m = typeof mask === "function" ? (mask as (p: unknown) => unknown)(tree0) : mask;
   try {
     return tree.map(
@@ -94,7 +109,7 @@ function applyMask(m: unknown, t: unknown): unknown {
  * (optax `masked`, optax/transforms/_masking.py). Inner state exists only for selected leaves
  * (masked-out leaves are `null`, an empty subtree).
  */
-export function masked<S>(inner: GradientTransformation<S>, mask: unknown): GradientTransformation<MaskedState<S>> {
+export function masked<S>(inner: GradientTransformation<S>, mask: Mask): GradientTransformation<MaskedState<S>> {
   const where = "hk.optim.masked";
   return {
     init: (params) => {

@@ -38,7 +38,7 @@ export interface TrainStepResult<P, S, Aux = undefined> {
  * @example
  * ```ts
  * const opt = hk.optim.adam(1e-3);
- * const step = hk.optim.trainStep((p: hk.Params, x: tf.Tensor, y: tf.Tensor) => tf.losses.meanSquaredError(y, net.apply(p, x)) as tf.Scalar, opt);
+ * const step = hk.optim.trainStep((p: hk.Params, x: tf.Tensor, y: tf.Tensor) => tf.losses.meanSquaredError(y, net.apply(p, null, x)) as tf.Scalar, opt);
  * let optState = opt.init(params);
  * for (const [x, y] of batches) {
  *   const r = step(params, optState, x, y);

@@ -45,7 +45,11 @@ export const config = {
  * @example
  * ```ts
  * const prev = hk.random.setThreefryPartitionable(false);
- * try { ... } finally { hk.random.setThreefryPartitionable(prev); }
+ * try {
+ *   hk.random.normal(hk.random.key(0), [3]); // the legacy scheme's numbers
+ * } finally {
+ *   hk.random.setThreefryPartitionable(prev);
+ * }
  * ```
  */
 export function setThreefryPartitionable(value: boolean): boolean {

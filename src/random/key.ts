@@ -118,6 +118,8 @@ export function assertKey(x: unknown, where: string): PRNGKey {
  * const many = hk.random.split(hk.random.key(0), 10);
  * ```
  */
+export function split(key: PRNGKey, num?: 2): [PRNGKey, PRNGKey];
+export function split(key: PRNGKey, num: number): PRNGKey[];
 export function split(key: PRNGKey, num = 2): PRNGKey[] {
   const k = assertKey(key, "random.split: key");
   if (!Number.isInteger(num) || num < 0) {
@@ -151,7 +153,7 @@ export function split(key: PRNGKey, num = 2): PRNGKey[] {
  *   pattern, as `jnp.uint32(jnp.int32(data))` would.
  * @example
  * ```ts
- * const stepKey = hk.random.foldIn(baseKey, step);
+ * const stepKey = hk.random.foldIn(hk.random.key(0), step);
  * ```
  */
 export function foldIn(key: PRNGKey, data: number): PRNGKey {

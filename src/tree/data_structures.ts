@@ -152,7 +152,8 @@ function shapeOf(x: unknown): string | null {
  *
  * @example
  * ```ts
- * const params = hk.data.merge(trainable, frozen);
+ * const [trainable, frozen] = hk.data.partition((moduleName) => moduleName.startsWith("encoder"), params);
+ * const merged = hk.data.merge(trainable, frozen); // params again
  * ```
  */
 export function merge<T = unknown>(...args: (Structure<T> | MergeOptions)[]): Structure<T> {
