@@ -17,15 +17,27 @@ export function identity(): GradientTransformation<EmptyState> {
   };
 }
 
+/** The state of a {@link chain}: its members' states, in order, each with its own type. */
+export type ChainState<Ts extends readonly AnyTransformation[]> = {
+  -readonly [K in keyof Ts]: Ts[K] extends GradientTransformation<infer S> ? S : never;
+};
+
+// Members of any state type: `GradientTransformation<unknown>` would reject them (state is an
+// input of `update`, so the type parameter is invariant).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyTransformation = GradientTransformation<any>;
+
 /**
- * Applies transformations in sequence (optax's `chain`); the state is the array of their states.
+ * Applies transformations in sequence (optax's `chain`); the state is the array of their states,
+ * typed member by member (`chain(clipByGlobalNorm(1), scaleByAdam())` has the state
+ * `[ClipByGlobalNormState, ScaleByAdamState]`).
  *
  * @example
  * ```ts
  * const opt = hk.optim.chain(hk.optim.clipByGlobalNorm(1), hk.optim.scaleByAdam(), hk.optim.scaleByLearningRate(1e-3));
  * ```
  */
-export function chain(...transforms: GradientTransformation<any>[]): GradientTransformation<unknown[]> {
+export function chain<const Ts extends readonly AnyTransformation[]>(...transforms: Ts): GradientTransformation<ChainState<Ts>> {
   transforms.forEach((t, i) => {
     if (t === null || typeof t !== "object" || typeof t.init !== "function" || typeof t.update !== "function") {
       throw new Error(
@@ -34,8 +46,8 @@ export function chain(...transforms: GradientTransformation<any>[]): GradientTra
     }
   });
   return {
-    init: (params) => transforms.map((t) => t.init(params)),
-    update<U>(updates: U, state: unknown[], params?: unknown): [U, unknown[]] {
+    init: (params) => transforms.map((t) => t.init(params)) as ChainState<Ts>,
+    update<U>(updates: U, state: ChainState<Ts>, params?: unknown): [U, ChainState<Ts>] {
       if (!Array.isArray(state) || state.length !== transforms.length) {
         throw new Error(
           `hk.optim.chain: expected the state from this chain's init/update (an array of ${transforms.length} states), got ${Array.isArray(state) ? `an array of length ${state.length}` : typeof state}.`,
@@ -45,12 +57,12 @@ export function chain(...transforms: GradientTransformation<any>[]): GradientTra
         let u: unknown = updates;
         const next = new Array<unknown>(transforms.length);
         for (let i = 0; i < transforms.length; i++) {
-          const [nu, ns] = (transforms[i] as GradientTransformation<unknown>).update(u, state[i], params);
+          const [nu, ns] = (transforms[i] as GradientTransformation<unknown>).update(u, (state as unknown[])[i], params);
           u = nu;
           next[i] = ns;
         }
         return [u, next] as unknown as tf.TensorContainer;
-      }) as unknown as [U, unknown[]];
+      }) as unknown as [U, ChainState<Ts>];
     },
   };
 }
