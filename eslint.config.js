@@ -1,0 +1,18 @@
+// Lint for what the compiler does not catch: `any` that escapes review, value imports used only
+// as types (they would keep modules alive in bundles), and the usual mistakes of eslint's
+// recommended set.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "docs/api/", ".doctest/", "coverage/", "**/dist/", "bench/results/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/no-unused-vars": ["error", { args: "none", varsIgnorePattern: "^_", caughtErrors: "none" }],
+    },
+  },
+);
