@@ -12,8 +12,9 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeReport } from "./report.js";
 import { ratioChartSvg } from "./svg.js";
-import { median } from "./stats.js";
+import { median, pairedRatio } from "./stats.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const smoke = process.argv.includes("--smoke");
@@ -100,20 +101,8 @@ function printTable(title: string, rows: Row[], baseline: string): void {
   console.log(`(ratio: of the medians; paired: median over repeats of each repeat's ratio to ${baseline}, the two run back to back)`);
 }
 
-/**
- * The median over repeats of rate(a) / rate(b) within the same repeat. The two children of a
- * repeat run back to back, so a load change on this shared machine (single repeats of one system
- * vary by up to 30%) moves this less than a ratio of two medians.
- */
-function pairedRatio(rows: Row[], a: string, b: string): number | undefined {
-  const sa = rows.find((r) => r.label === a)?.stepsPerSecSamples as (number | null)[] | undefined;
-  const sb = rows.find((r) => r.label === b)?.stepsPerSecSamples as (number | null)[] | undefined;
-  if (!sa || !sb) return undefined;
-  const ratios = sa.flatMap((v, i) => (v !== null && sb[i] != null ? [v / sb[i]!] : []));
-  return ratios.length ? median(ratios) : undefined;
-}
-
 async function main(): Promise<void> {
+  const loadBefore = os.loadavg();
   const steps = (n: number) => (smoke ? 2 : n);
   const build = existsSync(join(here, "..", "dist", "index.js")) ? "dist" : "src";
   console.log(
@@ -139,7 +128,7 @@ async function main(): Promise<void> {
     { label: "tfjs-layers as shipped", system: "tfjs-layers", workload: "cnn", backend: "wasm", steps: steps(5), inferBatch: 256 },
     { label: "tfjs-layers as shipped (cpu)", system: "tfjs-layers", workload: "cnn", backend: "cpu", steps: steps(3), inferBatch: 256 },
   ]);
-  printTable("2. The seed's CNN, 28x28x1, Adam, batch 64 (wasm unless marked); inference at batch 256", cnn, "tfjs-core + runtime fixes");
+  printTable("2. The Keras JaxLayer documentation's CNN, 28x28x1, Adam, batch 64 (wasm unless marked); inference at batch 256", cnn, "tfjs-core + runtime fixes");
 
   const extra = await import("./micro.js");
   const overhead = await extra.applyOverhead({ smoke });
@@ -172,7 +161,14 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     smoke,
     build,
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, memGB: os.totalmem() / 2 ** 30 },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      node: process.version,
+      memGB: os.totalmem() / 2 ** 30,
+      loadBefore,
+      loadAfter: os.loadavg(),
+    },
     repeats,
     mlp,
     cnn,
@@ -187,6 +183,10 @@ async function main(): Promise<void> {
   writeFileSync(join(outDir, `${base}.json`), JSON.stringify(result, null, 2));
   writeFileSync(join(outDir, `${base}.svg`), ratioChartSvg(ratios));
   console.log(`\nwrote bench/results/${base}.json and bench/results/${base}.svg`);
+  if (!smoke) {
+    writeReport();
+    console.log("wrote bench/README.md");
+  }
 }
 
 await main();

@@ -22,10 +22,12 @@ export type ChainState<Ts extends readonly AnyTransformation[]> = {
   -readonly [K in keyof Ts]: Ts[K] extends GradientTransformation<infer S> ? S : never;
 };
 
-// Members of any state type: `GradientTransformation<unknown>` would reject them (state is an
-// input of `update`, so the type parameter is invariant).
+/**
+ * A transformation with any state type, as a {@link chain} member. (`GradientTransformation<unknown>`
+ * would reject most: the state is also an input of `update`, so the type parameter is invariant.)
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyTransformation = GradientTransformation<any>;
+export type AnyTransformation = GradientTransformation<any>;
 
 /**
  * Applies transformations in sequence (optax's `chain`); the state is the array of their states,

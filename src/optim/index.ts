@@ -9,7 +9,7 @@
  */
 export type { EmptyState, GradientTransformation, ScalarOrSchedule, Schedule } from "./types.js";
 export { applyUpdates, chain, identity } from "./combine.js";
-export type { ChainState } from "./combine.js";
+export type { AnyTransformation, ChainState } from "./combine.js";
 export type { ScaleByScheduleState } from "./scale.js";
 export { scale, scaleByLearningRate, scaleBySchedule } from "./scale.js";
 export type { TraceState } from "./accumulation.js";
