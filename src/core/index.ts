@@ -9,7 +9,7 @@ export type { NamedArgsFunction } from "./arg_names.js";
 export type { Initializer, Params, State, RngInput } from "./types.js";
 export { MissingRNGError, NonEmptyStateError } from "./errors.js";
 export { Module, module, isRegisteredModuleClass, moduleDefaultName } from "./module.js";
-export type { DefaultNameSource } from "./module.js";
+export type { DefaultNameSource, ModuleDefaultName } from "./module.js";
 export { transparent, nameLike } from "./method_marks.js";
 export { camelToSnake, forceName } from "./naming.js";
 export { DO_NOT_STORE } from "./do_not_store.js";

@@ -27,7 +27,7 @@ const REGISTERED: unique symbol = Symbol("haiku-tfjs.registeredModule");
 const WRAPPED: unique symbol = Symbol("haiku-tfjs.wrappedMethod");
 /**
  * A registered class's default module name, or `undefined` when the only name it has comes from
- * `Function.name` in a minified build (see {@link classNamesAreMinified}).
+ * `Function.name` in a build that renames classes (see {@link classNamesAreRenamed}).
  */
 const DEFAULT_NAME: unique symbol = Symbol("haiku-tfjs.defaultName");
 /** Where a registered class's default name came from (see {@link DefaultNameSource}). */
@@ -44,27 +44,30 @@ const NAME_SOURCE: unique symbol = Symbol("haiku-tfjs.defaultNameSource");
 export type DefaultNameSource = "explicit" | "decorator" | "class";
 
 /**
- * A class whose only purpose is its name: minifiers (esbuild `--minify`, Vite, terser) rename
- * it, so a different `name` at run time means this copy of haiku-tfjs was minified and that
- * `Function.name` of classes bundled with it cannot be trusted as Haiku names.
+ * A class whose only purpose is its name. Minifiers (esbuild `--minify`, Vite, terser) rename
+ * it, and bundlers that keep names unique rename it too: esbuild turns
+ * `const X = f(class X {})` into `const X = f(class X2 {})`, the very pattern of
+ * `const Foo = hk.module(class Foo ...)`. A different `name` at run time means this build
+ * rewrites class names, so `Function.name` of classes bundled with it is no Haiku name.
  */
-class HaikuTfjsNameProbe {}
+const HaikuTfjsNameProbe = ((c: new () => object) => c)(class HaikuTfjsNameProbe {});
 const NAME_PROBE = "HaikuTfjsNameProbe";
 
 /**
- * Whether class names are being rewritten by a minifier in this build (this copy of haiku-tfjs
- * was minified). @internal
+ * Whether this build rewrites class names (it was minified, or its bundler renamed classes to
+ * avoid clashes); then default module names never come from `Function.name`. @internal
  *
  * @category Modules and parameters
  */
-export function classNamesAreMinified(): boolean {
+export function classNamesAreRenamed(): boolean {
   return HaikuTfjsNameProbe.name !== NAME_PROBE;
 }
 
-function minifiedNameError(cls: { name: string }): Error {
+function renamedClassError(cls: { name: string }): Error {
   return new Error(
-    `Module class \`${cls.name}\` has no Haiku name that survives minifying: this build renames ` +
-      "classes, so its class name would give garbage parameter names that no checkpoint matches. " +
+    `Module class \`${cls.name || "(anonymous)"}\` has no Haiku name that survives bundling: this ` +
+      "build renames classes (it is minified, or its bundler renamed classes to avoid clashes), so " +
+      "the class name would give parameter names that no checkpoint matches. " +
       `Fix: name it where it is registered, \`@hk.module("my_block")\` or ` +
       `\`hk.module("my_block", class ... )\` (the snake_case name Haiku gives the Python class), ` +
       "or pass `{ name }` when constructing it. See docs/guides/browser.md#bundling.",
@@ -82,7 +85,7 @@ function unregisteredError(cls: { name: string }): Error {
   const name = cls.name || "Anonymous";
   return new Error(
     `Module class \`${name}\` is not registered: add \`@hk.module\` above ` +
-      `\`class ${name} extends hk.Module\` (or wrap it: \`const ${name} = hk.module(class ${name} ...)\`), ` +
+      `\`class ${name} extends hk.Module\` (or wrap it: \`const ${name} = hk.module("${camelToSnake(name)}", class ${name} ...)\`), ` +
       `so that modules it creates in its constructor are named \`${camelToSnake(name)}/~/child\` as in Haiku.`,
   );
 }
@@ -134,7 +137,7 @@ export abstract class Module {
     if (name === undefined || name === null) {
       // `target` is the registered class (checked above), which owns its cached default name.
       name = (target as unknown as { [DEFAULT_NAME]: string | undefined })[DEFAULT_NAME];
-      if (name === undefined) throw minifiedNameError(target);
+      if (name === undefined) throw renamedClassError(target);
     } else if (typeof name !== "string") {
       throw new TypeError(
         `Expected a string name as the module constructor's name argument of \`${target.name}\`, ` +
@@ -219,15 +222,17 @@ function wrapMethod(methodName: string, fn: (...args: unknown[]) => unknown, ori
 /**
  * Registers a {@link Module} subclass: one line of ceremony per class, as a decorator
  * (`@hk.module`, legacy `experimentalDecorators` or standard decorators) or as a call in plain
- * JavaScript (`const Foo = hk.module(class Foo extends hk.Module { ... })`).
+ * JavaScript (`const Foo = hk.module("foo", class Foo extends hk.Module { ... })`).
  *
  * **The default module name.** Give it explicitly, `@hk.module("my_block")` or
  * `hk.module("my_block", class MyBlock ...)`, for code that is bundled and minified: minifiers
  * rename classes, and an explicit string is the one name that survives every build. Without it
  * the name is the snake-cased class name (`MyBlock` -> `my_block`), taken from a standard
  * decorator's `context.name` (esbuild keeps it as written) or else from the class's
- * `Function.name`. In a minified build (haiku-tfjs detects that its own class names were
- * renamed) a class with only a `Function.name` cannot be constructed without a `name`: it throws
+ * `Function.name`. In a build that renames classes (minified, or bundled by esbuild, which
+ * renames `class Foo` in `const Foo = hk.module(class Foo ...)` to `Foo2`; haiku-tfjs detects
+ * that its own classes were renamed) a class with only a `Function.name` cannot be constructed
+ * without a `name`: it throws
  * an error that says how to name it, instead of silently producing names such as `qi/~/linear`.
  *
  * The returned class has the same name, `instanceof` works for both, and subclasses of registered
@@ -313,14 +318,14 @@ function register<C>(cls: C, context: unknown, explicitName: string | undefined)
   Object.defineProperty(Registered, REGISTERED, { value: Orig });
   const source: DefaultNameSource =
     explicitName !== undefined ? "explicit" : sourceName !== undefined ? "decorator" : "class";
-  // A class name is trusted unless this build is minified; a standard decorator's `context.name`
+  // A class name is trusted unless this build renames classes; a standard decorator's `context.name`
   // is the source's string literal when esbuild or Babel lower the decorator (tsc passes the
   // run-time `.name` instead, see the browser guide).
   const defaultName =
     explicitName ??
     (sourceName !== undefined
       ? camelToSnake(sourceName)
-      : classNamesAreMinified()
+      : classNamesAreRenamed()
         ? undefined
         : camelToSnake(Orig.name));
   Object.defineProperty(Registered, DEFAULT_NAME, { value: defaultName });
@@ -353,9 +358,21 @@ function register<C>(cls: C, context: unknown, explicitName: string | undefined)
 }
 
 /**
+ * What {@link moduleDefaultName} reports.
+ *
+ * @category Modules and parameters
+ */
+export interface ModuleDefaultName {
+  /** The default module name, or `undefined` where the build renames classes and nothing else names it. */
+  name: string | undefined;
+  /** Where the name comes from. */
+  source: DefaultNameSource;
+}
+
+/**
  * The module name a registered class gets when constructed without a `name` (before `_N`
  * numbering), and where that name came from; `undefined` for a class that is not registered.
- * In a minified build a class whose name would come from `Function.name` has `name: undefined`
+ * In a build that renames classes, a class whose name would come from `Function.name` has `name: undefined`
  * (constructing it without a `name` throws).
  *
  * @example
@@ -365,7 +382,7 @@ function register<C>(cls: C, context: unknown, explicitName: string | undefined)
  *
  * @category Modules and parameters
  */
-export function moduleDefaultName(cls: unknown): { name: string | undefined; source: DefaultNameSource } | undefined {
+export function moduleDefaultName(cls: unknown): ModuleDefaultName | undefined {
   if (!isRegisteredModuleClass(cls)) return undefined;
   const c = cls as { [DEFAULT_NAME]: string | undefined; [NAME_SOURCE]: DefaultNameSource };
   return { name: c[DEFAULT_NAME], source: c[NAME_SOURCE] };

@@ -1,5 +1,5 @@
 /** `hk.toModule`: a module class from a plain function (Haiku's `hk.to_module`). */
-import { Module, classNamesAreMinified, module } from "./module.js";
+import { Module, classNamesAreRenamed, module } from "./module.js";
 import { describe } from "./errors.js";
 
 /** A module whose `call` runs a given function.
@@ -14,7 +14,7 @@ export interface FunctionModule<A extends unknown[], R> extends Module {
 /**
  * Makes a module class whose `call` runs `fn` (Haiku's `hk.to_module`): parameters created by
  * `fn` live under the module's name, which defaults to `fn.name` as written (not snake-cased);
- * in a minified build, where function names are renamed, pass the name when constructing it.
+ * in a minified or bundled build, where functions are renamed, pass the name when constructing it.
  *
  * @example
  * ```ts
@@ -38,9 +38,9 @@ export function toModule<A extends unknown[], R>(fn: (...args: A) => R): new (na
               "instantiate it: `const f = new (hk.toModule(fn))(); f.call(x)`.",
           );
         }
-        if (name === undefined && classNamesAreMinified()) {
+        if (name === undefined && classNamesAreRenamed()) {
           throw new Error(
-            `\`hk.toModule(${fn.name})\`: this build renames functions (it is minified), so the ` +
+            `\`hk.toModule(${fn.name})\`: this build renames functions (it is minified or bundled with renaming), so the ` +
               "module cannot take its name from the function's name. Fix: pass the name when " +
               "constructing it, `new (hk.toModule(fn))(\"my_fn\")`.",
           );

@@ -335,7 +335,7 @@ describe("registration", () => {
     class Foo extends hk.Module {}
     expect(() => inInit(() => new Foo())).toThrow(
       "Module class `Foo` is not registered: add `@hk.module` above `class Foo extends hk.Module` " +
-        "(or wrap it: `const Foo = hk.module(class Foo ...)`), so that modules it creates in its " +
+        "(or wrap it: `const Foo = hk.module(\"foo\", class Foo ...)`), so that modules it creates in its " +
         "constructor are named `foo/~/child` as in Haiku.",
     );
     // Also a subclass of a registered class that forgot its own line.
