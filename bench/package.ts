@@ -19,8 +19,13 @@ export const hk: typeof import("../src/index.js") =
 export const keras: typeof import("../src/keras/index.js") =
   measuredBuild === "dist" ? await import("../dist/keras/index.js" as string) : await import("../src/keras/index.js");
 
-/** Loads only the runtime set-up (the "runtime fixes" under hand-written code). */
+/** Loads only the runtime set-up (the "runtime fixes" under hand-written code), gradients included. */
 export async function loadRuntime(): Promise<void> {
-  if (measuredBuild === "dist") await import("../dist/runtime/index.js" as string);
-  else await import("../src/runtime/index.js");
+  if (measuredBuild === "dist") {
+    await import("../dist/runtime/index.js" as string);
+    await import("../dist/runtime/training.js" as string);
+  } else {
+    await import("../src/runtime/index.js");
+    await import("../src/runtime/training.js");
+  }
 }

@@ -9,6 +9,7 @@ import "@tensorflow/tfjs-backend-wasm";
 
 const builtIn = [tf.BatchMatMul, tf._FusedMatMul].map((n) => tf.getKernel(n, "wasm")!);
 const { ready } = await import("../src/runtime/index.js");
+await import("../src/runtime/training.js"); // tfjs' gradients (hand-written training steps)
 await ready();
 const fast = [tf.BatchMatMul, tf._FusedMatMul].map((n) => tf.getKernel(n, "wasm")!);
 

@@ -7,6 +7,7 @@
  * @module haiku-tfjs
  */
 export { ready } from "./runtime/index.js";
+export type { BackendName, ReadyInfo, ReadyOptions, WasmBinaryName, WasmInfo } from "./runtime/index.js";
 export * from "./core/index.js";
 export * from "./nn/index.js";
 export * from "./grad/index.js";

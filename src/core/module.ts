@@ -14,7 +14,7 @@ import type { Tensor } from "@tensorflow/tfjs-core";
 import { SUBMODULES, assertNoPendingConstruction, constructing, maybeCurrentFrame } from "./frame.js";
 import type { Construction } from "./frame.js";
 import { MODULE_OUTSIDE_TRANSFORM, describe, outsideTransformError } from "./errors.js";
-import { camelToSnake, lastNamePart, moduleNameFor } from "./naming.js";
+import { camelToSnake, checkName, lastNamePart, moduleNameFor } from "./naming.js";
 import { methodInterceptors } from "./interceptors.js";
 import type { MethodContext } from "./interceptors.js";
 import { moduleParamsDict } from "./params.js";
@@ -25,8 +25,54 @@ import { moduleStateDict } from "./state.js";
 const REGISTERED: unique symbol = Symbol("haiku-tfjs.registeredModule");
 /** Marks a scoped method wrapper; holds the original method. */
 const WRAPPED: unique symbol = Symbol("haiku-tfjs.wrappedMethod");
-/** Caches a registered class's default (snake-cased) module name. */
+/**
+ * A registered class's default module name, or `undefined` when the only name it has comes from
+ * `Function.name` in a build that renames classes (see {@link classNamesAreRenamed}).
+ */
 const DEFAULT_NAME: unique symbol = Symbol("haiku-tfjs.defaultName");
+/** Where a registered class's default name came from (see {@link DefaultNameSource}). */
+const NAME_SOURCE: unique symbol = Symbol("haiku-tfjs.defaultNameSource");
+
+/**
+ * Where a registered module class's default name comes from: `"explicit"` (given to
+ * `hk.module("name")`), `"decorator"` (a standard decorator's `context.name`, the class name as
+ * written in the source) or `"class"` (the class object's `Function.name`, which minifiers
+ * rename).
+ *
+ * @category Modules and parameters
+ */
+export type DefaultNameSource = "explicit" | "decorator" | "class";
+
+/**
+ * A class whose only purpose is its name. Minifiers (esbuild `--minify`, Vite, terser) rename
+ * it, and bundlers that keep names unique rename it too: esbuild turns
+ * `const X = f(class X {})` into `const X = f(class X2 {})`, the very pattern of
+ * `const Foo = hk.module(class Foo ...)`. A different `name` at run time means this build
+ * rewrites class names, so `Function.name` of classes bundled with it is no Haiku name.
+ */
+const HaikuTfjsNameProbe = ((c: new () => object) => c)(class HaikuTfjsNameProbe {});
+const NAME_PROBE = "HaikuTfjsNameProbe";
+
+/**
+ * Whether this build rewrites class names (it was minified, or its bundler renamed classes to
+ * avoid clashes); then default module names never come from `Function.name`. @internal
+ *
+ * @category Modules and parameters
+ */
+export function classNamesAreRenamed(): boolean {
+  return HaikuTfjsNameProbe.name !== NAME_PROBE;
+}
+
+function renamedClassError(cls: { name: string }): Error {
+  return new Error(
+    `Module class \`${cls.name || "(anonymous)"}\` has no Haiku name that survives bundling: this ` +
+      "build renames classes (it is minified, or its bundler renamed classes to avoid clashes), so " +
+      "the class name would give parameter names that no checkpoint matches. " +
+      `Fix: name it where it is registered, \`@hk.module("my_block")\` or ` +
+      `\`hk.module("my_block", class ... )\` (the snake_case name Haiku gives the Python class), ` +
+      "or pass `{ name }` when constructing it. See docs/guides/browser.md#bundling.",
+  );
+}
 /** What a module without submodules reports. */
 const NO_SUBMODULES: ReadonlySet<string> = new Set<string>();
 
@@ -39,7 +85,7 @@ function unregisteredError(cls: { name: string }): Error {
   const name = cls.name || "Anonymous";
   return new Error(
     `Module class \`${name}\` is not registered: add \`@hk.module\` above ` +
-      `\`class ${name} extends hk.Module\` (or wrap it: \`const ${name} = hk.module(class ${name} ...)\`), ` +
+      `\`class ${name} extends hk.Module\` (or wrap it: \`const ${name} = hk.module("${camelToSnake(name)}", class ${name} ...)\`), ` +
       `so that modules it creates in its constructor are named \`${camelToSnake(name)}/~/child\` as in Haiku.`,
   );
 }
@@ -90,7 +136,8 @@ export abstract class Module {
     assertNoPendingConstruction(1);
     if (name === undefined || name === null) {
       // `target` is the registered class (checked above), which owns its cached default name.
-      name = (target as unknown as { [DEFAULT_NAME]: string })[DEFAULT_NAME];
+      name = (target as unknown as { [DEFAULT_NAME]: string | undefined })[DEFAULT_NAME];
+      if (name === undefined) throw renamedClassError(target);
     } else if (typeof name !== "string") {
       throw new TypeError(
         `Expected a string name as the module constructor's name argument of \`${target.name}\`, ` +
@@ -175,10 +222,22 @@ function wrapMethod(methodName: string, fn: (...args: unknown[]) => unknown, ori
 /**
  * Registers a {@link Module} subclass: one line of ceremony per class, as a decorator
  * (`@hk.module`, legacy `experimentalDecorators` or standard decorators) or as a call in plain
- * JavaScript (`const Foo = hk.module(class Foo extends hk.Module { ... })`).
+ * JavaScript (`const Foo = hk.module("foo", class Foo extends hk.Module { ... })`).
+ *
+ * **The default module name.** Give it explicitly, `@hk.module("my_block")` or
+ * `hk.module("my_block", class MyBlock ...)`, for code that is bundled and minified: minifiers
+ * rename classes, and an explicit string is the one name that survives every build. Without it
+ * the name is the snake-cased class name (`MyBlock` -> `my_block`), taken from a standard
+ * decorator's `context.name` (esbuild keeps it as written) or else from the class's
+ * `Function.name`. In a build that renames classes (minified, or bundled by esbuild, which
+ * renames `class Foo` in `const Foo = hk.module(class Foo ...)` to `Foo2`; haiku-tfjs detects
+ * that its own classes were renamed) a class with only a `Function.name` cannot be constructed
+ * without a `name`: it throws
+ * an error that says how to name it, instead of silently producing names such as `qi/~/linear`.
  *
  * The returned class has the same name, `instanceof` works for both, and subclasses of registered
- * classes are registered the same way. It (1) wraps the constructor so that modules created
+ * classes are registered the same way (an explicit name is not inherited). It (1) wraps the
+ * constructor so that modules created
  * while this one is being constructed are named `parent/~/child`, and (2) wraps every method
  * defined on the class (not getters/setters, not methods marked `@hk.transparent`) so that it
  * runs in the module's scope: modules created in `call` are `parent/child`, in another method
@@ -187,22 +246,51 @@ function wrapMethod(methodName: string, fn: (...args: unknown[]) => unknown, ori
  *
  * @example
  * ```ts
- * @hk.module
+ * @hk.module("mlp")
  * class MLP extends hk.Module {
  *   readonly l1 = new hk.Linear(16); // "mlp/~/linear"
  *   call(x: tf.Tensor) { return new hk.Linear(1).call(tf.relu(this.l1.call(x))); } // "mlp/linear"
  * }
+ * // Plain JavaScript, no decorator syntax needed:
+ * const Scale = hk.module("scale", class Scale extends hk.Module { call(x) { return x; } });
  * ```
  *
  * @category Modules and parameters
  */
-export function module<C>(cls: C, context?: unknown): C {
-  if (context !== undefined && context !== null && typeof context === "object") {
-    const kind = (context as { kind?: unknown }).kind;
-    if (kind !== "class") {
-      throw new TypeError(`\`@hk.module\` decorates classes, not ${String(kind)}s: put it above \`class ... extends hk.Module\`.`);
-    }
+export function module(name: string): <C>(cls: C, context?: unknown) => C;
+export function module<C>(name: string, cls: C): C;
+export function module<C>(cls: C, context?: unknown): C;
+export function module<C>(clsOrName: C | string, contextOrCls?: unknown): unknown {
+  if (typeof clsOrName === "string") {
+    const name = clsOrName;
+    checkRegistrationName(name);
+    if (contextOrCls !== undefined) return register(contextOrCls, undefined, name);
+    return <D>(cls: D, context?: unknown): D => register(cls, context, name);
   }
+  return register(clsOrName, contextOrCls, undefined);
+}
+
+function checkRegistrationName(name: string): void {
+  try {
+    checkName(name);
+  } catch (e) {
+    throw new Error(`\`hk.module(name)\`: ${(e as Error).message}`);
+  }
+}
+
+/** The class name as written in the source, from a standard decorator's context, if any. */
+function decoratorName(context: unknown): string | undefined {
+  if (context === undefined || context === null || typeof context !== "object") return undefined;
+  const kind = (context as { kind?: unknown }).kind;
+  if (kind !== "class") {
+    throw new TypeError(`\`@hk.module\` decorates classes, not ${String(kind)}s: put it above \`class ... extends hk.Module\`.`);
+  }
+  const name = (context as { name?: unknown }).name;
+  return typeof name === "string" && name !== "" ? name : undefined;
+}
+
+function register<C>(cls: C, context: unknown, explicitName: string | undefined): C {
+  const sourceName = decoratorName(context);
   if (typeof cls !== "function" || !((cls as { prototype?: unknown }).prototype instanceof Module)) {
     throw new TypeError(
       `\`hk.module\` expects a class that extends \`hk.Module\`, got ${describe(cls)}.`,
@@ -228,7 +316,20 @@ export function module<C>(cls: C, context?: unknown): C {
   };
   Object.defineProperty(Registered, "name", { value: Orig.name, configurable: true });
   Object.defineProperty(Registered, REGISTERED, { value: Orig });
-  Object.defineProperty(Registered, DEFAULT_NAME, { value: camelToSnake(Orig.name) });
+  const source: DefaultNameSource =
+    explicitName !== undefined ? "explicit" : sourceName !== undefined ? "decorator" : "class";
+  // A class name is trusted unless this build renames classes; a standard decorator's `context.name`
+  // is the source's string literal when esbuild or Babel lower the decorator (tsc passes the
+  // run-time `.name` instead, see the browser guide).
+  const defaultName =
+    explicitName ??
+    (sourceName !== undefined
+      ? camelToSnake(sourceName)
+      : classNamesAreRenamed()
+        ? undefined
+        : camelToSnake(Orig.name));
+  Object.defineProperty(Registered, DEFAULT_NAME, { value: defaultName });
+  Object.defineProperty(Registered, NAME_SOURCE, { value: source });
 
   const seen = new Set<string | symbol>(["constructor"]);
   for (
@@ -254,6 +355,37 @@ export function module<C>(cls: C, context?: unknown): C {
     }
   }
   return Registered as unknown as C;
+}
+
+/**
+ * What {@link moduleDefaultName} reports.
+ *
+ * @category Modules and parameters
+ */
+export interface ModuleDefaultName {
+  /** The default module name, or `undefined` where the build renames classes and nothing else names it. */
+  name: string | undefined;
+  /** Where the name comes from. */
+  source: DefaultNameSource;
+}
+
+/**
+ * The module name a registered class gets when constructed without a `name` (before `_N`
+ * numbering), and where that name came from; `undefined` for a class that is not registered.
+ * In a build that renames classes, a class whose name would come from `Function.name` has `name: undefined`
+ * (constructing it without a `name` throws).
+ *
+ * @example
+ * ```ts
+ * hk.moduleDefaultName(hk.Conv2D); // { name: "conv2_d", source: "explicit" }
+ * ```
+ *
+ * @category Modules and parameters
+ */
+export function moduleDefaultName(cls: unknown): ModuleDefaultName | undefined {
+  if (!isRegisteredModuleClass(cls)) return undefined;
+  const c = cls as { [DEFAULT_NAME]: string | undefined; [NAME_SOURCE]: DefaultNameSource };
+  return { name: c[DEFAULT_NAME], source: c[NAME_SOURCE] };
 }
 
 /**

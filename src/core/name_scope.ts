@@ -3,7 +3,7 @@ import { currentFrame } from "./frame.js";
 import { Module, module } from "./module.js";
 
 /** The module behind a name scope: it exists only to own a name. */
-const NameScopeModule = module(class NameScopeModule extends Module {});
+const NameScopeModule = module("name_scope_module", class NameScopeModule extends Module {});
 
 /** Options of {@link nameScope}.
  *

@@ -1,5 +1,5 @@
 /** `hk.toModule`: a module class from a plain function (Haiku's `hk.to_module`). */
-import { Module, module } from "./module.js";
+import { Module, classNamesAreRenamed, module } from "./module.js";
 import { describe } from "./errors.js";
 
 /** A module whose `call` runs a given function.
@@ -13,7 +13,8 @@ export interface FunctionModule<A extends unknown[], R> extends Module {
 
 /**
  * Makes a module class whose `call` runs `fn` (Haiku's `hk.to_module`): parameters created by
- * `fn` live under the module's name, which defaults to `fn.name` as written (not snake-cased).
+ * `fn` live under the module's name, which defaults to `fn.name` as written (not snake-cased);
+ * in a minified or bundled build, where functions are renamed, pass the name when constructing it.
  *
  * @example
  * ```ts
@@ -27,6 +28,7 @@ export interface FunctionModule<A extends unknown[], R> extends Module {
 export function toModule<A extends unknown[], R>(fn: (...args: A) => R): new (name?: string) => FunctionModule<A, R> {
   if (typeof fn !== "function") throw new TypeError(`\`hk.toModule\` expects a function, got ${describe(fn)}.`);
   const ToModuleWrapper = module(
+    "to_module_wrapper",
     class ToModuleWrapper extends Module {
       constructor(name?: string) {
         if (name !== undefined && typeof name !== "string") {
@@ -34,6 +36,13 @@ export function toModule<A extends unknown[], R>(fn: (...args: A) => R): new (na
             `Expected a string name as the first argument to the module constructor, got: ${describe(name)}. ` +
               "Note that `hk.toModule` returns a class not an object, so to use it you need to " +
               "instantiate it: `const f = new (hk.toModule(fn))(); f.call(x)`.",
+          );
+        }
+        if (name === undefined && classNamesAreRenamed()) {
+          throw new Error(
+            `\`hk.toModule(${fn.name})\`: this build renames functions (it is minified or bundled with renaming), so the ` +
+              "module cannot take its name from the function's name. Fix: pass the name when " +
+              "constructing it, `new (hk.toModule(fn))(\"my_fn\")`.",
           );
         }
         super(name ?? fn.name);

@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
+// Registers tfjs' gradients (and the runtime's gradient fixes) wherever gradients are taken.
+import "../runtime/training.js";
 import { freeze } from "immer";
 
 import * as tree from "../tree/index.js";

@@ -6,6 +6,7 @@
  * @module haiku-tfjs/keras
  */
 import "../runtime/index.js";
+import "../runtime/training.js";
 
 export { JaxLayer } from "./jax_layer.js";
 export type { JaxFunction, JaxLayerArgs, Kwargs, LayerArgs } from "./jax_layer.js";

@@ -52,7 +52,7 @@ function positiveInt(x: unknown, what: string, where: string): number {
  *
  * @category Layers
  */
-@module
+@module("multi_head_attention")
 export class MultiHeadAttention extends Module {
   /** Number of heads H. */
   readonly numHeads: number;

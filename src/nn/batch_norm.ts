@@ -65,7 +65,7 @@ export interface BatchNormCallOptions {
  *
  * @category Layers
  */
-@module
+@module("batch_norm")
 export class BatchNorm extends Module {
   /** Whether `scale` is a parameter of this module. */
   readonly createScale: boolean;

@@ -64,7 +64,7 @@ export function calculateBiasShape(inputShape: readonly number[], biasDims: read
  *
  * @category Layers
  */
-@module
+@module("bias")
 export class Bias extends Module {
   /** Expected non-batch input shape, or null. */
   readonly outputSize: readonly number[] | null;

@@ -148,7 +148,7 @@ export function inChannelsLast(
  *
  * @category Layers
  */
-@module
+@module("conv_nd")
 export class ConvND extends Module {
   /** Number of spatial dims. */
   readonly numSpatialDims: number;
@@ -268,7 +268,7 @@ export type Conv3DOptions = ConvOptions;
  *
  * @category Layers
  */
-@module
+@module("conv1_d")
 export class Conv1D extends ConvND {
   /**
    * @param outputChannels Number of output channels.
@@ -291,7 +291,7 @@ export class Conv1D extends ConvND {
  *
  * @category Layers
  */
-@module
+@module("conv2_d")
 export class Conv2D extends ConvND {
   /**
    * @param outputChannels Number of output channels.
@@ -313,7 +313,7 @@ export class Conv2D extends ConvND {
  *
  * @category Layers
  */
-@module
+@module("conv3_d")
 export class Conv3D extends ConvND {
   /**
    * @param outputChannels Number of output channels.

@@ -29,7 +29,7 @@ export interface ConvLSTMOptions {
  *
  * @category Layers
  */
-@module
+@module("conv_ndlstm")
 export class ConvNDLSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
   /** Number of spatial dimensions. */
   readonly numSpatialDims: number;
@@ -91,7 +91,7 @@ export class ConvNDLSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
  *
  * @category Layers
  */
-@module
+@module("conv1_dlstm")
 export class Conv1DLSTM extends ConvNDLSTM {
   /**
    * @param inputShape - `[W]`.
@@ -114,7 +114,7 @@ export class Conv1DLSTM extends ConvNDLSTM {
  *
  * @category Layers
  */
-@module
+@module("conv2_dlstm")
 export class Conv2DLSTM extends ConvNDLSTM {
   /**
    * @param inputShape - `[H, W]`.
@@ -132,7 +132,7 @@ export class Conv2DLSTM extends ConvNDLSTM {
  *
  * @category Layers
  */
-@module
+@module("conv3_dlstm")
 export class Conv3DLSTM extends ConvNDLSTM {
   /**
    * @param inputShape - `[D, H, W]`.

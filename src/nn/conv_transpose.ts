@@ -102,7 +102,7 @@ export function computeAdjustedPadding(
  *
  * @category Layers
  */
-@module
+@module("conv_nd_transpose")
 export class ConvNDTranspose extends Module {
   /** Number of spatial dims. */
   readonly numSpatialDims: number;
@@ -221,7 +221,7 @@ export class ConvNDTranspose extends Module {
  *
  * @category Layers
  */
-@module
+@module("conv1_d_transpose")
 export class Conv1DTranspose extends ConvNDTranspose {
   /**
    * @param outputChannels Number of output channels.
@@ -243,7 +243,7 @@ export class Conv1DTranspose extends ConvNDTranspose {
  *
  * @category Layers
  */
-@module
+@module("conv2_d_transpose")
 export class Conv2DTranspose extends ConvNDTranspose {
   /**
    * @param outputChannels Number of output channels.
@@ -265,7 +265,7 @@ export class Conv2DTranspose extends ConvNDTranspose {
  *
  * @category Layers
  */
-@module
+@module("conv3_d_transpose")
 export class Conv3DTranspose extends ConvNDTranspose {
   /**
    * @param outputChannels Number of output channels.

@@ -47,7 +47,7 @@ export interface DepthwiseConvOptions {
  *
  * @category Layers
  */
-@module
+@module("depthwise_conv_nd")
 export class DepthwiseConvND extends Module {
   /** Number of spatial dims. */
   readonly numSpatialDims: number;
@@ -142,7 +142,7 @@ export class DepthwiseConvND extends Module {
  *
  * @category Layers
  */
-@module
+@module("depthwise_conv1_d")
 export class DepthwiseConv1D extends DepthwiseConvND {
   /**
    * @param channelMultiplier Output channels per input channel.
@@ -164,7 +164,7 @@ export class DepthwiseConv1D extends DepthwiseConvND {
  *
  * @category Layers
  */
-@module
+@module("depthwise_conv2_d")
 export class DepthwiseConv2D extends DepthwiseConvND {
   /**
    * @param channelMultiplier Output channels per input channel.
@@ -187,7 +187,7 @@ export class DepthwiseConv2D extends DepthwiseConvND {
  *
  * @category Layers
  */
-@module
+@module("depthwise_conv3_d")
 export class DepthwiseConv3D extends DepthwiseConvND {
   /**
    * @param channelMultiplier Output channels per input channel.
@@ -218,7 +218,7 @@ export type SeparableDepthwiseConv2DOptions = Omit<DepthwiseConvOptions, "rate">
  *
  * @category Layers
  */
-@module
+@module("separable_depthwise_conv2_d")
 export class SeparableDepthwiseConv2D extends Module {
   /** Output channels per input channel of the first convolution. */
   readonly channelMultiplier: number;

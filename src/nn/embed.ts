@@ -76,7 +76,7 @@ function isPositiveInt(x: unknown): x is number {
  *
  * @category Layers
  */
-@module
+@module("embed")
 export class Embed extends Module {
   /** Number of distinct ids. */
   readonly vocabSize: number;

@@ -44,7 +44,7 @@ export interface GroupNormOptions {
  *
  * @category Layers
  */
-@module
+@module("group_norm")
 export class GroupNorm extends Module {
   /** Number of channel groups. */
   readonly groups: number;

@@ -103,7 +103,7 @@ export function paramShape(shape: readonly number[], paramAxis: readonly number[
  *
  * @category Layers
  */
-@module
+@module("layer_norm")
 export class LayerNorm extends Module {
   /** Normalised axes (as given). */
   readonly axis: AxesOrSlice;
@@ -209,7 +209,7 @@ export interface InstanceNormOptions {
  *
  * @category Layers
  */
-@module
+@module("instance_norm")
 export class InstanceNorm extends LayerNorm {
   /**
    * @param createScale - whether to learn `scale`.

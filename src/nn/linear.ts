@@ -48,7 +48,7 @@ export const zeros: Initializer = (shape, dtype) => tf.zeros(shape, dtype);
  *
  * @category Layers
  */
-@module
+@module("linear")
 export class Linear extends Module {
   /** Output dimensionality. */
   readonly outputSize: number;

@@ -65,7 +65,7 @@ function checkWarmup(warmupLength: number, zeroDebias: boolean, where: string): 
  *
  * @category Layers
  */
-@module
+@module("exponential_moving_average")
 export class ExponentialMovingAverage extends Module {
   /** The decay of the average, in `[0, 1)`. */
   readonly decay: number;
@@ -167,7 +167,7 @@ export interface EMAParamsTreeOptions extends ExponentialMovingAverageOptions {
  *
  * @category Layers
  */
-@module
+@module("ema_params_tree")
 export class EMAParamsTree extends Module {
   /** Decay of every average. */
   readonly decay: number;

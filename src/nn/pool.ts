@@ -205,7 +205,7 @@ export interface PoolOptions {
  *
  * @category Layers
  */
-@module
+@module("max_pool")
 export class MaxPool extends Module {
   /** Window spec. */
   readonly windowShape: number | readonly number[];
@@ -247,7 +247,7 @@ export class MaxPool extends Module {
  *
  * @category Layers
  */
-@module
+@module("avg_pool")
 export class AvgPool extends Module {
   /** Window spec. */
   readonly windowShape: number | readonly number[];

@@ -17,7 +17,7 @@ import { zerosInit } from "./norm_axes.js";
  *
  * @category Layers
  */
-@module
+@module("rnn_core")
 export abstract class RNNCore<I = tf.Tensor, S = unknown, O = tf.Tensor> extends Module {
   /** Runs one step; returns `[output, nextState]` with `nextState` shaped like `prevState`. */
   abstract call(inputs: I, prevState: S): [O, S];
@@ -119,7 +119,7 @@ export interface VanillaRNNOptions {
  *
  * @category Layers
  */
-@module
+@module("vanilla_rnn")
 export class VanillaRNN extends RNNCore<tf.Tensor, tf.Tensor, tf.Tensor> {
   /** Size of the hidden state. */
   readonly hiddenSize: number;
@@ -176,7 +176,7 @@ export interface LSTMOptions {
  *
  * @category Layers
  */
-@module
+@module("lstm")
 export class LSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
   /** Size of the hidden and cell states. */
   readonly hiddenSize: number;
@@ -238,7 +238,7 @@ export interface GRUOptions {
  *
  * @category Layers
  */
-@module
+@module("gru")
 export class GRU extends RNNCore<tf.Tensor, tf.Tensor, tf.Tensor> {
   /** Size of the hidden state. */
   readonly hiddenSize: number;
@@ -301,7 +301,7 @@ export class GRU extends RNNCore<tf.Tensor, tf.Tensor, tf.Tensor> {
  *
  * @category Layers
  */
-@module
+@module("identity_core")
 export class IdentityCore extends RNNCore<unknown, unknown, unknown> {
   /** @param opts - `name`; default `"identity_core"`. */
   constructor(opts: { name?: string } = {}) {
@@ -332,7 +332,7 @@ export class IdentityCore extends RNNCore<unknown, unknown, unknown> {
  *
  * @category Layers
  */
-@module
+@module("reset_core")
 export class ResetCore<I = tf.Tensor, S = unknown, O = tf.Tensor> extends RNNCore<[I, unknown], S, O> {
   /** The wrapped core. */
   readonly core: RNNCore<I, S, O>;
@@ -418,7 +418,7 @@ export type DeepRNNLayer = RNNCore<any, any, any> | ((x: any) => any); // eslint
  *
  * @category Layers
  */
-@module
+@module("deep_rnn")
 export class DeepRNN extends RNNCore<unknown, unknown[], unknown> {
   /** The layers, in order. */
   readonly layers: readonly DeepRNNLayer[];

@@ -30,7 +30,7 @@ export interface ReshapeOptions {
  *
  * @category Layers
  */
-@module
+@module("reshape")
 export class Reshape extends Module {
   /** Target shape of the reshaped dims. */
   readonly outputShape: readonly number[];
@@ -104,7 +104,7 @@ export interface FlattenOptions {
  *
  * @category Layers
  */
-@module
+@module("flatten")
 export class Flatten extends Reshape {
   /** @param options Haiku's keyword arguments. */
   constructor(options: FlattenOptions = {}) {

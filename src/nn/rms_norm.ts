@@ -36,7 +36,7 @@ export interface RMSNormOptions {
  *
  * @category Layers
  */
-@module
+@module("rms_norm")
 export class RMSNorm extends Module {
   /** Normalised axes (as given). */
   readonly axis: AxesOrSlice;

@@ -40,7 +40,7 @@ export interface SequentialOptions {
  *
  * @category Layers
  */
-@module
+@module("sequential")
 export class Sequential extends Module {
   /** The layers, in call order. */
   readonly layers: readonly SequentialLayer[];

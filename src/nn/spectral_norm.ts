@@ -59,7 +59,7 @@ const stopGradient = tf.customGrad((...args) => {
  *
  * @category Layers
  */
-@module
+@module("spectral_norm")
 export class SpectralNorm extends Module {
   /** Stabilises the L2 normalisations. */
   readonly eps: number;
@@ -143,7 +143,7 @@ export interface SNParamsTreeOptions extends SpectralNormOptions {
  *
  * @category Layers
  */
-@module
+@module("sn_params_tree")
 export class SNParamsTree extends Module {
   /** Stabilises the L2 normalisations. */
   readonly eps: number;

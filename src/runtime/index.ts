@@ -1,10 +1,9 @@
 import "./backend.js";
-import { installMatMulGradient } from "./gradients.js";
 import { installWasmKernels } from "./kernels/install.js";
 
 export { ready } from "./backend.js";
+export type { BackendName, ReadyInfo, ReadyOptions, WasmBinaryName, WasmInfo } from "./backend.js";
 export { installWasmKernels } from "./kernels/install.js";
 export { installMatMulGradient } from "./gradients.js";
 
 installWasmKernels();
-installMatMulGradient();

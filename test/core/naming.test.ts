@@ -335,7 +335,7 @@ describe("registration", () => {
     class Foo extends hk.Module {}
     expect(() => inInit(() => new Foo())).toThrow(
       "Module class `Foo` is not registered: add `@hk.module` above `class Foo extends hk.Module` " +
-        "(or wrap it: `const Foo = hk.module(class Foo ...)`), so that modules it creates in its " +
+        "(or wrap it: `const Foo = hk.module(\"foo\", class Foo ...)`), so that modules it creates in its " +
         "constructor are named `foo/~/child` as in Haiku.",
     );
     // Also a subclass of a registered class that forgot its own line.
@@ -362,6 +362,55 @@ describe("registration", () => {
     expect(hk.module(Plain)).toBe(Plain);
     expect(hk.isRegisteredModuleClass(Plain)).toBe(true);
     expect(() => hk.module(class NotAModule {})).toThrow("expects a class that extends `hk.Module`");
+  });
+
+  it("takes an explicit default name that survives minifying: decorator factory and call form", () => {
+    // A name given at registration is used as is (a minifier renames classes, never strings).
+    @hk.module("my_block")
+    class Renamed extends hk.Module {
+      readonly c = new Empty();
+    }
+    const Called = hk.module(
+      "called_block",
+      class Qi extends hk.Module {
+        readonly c = new Empty();
+      },
+    );
+    // Standard decorator with a factory: the explicit name wins over `context.name`.
+    const Std = hk.module("std_named")(
+      class Xy extends hk.Module {},
+      { kind: "class", name: "Xy" },
+    );
+    expect(inInit(() => [new Renamed().c.moduleName, new Called().c.moduleName, new Std().moduleName, new Called().name])).toEqual([
+      "my_block/~/empty",
+      "called_block/~/empty",
+      "std_named",
+      "called_block_1",
+    ]);
+    expect(Called.name).toBe("Qi");
+    expect(hk.moduleDefaultName(Called)).toEqual({ name: "called_block", source: "explicit" });
+    expect(hk.moduleDefaultName(Std)).toEqual({ name: "std_named", source: "explicit" });
+    expect(hk.moduleDefaultName(Empty)).toEqual({ name: "empty", source: "class" });
+    expect(hk.moduleDefaultName(class NotRegistered {})).toBeUndefined();
+    // The name is not inherited: a subclass gets its own.
+    @hk.module
+    class SubOfRenamed extends Renamed {}
+    expect(inInit(() => new SubOfRenamed().moduleName)).toBe("sub_of_renamed");
+  });
+
+  it("takes a standard decorator's context.name (the source's name) over Function.name", () => {
+    // esbuild lowers `@hk.module class MyBlock` to a call with the literal "MyBlock" as
+    // context.name, while the class object may carry a minified name.
+    const Std = hk.module(class Qi extends hk.Module {}, { kind: "class", name: "MyBlock" });
+    expect(inInit(() => new Std().moduleName)).toBe("my_block");
+    expect(hk.moduleDefaultName(Std)).toEqual({ name: "my_block", source: "decorator" });
+  });
+
+  it("rejects an explicit registration name that is not a valid identifier", () => {
+    expect(() => hk.module("my-block")).toThrow(
+      "`hk.module(name)`: 'my-block' is not a valid module name (must be a valid Python identifier)",
+    );
+    expect(() => hk.module("", class E extends hk.Module {})).toThrow("`hk.module(name)`: '' is not a valid module name");
   });
 
   it("refuses to construct modules outside a transform", () => {

@@ -80,6 +80,9 @@ function runnable(code: string): string {
 export function checkAll(list: readonly Snippet[]): Checked[] {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
+  // The examples' own tsconfig, so the test runner's transform sees the project's compiler
+  // settings (legacy decorators above all) for files outside tsconfig.json's include list.
+  writeFileSync(join(OUT, "tsconfig.json"), JSON.stringify({ extends: "../tsconfig.json", include: ["*.ts"] }));
   const options = compilerOptions();
   const files = list.map((_, i) => join(OUT, `example_${String(i).padStart(3, "0")}.ts`));
   list.forEach((s, i) => writeFileSync(files[i]!, runnable(s.code)));

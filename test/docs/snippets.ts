@@ -12,6 +12,11 @@ export interface Snippet {
   /** `src/core/transform.ts:212`, the line of the block's first code line. */
   readonly where: string;
   readonly code: string;
+  /**
+   * Whether the example can run here: a block fenced as ```` ```ts browser ```` is for a web page
+   * (it sets up the wasm backend's file locations, say), so it is only typechecked.
+   */
+  readonly runnable: boolean;
 }
 
 export const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
@@ -26,16 +31,22 @@ function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
   return out;
 }
 
-const FENCE = /^```(ts|typescript)\s*$/;
+const FENCE = /^```(?:ts|typescript)((?:[ \t]+[\w-]+)*)\s*$/;
 
 /** TypeScript fences in a Markdown text (`lines` already stripped of any comment prefix). */
 function fences(lines: readonly string[], file: string, firstLine: number, out: Snippet[]): void {
   for (let i = 0; i < lines.length; i++) {
-    if (!FENCE.test(lines[i]!.trim())) continue;
+    const fence = FENCE.exec(lines[i]!.trim());
+    if (fence === null) continue;
+    const flags = fence[1]!.trim().split(/\s+/);
     const start = i + 1;
     let end = start;
     while (end < lines.length && lines[end]!.trim() !== "```") end++;
-    out.push({ where: `${relative(ROOT, file)}:${firstLine + start + 1}`, code: lines.slice(start, end).join("\n") + "\n" });
+    out.push({
+      where: `${relative(ROOT, file)}:${firstLine + start + 1}`,
+      code: lines.slice(start, end).join("\n") + "\n",
+      runnable: !flags.includes("browser"),
+    });
     i = end;
   }
 }

@@ -48,7 +48,7 @@ export interface MLPCallOptions {
 /** `linear_0` ... `linear_15`, made once (names are on every apply's path). */
 const LAYER_NAMES = Array.from({ length: 16 }, (_, i) => `linear_${i}`);
 
-@module
+@module("mlp")
 export class MLP extends Module {
   /** The layers, `linear_0`, `linear_1`, .... */
   readonly layers: readonly Linear[];

@@ -52,7 +52,7 @@ function conv(channels: number, kernel: number, stride: number | readonly number
 }
 
 /** ResNet v1 block (`BlockV1`): conv -> bn -> relu ..., then relu(out + shortcut). */
-@module
+@module("block_v1")
 export class BlockV1 extends Module {
   /** Whether the shortcut is a 1x1 conv + BatchNorm. */
   readonly useProjection: boolean;
@@ -103,7 +103,7 @@ export class BlockV1 extends Module {
 }
 
 /** ResNet v2 (pre-activation) block (`BlockV2`): bn -> relu -> conv ..., then out + shortcut. */
-@module
+@module("block_v2")
 export class BlockV2 extends Module {
   /** Whether the shortcut is a 1x1 conv. */
   readonly useProjection: boolean;
@@ -147,7 +147,7 @@ export class BlockV2 extends Module {
 }
 
 /** A group of residual blocks `block_0`, `block_1`, ... (`BlockGroup`). */
-@module
+@module("block_group")
 export class BlockGroup extends Module {
   /** The blocks. */
   readonly blocks: readonly (BlockV1 | BlockV2)[];
@@ -228,7 +228,7 @@ function checkLength(where: string, value: readonly unknown[], name: string): vo
  * const [params, state] = f.init(hk.random.key(0), tf.zeros([2, 32, 32, 3]), true);
  * ```
  */
-@module
+@module("res_net")
 export class ResNet extends Module {
   /** Blocks in each group. */
   readonly blocksPerGroup: readonly number[];
@@ -322,7 +322,7 @@ function preset(depth: keyof typeof RESNET_CONFIGS, options: ResNetPresetOptions
  * const logits = new hk.nets.ResNet18(10).call(images, true);
  * ```
  */
-@module
+@module("res_net18")
 export class ResNet18 extends ResNet {
   /**
    * @param numClasses Number of output classes.
@@ -342,7 +342,7 @@ export class ResNet18 extends ResNet {
  * const logits = new hk.nets.ResNet34(10).call(images, true);
  * ```
  */
-@module
+@module("res_net34")
 export class ResNet34 extends ResNet {
   /**
    * @param numClasses Number of output classes.
@@ -362,7 +362,7 @@ export class ResNet34 extends ResNet {
  * const logits = new hk.nets.ResNet50(1000).call(images, false);
  * ```
  */
-@module
+@module("res_net50")
 export class ResNet50 extends ResNet {
   /**
    * @param numClasses Number of output classes.
@@ -382,7 +382,7 @@ export class ResNet50 extends ResNet {
  * const logits = new hk.nets.ResNet101(1000).call(images, false);
  * ```
  */
-@module
+@module("res_net101")
 export class ResNet101 extends ResNet {
   /**
    * @param numClasses Number of output classes.
@@ -402,7 +402,7 @@ export class ResNet101 extends ResNet {
  * const logits = new hk.nets.ResNet152(1000).call(images, false);
  * ```
  */
-@module
+@module("res_net152")
 export class ResNet152 extends ResNet {
   /**
    * @param numClasses Number of output classes.
@@ -422,7 +422,7 @@ export class ResNet152 extends ResNet {
  * const logits = new hk.nets.ResNet200(1000).call(images, false);
  * ```
  */
-@module
+@module("res_net200")
 export class ResNet200 extends ResNet {
   /**
    * @param numClasses Number of output classes.

@@ -1,0 +1,18 @@
+/**
+ * Gradient support, registered as a side effect of importing this module: tfjs' gradient
+ * functions and the runtime's fix of `BatchMatMul`'s gradient.
+ *
+ * tfjs-core registers no gradients by itself. `#tfjs-gradients` (package.json "imports") is
+ * tfjs-core's own `dist/register_all_gradients.js` in bundlers and browsers, and tfjs-layers in
+ * Node, whose CommonJS bundle registers the same gradients (tfjs-core's ESM files use
+ * extensionless imports that Node cannot load). The modules that take gradients
+ * (`hk.valueAndGrad`, `hk.grad`, `hk.optim`, `haiku-tfjs/keras`) import this one, so a bundle that
+ * never takes a gradient (inference only) does not carry tfjs' ~35 KB of gradient code.
+ *
+ * @internal
+ * @module
+ */
+import "#tfjs-gradients";
+import { installMatMulGradient } from "./gradients.js";
+
+installMatMulGradient();
