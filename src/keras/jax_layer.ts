@@ -118,7 +118,9 @@ function valueInitializer(make: () => tf.Tensor): Initializer {
  * - `callFn` / `initFn` argument names are validated (`callFn`: `params`, `state`, `rng`,
  *   `inputs`, `training`; `initFn`: `rng`, `inputs`, `training`; `inputs` required) and the
  *   arguments are passed in declared order. Names come from the metadata `hk.transform*` attaches
- *   or are parsed from a plain or arrow function's parameter list.
+ *   (or {@link withArgNames}) or are parsed from a plain or arrow function's parameter list; a
+ *   name a bundler renamed to avoid shadowing (esbuild's `params2`, Rollup's `params$1`) counts
+ *   as the name it was made from.
  * - `build`: unless `params` or `state` were given, `initFn(rng, inputs, training=true)` runs on
  *   float32 ones (unknown dimensions, batch included, set to 1), with a key from the global
  *   generator ({@link setRandomSeed}); it is skipped when `callFn` takes neither `params` nor
