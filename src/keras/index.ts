@@ -6,6 +6,7 @@
  * @module haiku-tfjs/keras
  */
 import "../runtime/index.js";
+import { installFitLoopCleanup } from "./fit_cleanup.js";
 
 export { JaxLayer } from "./jax_layer.js";
 export type { JaxFunction, JaxLayerArgs, Kwargs, LayerArgs } from "./jax_layer.js";
@@ -15,3 +16,5 @@ export { setRandomSeed } from "./seed.js";
 export { OptaxOptimizer } from "./optax_optimizer.js";
 export type { NamedTensor } from "./optax_optimizer.js";
 export { withArgNames } from "../core/arg_names.js";
+
+installFitLoopCleanup();

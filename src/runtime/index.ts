@@ -1,10 +1,13 @@
 import "./backend.js";
 import { installMatMulGradient } from "./gradients.js";
+import { installTapeCleanup } from "./gradient_tape.js";
 import { installWasmKernels } from "./kernels/install.js";
 
 export { ready } from "./backend.js";
 export { installWasmKernels } from "./kernels/install.js";
 export { installMatMulGradient } from "./gradients.js";
+export { installTapeCleanup } from "./gradient_tape.js";
 
 installWasmKernels();
 installMatMulGradient();
+installTapeCleanup();
