@@ -7,6 +7,7 @@
  */
 import "../runtime/index.js";
 import { installFitLoopCleanup } from "./fit_cleanup.js";
+import { registerFileRouter } from "./file_io.js";
 
 export { JaxLayer } from "./jax_layer.js";
 export type { JaxFunction, JaxLayerArgs, Kwargs, LayerArgs } from "./jax_layer.js";
@@ -16,5 +17,7 @@ export { setRandomSeed } from "./seed.js";
 export { OptaxOptimizer } from "./optax_optimizer.js";
 export type { NamedTensor } from "./optax_optimizer.js";
 export { withArgNames } from "../core/arg_names.js";
+export { fileSystem } from "./file_io.js";
 
 installFitLoopCleanup();
+registerFileRouter();
