@@ -1,13 +1,16 @@
 import "./backend.js";
 import { installMatMulGradient } from "./gradients.js";
 import { installTapeCleanup } from "./gradient_tape.js";
+import { silenceCpuNodeBanner } from "./quiet_cpu.js";
 import { installWasmKernels } from "./kernels/install.js";
 
 export { ready } from "./backend.js";
 export { installWasmKernels } from "./kernels/install.js";
 export { installMatMulGradient } from "./gradients.js";
 export { installTapeCleanup } from "./gradient_tape.js";
+export { silenceCpuNodeBanner } from "./quiet_cpu.js";
 
 installWasmKernels();
 installMatMulGradient();
 installTapeCleanup();
+silenceCpuNodeBanner();

@@ -37,7 +37,9 @@ async function bundleAndRun(minify: boolean): Promise<{ inline: Case; named: Cas
     outfile,
     logLevel: "silent",
   });
-  return JSON.parse(execFileSync(process.execPath, [outfile], { encoding: "utf8" })) as { inline: Case; named: Case };
+  // stderr is captured: the bundle uses the cpu backend without the runtime, which would print its banner.
+  const out = execFileSync(process.execPath, [outfile], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return JSON.parse(out) as { inline: Case; named: Case };
 }
 
 describe("JaxLayer callFn names after bundling", () => {
