@@ -20,7 +20,7 @@ export type { NamedTensor } from "./optax_optimizer.js";
 export { withArgNames } from "../core/arg_names.js";
 export { fileSystem } from "./file_io.js";
 export { ProgressLogger } from "./progress.js";
-export type { ProgressLoggerOptions } from "./progress.js";
+export type { FitLogs, ProgressLoggerOptions } from "./progress.js";
 
 installFitLoopCleanup();
 registerFileRouter();

@@ -35,10 +35,16 @@ export interface ProgressLoggerOptions {
   now?: () => number;
 }
 
-type Logs = Record<string, number | tf.Tensor | undefined> | undefined;
+/**
+ * The logs tfjs-layers passes to callbacks: numbers or scalar tensors by name (`loss`, metrics,
+ * `val_` metrics; batch logs also `batch` and `size`).
+ *
+ * @category Keras
+ */
+export type FitLogs = Record<string, number | tf.Tensor | undefined> | undefined;
 
 /** Reads the number values of tfjs-layers logs (batch logs hold scalar tensors), skipping `batch` / `size`. */
-async function numbers(logs: Logs): Promise<Record<string, number>> {
+async function numbers(logs: FitLogs): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(logs ?? {})) {
     if (k === "batch" || k === "size") continue;
@@ -88,6 +94,7 @@ export class ProgressLogger extends tfl.Callback {
     return this.options.verbose === 2 ? 2 : 1;
   }
 
+  /** Starts the epoch's progress line. */
   override async onEpochBegin(epoch: number): Promise<void> {
     if (!this.enabled()) return;
     const p = (this.params ?? {}) as { epochs?: unknown; steps?: unknown; samples?: unknown; batchSize?: unknown };
@@ -114,12 +121,14 @@ export class ProgressLogger extends tfl.Callback {
     });
   }
 
-  override async onBatchEnd(batch: number, logs?: Logs): Promise<void> {
+  /** Adds the batch's loss and metrics to the running means and redraws. */
+  override async onBatchEnd(batch: number, logs?: FitLogs): Promise<void> {
     if (this.bar === null) return;
     this.bar.update(batch + 1, await numbers(logs));
   }
 
-  override async onEpochEnd(_epoch: number, logs?: Logs): Promise<void> {
+  /** Prints the epoch's final line with its means (and validation metrics). */
+  override async onEpochEnd(_epoch: number, logs?: FitLogs): Promise<void> {
     if (this.bar === null) return;
     this.bar.finish(await numbers(logs));
     this.bar = null;
