@@ -514,8 +514,14 @@ export class JaxLayer extends tfl.layers.Layer {
         );
       }
       outputs = result[0];
-      if (writeState) this.assignState(result[1]);
     }
+    this.checkOutputs(outputs);
+    // Written only once the outputs are known good: a failing call leaves the state as it was.
+    if (this.callFnHasState && writeState) this.assignState((result as unknown[])[1]);
+    return outputs as tf.Tensor | tf.Tensor[];
+  }
+
+  private checkOutputs(outputs: unknown): void {
     const ok =
       outputs instanceof tf.Tensor ||
       (Array.isArray(outputs) && outputs.length > 0 && outputs.every((o) => o instanceof tf.Tensor));
@@ -525,7 +531,6 @@ export class JaxLayer extends tfl.layers.Layer {
           `(what a tfjs-layers layer can output), got ${describe(outputs)}.`,
       );
     }
-    return outputs as tf.Tensor | tf.Tensor[];
   }
 
   private structureMismatch(detail: string): Error {

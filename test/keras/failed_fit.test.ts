@@ -8,13 +8,16 @@ import { describe, expect, it } from "vitest";
 import { JaxLayer } from "../../src/keras/index.js";
 import { Linear } from "../../src/nn/linear.js";
 import { Flatten } from "../../src/nn/reshape.js";
-import { transformWithState } from "../../src/core/index.js";
+import { getState, setState, transformWithState } from "../../src/core/index.js";
 
-type Mode = "ok" | "throw" | "badState";
+type Mode = "ok" | "throw" | "badState" | "badOutputs";
 
 function makeModel(): { model: tfl.LayersModel; setMode: (m: Mode) => void } {
   let mode: Mode = "ok";
   const net = transformWithState((x: tf.Tensor) => {
+    // A call counter in the state: a failed step must not advance it.
+    const calls = getState<tf.Tensor>("calls", { shape: [], dtype: "float32", init: (s, d) => tf.zeros(s, d) });
+    setState("calls", tf.add(calls, 1));
     const h = tf.relu(new Linear(16).call(new Flatten().call(x)));
     return tf.softmax(new Linear(4).call(h));
   });
@@ -23,6 +26,8 @@ function makeModel(): { model: tfl.LayersModel; setMode: (m: Mode) => void } {
     if (mode === "throw") throw new Error("callFn failed after its forward pass");
     // A state with another structure: JaxLayer rejects it ("Structure mismatch").
     if (mode === "badState") return [out, { extra: { count: tf.scalar(1) } }];
+    // A valid new state with outputs a layer cannot return: the state must not be written either.
+    if (mode === "badOutputs") return ["not a tensor", newState];
     return [out, newState];
   };
   const initFn = (rng: unknown, inputs: tf.Tensor): unknown => net.init(rng as never, inputs);
@@ -40,7 +45,12 @@ function data(n: number): { x: tf.Tensor; y: tf.Tensor } {
 const weightValues = (m: tfl.LayersModel): number[][] => m.getWeights().map((w) => Array.from(w.dataSync()));
 
 describe("a failing JaxLayer training step inside model.fit", () => {
-  for (const mode of ["throw", "badState"] as const) {
+  const errors = {
+    throw: "callFn failed after its forward pass",
+    badState: /^Structure mismatch/,
+    badOutputs: /the outputs of `callFn` must be a tf.Tensor/,
+  };
+  for (const mode of ["throw", "badState", "badOutputs"] as const) {
     it(`(${mode}) keeps numTensors flat and the weights unchanged over repeated failures, then fits again`, async () => {
       const { model, setMode } = makeModel();
       const { x, y } = data(8);
@@ -49,9 +59,7 @@ describe("a failing JaxLayer training step inside model.fit", () => {
       const weights = weightValues(model);
       setMode(mode);
       for (let i = 0; i < 5; i++) {
-        await expect(model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0 })).rejects.toThrow(
-          mode === "throw" ? "callFn failed after its forward pass" : /^Structure mismatch/,
-        );
+        await expect(model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0 })).rejects.toThrow(errors[mode]);
         expect(tf.memory().numTensors).toBe(before);
       }
       expect(weightValues(model)).toEqual(weights);
