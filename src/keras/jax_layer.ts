@@ -119,7 +119,7 @@ function valueInitializer(make: () => tf.Tensor): Initializer {
  *   `inputs`, `training`; `initFn`: `rng`, `inputs`, `training`; `inputs` required) and the
  *   arguments are passed in declared order. Names come from the metadata `hk.transform*` attaches
  *   (or {@link withArgNames}) or are parsed from a plain or arrow function's parameter list; a
- *   name a bundler renamed to avoid shadowing (esbuild's `params2`, Rollup's `params$1`) counts
+ *   name a bundler renamed (esbuild's `params2`, Rollup's `params$1`) counts
  *   as the name it was made from.
  * - `build`: unless `params` or `state` were given, `initFn(rng, inputs, training=true)` runs on
  *   float32 ones (unknown dimensions, batch included, set to 1), with a key from the global

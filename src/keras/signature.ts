@@ -40,8 +40,8 @@ function describeFn(value: unknown): string {
 /**
  * The allowed argument `name` stands for: itself, or, when a bundler renamed it to avoid
  * shadowing an outer variable of the same name, the allowed name it was made from. esbuild (and
- * so tsx and Vite's dev server) appends digits (`params` -> `params2`); Rollup (Vite builds)
- * appends `$` and digits (`params$1`). `null` when `name` is neither.
+ * so tsx) appends digits (`params` -> `params2`); Rollup and Rolldown append `$` and digits to
+ * the identifiers they rename (`params$1`). `null` when `name` is neither.
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 // JaxLayer reads callFn's parameter names from its source, and bundlers rename parameters: esbuild
-// (hence tsx and Vite's dev server) turns `(params, inputs) => ...` into `(params2, inputs2) => ...`
+// (hence tsx, and Vite before version 8) turns `(params, inputs) => ...` into `(params2, inputs2) => ...`
 // when a top-level `params` / `inputs` exists. These tests bundle a small file with the real
 // esbuild, run it with node, and check what JaxLayer makes of the renamed function.
 import { execFileSync } from "node:child_process";
