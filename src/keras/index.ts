@@ -7,6 +7,9 @@
  */
 import "../runtime/index.js";
 import "../runtime/training.js";
+import { installFitLoopCleanup } from "./fit_cleanup.js";
+import { registerFileRouter } from "./file_io.js";
+import { registerVerboseProgress } from "./progress.js";
 
 export { JaxLayer } from "./jax_layer.js";
 export type { JaxFunction, JaxLayerArgs, Kwargs, LayerArgs } from "./jax_layer.js";
@@ -16,3 +19,10 @@ export { setRandomSeed } from "./seed.js";
 export { OptaxOptimizer } from "./optax_optimizer.js";
 export type { NamedTensor } from "./optax_optimizer.js";
 export { withArgNames } from "../core/arg_names.js";
+export { fileSystem } from "./file_io.js";
+export { ProgressLogger } from "./progress.js";
+export type { FitLogs, ProgressLoggerOptions } from "./progress.js";
+
+installFitLoopCleanup();
+registerFileRouter();
+registerVerboseProgress();

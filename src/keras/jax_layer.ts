@@ -118,7 +118,9 @@ function valueInitializer(make: () => tf.Tensor): Initializer {
  * - `callFn` / `initFn` argument names are validated (`callFn`: `params`, `state`, `rng`,
  *   `inputs`, `training`; `initFn`: `rng`, `inputs`, `training`; `inputs` required) and the
  *   arguments are passed in declared order. Names come from the metadata `hk.transform*` attaches
- *   or are parsed from a plain or arrow function's parameter list.
+ *   (or {@link withArgNames}) or are parsed from a plain or arrow function's parameter list; a
+ *   name a bundler renamed (esbuild's `params2`, Rollup's `params$1`) counts
+ *   as the name it was made from.
  * - `build`: unless `params` or `state` were given, `initFn(rng, inputs, training=true)` runs on
  *   float32 ones (unknown dimensions, batch included, set to 1), with a key from the global
  *   generator ({@link setRandomSeed}); it is skipped when `callFn` takes neither `params` nor
@@ -512,8 +514,14 @@ export class JaxLayer extends tfl.layers.Layer {
         );
       }
       outputs = result[0];
-      if (writeState) this.assignState(result[1]);
     }
+    this.checkOutputs(outputs);
+    // Written only once the outputs are known good: a failing call leaves the state as it was.
+    if (this.callFnHasState && writeState) this.assignState((result as unknown[])[1]);
+    return outputs as tf.Tensor | tf.Tensor[];
+  }
+
+  private checkOutputs(outputs: unknown): void {
     const ok =
       outputs instanceof tf.Tensor ||
       (Array.isArray(outputs) && outputs.length > 0 && outputs.every((o) => o instanceof tf.Tensor));
@@ -523,7 +531,6 @@ export class JaxLayer extends tfl.layers.Layer {
           `(what a tfjs-layers layer can output), got ${describe(outputs)}.`,
       );
     }
-    return outputs as tf.Tensor | tf.Tensor[];
   }
 
   private structureMismatch(detail: string): Error {

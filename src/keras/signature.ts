@@ -38,9 +38,27 @@ function describeFn(value: unknown): string {
 }
 
 /**
+ * The allowed argument `name` stands for: itself, or, when a bundler renamed it to avoid
+ * shadowing an outer variable of the same name, the allowed name it was made from. esbuild (and
+ * so tsx) appends digits (`params` -> `params2`); Rollup and Rolldown append `$` and digits to
+ * the identifiers they rename (`params$1`). `null` when `name` is neither: with the call
+ * function's names, `params2` -> `params`, `inputs$1` -> `inputs`, `x` -> `null`.
+ *
+ * @category Keras
+ */
+export function canonicalArgName<A extends string>(name: string, allowed: readonly A[]): A | null {
+  for (const a of allowed) {
+    if (name === a) return a;
+    if (name.startsWith(a) && /^\$?[0-9]+$/.test(name.slice(a.length))) return a;
+  }
+  return null;
+}
+
+/**
  * Reads and validates the argument names of `fn`, with Keras' messages and order of checks:
  * missing required arguments first, then unsupported ones. A rest parameter `...x` counts as
- * `x`, as Python's `*x` does.
+ * `x`, as Python's `*x` does, and a name a bundler renamed counts as the name it was made from
+ * ({@link canonicalArgName}). Returns the allowed names, in declared order.
  *
  * @param pyName - The Keras name used in messages (`call_fn`, `init_fn`).
  * @param tsName - Our option name (`callFn`, `initFn`), added to messages.
@@ -69,21 +87,34 @@ export function validateSignature<A extends string>(
         "whose parameters carry the names, or annotate it with `withArgNames(fn, names)`."
       : "";
   for (const r of required) {
-    if (!names.includes(r)) {
+    if (!names.some((n) => canonicalArgName(n, allowed) === r)) {
       throw new Error(
         `Missing required argument in \`${pyName}\`: \`${r}\` (JaxLayer '${layerName}': \`${tsName}\` declares ${declared}). ` +
-          `Name the parameter that receives the layer's inputs \`${r}\`.${hidden}`,
+          `Name the parameter that receives the layer's inputs \`${r}\`.` +
+          (hidden || " If a minifier renamed the parameters, declare the names with `withArgNames(fn, names)`."),
       );
     }
   }
+  const canonical: A[] = [];
   for (const n of names) {
-    if (!(allowed as readonly string[]).includes(n)) {
+    const c = canonicalArgName(n, allowed);
+    if (c === null) {
       throw new Error(
         `Unsupported argument in \`${pyName}\`: \`${n}\`, supported arguments are \`${allowed.join("`, `")}\` ` +
           `(JaxLayer '${layerName}': \`${tsName}\` declares ${declared}). Rename or remove \`${n}\`; ` +
-          `to adapt another signature, wrap the function, e.g. (params, rng, inputs, training) => f(params, ...).`,
+          `to adapt another signature, wrap the function, e.g. (params, rng, inputs, training) => f(params, ...). ` +
+          "If a minifier renamed the parameters, declare the names with `withArgNames(fn, names)`.",
       );
     }
+    const previous = names[canonical.indexOf(c)];
+    if (previous !== undefined) {
+      throw new Error(
+        `JaxLayer '${layerName}': \`${tsName}\` declares ${declared}, where both \`${previous}\` and \`${n}\` stand for ` +
+          `\`${c}\` (a bundler renames \`${c}\` to \`${c}2\` or \`${c}$1\` when it shadows an outer \`${c}\`). ` +
+          "Give each argument its own name, or declare the names with `withArgNames(fn, names)`.",
+      );
+    }
+    canonical.push(c);
   }
-  return names as A[];
+  return canonical;
 }

@@ -35,3 +35,5 @@ export {
 } from "./schedules.js";
 export type { TrainStepOptions, TrainStepResult } from "./train.js";
 export { trainStep } from "./train.js";
+export type { ProgressBarOptions, ProgressStream } from "./progress.js";
+export { ProgressBar } from "./progress.js";

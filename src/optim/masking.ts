@@ -42,19 +42,24 @@ export function addDecayedWeights(
           `${where}: this transformation needs the params; call update(grads, state, params) (optax: "You are using a transformation that requires the current value of parameters, but you are not passing \`params\` when calling \`update\`.").`,
         );
       }
-      let s: T;
+      let rate: number;
       let next: AddDecayedWeightsState = state;
       if (typeof weightDecay === "function") {
         const count = checkState(where, state, ["count"])["count"] as number;
-        const v = weightDecay(count);
-        checkNumber(where, `the weight-decay schedule's value at count ${count}`, v);
+        rate = weightDecay(count);
+        checkNumber(where, `the weight-decay schedule's value at count ${count}`, rate);
         next = { count: safeIncrement(count) };
-        s = tf.scalar(v);
       } else {
         if (weightDecay === 0) return [identity().update(updates, {})[0], next];
-        s = constant(weightDecay);
+        rate = weightDecay;
       }
-      return [tidy(() => mapN(where, ["updates", "params"], (g, p) => tf.add(g, tf.mul(s, p)), updates, params)) as U, next];
+      // A scheduled rate changes every step: its scalar lives in the tidy, not in the cache.
+      const scheduled = typeof weightDecay === "function";
+      const out = tidy(() => {
+        const s: T = scheduled ? tf.scalar(rate) : constant(rate);
+        return mapN(where, ["updates", "params"], (g, p) => tf.add(g, tf.mul(s, p)), updates, params);
+      });
+      return [out as U, next];
     },
   };
   return mask === undefined ? inner : masked(inner, mask);

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { getThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { silenceCpuNodeBanner } from "./quiet_cpu.js";
 
 /** The backends {@link ready} can select. @category Runtime */
 export type BackendName = "wasm" | "webgl" | "webgpu" | "cpu";
@@ -150,6 +151,7 @@ async function registerCpu(): Promise<void> {
   // whereas the package's many files would pull the cpu kernels tfjs-backend-wasm also imports
   // into a chunk loaded at start-up.
   if (tf.findBackendFactory("cpu") == null) await import("#tfjs-backend-cpu");
+  silenceCpuNodeBanner();
 }
 
 async function select(name: BackendName): Promise<boolean> {

@@ -1,6 +1,7 @@
 /**
  * Gradient support, registered as a side effect of importing this module: tfjs' gradient
- * functions and the runtime's fix of `BatchMatMul`'s gradient.
+ * functions, the runtime's fix of `BatchMatMul`'s gradient, and the tape clean-up that frees a
+ * failed backward pass's saved tensors.
  *
  * tfjs-core registers no gradients by itself. `#tfjs-gradients` (package.json "imports") is
  * tfjs-core's own `dist/register_all_gradients.js` in bundlers and browsers, and tfjs-layers in
@@ -13,6 +14,8 @@
  * @module
  */
 import "#tfjs-gradients";
+import { installTapeCleanup } from "./gradient_tape.js";
 import { installMatMulGradient } from "./gradients.js";
 
 installMatMulGradient();
+installTapeCleanup();

@@ -15,6 +15,8 @@ export const IMPORTS: Readonly<Record<string, string>> = {
   registerJaxFunction: `import { registerJaxFunction } from "haiku-tfjs/keras";`,
   setRandomSeed: `import { setRandomSeed } from "haiku-tfjs/keras";`,
   withArgNames: `import { withArgNames } from "haiku-tfjs/keras";`,
+  fileSystem: `import { fileSystem } from "haiku-tfjs/keras";`,
+  ProgressLogger: `import { ProgressLogger } from "haiku-tfjs/keras";`,
 };
 
 /**
@@ -44,6 +46,9 @@ export const STAND_INS: Readonly<Record<string, string>> = {
   key: "declare let key: hk__.random.PRNGKey;",
   rng: "declare let rng: hk__.random.PRNGKey;",
   step: "declare let step: number;",
+  steps: "declare let steps: number;",
+  epoch: "declare let epoch: number;",
+  epochs: "declare let epochs: number;",
   net: "declare let net: hk__.Transformed<[tf__.Tensor], tf__.Tensor>;",
   model: "declare let model: tfl__.LayersModel;",
   f: "declare let f: hk__.TransformedWithState<[tf__.Tensor], tf__.Tensor>;",
