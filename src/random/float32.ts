@@ -33,6 +33,17 @@ export function fmaf(a: number, b: number, c: number): number {
   return e > 0 === o > r ? o : r;
 }
 
+/**
+ * {@link fmaf} with its common case first: the float64 result rounded to float32 is the fused
+ * one unless it lands exactly on a float32 midpoint (`o` is then a float32).
+ */
+function fma(a: number, b: number, c: number): number {
+  const s = a * b + c;
+  const r = f32(s);
+  const o = r + 2 * (s - r);
+  return f32(o) === o && o !== r ? fmaf(a, b, c) : r;
+}
+
 /** `np.sqrt(2)` as float32. @internal */
 export const SQRT2_F32 = f32(Math.SQRT2);
 
@@ -123,12 +134,12 @@ export function log32(v: number): number {
   }
   const x2 = f32(x * x);
   const x3 = f32(x2 * x);
-  let y = fmaf(fmaf(x, LOG_P0, LOG_P1), x, LOG_P2);
-  const y1 = fmaf(fmaf(x, LOG_P3, LOG_P4), x, LOG_P5);
-  const y2 = fmaf(fmaf(x, LOG_P6, LOG_P7), x, LOG_P8);
-  y = fmaf(y, x3, y1);
-  y = fmaf(y, x3, y2);
-  y = fmaf(y, x3, f32(e * LOG_Q1));
+  let y = fma(fma(x, LOG_P0, LOG_P1), x, LOG_P2);
+  const y1 = fma(fma(x, LOG_P3, LOG_P4), x, LOG_P5);
+  const y2 = fma(fma(x, LOG_P6, LOG_P7), x, LOG_P8);
+  y = fma(y, x3, y1);
+  y = fma(y, x3, y2);
+  y = fma(y, x3, f32(e * LOG_Q1));
   // x2 * 0.5 and e * Q2 are exact, so their FMAs are plain float32 sums.
   const r = f32(f32(x - 0.5 * x2) + y);
   return fmaf(e, LOG_Q2, r);

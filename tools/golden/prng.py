@@ -3,7 +3,7 @@
 Writes test/golden/fixtures/prng.json, read by test/golden/prng.test.ts. Every float is stored as
 its uint32 bit pattern, so the test compares bit for bit. Run from the repository root:
 
-    /work/venv/bin/python tools/golden/prng.py
+    python tools/golden/prng.py  (a Python with jax==0.10.2)
 
 Contents (jax_enable_x64 off, as in JAX's default configuration, unless stated):
 - seeds: jax.random.key / PRNGKey key data for int seeds (large and negative ones included),

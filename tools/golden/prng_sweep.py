@@ -6,7 +6,7 @@ Dumps, as raw little-endian uint32 files in a directory (default /tmp/prng-sweep
 Then `npx tsx tools/golden/prng_sweep.ts [dir]` recomputes everything with our implementation and
 counts differing bits (all counts must be 0). Run from the repository root:
 
-    /work/venv/bin/python tools/golden/prng_sweep.py && npx tsx tools/golden/prng_sweep.ts
+    python tools/golden/prng_sweep.py && npx tsx tools/golden/prng_sweep.ts
 """
 
 import json
