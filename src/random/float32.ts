@@ -33,6 +33,17 @@ export function fmaf(a: number, b: number, c: number): number {
   return e > 0 === o > r ? o : r;
 }
 
+/**
+ * {@link fmaf} with its common case first: the float64 result rounded to float32 is the fused
+ * one unless it lands exactly on a float32 midpoint (`o` is then a float32).
+ */
+function fma(a: number, b: number, c: number): number {
+  const s = a * b + c;
+  const r = f32(s);
+  const o = r + 2 * (s - r);
+  return f32(o) === o && o !== r ? fmaf(a, b, c) : r;
+}
+
 /** `np.sqrt(2)` as float32. @internal */
 export const SQRT2_F32 = f32(Math.SQRT2);
 
@@ -73,14 +84,76 @@ const LP_D4 = f32(3.0909872225312059774938e2);
 const LP_D5 = f32(2.1642788614495947685003e2);
 const LP_D6 = f32(6.0118660497603843919306e1);
 
+// XLA:CPU's float32 `log` is not libm's: it inlines Eigen's `plog_float` (Cephes `logf`), a
+// degree-8 polynomial on the mantissa reduced to [sqrt(1/2), sqrt(2)), whose Horner steps LLVM
+// contracts into FMAs. It is up to about 1 ulp off the correctly rounded log, and that ulp,
+// amplified by erf_inv's slope, was the whole difference between our normals and JAX's. The
+// constants are the float32 bit patterns of the IR that jax 0.10.2 emits for `lax.log`.
+const LOG_P0 = bitsToF32(0x3d9021bb);
+const LOG_P1 = bitsToF32(0xbdebd1b8);
+const LOG_P2 = bitsToF32(0x3def251a);
+const LOG_P3 = bitsToF32(0xbdfe5d4f);
+const LOG_P4 = bitsToF32(0x3e11e9bf);
+const LOG_P5 = bitsToF32(0xbe2aae50);
+const LOG_P6 = bitsToF32(0x3e4cceac);
+const LOG_P7 = bitsToF32(0xbe7ffffc);
+const LOG_P8 = bitsToF32(0x3eaaaaaa);
+/** ln(2) split in two: Q2 has few bits, so `e * Q2` is exact for any float32 exponent `e`. */
+const LOG_Q1 = bitsToF32(0xb95e8083);
+const LOG_Q2 = bitsToF32(0x3f318000);
+const SQRT_HALF = bitsToF32(0x3f3504f3);
+const MIN_NORMAL = 2 ** -126;
+
+function bitsToF32(bits: number): number {
+  scratchU[0] = bits;
+  return scratchF[0] as number;
+}
+
 /**
- * float32 `log1p` as XLA:CPU computes it (the large-argument branch uses a correctly rounded
- * `log`, where XLA's own may differ by an ulp).
+ * float32 `log` as XLA:CPU computes it (`lax.log`): Eigen's `plog_float` with fused
+ * multiply-adds where LLVM forms them. XLA:CPU runs with denormals-are-zero, so a subnormal
+ * input is read as 0 and gives -inf.
+ *
+ * @internal
+ */
+export function log32(v: number): number {
+  if (!(v >= MIN_NORMAL)) return v >= 0 ? Number.NEGATIVE_INFINITY : Number.NaN;
+  if (v === Number.POSITIVE_INFINITY) return v;
+  scratchF[0] = v;
+  const bits = scratchU[0] as number;
+  // v = m * 2^e with m in [0.5, 1); then m < sqrt(1/2) is moved to [1, sqrt(2)) by e -= 1.
+  let e = (bits >>> 23) - 126;
+  scratchU[0] = (bits & 0x807fffff) | 0x3f000000;
+  const m = scratchF[0] as number;
+  let x: number;
+  if (m < SQRT_HALF) {
+    e -= 1;
+    x = m - 1 + m; // exact: 2m - 1 in [0, 0.42)
+  } else {
+    x = m - 1; // exact (Sterbenz)
+  }
+  const x2 = f32(x * x);
+  const x3 = f32(x2 * x);
+  let y = fma(fma(x, LOG_P0, LOG_P1), x, LOG_P2);
+  const y1 = fma(fma(x, LOG_P3, LOG_P4), x, LOG_P5);
+  const y2 = fma(fma(x, LOG_P6, LOG_P7), x, LOG_P8);
+  y = fma(y, x3, y1);
+  y = fma(y, x3, y2);
+  y = fma(y, x3, f32(e * LOG_Q1));
+  // x2 * 0.5 and e * Q2 are exact, so their FMAs are plain float32 sums.
+  const r = f32(f32(x - 0.5 * x2) + y);
+  return fmaf(e, LOG_Q2, r);
+}
+
+/**
+ * float32 `log1p` as XLA:CPU computes it: the Cephes rational for small arguments, otherwise
+ * XLA's own float32 `log(1 + x)` ({@link log32}).
  *
  * @internal
  */
 export function log1p32(x: number): number {
-  if (!(Math.abs(x) < LOG1P_SMALL)) return f32(Math.log(f32(x + 1)));
+  if (!(Math.abs(x) < LOG1P_SMALL)) return log32(f32(x + 1));
+  if (Math.abs(x) < MIN_NORMAL) return x * 0; // denormals-are-zero, keeping the sign
   // Horner steps as inline FMAs (see erfInv32 for the midpoint test).
   const x2 = f32(x * x);
   let s: number;
@@ -195,7 +268,10 @@ export function erfInv32(x: number): number {
     p = f32(o) === o && o !== r ? fmaf(p, w, B8) : r;
   }
   if (Math.abs(x) === 1) return x * Number.POSITIVE_INFINITY;
-  return f32(p * x);
+  const y = f32(p * x);
+  // XLA:CPU sets flush-to-zero and denormals-are-zero: a subnormal x or result becomes a zero
+  // of the same sign.
+  return Math.abs(y) < MIN_NORMAL ? (x < 0 ? -0 : 0) : y;
 }
 
 // Eigen's rational erf approximation, as XLA:CPU emits float32 `erf`
@@ -221,6 +297,7 @@ const BETA12 = f32(-1.1791602954361697e-7);
  */
 export function erf32(x: number): number {
   if (ERF_CLAMP <= Math.abs(x)) return x > 0 ? 1 : -1;
+  if (Math.abs(x) < MIN_NORMAL) return x * 0; // denormals-are-zero, keeping the sign
   const x2 = f32(x * x);
   let p = fmaf(x2, ALPHA9, ALPHA7);
   p = fmaf(x2, p, ALPHA5);

@@ -15,20 +15,30 @@ import { fillBitsLegacy, threefryBlock } from "./threefry.js";
 export type PRNGKey = Uint32Array;
 
 const TWO_63 = 2n ** 63n;
+const TWO_63_NUMBER = 2 ** 63;
 
 /**
  * Makes a key from an integer seed, like `jax.random.key(seed)` / `jax.random.PRNGKey(seed)`.
  *
- * A `number` seed follows JAX's default configuration (`jax_enable_x64` off): it is taken as an
- * int32, so the key is `[0, seed mod 2^32]` (`key(-1)` is `[0, 4294967295]`, `key(2**31 + 99)`
- * is `[0, 2147483747]`). A `bigint` seed follows JAX with `jax_enable_x64` on: the 64-bit seed is
- * split into `[high word, low word]` (`key(-1n)` is `[4294967295, 4294967295]`). Seeds outside
- * the int64 range throw, as in JAX.
+ * A `number` seed follows JAX's default configuration (`jax_enable_x64` off), where the seed
+ * becomes a 32-bit integer: the key is `[0, seed mod 2^32]` for every seed JAX accepts, so
+ * `key(-1)` is `[0, 4294967295]`, `key(2**31 + 99)` is `[0, 2147483747]`, and, as in JAX,
+ * `key(2**32 + 5)` equals `key(5)` and `key(2**40)` equals `key(0)`. A `bigint` seed follows JAX
+ * with `jax_enable_x64` on: the 64-bit seed is split into `[high word, low word]`
+ * (`key(-1n)` is `[4294967295, 4294967295]`, `key(2n ** 40n)` is `[256, 0]`), so seeds that
+ * differ above bit 32 give different keys.
+ *
+ * Throws a `TypeError` for a seed that is not an integer (JAX: "PRNG key seed must be an
+ * integer"), and a `RangeError` for seeds outside JAX's int64 range `[-2^63, 2^63)` (JAX raises
+ * `OverflowError`) and for `number` seeds beyond `Number.MAX_SAFE_INTEGER` in magnitude: such a
+ * number may already differ from the integer that was written (`2**53 + 1 === 2**53`), and JAX
+ * would seed from the exact value; pass a `bigint` instead.
  *
  * @example
  * ```ts
  * const k = hk.random.key(42);            // Uint32Array [0, 42]
  * const [k1, k2] = hk.random.split(k);
+ * hk.random.key(2n ** 40n);                // Uint32Array [256, 0], as JAX with x64
  * ```
  */
 export function key(seed: number | bigint): PRNGKey {
@@ -36,15 +46,24 @@ export function key(seed: number | bigint): PRNGKey {
   if (typeof seed === "bigint") {
     s = seed;
   } else if (typeof seed === "number" && Number.isInteger(seed)) {
+    if (!Number.isSafeInteger(seed) && seed >= -TWO_63_NUMBER && seed < TWO_63_NUMBER) {
+      throw new RangeError(
+        `random.key: seed ${BigInt(seed)} is beyond Number.MAX_SAFE_INTEGER (2^53 - 1), so it may not be ` +
+          `the integer that was written (in JavaScript 2**53 + 1 === 2**53); JAX would seed from ` +
+          `the exact value. Fix: pass the seed as a bigint, e.g. hk.random.key(${BigInt(seed)}n) ` +
+          `(JAX with jax_enable_x64), or its low 32 bits as a number, ` +
+          `hk.random.key(${BigInt.asUintN(32, BigInt(seed))}) (JAX's default).`,
+      );
+    }
     s = BigInt(seed);
   } else {
-    throw new Error(
+    throw new TypeError(
       `random.key: seed must be an integer (number or bigint), got ${describe(seed)}. ` +
         `Fix: pass an integer such as hk.random.key(42).`,
     );
   }
   if (s < -TWO_63 || s >= TWO_63) {
-    throw new Error(
+    throw new RangeError(
       `random.key: seed ${s} is outside the int64 range [-2^63, 2^63 - 1] that JAX accepts. ` +
         `Fix: reduce the seed, e.g. seed % 2**32.`,
     );
@@ -56,7 +75,7 @@ export function key(seed: number | bigint): PRNGKey {
     out[0] = Number(u >> 32n);
     out[1] = Number(u & 0xffffffffn);
   } else {
-    // Default JAX: the seed becomes an int32, whose 32-bit logical shift is 0.
+    // Default JAX: the seed becomes a 32-bit integer, whose 32-bit logical shift is 0.
     out[1] = Number(BigInt.asUintN(32, s));
   }
   return out;
@@ -149,8 +168,14 @@ export function split(key: PRNGKey, num = 2): PRNGKey[] {
  * Folds an integer into a key, like `jax.random.fold_in(key, data)`: the same in both
  * partitionable and legacy modes.
  *
- * @param data - an integer in `[-2^31, 2^32)`; negative values use their 32-bit two's-complement
- *   pattern, as `jnp.uint32(jnp.int32(data))` would.
+ * JAX takes `data` as a uint32: a Python integer in `[0, 2^32)` (others raise `OverflowError`),
+ * or an integer array cast to uint32. Here `data` is an integer in `[-2^31, 2^32)`: negative
+ * values use their 32-bit two's-complement pattern, as JAX does with `jnp.int32` data (a traced
+ * step counter, say), so `foldIn(k, -1)` is `fold_in(k, jnp.int32(-1))`, which equals
+ * `fold_in(k, 2**32 - 1)`. Anything else throws (a `TypeError` for non-integers, which JAX would
+ * silently truncate, a `RangeError` outside the range).
+ *
+ * @param data - an integer in `[-2^31, 2^32)`.
  * @example
  * ```ts
  * const stepKey = hk.random.foldIn(hk.random.key(0), step);
@@ -159,7 +184,8 @@ export function split(key: PRNGKey, num = 2): PRNGKey[] {
 export function foldIn(key: PRNGKey, data: number): PRNGKey {
   const k = assertKey(key, "random.foldIn: key");
   if (!Number.isInteger(data) || data < -0x80000000 || data > 0xffffffff) {
-    throw new Error(
+    const Err = typeof data === "number" && Number.isInteger(data) ? RangeError : TypeError;
+    throw new Err(
       `random.foldIn: data must be an integer in [-2^31, 2^32), got ${describe(data)}. ` +
         `Fix: pass a 32-bit integer (e.g. a step counter or data % 2**32).`,
     );

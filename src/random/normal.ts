@@ -16,6 +16,9 @@ export interface NormalOptions {
   dtype?: tf.DataType;
 }
 
+/** `float32(1 / float32(sqrt(2)))`, the constant XLA multiplies by for `x / sqrt(2)`. */
+const INV_SQRT2_F32 = Math.fround(1 / SQRT2_F32);
+
 /** `nextafter(float32(-1), 0)`: JAX draws normals from uniforms in the open interval (-1, 1). */
 const OPEN_LO = Math.fround(-0.99999994);
 
@@ -53,9 +56,8 @@ export function normalValues(key: PRNGKey, shape: readonly number[] = [], opts?:
 
 /**
  * `jax.random.normal(key, shape)`: standard normal float32 values, made as JAX makes them
- * (`sqrt(2) * erf_inv(u)` for `u` uniform in (-1, 1), with XLA:CPU's float32 `log1p` and fused
- * multiply-adds); equal to JAX on CPU, or within 2 float32 ulp where XLA's own `log` rounds
- * differently.
+ * (`sqrt(2) * erf_inv(u)` for `u` uniform in (-1, 1), with XLA:CPU's own float32 `log1p` / `log`
+ * polynomials and fused multiply-adds), bit for bit equal to JAX on CPU.
  *
  * @example
  * ```ts
@@ -69,8 +71,10 @@ export function normal(key: PRNGKey, shape: readonly number[] = [], opts?: Norma
 function fillTruncated(key: PRNGKey, lower: number, upper: number, out: Float32Array, n: number): void {
   const lo = Math.fround(lower);
   const hi = Math.fround(upper);
-  const a = erf32(Math.fround(lo / SQRT2_F32));
-  const b = erf32(Math.fround(hi / SQRT2_F32));
+  // XLA's algebraic simplifier turns JAX's `lower / sqrt(2)` into a multiply by the float32
+  // reciprocal, which rounds differently for some bounds (0.5 and 1.5, for instance).
+  const a = erf32(Math.fround(lo * INV_SQRT2_F32));
+  const b = erf32(Math.fround(hi * INV_SQRT2_F32));
   const clipLo = nextafter32(lo, Number.POSITIVE_INFINITY);
   const clipHi = nextafter32(hi, Number.NEGATIVE_INFINITY);
   fillUniform(key, out, n, a, b);
@@ -132,7 +136,8 @@ export function truncatedNormalValues(
 /**
  * `jax.random.truncated_normal(key, lower, upper, shape)`: standard normal values restricted to
  * the open interval (lower, upper), by JAX's inverse-CDF construction (`erf` of the bounds,
- * a uniform between them, `sqrt(2) * erf_inv`), within 2 float32 ulp of JAX on CPU.
+ * a uniform between them, `sqrt(2) * erf_inv`, clipped into the open interval), bit for bit
+ * equal to JAX on CPU.
  *
  * @example
  * ```ts

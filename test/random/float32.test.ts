@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as random from "../../src/random/index.js";
-import { erf32, erfInv32, fmaf, log1p32, nextafter32 } from "../../src/random/float32.js";
+import { erf32, erfInv32, fmaf, log1p32, log32, nextafter32 } from "../../src/random/float32.js";
 
 /** Exact float32 rounding (ties to even) of a*b + c, by BigInt arithmetic on float32 inputs. */
 function fmafExact(a: number, b: number, c: number): number {
@@ -85,6 +85,33 @@ describe("log1p32", () => {
     }
     expect(log1p32(0)).toBe(0);
     expect(log1p32(-1)).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe("log32 (XLA:CPU's float32 log)", () => {
+  it("has log's special values and stays within 1 ulp of the float64 log", () => {
+    expect(log32(1)).toBe(0);
+    expect(log32(0)).toBe(Number.NEGATIVE_INFINITY);
+    expect(log32(Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY);
+    expect(log32(-1)).toBeNaN();
+    expect(log32(Number.NaN)).toBeNaN();
+    const buf = new Float32Array(2);
+    const bits = new Int32Array(buf.buffer);
+    for (let x = 1e-30; x < 1e30; x *= 1.37) {
+      const xf = Math.fround(x);
+      buf[0] = log32(xf);
+      buf[1] = Math.log(xf);
+      expect(Math.abs(bits[0]! - bits[1]!)).toBeLessThanOrEqual(1);
+    }
+  });
+  it("flushes subnormals like XLA:CPU (jax 0.10.2, jax.jit of a float32 vector of >= 8 values)", () => {
+    // jnp.log(1e-40) = -inf; lax.erf_inv(+-1e-40) = +-0; lax.erf(+-1e-40) = +-0; jnp.log1p(-1e-40) = -0.
+    const sub = Math.fround(1e-40);
+    expect(log32(sub)).toBe(Number.NEGATIVE_INFINITY);
+    expect(Object.is(erfInv32(sub), 0)).toBe(true);
+    expect(Object.is(erfInv32(-sub), -0)).toBe(true);
+    expect(Object.is(erf32(-sub), -0)).toBe(true);
+    expect(Object.is(log1p32(-sub), -0)).toBe(true);
   });
 });
 
