@@ -58,6 +58,9 @@ export default defineConfig({
         // `typeof _scriptDir !== "undefined" && _scriptDir` must stay guarded; the compressor folds
         // it to a bare reference that throws "ReferenceError: e is not defined" in every worker.
         minify: { compress: false, mangle: true },
+        // TEMP until the names branch lands: Haiku module names come from class names, which
+        // minifying renames; keep them. (Vite 8 ignores `esbuild.keepNames`; this is rolldown's.)
+        keepNames: true,
       },
     },
   },
