@@ -60,7 +60,7 @@ const demo: DemoState = {
   state: "starting",
   steps: [],
   async loadCheckpoint(url) {
-    return useCheckpoint(await fetchBytes(url), url);
+    return await useCheckpoint(await fetchBytes(url), url);
   },
   testDigitProbs(count) {
     if (params === undefined || data === undefined) throw new Error("haikuDemo.testDigitProbs: the page is not ready yet");
@@ -77,11 +77,12 @@ function fail(e: unknown): void {
   statusLine.classList.add("error");
 }
 
-function useCheckpoint(bytes: Uint8Array, source: string): string {
+async function useCheckpoint(bytes: Uint8Array, source: string): Promise<string> {
+  if (demo.state === "training") throw new Error(`cannot load ${source} while training: press Stop first`);
   const loaded = cnnParamsFromBytes(bytes);
   if (params !== undefined) hk.tree.dispose(params);
   params = loaded;
-  const acc = data === undefined ? NaN : accuracy(params, data.test, data.test.count);
+  const acc = data === undefined ? NaN : await accuracy(params, data.test, data.test.count);
   const line = `loaded ${source}: test accuracy ${(acc * 100).toFixed(2)}% on ${data?.test.count ?? 0} digits`;
   checkpointLine.textContent = line;
   classifyDrawing();
@@ -121,7 +122,7 @@ async function runTraining(plan: TrainPlan): Promise<void> {
     const rate = (r.step * plan.batch) / ((performance.now() - t0) / 1000);
     progressLine.textContent = `step ${r.step}/${plan.steps} · loss ${r.loss.toFixed(4)} · test accuracy ${acc === undefined ? "–" : `${(acc * 100).toFixed(1)}%`} · ${rate.toFixed(0)} digits/s · ${r.tensors} tensors`;
   }, () => stopRequested);
-  demo.testAccuracy = accuracy(params, data.test, data.test.count);
+  demo.testAccuracy = await accuracy(params, data.test, data.test.count);
   progressLine.textContent += ` · final test accuracy ${(demo.testAccuracy * 100).toFixed(2)}% on ${data.test.count} digits`;
   trainButton.disabled = false;
   stopButton.disabled = true;
@@ -169,7 +170,7 @@ async function start(): Promise<void> {
     const file = (e.target as HTMLInputElement).files?.[0];
     if (file === undefined) return;
     try {
-      useCheckpoint(new Uint8Array(await file.arrayBuffer()), file.name);
+      await useCheckpoint(new Uint8Array(await file.arrayBuffer()), file.name);
     } catch (err) {
       checkpointLine.textContent = `could not load ${file.name}: ${err instanceof Error ? err.message : String(err)}`;
     }

@@ -42,14 +42,19 @@ export function predict(params: hk.Params, images: Float32Array, count: number):
   return out;
 }
 
-/** Accuracy over the first `count` digits of `split`. */
-export function accuracy(params: hk.Params, split: MnistSplit, count: number): number {
+/**
+ * Accuracy over the first `count` digits of `split`. Reads results asynchronously, so the page
+ * stays responsive where a batch takes long (webgl without a GPU).
+ */
+export async function accuracy(params: hk.Params, split: MnistSplit, count: number): Promise<number> {
   const n = Math.min(count, split.count);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   let correct = 0;
   for (let start = 0; start < n; start += 250) {
     const b = gatherBatch(split, order, start, 250);
-    const probs = predict(params, b.images, b.size);
+    const out = tf.tidy(() => cnn.apply(params, null, tf.tensor4d(b.images, [b.size, 28, 28, 1]), false));
+    const probs = (await out.data()) as Float32Array;
+    out.dispose();
     for (let i = 0; i < b.size; i++) {
       const row = probs.subarray(i * 10, i * 10 + 10);
       if (row.indexOf(Math.max(...row)) === b.labels[i]) correct++;
@@ -90,7 +95,7 @@ export async function train(
     const loss = (await result.loss.data())[0]!;
     tf.dispose([result.loss, x, y]);
     const last = s === plan.steps - 1;
-    const measured = (s + 1) % plan.evalEvery === 0 || last ? accuracy(params, data.test, plan.evalCount) : undefined;
+    const measured = (s + 1) % plan.evalEvery === 0 || last ? await accuracy(params, data.test, plan.evalCount) : undefined;
     onStep({ step: s + 1, loss, accuracy: measured, tensors: tf.memory().numTensors });
     // Let the page repaint and handle clicks between steps.
     await new Promise((resolve) => setTimeout(resolve, 0));
