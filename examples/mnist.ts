@@ -8,6 +8,7 @@
  *   npm start                 # transform + valueAndGrad + adam
  *   npm start -- --keras      # the same model through JaxLayer inside tf.sequential, model.fit
  *   npm start -- --quick      # a few steps (CI)
+ *   npm start -- --save examples/data/mnist_cnn.safetensors   # keep the checkpoint (the browser demo loads it)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +17,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import * as hk from "haiku-tfjs";
 import { JaxLayer, OptaxOptimizer, ProgressLogger } from "haiku-tfjs/keras";
-import { flag, quick } from "./lib/cli.js";
+import { flag, option, quick } from "./lib/cli.js";
 import { crossEntropy, myHaikuModuleFn } from "./lib/haiku_cnn.js";
 import { gatherBatch, loadMnist, permutation, randomShift, type MnistSplit } from "./lib/mnist_data.js";
 
@@ -94,13 +95,14 @@ async function trainWithTransform(): Promise<void> {
   const acc = accuracy(predict);
   console.log(`test accuracy ${(acc * 100).toFixed(2)}% after ${EPOCHS} epoch(s) in ${seconds.toFixed(1)} s (tensors alive: ${tf.memory().numTensors})`);
 
-  const dir = mkdtempSync(join(tmpdir(), "haiku-tfjs-"));
-  const path = join(dir, "mnist_cnn.safetensors");
+  const savePath = option("save");
+  const dir = savePath === undefined ? mkdtempSync(join(tmpdir(), "haiku-tfjs-")) : undefined;
+  const path = savePath ?? join(dir!, "mnist_cnn.safetensors");
   await hk.io.saveParams(path, params);
   const reloaded = await hk.io.loadParams(path);
   const accReloaded = accuracy((x) => model.apply(reloaded as hk.Params, null, x, false));
   console.log(`saved to ${path} and reloaded: test accuracy ${(accReloaded * 100).toFixed(2)}%`);
-  rmSync(dir, { recursive: true, force: true });
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   hk.tree.dispose([params, optState, reloaded]);
   if (!quick && acc < 0.97) throw new Error(`test accuracy ${(acc * 100).toFixed(2)}% is below the expected 97%`);
 }

@@ -5,8 +5,8 @@ import type { PRNGKey } from "../../src/random/index.js";
 import { hk } from "../package.js";
 import { LEARNING_RATE, MLP_SIZES, benchTensors, type BenchSystem, type Workload } from "../workloads.js";
 
-/** The seed's CNN, returning logits (the loss applies the softmax, as the other systems do). */
-@hk.module
+/** The Keras JaxLayer documentation's CNN, returning logits (the loss applies the softmax, as the other systems do). */
+@hk.module("bench_cnn")
 class BenchCNN extends hk.Module {
   call(x: tf.Tensor, training: boolean): tf.Tensor {
     x = tf.relu(new hk.Conv2D(32, [3, 3]).call(x));

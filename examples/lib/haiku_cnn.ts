@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "haiku-tfjs";
 
 /** The seed's module: `__call__(x, training)` becomes `call(x, training)`. */
-@hk.module
+@hk.module("my_haiku_module")
 export class MyHaikuModule extends hk.Module {
   call(x: tf.Tensor, training: boolean): tf.Tensor {
     x = new hk.Conv2D(32, [3, 3]).call(x);

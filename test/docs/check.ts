@@ -61,8 +61,10 @@ function describeDiagnostic(d: ts.Diagnostic, prologue: number): string {
  */
 function runnable(code: string): string {
   const lines = code.split("\n");
-  const imports = lines.filter((l) => l.startsWith("import "));
-  const body = lines.filter((l) => !l.startsWith("import "));
+  // Triple-slash references work only above every statement; imports go to module level.
+  const hoisted = (l: string) => l.startsWith("import ") || l.startsWith("/// <reference");
+  const imports = [...lines.filter((l) => l.startsWith("/// <reference")), ...lines.filter((l) => l.startsWith("import "))];
+  const body = lines.filter((l) => !hoisted(l));
   const topLevel = /\b(transform|transformWithState|multiTransform|multiTransformWithState)\(|\bawait\b|\bclass\b/.test(code);
   if (topLevel) return `${imports.join("\n")}\n${body.join("\n")}\nexport {};\n`;
   return [

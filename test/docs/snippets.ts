@@ -31,6 +31,13 @@ function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
   return out;
 }
 
+/** Removes the indentation all non-blank lines share (a code block inside a list item). */
+function dedent(lines: readonly string[]): string[] {
+  const indents = lines.filter((l) => l.trim() !== "").map((l) => /^ */.exec(l)![0].length);
+  const cut = indents.length === 0 ? 0 : Math.min(...indents);
+  return lines.map((l) => l.slice(cut));
+}
+
 const FENCE = /^```(?:ts|typescript)((?:[ \t]+[\w-]+)*)\s*$/;
 
 /** TypeScript fences in a Markdown text (`lines` already stripped of any comment prefix). */
@@ -44,7 +51,7 @@ function fences(lines: readonly string[], file: string, firstLine: number, out: 
     while (end < lines.length && lines[end]!.trim() !== "```") end++;
     out.push({
       where: `${relative(ROOT, file)}:${firstLine + start + 1}`,
-      code: lines.slice(start, end).join("\n") + "\n",
+      code: dedent(lines.slice(start, end)).join("\n") + "\n",
       runnable: !flags.includes("browser"),
     });
     i = end;
