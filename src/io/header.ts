@@ -14,6 +14,20 @@ import { bitsOf, isSafetensorsDtype, type SafetensorsDtype } from "./dtypes.js";
 /** Largest accepted header, in bytes (`MAX_HEADER_SIZE` in `safetensors/src/tensor.rs`). */
 export const MAX_HEADER_BYTES = 100_000_000;
 
+/**
+ * Deepest nesting of `{` / `[` accepted in a header, counting the header's own object as 1: what
+ * the Rust crate accepts (serde_json's recursion limit, `remaining_depth: 128` in
+ * `serde_json/src/de.rs`, refuses the 128th level). A valid header needs 3.
+ */
+export const MAX_HEADER_DEPTH = 127;
+
+/**
+ * Most tensors one file may list. Each costs a tensor and an object on load, so this bounds the
+ * work a small header can cause (400k zero-size entries fit in 24 MB); real checkpoints have at
+ * most a few thousand per file (sharded checkpoints split bigger models into several files).
+ */
+export const MAX_TENSORS = 100_000;
+
 /** One tensor as the header describes it. */
 export interface TensorEntry {
   /** The full name, e.g. `"mlp/~/linear_0/w"`. */
@@ -45,6 +59,10 @@ const METADATA_KEY = "__metadata__";
 /** The `Error` every rejected file throws: says where, that the file is bad, and why. */
 function bad(where: string, problem: string): Error {
   return new Error(`${where}: not a valid safetensors file: ${problem}`);
+}
+
+function tooManyTensors(where: string): Error {
+  return bad(where, `the header lists more than ${MAX_TENSORS} tensors (the per-file limit, hk.io.MAX_TENSORS); split the checkpoint into several files, as sharded checkpoints do`);
 }
 
 function describe(v: unknown): string {
@@ -127,6 +145,47 @@ function byteSize(where: string, name: string, dtype: SafetensorsDtype, shape: r
   return bits / 8;
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+
+/**
+ * One pass over the raw header bytes, before `JSON.parse` runs: rejects nesting deeper than
+ * {@link MAX_HEADER_DEPTH} and more than {@link MAX_TENSORS} top-level keys, so neither can make
+ * the parser (or what follows it) do unbounded work. Strings are skipped with their escapes; the
+ * scan only needs to be right for valid JSON, since anything else fails in `JSON.parse` after.
+ */
+function scanStructure(where: string, bytes: Uint8Array): void {
+  let depth = 0;
+  let topLevelKeys = 0;
+  const n = bytes.length;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b === QUOTE) {
+      // Skip to the closing quote; a backslash escapes the next byte (also a quote).
+      for (i++; i < n; i++) {
+        const c = bytes[i]!;
+        if (c === BACKSLASH) i++;
+        else if (c === QUOTE) break;
+      }
+    } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+      if (++depth > MAX_HEADER_DEPTH) {
+        throw bad(where, `the header nests objects/arrays deeper than ${MAX_HEADER_DEPTH} levels (at byte ${i}); safetensors (serde_json) refuses this too, and a valid header needs 3`);
+      }
+    } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+      depth--;
+    } else if (b === COLON && depth === 1) {
+      if (++topLevelKeys > MAX_TENSORS + 1) {
+        throw tooManyTensors(where);
+      }
+    }
+  }
+}
+
 function parseJson(where: string, headerBytes: Uint8Array): unknown {
   let text: string;
   try {
@@ -137,6 +196,7 @@ function parseJson(where: string, headerBytes: Uint8Array): unknown {
   if (text.length === 0 || text[0] !== "{") {
     throw bad(where, `the header must start with "{" (safetensors format), it starts with ${JSON.stringify(text.slice(0, 20))}`);
   }
+  scanStructure(where, headerBytes);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -157,7 +217,11 @@ export function parseHeaderBytes(headerBytes: Uint8Array, dataBytes: number, whe
   const header = parseJson(where, headerBytes) as Record<string, unknown>;
   let metadata: Record<string, string> = {};
   const entries: TensorEntry[] = [];
-  for (const name of Object.keys(header)) {
+  const names = Object.keys(header);
+  if (names.length - (Object.prototype.hasOwnProperty.call(header, METADATA_KEY) ? 1 : 0) > MAX_TENSORS) {
+    throw tooManyTensors(where);
+  }
+  for (const name of names) {
     const value = header[name];
     if (name === METADATA_KEY) {
       // serde reads `__metadata__` as Option<HashMap<String, String>>: null means none.
