@@ -1,23 +1,14 @@
 /**
- * Node file helpers. `fs/promises` is imported lazily through a computed specifier, so bundling
- * the in-memory reader and writer for a browser never pulls in (or chokes on) `fs`.
+ * Node file helpers: {@link saveParams}, {@link loadParams}, {@link loadHeader}.
  *
  * @module
  */
 import type * as FsPromises from "node:fs/promises";
+import { writeFileAtomic } from "./atomic_write.js";
 import { LITTLE_ENDIAN, LOADABLE_DTYPES, bitsOf } from "./dtypes.js";
 import { parseHeaderBytes, readHeaderLength, type SafetensorsHeader, type TensorEntry } from "./header.js";
+import { nodeFs } from "./node_fs.js";
 import { buildTree, checkLoadable, decodeEntry, serializeIn, type DecodedValues, type LoadedParams, type SerializeOptions } from "./serialize.js";
-
-const FS_MODULE = "node:fs/promises";
-
-async function fsModule(where: string): Promise<typeof FsPromises> {
-  try {
-    return (await import(/* @vite-ignore */ FS_MODULE)) as typeof FsPromises;
-  } catch {
-    throw new Error(`${where}: needs Node's fs (not available here); in a browser use hk.io.serialize / hk.io.deserialize on bytes`);
-  }
-}
 
 function checkPath(path: unknown, where: string): string {
   if (typeof path !== "string" || path.length === 0) {
@@ -107,7 +98,7 @@ async function withHeader<R>(
   where: string,
   body: (fh: FsPromises.FileHandle, header: SafetensorsHeader) => Promise<R>,
 ): Promise<R> {
-  const fs = await fsModule(where);
+  const fs = await nodeFs(where);
   let fh: FsPromises.FileHandle;
   try {
     fh = await fs.open(path, "r");
@@ -147,15 +138,7 @@ export async function saveParams(path: string, tree: Readonly<Record<string, unk
   const where = `hk.io.saveParams(${JSON.stringify(path)})`;
   checkPath(path, "hk.io.saveParams");
   const bytes = serializeIn(tree, options, where);
-  const fs = await fsModule(where);
-  const temp = `${path}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
-  try {
-    await fs.writeFile(temp, bytes);
-    await fs.rename(temp, path);
-  } catch (e) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
-    throw ioError(where, "write the file", e);
-  }
+  await writeFileAtomic(path, bytes, where);
 }
 
 /**
