@@ -55,6 +55,7 @@ export interface SafetensorsHeader {
 }
 
 const METADATA_KEY = "__metadata__";
+const ENTRY_FIELDS = ["dtype", "shape", "data_offsets"] as const;
 
 /** The `Error` every rejected file throws: says where, that the file is bad, and why. */
 function bad(where: string, problem: string): Error {
@@ -110,16 +111,20 @@ function checkShape(where: string, name: string, shape: unknown): number[] {
   return shape as number[];
 }
 
+function checkOffset(where: string, name: string, label: string, v: unknown): void {
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+    throw bad(where, `entry "${name}": data_offsets ${label} must be a non-negative integer, got ${describe(v)}`);
+  }
+}
+
 function checkOffsets(where: string, name: string, offsets: unknown): [number, number] {
   if (!Array.isArray(offsets) || offsets.length !== 2) {
     throw bad(where, `entry "${name}": "data_offsets" must be [begin, end], got ${describe(offsets)}`);
   }
-  const [begin, end]: unknown[] = offsets;
-  for (const [label, v] of [["begin", begin], ["end", end]] as const) {
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
-      throw bad(where, `entry "${name}": data_offsets ${label} must be a non-negative integer, got ${describe(v)}`);
-    }
-  }
+  const begin: unknown = offsets[0];
+  const end: unknown = offsets[1];
+  checkOffset(where, name, "begin", begin);
+  checkOffset(where, name, "end", end);
   if ((end as number) < (begin as number)) {
     throw bad(where, `entry "${name}": data_offsets [${begin}, ${end}] end before they begin`);
   }
@@ -240,7 +245,7 @@ export function parseHeaderBytes(headerBytes: Uint8Array, dataBytes: number, whe
       throw bad(where, `entry "${name}" must be an object {dtype, shape, data_offsets}, got ${describe(value)}`);
     }
     const info = value as Record<string, unknown>;
-    for (const field of ["dtype", "shape", "data_offsets"]) {
+    for (const field of ENTRY_FIELDS) {
       if (!Object.prototype.hasOwnProperty.call(info, field)) throw bad(where, `entry "${name}" has no "${field}"`);
     }
     const dtype = info["dtype"];
