@@ -61,6 +61,38 @@ async function readExactly(fh: FsPromises.FileHandle, length: number, position: 
 }
 
 /**
+ * Reads every entry's values, in file order. Entries of at most {@link CHUNK_BYTES} are read
+ * together, one read per run of them that fits in a chunk (the entries tile the data section, so
+ * a run's buffer is exactly their bytes, and F32 / I32 / BOOL tensors are views of it); bigger
+ * entries are read on their own by {@link readEntry}. So a file of many small tensors costs few
+ * reads, and a huge one never needs a read or a buffer above the chunk size beyond its tensors.
+ */
+async function readAllEntries(fh: FsPromises.FileHandle, header: SafetensorsHeader, where: string): Promise<DecodedValues[]> {
+  const entries = header.entries;
+  const order = entries.map((_, i) => i).sort((a, b) => entries[a]!.dataOffsets[0] - entries[b]!.dataOffsets[0]);
+  const decoded = new Array<DecodedValues>(entries.length);
+  const sizeOf = (i: number) => entries[i]!.dataOffsets[1] - entries[i]!.dataOffsets[0];
+  for (let k = 0; k < order.length; ) {
+    const first = order[k]!;
+    if (sizeOf(first) > CHUNK_BYTES) {
+      decoded[first] = await readEntry(fh, header, entries[first]!, where);
+      k++;
+      continue;
+    }
+    const start = entries[first]!.dataOffsets[0];
+    let end = k;
+    while (end < order.length && sizeOf(order[end]!) <= CHUNK_BYTES && entries[order[end]!]!.dataOffsets[1] - start <= CHUNK_BYTES) end++;
+    const stop = entries[order[end - 1]!]!.dataOffsets[1];
+    const bytes = await readExactly(fh, stop - start, header.dataStart + start, where);
+    for (; k < end; k++) {
+      const e = entries[order[k]!]!;
+      decoded[order[k]!] = decodeEntry(bytes, e, true, where, [e.dataOffsets[0] - start, e.dataOffsets[1] - start]);
+    }
+  }
+  return decoded;
+}
+
+/**
  * Reads one entry straight into the typed array its tensor will hold: F32 / I32 / BOOL bytes are
  * read into that array itself; other dtypes are read through a bounded scratch buffer and
  * converted chunk by chunk. No copy of the whole file ever exists.
@@ -160,9 +192,7 @@ export async function loadParams<T extends object = LoadedParams>(path: string):
   checkPath(path, "hk.io.loadParams");
   return withHeader(path, where, async (fh, header) => {
     checkLoadable(header, where);
-    const decoded: DecodedValues[] = [];
-    for (const entry of header.entries) decoded.push(await readEntry(fh, header, entry, where));
-    return buildTree(header, decoded, where) as T;
+    return buildTree(header, await readAllEntries(fh, header, where), where) as T;
   });
 }
 
