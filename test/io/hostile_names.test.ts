@@ -169,4 +169,16 @@ describe("hostile module, parameter and state names", () => {
     expect(() => f.apply({ "~": {} }, state, null)).toThrow(/Unable to retrieve parameter/);
     hk.tree.dispose([params, state, out, next]);
   });
+
+  it("EMAParamsTree keeps a `__proto__` module of the tree it averages", () => {
+    const params = hk.io.deserialize(fileWith(["__proto__/w", "m/constructor"])) as hk.Params;
+    const ema = hk.transformWithState((p: hk.Params) => new hk.EMAParamsTree(0.5).call(p));
+    const [, state] = ema.init(null, params);
+    const [averaged, next] = ema.apply({}, state, null, params);
+    expect(own(averaged)).toEqual(["__proto__", "m"]);
+    expect(own(averaged["__proto__"]!)).toEqual(["w"]);
+    expect(own(averaged["m"]!)).toEqual(["constructor"]);
+    expect(averaged["__proto__"]!["w"]!.dataSync()).toEqual(new Float32Array([1]));
+    hk.tree.dispose([params, state, averaged, next]);
+  });
 });
