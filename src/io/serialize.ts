@@ -241,23 +241,25 @@ export function checkLoadable(header: SafetensorsHeader, where: string): void {
 
 /**
  * Makes the tensors (in the header's order) and the deep-frozen tree from every entry's decoded
- * values; on failure, disposes what it made. Each values array is dropped from `decoded` as soon
- * as its tensor exists, so a backend that copies (wasm) never holds two copies of every tensor.
+ * values (or its tensor, when the loader made it already); on failure, disposes every tensor.
+ * Each values array is dropped from `decoded` as soon as its tensor exists, so a backend that
+ * copies (wasm) never holds two copies of every tensor.
  */
-export function buildTree(header: SafetensorsHeader, decoded: (DecodedValues | undefined)[], where: string): Record<string, unknown> {
+export function buildTree(header: SafetensorsHeader, decoded: (DecodedValues | tf.Tensor | undefined)[], where: string): Record<string, unknown> {
   const names = header.entries.map((e) => e.name);
   const tensors: tf.Tensor[] = [];
   try {
     for (let i = 0; i < decoded.length; i++) {
-      const { values, dtype } = decoded[i]!;
+      const d = decoded[i]!;
       decoded[i] = undefined;
-      tensors.push(tf.tensor(values, header.entries[i]!.shape as number[], dtype));
+      tensors.push(d instanceof tf.Tensor ? d : tf.tensor(d.values, header.entries[i]!.shape as number[], d.dtype));
     }
     const structure = header.metadata[TREE_METADATA_KEY];
     const tree = structure === undefined ? unflattenByLastSlash(names, tensors, where) : unflattenByStructure(structure, names, tensors, where);
     return freeze(tree, true);
   } catch (e) {
     for (const t of tensors) t.dispose();
+    for (const d of decoded) if (d instanceof tf.Tensor) d.dispose();
     throw e;
   }
 }
