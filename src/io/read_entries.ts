@@ -57,8 +57,9 @@ export async function readExactly(fh: FsPromises.FileHandle, length: number, pos
  * Reads every entry's values, in file order. Entries of at most {@link CHUNK_BYTES} are read
  * together, one read per run of them that fits in a chunk (the entries tile the data section, so
  * a run's buffer is exactly their bytes, and F32 / I32 / BOOL tensors are views of it); bigger
- * entries are read on their own by {@link readEntry}. So a file of many small tensors costs few
- * reads, and a huge one never needs a read or a buffer above the chunk size beyond its tensors.
+ * entries are read on their own by {@link readEntry}, on wasm straight into their tensor. So a
+ * file of many small tensors costs few reads, and a huge one never needs a read or a buffer above
+ * the chunk size besides its tensors. On failure every tensor made here is disposed.
  */
 export async function readAllEntries(fh: FsPromises.FileHandle, header: SafetensorsHeader, where: string): Promise<(DecodedValues | tf.Tensor)[]> {
   const entries = header.entries;
@@ -97,7 +98,10 @@ async function readRuns(
     const bytes = await readExactly(fh, stop - start, header.dataStart + start, where);
     for (; k < end; k++) {
       const e = entries[order[k]!]!;
-      decoded[order[k]!] = decodeEntry(bytes, e, true, where, [e.dataOffsets[0] - start, e.dataOffsets[1] - start]);
+      const d = decodeEntry(bytes, e, true, where, [e.dataOffsets[0] - start, e.dataOffsets[1] - start]);
+      // wasm copies into its heap when the tensor is made: make it now, so this run's buffer is
+      // garbage before the next run is read (at most one run in JavaScript memory at a time).
+      decoded[order[k]!] = wasm === undefined ? d : tf.tensor(d.values, e.shape.slice(), d.dtype);
     }
   }
 }
@@ -117,7 +121,8 @@ function wasmHeapBackend(): WasmHeapBackend | undefined {
 
 /**
  * Where one entry's values go: the bytes of the memory its tensor will keep. `bytes()` is asked
- * again for every chunk, because the wasm heap's ArrayBuffer is replaced when the heap grows.
+ * again for every chunk, because the wasm heap's ArrayBuffer is replaced when the heap grows (V8
+ * grows a wasm memory in place, so a read already in flight still lands in the tensor).
  */
 interface Destination {
   bytes(): Uint8Array;
