@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assertNoPendingConstruction, constructing, currentFrame } from "./frame.js";
 import type { Frame } from "./frame.js";
+import { setOwn } from "../tree/own.js";
 import { describe } from "./errors.js";
 import { DO_NOT_STORE } from "./do_not_store.js";
 import { paramCreators, paramGetters, runCreators, runGetters } from "./interceptors.js";
@@ -189,7 +190,7 @@ export function* paramBundles(frame: Frame): Generator<[string, Iterable<[string
 export function getParams(): Record<string, Record<string, tf.Tensor>> {
   const frame = currentFrame("getParams");
   const out: Record<string, Record<string, tf.Tensor>> = {};
-  for (const [bundle, entries] of paramBundles(frame)) out[bundle] = Object.fromEntries(entries);
+  for (const [bundle, entries] of paramBundles(frame)) setOwn(out, bundle, Object.fromEntries(entries));
   return out;
 }
 
@@ -207,7 +208,7 @@ export function moduleParamsDict(
   const prefix = moduleName + "/";
   for (const [bundle, entries] of paramBundles(frame)) {
     if (bundle === moduleName || bundle.startsWith(prefix) || submodules.has(bundle)) {
-      for (const [name, value] of entries) out[bundle + "/" + name] = value;
+      for (const [name, value] of entries) setOwn(out, bundle + "/" + name, value);
     }
   }
   return out;

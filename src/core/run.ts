@@ -13,6 +13,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { freeze } from "immer";
 import { Frame, withFrame } from "./frame.js";
+import { setOwn } from "../tree/own.js";
 import { describe } from "./errors.js";
 import type { PRNGSequence } from "./rng.js";
 import type { Params, State } from "./types.js";
@@ -94,7 +95,7 @@ class Owner {
     if (Array.isArray(x)) return x.map((v) => this.ownTree(v));
     if (isPlainObject(x)) {
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(x)) out[k] = this.ownTree(x[k]);
+      for (const k of Object.keys(x)) setOwn(out, k, this.ownTree(x[k]));
       return out;
     }
     if (x instanceof Uint32Array) return x.slice(); // keys: never alias a mutable input array
@@ -143,8 +144,8 @@ export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o
     if (o.paramsIn === null) {
       for (const [bundle, entries] of frame.params) {
         const b: Record<string, tf.Tensor> = {};
-        for (const [name, t] of entries) b[name] = owner.own(t);
-        (params ??= {})[bundle] = b;
+        for (const [name, t] of entries) setOwn(b, name, owner.own(t));
+        setOwn((params ??= {}), bundle, b);
       }
     }
     let state: Record<string, Record<string, unknown>> | undefined;
@@ -152,8 +153,8 @@ export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o
     if (frame.state.size > 0) for (const [bundle, entries] of frame.state) {
       if (entries.size === 0) continue;
       const b: Record<string, unknown> = {};
-      for (const [name, pair] of entries) b[name] = owner.ownTree(pair[which]);
-      (state ??= {})[bundle] = b;
+      for (const [name, pair] of entries) setOwn(b, name, owner.ownTree(pair[which]));
+      setOwn((state ??= {}), bundle, b);
     }
     result = {
       params: params === undefined ? EMPTY : freeze(params, true),

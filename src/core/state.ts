@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assertNoPendingConstruction, constructing, currentFrame } from "./frame.js";
 import type { Frame, StatePair } from "./frame.js";
+import { setOwn } from "../tree/own.js";
 import { NonEmptyStateError } from "./errors.js";
 import { DO_NOT_STORE } from "./do_not_store.js";
 import { runCreators, runGetters, runSetters, stateCreators, stateGetters, stateSetters } from "./interceptors.js";
@@ -96,7 +97,7 @@ function mapTree(x: unknown, fn: (t: tf.Tensor) => unknown): unknown {
   if (Array.isArray(x)) return x.map((v) => mapTree(v, fn));
   if (x !== null && typeof x === "object" && !ArrayBuffer.isView(x)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(x)) out[k] = mapTree((x as Record<string, unknown>)[k], fn);
+    for (const k of Object.keys(x)) setOwn(out, k, mapTree((x as Record<string, unknown>)[k], fn));
     return out;
   }
   return undefined;
@@ -145,8 +146,8 @@ function collect(which: "initial" | "current"): Record<string, Record<string, un
   for (const [bundle, entries] of frame.state) {
     if (entries.size === 0) continue;
     const o: Record<string, unknown> = {};
-    for (const [name, pair] of entries) o[name] = pair[which];
-    out[bundle] = o;
+    for (const [name, pair] of entries) setOwn(o, name, pair[which]);
+    setOwn(out, bundle, o);
   }
   return out;
 }
@@ -184,7 +185,7 @@ export function moduleStateDict(
   const prefix = moduleName + "/";
   for (const [bundle, entries] of frame.state) {
     if (bundle === moduleName || bundle.startsWith(prefix) || submodules.has(bundle)) {
-      for (const [name, pair] of entries) out[bundle + "/" + name] = pair.current;
+      for (const [name, pair] of entries) setOwn(out, bundle + "/" + name, pair.current);
     }
   }
   return out;

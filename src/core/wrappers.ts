@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { freeze } from "immer";
 import { argNames, withArgNames } from "./arg_names.js";
+import { setOwn } from "../tree/own.js";
 import { NonEmptyStateError, describe } from "./errors.js";
 import { ORIGINAL_FN, tagTransformed, transformKind } from "./transform.js";
 import type {
@@ -79,7 +80,7 @@ export function mapFnTree(
   if (Array.isArray(tree)) return Object.freeze(tree.map((v, i) => mapFnTree(v, fn, [...path, i])));
   if (tree !== null && typeof tree === "object") {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(tree)) out[k] = mapFnTree((tree as Record<string, unknown>)[k], fn, [...path, k]);
+    for (const k of Object.keys(tree)) setOwn(out, k, mapFnTree((tree as Record<string, unknown>)[k], fn, [...path, k]));
     return Object.freeze(out);
   }
   throw new TypeError(`A multi-transform's tree of functions may hold only functions, objects and arrays, got ${describe(tree)}.`);

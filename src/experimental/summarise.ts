@@ -6,6 +6,7 @@ import { Module, ORIGINAL_FN, interceptMethods, transformWithState } from "../co
 import type { MethodContext } from "../core/index.js";
 import * as random from "../random/index.js";
 import * as tree from "../tree/index.js";
+import { setOwn } from "../tree/own.js";
 import { ArraySpec, dtypeBytes, formatArray, formatBytes } from "./array_spec.js";
 import { formatValue, moduleRepr } from "./auto_repr.js";
 import { renderTable } from "./table.js";
@@ -48,9 +49,9 @@ function toSpec(x: unknown): unknown {
 
 function detailsOf(module: Module, methodName: string): ModuleDetails {
   const params: Record<string, ArraySpec> = {};
-  for (const [k, v] of Object.entries(module.paramsDict())) params[k] = ArraySpec.fromArray(v);
+  for (const [k, v] of Object.entries(module.paramsDict())) setOwn(params, k, ArraySpec.fromArray(v));
   const state: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(module.stateDict())) state[k] = toSpec(v);
+  for (const [k, v] of Object.entries(module.stateDict())) setOwn(state, k, toSpec(v));
   return { module, methodName, params, state };
 }
 

@@ -1,22 +1,14 @@
 /**
- * Node file helpers. `fs/promises` is imported lazily through a computed specifier, so bundling
- * the in-memory reader and writer for a browser never pulls in (or chokes on) `fs`.
+ * Node file helpers: {@link saveParams}, {@link loadParams}, {@link loadHeader}.
  *
  * @module
  */
 import type * as FsPromises from "node:fs/promises";
+import { writeFileAtomic } from "./atomic_write.js";
 import { parseHeaderBytes, readHeaderLength, type SafetensorsHeader } from "./header.js";
-import { decodeToTree, serializeIn, type LoadedParams, type SerializeOptions } from "./serialize.js";
-
-const FS_MODULE = "node:fs/promises";
-
-async function fsModule(where: string): Promise<typeof FsPromises> {
-  try {
-    return (await import(/* @vite-ignore */ FS_MODULE)) as typeof FsPromises;
-  } catch {
-    throw new Error(`${where}: needs Node's fs (not available here); in a browser use hk.io.serialize / hk.io.deserialize on bytes`);
-  }
-}
+import { nodeFs } from "./node_fs.js";
+import { ioError, readAllEntries, readExactly } from "./read_entries.js";
+import { buildTree, checkLoadable, serializeIn, type LoadedParams, type SerializeOptions } from "./serialize.js";
 
 function checkPath(path: unknown, where: string): string {
   if (typeof path !== "string" || path.length === 0) {
@@ -25,39 +17,13 @@ function checkPath(path: unknown, where: string): string {
   return path;
 }
 
-function ioError(where: string, action: string, e: unknown): Error {
-  const detail = e instanceof Error ? e.message : String(e);
-  return new Error(`${where}: could not ${action} (${detail})`, { cause: e });
-}
-
-async function readExactly(fh: FsPromises.FileHandle, length: number, position: number, where: string): Promise<Uint8Array> {
-  let out: Uint8Array;
-  try {
-    out = new Uint8Array(length);
-  } catch (e) {
-    throw ioError(where, `allocate ${length} bytes for the file's data (split the checkpoint into smaller files)`, e);
-  }
-  let done = 0;
-  while (done < length) {
-    let bytesRead: number;
-    try {
-      ({ bytesRead } = await fh.read(out, done, length - done, position + done));
-    } catch (e) {
-      throw ioError(where, "read the file", e);
-    }
-    if (bytesRead === 0) throw new Error(`${where}: the file shrank while being read (got ${done} of ${length} bytes at offset ${position})`);
-    done += bytesRead;
-  }
-  return out;
-}
-
 /** Opens `path`, validates the header, and hands the open file to `body`. */
 async function withHeader<R>(
   path: string,
   where: string,
   body: (fh: FsPromises.FileHandle, header: SafetensorsHeader) => Promise<R>,
 ): Promise<R> {
-  const fs = await fsModule(where);
+  const fs = await nodeFs(where);
   let fh: FsPromises.FileHandle;
   try {
     fh = await fs.open(path, "r");
@@ -97,15 +63,7 @@ export async function saveParams(path: string, tree: Readonly<Record<string, unk
   const where = `hk.io.saveParams(${JSON.stringify(path)})`;
   checkPath(path, "hk.io.saveParams");
   const bytes = serializeIn(tree, options, where);
-  const fs = await fsModule(where);
-  const temp = `${path}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
-  try {
-    await fs.writeFile(temp, bytes);
-    await fs.rename(temp, path);
-  } catch (e) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
-    throw ioError(where, "write the file", e);
-  }
+  await writeFileAtomic(path, bytes, where);
 }
 
 /**
@@ -126,8 +84,8 @@ export async function loadParams<T extends object = LoadedParams>(path: string):
   const where = `hk.io.loadParams(${JSON.stringify(path)})`;
   checkPath(path, "hk.io.loadParams");
   return withHeader(path, where, async (fh, header) => {
-    const data = await readExactly(fh, header.dataBytes, header.dataStart, where);
-    return decodeToTree(header, data, true, where) as T;
+    checkLoadable(header, where);
+    return buildTree(header, await readAllEntries(fh, header, where), where) as T;
   });
 }
 

@@ -14,6 +14,20 @@ import { bitsOf, isSafetensorsDtype, type SafetensorsDtype } from "./dtypes.js";
 /** Largest accepted header, in bytes (`MAX_HEADER_SIZE` in `safetensors/src/tensor.rs`). */
 export const MAX_HEADER_BYTES = 100_000_000;
 
+/**
+ * Deepest nesting of `{` / `[` accepted in a header, counting the header's own object as 1: what
+ * the Rust crate accepts (serde_json's recursion limit, `remaining_depth: 128` in
+ * `serde_json/src/de.rs`, refuses the 128th level). A valid header needs 3.
+ */
+export const MAX_HEADER_DEPTH = 127;
+
+/**
+ * Most tensors one file may list. Each costs a tensor and an object on load, so this bounds the
+ * work a small header can cause (400k zero-size entries fit in 24 MB); real checkpoints have at
+ * most a few thousand per file (sharded checkpoints split bigger models into several files).
+ */
+export const MAX_TENSORS = 100_000;
+
 /** One tensor as the header describes it. */
 export interface TensorEntry {
   /** The full name, e.g. `"mlp/~/linear_0/w"`. */
@@ -41,10 +55,15 @@ export interface SafetensorsHeader {
 }
 
 const METADATA_KEY = "__metadata__";
+const ENTRY_FIELDS = ["dtype", "shape", "data_offsets"] as const;
 
 /** The `Error` every rejected file throws: says where, that the file is bad, and why. */
 function bad(where: string, problem: string): Error {
   return new Error(`${where}: not a valid safetensors file: ${problem}`);
+}
+
+function tooManyTensors(where: string): Error {
+  return bad(where, `the header lists more than ${MAX_TENSORS} tensors (the per-file limit, hk.io.MAX_TENSORS); split the checkpoint into several files, as sharded checkpoints do`);
 }
 
 function describe(v: unknown): string {
@@ -92,16 +111,20 @@ function checkShape(where: string, name: string, shape: unknown): number[] {
   return shape as number[];
 }
 
+function checkOffset(where: string, name: string, label: string, v: unknown): void {
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+    throw bad(where, `entry "${name}": data_offsets ${label} must be a non-negative integer, got ${describe(v)}`);
+  }
+}
+
 function checkOffsets(where: string, name: string, offsets: unknown): [number, number] {
   if (!Array.isArray(offsets) || offsets.length !== 2) {
     throw bad(where, `entry "${name}": "data_offsets" must be [begin, end], got ${describe(offsets)}`);
   }
-  const [begin, end]: unknown[] = offsets;
-  for (const [label, v] of [["begin", begin], ["end", end]] as const) {
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
-      throw bad(where, `entry "${name}": data_offsets ${label} must be a non-negative integer, got ${describe(v)}`);
-    }
-  }
+  const begin: unknown = offsets[0];
+  const end: unknown = offsets[1];
+  checkOffset(where, name, "begin", begin);
+  checkOffset(where, name, "end", end);
   if ((end as number) < (begin as number)) {
     throw bad(where, `entry "${name}": data_offsets [${begin}, ${end}] end before they begin`);
   }
@@ -127,6 +150,47 @@ function byteSize(where: string, name: string, dtype: SafetensorsDtype, shape: r
   return bits / 8;
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+
+/**
+ * One pass over the raw header bytes, before `JSON.parse` runs: rejects nesting deeper than
+ * {@link MAX_HEADER_DEPTH} and more than {@link MAX_TENSORS} top-level keys, so neither can make
+ * the parser (or what follows it) do unbounded work. Strings are skipped with their escapes; the
+ * scan only needs to be right for valid JSON, since anything else fails in `JSON.parse` after.
+ */
+function scanStructure(where: string, bytes: Uint8Array): void {
+  let depth = 0;
+  let topLevelKeys = 0;
+  const n = bytes.length;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b === QUOTE) {
+      // Skip to the closing quote; a backslash escapes the next byte (also a quote).
+      for (i++; i < n; i++) {
+        const c = bytes[i]!;
+        if (c === BACKSLASH) i++;
+        else if (c === QUOTE) break;
+      }
+    } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+      if (++depth > MAX_HEADER_DEPTH) {
+        throw bad(where, `the header nests objects/arrays deeper than ${MAX_HEADER_DEPTH} levels (at byte ${i}); safetensors (serde_json) refuses this too, and a valid header needs 3`);
+      }
+    } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+      depth--;
+    } else if (b === COLON && depth === 1) {
+      if (++topLevelKeys > MAX_TENSORS + 1) {
+        throw tooManyTensors(where);
+      }
+    }
+  }
+}
+
 function parseJson(where: string, headerBytes: Uint8Array): unknown {
   let text: string;
   try {
@@ -137,6 +201,7 @@ function parseJson(where: string, headerBytes: Uint8Array): unknown {
   if (text.length === 0 || text[0] !== "{") {
     throw bad(where, `the header must start with "{" (safetensors format), it starts with ${JSON.stringify(text.slice(0, 20))}`);
   }
+  scanStructure(where, headerBytes);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -157,7 +222,11 @@ export function parseHeaderBytes(headerBytes: Uint8Array, dataBytes: number, whe
   const header = parseJson(where, headerBytes) as Record<string, unknown>;
   let metadata: Record<string, string> = {};
   const entries: TensorEntry[] = [];
-  for (const name of Object.keys(header)) {
+  const names = Object.keys(header);
+  if (names.length - (Object.prototype.hasOwnProperty.call(header, METADATA_KEY) ? 1 : 0) > MAX_TENSORS) {
+    throw tooManyTensors(where);
+  }
+  for (const name of names) {
     const value = header[name];
     if (name === METADATA_KEY) {
       // serde reads `__metadata__` as Option<HashMap<String, String>>: null means none.
@@ -176,7 +245,7 @@ export function parseHeaderBytes(headerBytes: Uint8Array, dataBytes: number, whe
       throw bad(where, `entry "${name}" must be an object {dtype, shape, data_offsets}, got ${describe(value)}`);
     }
     const info = value as Record<string, unknown>;
-    for (const field of ["dtype", "shape", "data_offsets"]) {
+    for (const field of ENTRY_FIELDS) {
       if (!Object.prototype.hasOwnProperty.call(info, field)) throw bad(where, `entry "${name}" has no "${field}"`);
     }
     const dtype = info["dtype"];
@@ -193,7 +262,9 @@ export function parseHeaderBytes(headerBytes: Uint8Array, dataBytes: number, whe
     if (end > dataBytes) {
       throw bad(where, `entry "${name}": data_offsets [${begin}, ${end}] run past the end of the ${dataBytes}-byte data section; the file is truncated`);
     }
-    entries.push({ name, dtype, shape: Object.freeze(shape.slice()), dataOffsets: Object.freeze(dataOffsets) as readonly [number, number] });
+    // The arrays are the parser's own (nothing else holds them); freezing 200k small arrays would
+    // cost a quarter of the parse, so they are readonly by type only.
+    entries.push({ name, dtype, shape, dataOffsets });
   }
   checkTiling(where, entries, dataBytes);
   return Object.freeze({

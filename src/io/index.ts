@@ -11,7 +11,7 @@
 export { serialize, deserialize } from "./serialize.js";
 export type { LoadedParams, SerializeOptions } from "./serialize.js";
 export { saveParams, loadParams, loadHeader } from "./files.js";
-export { readHeader, MAX_HEADER_BYTES } from "./header.js";
+export { readHeader, MAX_HEADER_BYTES, MAX_HEADER_DEPTH, MAX_TENSORS } from "./header.js";
 export type { SafetensorsHeader, TensorEntry } from "./header.js";
 export { LOADABLE_DTYPES } from "./dtypes.js";
 export type { SafetensorsDtype } from "./dtypes.js";

@@ -15,6 +15,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { getOwn, hasOwn, setOwn } from "../tree/own.js";
 
 /** `__metadata__` key holding the structure of trees that are not plain `{module: {name}}`. */
 export const TREE_METADATA_KEY = "haiku-tfjs:tree";
@@ -45,11 +46,6 @@ export function isTensor(x: unknown): x is tf.Tensor {
   if (x === null || typeof x !== "object") return false;
   const t = x as Record<string, unknown>;
   return Array.isArray(t["shape"]) && typeof t["dtype"] === "string" && "dataId" in t && typeof t["dataSync"] === "function";
-}
-
-/** Defines an own enumerable property, so names like `"__proto__"` are data, never prototypes. */
-export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function kindOf(x: unknown): string {
@@ -125,18 +121,17 @@ export function flattenTree<L>(
  */
 export function unflattenByLastSlash(names: readonly string[], values: readonly unknown[], where: string): Record<string, unknown> {
   const root: Record<string, unknown> = {};
-  const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
   names.forEach((name, i) => {
     const cut = name.lastIndexOf("/");
     if (cut < 0) {
-      if (has(root, name)) throw new Error(`${where}: the file has both a tensor "${name}" and a module "${name}/..."; cannot build a tree holding both`);
+      if (hasOwn(root, name)) throw new Error(`${where}: the file has both a tensor "${name}" and a module "${name}/..."; cannot build a tree holding both`);
       setOwn(root, name, values[i]);
       return;
     }
     const moduleName = name.slice(0, cut);
     const paramName = name.slice(cut + 1);
-    let mod = root[moduleName];
-    if (!has(root, moduleName)) {
+    let mod = getOwn(root, moduleName);
+    if (mod === undefined) {
       mod = {};
       setOwn(root, moduleName, mod);
     } else if (!isPlainObject(mod)) {

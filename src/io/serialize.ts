@@ -128,21 +128,33 @@ export function serializeIn(tree: Readonly<Record<string, unknown>>, options: Se
   return out;
 }
 
-/** Converts one validated entry's bytes to tfjs storage; throws on values the target cannot hold. */
-function decodeEntry(
+/** An entry's values in tfjs storage, ready for `tf.tensor`. */
+export interface DecodedValues {
+  readonly values: Float32Array | Int32Array | Uint8Array;
+  readonly dtype: "float32" | "int32" | "bool";
+}
+
+/**
+ * Converts the validated entry's bytes `data[begin, end)` to tfjs storage; throws on values the
+ * target cannot hold. `indexBase` is the flat index of the first element in those bytes (the
+ * file loader converts an entry chunk by chunk), so errors name the element in the whole tensor.
+ */
+export function decodeEntry(
   data: Uint8Array,
   entry: TensorEntry,
   share: boolean,
   where: string,
-): { values: Float32Array | Int32Array | Uint8Array; dtype: "float32" | "int32" | "bool" } {
-  const [begin, end] = entry.dataOffsets;
+  range: readonly [number, number] = entry.dataOffsets,
+  indexBase = 0,
+): DecodedValues {
+  const [begin, end] = range;
   const { dtype, name } = entry;
   const copy = (itemBytes: number) => alignedCopy(data, begin, end, itemBytes);
   // A view instead of a copy where the bytes already are the tensor's storage (see decodeToTree).
   const at = data.byteOffset + begin;
   const view = share && LITTLE_ENDIAN && at % 4 === 0;
   const lost = (i: number, value: string, target: string) =>
-    new Error(`${where}: entry "${name}" (${dtype}) holds ${value} at flat index ${i}, which ${target}; convert it in Python first (e.g. np.asarray(v, np.float32))`);
+    new Error(`${where}: entry "${name}" (${dtype}) holds ${value} at flat index ${indexBase + i}, which ${target}; convert it in Python first (e.g. np.asarray(v, np.float32))`);
   switch (dtype) {
     case "F32":
       return { values: view ? new Float32Array(data.buffer, at, (end - begin) / 4) : new Float32Array(copy(4)), dtype: "float32" };
@@ -213,22 +225,41 @@ function decodeEntry(
  * is given) each tensor gets its own copy, so mutating the caller's bytes never changes params.
  */
 export function decodeToTree(header: SafetensorsHeader, data: Uint8Array, owned: boolean, where: string): Record<string, unknown> {
+  checkLoadable(header, where);
+  const share = owned || tf.getBackend() === "wasm";
+  return buildTree(header, header.entries.map((e) => decodeEntry(data, e, share, where)), where);
+}
+
+/** Throws, naming the entry, when a dtype cannot be held by tfjs (before anything is read). */
+export function checkLoadable(header: SafetensorsHeader, where: string): void {
   for (const entry of header.entries) {
     if (LOADABLE_DTYPES[entry.dtype] === undefined) {
       throw new Error(`${where}: entry "${entry.name}" has dtype ${entry.dtype}, which tfjs cannot hold; convert it in Python first (e.g. np.asarray(v, np.float32))`);
     }
   }
-  const share = owned || tf.getBackend() === "wasm";
-  const decoded = header.entries.map((e) => decodeEntry(data, e, share, where));
+}
+
+/**
+ * Makes the tensors (in the header's order) and the deep-frozen tree from every entry's decoded
+ * values (or its tensor, when the loader made it already); on failure, disposes every tensor.
+ * Each values array is dropped from `decoded` as soon as its tensor exists, so a backend that
+ * copies (wasm) never holds two copies of every tensor.
+ */
+export function buildTree(header: SafetensorsHeader, decoded: (DecodedValues | tf.Tensor | undefined)[], where: string): Record<string, unknown> {
   const names = header.entries.map((e) => e.name);
   const tensors: tf.Tensor[] = [];
   try {
-    decoded.forEach(({ values, dtype }, i) => tensors.push(tf.tensor(values, header.entries[i]!.shape as number[], dtype)));
+    for (let i = 0; i < decoded.length; i++) {
+      const d = decoded[i]!;
+      decoded[i] = undefined;
+      tensors.push(d instanceof tf.Tensor ? d : tf.tensor(d.values, header.entries[i]!.shape as number[], d.dtype));
+    }
     const structure = header.metadata[TREE_METADATA_KEY];
     const tree = structure === undefined ? unflattenByLastSlash(names, tensors, where) : unflattenByStructure(structure, names, tensors, where);
     return freeze(tree, true);
   } catch (e) {
     for (const t of tensors) t.dispose();
+    for (const d of decoded) if (d instanceof tf.Tensor) d.dispose();
     throw e;
   }
 }

@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { describe } from "../core/errors.js";
 import type { GradientTransformation } from "../optim/types.js";
 import * as tree from "../tree/index.js";
+import { getOwn, setOwn } from "../tree/own.js";
 
 const WHERE = "OptaxOptimizer";
 
@@ -96,13 +97,13 @@ export class OptaxOptimizer extends tf.Optimizer {
     const registered = tf.engine().registeredVariables;
     for (const [name, g] of pairs) {
       if (g === null || g === undefined) continue;
-      const v = registered[name];
+      const v = getOwn(registered, name);
       if (v === undefined) {
         throw new Error(`${WHERE}: got a gradient for "${name}", but no variable has that name. Pass gradients keyed by tf.Variable names (as Optimizer.minimize does).`);
       }
       if (!v.trainable) continue;
-      params[name] = v;
-      grads[name] = g;
+      setOwn(params, name, v);
+      setOwn(grads, name, g);
     }
     const names = Object.keys(params);
     if (this.optState === undefined || names.length !== this.names.length || names.some((n, i) => n !== this.names[i])) {

@@ -3,6 +3,7 @@
  */
 import type * as tf from "@tensorflow/tfjs-core";
 import type { Params } from "../core/index.js";
+import { setOwn } from "../tree/own.js";
 
 /**
  * Returns `tree` with `fn(fullName, value)` applied to every leaf whose `"module/param"` name does
@@ -17,9 +18,9 @@ export function mapParamsTree(tree: Params, ignoreRegex: string, fn: (fullName: 
     const inner: Record<string, tf.Tensor> = {};
     for (const [paramName, value] of Object.entries(paramDict)) {
       const fullName = `${moduleName}/${paramName}`;
-      inner[paramName] = ignore && ignore.test(fullName) ? value : fn(fullName, value);
+      setOwn(inner, paramName, ignore && ignore.test(fullName) ? value : fn(fullName, value));
     }
-    out[moduleName] = inner;
+    setOwn(out, moduleName, inner);
   }
   return out;
 }

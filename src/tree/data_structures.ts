@@ -14,6 +14,7 @@ import { freeze } from "immer";
 
 import { leaves } from "./treedef.js";
 import { map as treeMap } from "./map.js";
+import { hasOwn, ownChild, setOwn } from "./own.js";
 import { describe, isPlainObject, isTensor, sortedKeys } from "./types.js";
 
 /** A Haiku two-level mapping: module name -> entry name -> value (a tensor or a pytree). */
@@ -48,7 +49,7 @@ function done<T>(out: MutableStructure<T>): Structure<T> {
     const bundle = out[m] as Record<string, T>;
     for (const n of Object.keys(bundle)) {
       const v = bundle[n];
-      if (Array.isArray(v) || isPlainObject(v)) bundle[n] = treeMap((x: unknown) => x, v) as T;
+      if (Array.isArray(v) || isPlainObject(v)) setOwn(bundle, n, treeMap((x: unknown) => x, v) as T);
     }
   }
   return freeze(out, true);
@@ -92,7 +93,7 @@ export function partitionN<T>(
       );
     }
     const bucket = out[i] as MutableStructure<T>;
-    (bucket[m] ??= {})[name] = v;
+    setOwn(ownChild(bucket, m), name, v);
   }
   return out.map(done);
 }
@@ -115,7 +116,7 @@ export function partition<T>(predicate: Predicate<T>, structure: Structure<T>): 
 export function filter<T>(predicate: Predicate<T>, structure: Structure<T>): Structure<T> {
   const out: MutableStructure<T> = {};
   for (const [m, n, v] of traverse(structure)) {
-    if (predicate(m, n, v)) (out[m] ??= {})[n] = v;
+    if (predicate(m, n, v)) setOwn(ownChild(out, m), n, v);
   }
   return done(out);
 }
@@ -123,7 +124,7 @@ export function filter<T>(predicate: Predicate<T>, structure: Structure<T>): Str
 /** Replaces every entry by `fn(moduleName, name, value)` (Haiku's `data_structures.map`). */
 export function map<T, R>(fn: (moduleName: string, name: string, value: T) => R, structure: Structure<T>): Structure<R> {
   const out: MutableStructure<R> = {};
-  for (const [m, n, v] of traverse(structure)) (out[m] ??= {})[n] = fn(m, n, v);
+  for (const [m, n, v] of traverse(structure)) setOwn(ownChild(out, m), n, fn(m, n, v));
   return done(out);
 }
 
@@ -163,8 +164,8 @@ export function merge<T = unknown>(...args: (Structure<T> | MergeOptions)[]): St
   const out: MutableStructure<T> = {};
   for (const s of structures) {
     for (const [m, n, v] of traverse(s)) {
-      const bundle = (out[m] ??= {});
-      if (checkDuplicates && Object.prototype.hasOwnProperty.call(bundle, n)) {
+      const bundle = ownChild(out, m);
+      if (checkDuplicates && hasOwn(bundle, n)) {
         const prev = bundle[n];
         if (shapeOf(prev) !== shapeOf(v)) {
           throw new Error(
@@ -172,7 +173,7 @@ export function merge<T = unknown>(...args: (Structure<T> | MergeOptions)[]): St
           );
         }
       }
-      bundle[n] = v;
+      setOwn(bundle, n, v);
     }
   }
   return done(out);
@@ -237,7 +238,7 @@ export function treeBytes(tree: unknown): number {
 function copyStructure<T>(structure: Structure<T>, where: string): MutableStructure<T> {
   checkStructure(structure, where);
   const out: MutableStructure<T> = {};
-  for (const m of Object.keys(structure)) out[m] = { ...(structure[m] as Record<string, T>) };
+  for (const m of Object.keys(structure)) setOwn(out, m, { ...(structure[m] as Record<string, T>) });
   return out;
 }
 

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 
 import { leaves } from "./treedef.js";
 import type { Leaf, MapLeaves, PathEntry, PyTree } from "./types.js";
+import { setOwn } from "./own.js";
 import { describe, formatPath, isPlainObject, isTensor, sortedKeys } from "./types.js";
 
 /** What the walker calls at each leaf of the first tree: the path and the matching values. */
@@ -95,7 +96,7 @@ function walk(
     // `visit` ran in JAX's sorted order above.
     const out: Record<string, unknown> =
       Object.getPrototypeOf(x) === null ? (Object.create(null) as Record<string, unknown>) : {};
-    for (const k of Object.keys(x)) out[k] = vals[keys.indexOf(k)];
+    for (const k of Object.keys(x)) setOwn(out, k, vals[keys.indexOf(k)]);
     return out;
   }
   return visit(path, x, rest);

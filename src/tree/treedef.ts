@@ -1,4 +1,5 @@
 import type { Leaf, PyTree } from "./types.js";
+import { setOwn } from "./own.js";
 import { isPlainObject, sortedKeys } from "./types.js";
 
 type Node =
@@ -196,7 +197,7 @@ function rebuild(n: Node, leaves: readonly unknown[], cursor: { i: number }): un
       const vals = new Array<unknown>(n.keys.length);
       for (let i = 0; i < n.keys.length; i++) vals[i] = rebuild(n.children[i] as Node, leaves, cursor);
       const out: Record<string, unknown> = n.nullProto ? (Object.create(null) as Record<string, unknown>) : {};
-      for (const j of n.order) out[n.keys[j] as string] = vals[j];
+      for (const j of n.order) setOwn(out, n.keys[j] as string, vals[j]);
       return out;
     }
   }

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as io from "../../src/io/index.js";
-import { leBytes, pythonSaveFile } from "./python_layout.js";
+import * as data from "../../src/tree/data_structures.js";
+import * as tree from "../../src/tree/index.js";
+import { leBytes, pythonSaveFile, rawFile } from "./python_layout.js";
 
 /** mulberry32: a tiny seeded generator so every failure is reproducible from its case number. */
 function rng(seed: number): () => number {
@@ -243,6 +245,79 @@ describe("fuzzing the reader with mutated files", () => {
         }
       }
       expect(tf.memory().numTensors).toBe(before);
+    });
+  });
+
+  describe("hostile names and nesting", () => {
+    const HOSTILE = ["__proto__", "constructor", "prototype", "hasOwnProperty", "toString", "isAdmin", "m", "~"];
+    const clean = () => {
+      const probe = {} as Record<string, unknown>;
+      const members = ["constructor", "toString", "hasOwnProperty"];
+      return HOSTILE.every((k) => k === "__proto__" || (members.includes(k) ? typeof probe[k] === "function" : probe[k] === undefined)) &&
+        Object.getPrototypeOf(probe) === Object.prototype && !Object.prototype.hasOwnProperty.call(Object, "isAdmin");
+    };
+    /** Own keys at every level, as `module/name` paths (the fixed point every function must keep). */
+    const paths = (s: unknown): string[] =>
+      Object.getOwnPropertyNames(s).flatMap((m) => Object.getOwnPropertyNames((s as Record<string, object>)[m]).map((n) => `${m}/${n}`)).sort();
+
+    it("names made of Object.prototype members load as own keys and survive every tree/data function", () => {
+      const before = tf.memory().numTensors;
+      for (let c = 0; c < 400; c++) {
+        const next = rng(900_000 + c);
+        const pick = () => HOSTILE[Math.floor(next() * HOSTILE.length)]!;
+        const names = new Set<string>();
+        for (let k = 1 + Math.floor(next() * 5); k > 0; k--) names.add(`${next() < 0.3 ? `${pick()}/~/` : ""}${pick()}/${pick()}`);
+        const bytes = pythonSaveFile([...names].map((name, i) => ({ name, dtype: "F32", shape: [1], data: leBytes("f32", [i]) })));
+        const loaded = io.deserialize(bytes) as data.Structure<tf.Tensor>;
+        const want = [...names].sort();
+        const context = `case ${c}: ${JSON.stringify(want)}`;
+        expect(paths(loaded), context).toEqual(want);
+        const results: [string, unknown][] = [
+          ["filter", data.filter(() => true, loaded)],
+          ["map", data.map((_m, _n, v) => v, loaded)],
+          ["partition", data.merge(...data.partition(() => next() < 0.5, loaded))],
+          ["merge", data.merge(loaded, loaded, { checkDuplicates: true })],
+          ["toMutableDict", data.toMutableDict(loaded)],
+          ["toHaikuDict", data.toHaikuDict(loaded)],
+          ["tree.map", tree.map((x: tf.Tensor) => x, loaded)],
+          ["tree.unflatten", tree.unflatten(...(([l, d]) => [d, l] as const)(tree.flatten(loaded)))],
+          ["round trip", io.deserialize(io.serialize(loaded))],
+        ];
+        for (const [what, r] of results) expect(paths(r), `${context} ${what}`).toEqual(want);
+        expect(clean(), context).toBe(true);
+        tree.dispose(results[results.length - 1]![1]);
+        tree.dispose(loaded);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it("nesting up to 127 levels loads, deeper is rejected before parsing (as the Rust crate does)", () => {
+      for (let c = 0; c < 200; c++) {
+        const next = rng(950_000 + c);
+        const depth = 2 + Math.floor(next() * 200);
+        // Random [ / { nesting inside an extra entry field (what serde ignores) or a metadata value
+        // string (never counted), at the start or end of the header.
+        let open = "";
+        let close = "";
+        for (let d = 0; d < depth - 2; d++) {
+          const obj = next() < 0.5;
+          open += obj ? `{"k${d}":` : "[";
+          close = (obj ? "}" : "]") + close;
+        }
+        const field = `${open}1${close}`;
+        const inString = `"${"[{".repeat(Math.floor(next() * 300))}"`;
+        const a = `"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1],"x":${field}}`;
+        const meta = `"__metadata__":{"s":${inString}}`;
+        const bytes = rawFile(next() < 0.5 ? `{${a},${meta}}` : `{${meta},${a}}`, new Uint8Array([7]));
+        let ok = true;
+        try {
+          tree.dispose(io.deserialize(bytes));
+        } catch (e) {
+          ok = false;
+          expect((e as Error).message, `case ${c}`).toMatch(/nests objects\/arrays deeper than 127 levels/);
+        }
+        expect(ok, `case ${c}, depth ${depth}`).toBe(depth <= io.MAX_HEADER_DEPTH);
+      }
     });
   });
 });
