@@ -5,6 +5,9 @@ import { fastSum } from "./sum_leading.js";
 import { conv2DBackpropFilter } from "./conv2d_backprop_filter.js";
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise_backprop.js";
 import { einsum } from "./einsum.js";
+import { cpuWhenEmpty } from "./empty_inputs.js";
+import { REDUCTION_KERNELS, emptyReduction } from "./empty_reductions.js";
+import { CONV2D_KERNELS, emptyConvOutput } from "./empty_outputs.js";
 import { sharingIdentity } from "./identity.js";
 import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
 
@@ -44,8 +47,32 @@ export const WRAPPED_KERNELS: Readonly<Record<string, (original: tf.KernelFunc) 
 };
 
 /**
- * Registers the filled wasm kernels and the wrappers of built-in ones. Idempotent: a second call (or a
- * second copy of the package) changes nothing; a kernel tfjs already provides is never replaced.
+ * The guard every wasm kernel gets for zero-size inputs: reductions give their identity
+ * (`emptyReduction`), every other kernel runs on cpu (`cpuWhenEmpty`); 2-D convolutions with
+ * an empty output skip the kernel (`emptyConvOutput`).
+ */
+function emptyGuard(kernelName: string): (original: tf.KernelFunc) => tf.KernelFunc {
+  if (REDUCTION_KERNELS.includes(kernelName)) return emptyReduction(kernelName);
+  const inputs = cpuWhenEmpty(kernelName);
+  if (!CONV2D_KERNELS.includes(kernelName)) return inputs;
+  const outputs = emptyConvOutput(kernelName);
+  return (original) => inputs(outputs(original));
+}
+
+function replace(done: Registry, key: string, original: tf.KernelConfig, kernelFunc: tf.KernelFunc): void {
+  // setupFunc (cwrap of the C function the original kernelFunc calls) must still run when the
+  // engine (re)initialises the wasm backend.
+  const config: tf.KernelConfig = { ...original, kernelFunc };
+  tf.unregisterKernel(original.kernelName, original.backendName);
+  tf.registerKernel(config);
+  done.set(key, config);
+}
+
+/**
+ * Registers the filled wasm kernels and the wrappers of built-in ones, puts every wasm kernel
+ * behind the zero-size-input guard, and makes the cpu backend's reductions over nothing give
+ * their identity too. Idempotent: a second call (or a second copy of the package) changes
+ * nothing; a kernel tfjs already provides is never replaced.
  *
  * @category Runtime
  */
@@ -53,21 +80,20 @@ export function installWasmKernels(): void {
   const done = installed();
   for (const [kernelName, kernelFunc] of Object.entries(FILLED_KERNELS)) {
     if (done.has(kernelName) || tf.getKernel(kernelName, "wasm") != null) continue;
-    const config: tf.KernelConfig = { kernelName, backendName: "wasm", kernelFunc };
+    const config: tf.KernelConfig = { kernelName, backendName: "wasm", kernelFunc: emptyGuard(kernelName)(kernelFunc) };
     tf.registerKernel(config);
     done.set(kernelName, config);
   }
-  for (const [kernelName, wrap] of Object.entries(WRAPPED_KERNELS)) {
-    const original = tf.getKernel(kernelName, "wasm");
-    if (original == null || done.get(kernelName) === original) continue;
-    const config: tf.KernelConfig = {
-      ...original,
-      // setupFunc (cwrap of the C function the original kernelFunc calls) must still run when
-      // the engine (re)initialises the wasm backend.
-      kernelFunc: wrap(original.kernelFunc),
-    };
-    tf.unregisterKernel(kernelName, "wasm");
-    tf.registerKernel(config);
-    done.set(kernelName, config);
+  for (const { kernelName } of tf.getKernelsForBackend("wasm")) {
+    const original = tf.getKernel(kernelName, "wasm")!;
+    if (done.get(kernelName) === original) continue;
+    const wrap = WRAPPED_KERNELS[kernelName];
+    const fast = wrap === undefined ? original.kernelFunc : wrap(original.kernelFunc);
+    replace(done, kernelName, original, emptyGuard(kernelName)(fast));
+  }
+  for (const kernelName of REDUCTION_KERNELS) {
+    const original = tf.getKernel(kernelName, "cpu");
+    if (original == null || done.get(`cpu:${kernelName}`) === original) continue;
+    replace(done, `cpu:${kernelName}`, original, emptyReduction(kernelName)(original.kernelFunc));
   }
 }
