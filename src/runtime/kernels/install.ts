@@ -10,6 +10,7 @@ import { REDUCTION_KERNELS, emptyReduction } from "./empty_reductions.js";
 import { CONV2D_KERNELS, emptyConvOutput } from "./empty_outputs.js";
 import { sharingIdentity } from "./identity.js";
 import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
+import { maxPool3DGrad, maxPoolGrad } from "./max_pool_grad.js";
 
 // Shared through globalThis so two copies of this package (e.g. a bundle plus the app's) see one
 // another's work, as tfjs' own kernel registry does.
@@ -44,6 +45,9 @@ export const WRAPPED_KERNELS: Readonly<Record<string, (original: tf.KernelFunc) 
   [tf.Sum]: fastSum,
   [tf.AvgPoolGrad]: fastAvgPoolGrad,
   [tf.Identity]: sharingIdentity,
+  // Wrong on wasm (SAME padding taken as 0, not -inf): replaced outright.
+  [tf.MaxPoolGrad]: () => maxPoolGrad,
+  [tf.MaxPool3DGrad]: () => maxPool3DGrad,
 };
 
 /**
