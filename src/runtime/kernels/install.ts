@@ -8,9 +8,11 @@ import { einsum } from "./einsum.js";
 import { cpuWhenEmpty } from "./empty_inputs.js";
 import { REDUCTION_KERNELS, emptyReduction } from "./empty_reductions.js";
 import { CONV2D_KERNELS, emptyConvOutput } from "./empty_outputs.js";
+import { SAME_PADDED_KERNELS, explicitSamePadding } from "./explicit_same.js";
 import { sharingIdentity } from "./identity.js";
 import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
 import { maxPool3DGrad, maxPoolGrad } from "./max_pool_grad.js";
+import { conv3DBackpropFilter, conv3DBackpropInput } from "./conv3d_backprop.js";
 
 // Shared through globalThis so two copies of this package (e.g. a bundle plus the app's) see one
 // another's work, as tfjs' own kernel registry does.
@@ -48,6 +50,9 @@ export const WRAPPED_KERNELS: Readonly<Record<string, (original: tf.KernelFunc) 
   // Wrong on wasm (SAME padding taken as 0, not -inf): replaced outright.
   [tf.MaxPoolGrad]: () => maxPoolGrad,
   [tf.MaxPool3DGrad]: () => maxPool3DGrad,
+  // Wrong on wasm for most filters and paddings: replaced by the cpu backend's loops.
+  [tf.Conv3DBackpropInputV2]: () => conv3DBackpropInput,
+  [tf.Conv3DBackpropFilterV2]: () => conv3DBackpropFilter,
 };
 
 /**
@@ -92,7 +97,8 @@ export function installWasmKernels(): void {
     const original = tf.getKernel(kernelName, "wasm")!;
     if (done.get(kernelName) === original) continue;
     const wrap = WRAPPED_KERNELS[kernelName];
-    const fast = wrap === undefined ? original.kernelFunc : wrap(original.kernelFunc);
+    let fast = wrap === undefined ? original.kernelFunc : wrap(original.kernelFunc);
+    if (SAME_PADDED_KERNELS.includes(kernelName)) fast = explicitSamePadding(kernelName)(fast);
     replace(done, kernelName, original, emptyGuard(kernelName)(fast));
   }
   for (const kernelName of REDUCTION_KERNELS) {
