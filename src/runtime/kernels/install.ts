@@ -13,6 +13,7 @@ import { sharingIdentity } from "./identity.js";
 import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
 import { maxPool3DGrad, maxPoolGrad } from "./max_pool_grad.js";
 import { conv3DBackpropFilter, conv3DBackpropInput } from "./conv3d_backprop.js";
+import { halfPixelBilinearGrad, halfPixelNearestGrad } from "./resize_grad.js";
 
 // Shared through globalThis so two copies of this package (e.g. a bundle plus the app's) see one
 // another's work, as tfjs' own kernel registry does.
@@ -53,6 +54,8 @@ export const WRAPPED_KERNELS: Readonly<Record<string, (original: tf.KernelFunc) 
   // Wrong on wasm for most filters and paddings: replaced by the cpu backend's loops.
   [tf.Conv3DBackpropInputV2]: () => conv3DBackpropInput,
   [tf.Conv3DBackpropFilterV2]: () => conv3DBackpropFilter,
+  [tf.ResizeBilinearGrad]: halfPixelBilinearGrad,
+  [tf.ResizeNearestNeighborGrad]: halfPixelNearestGrad,
 };
 
 /**
