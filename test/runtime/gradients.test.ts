@@ -4,7 +4,8 @@
 // (SAME padding taken as 0, not -inf; JAX values in test/golden/maxpool_grad.test.ts),
 // Conv3DBackpropInputV2 / FilterV2 (wrong for most filters), and the forward Conv2D / depthwise
 // kernels under SAME padding where XNNPACK's own SAME differs from TensorFlow's (which also broke
-// conv2dTranspose's input gradient).
+// conv2dTranspose's input gradient), AvgPoolGrad / AvgPool3DGrad (full-window divisor under SAME
+// padding) and the resize gradients (halfPixelCenters ignored).
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 import { gradientCases } from "./gradient_cases.js";
@@ -22,7 +23,7 @@ function adjoint(f: (x: tf.Tensor) => tf.Tensor, shape: number[], w: (yShape: nu
       const out = new Float32Array(size);
       const weights = w(f(tf.zeros(shape)).shape).dataSync();
       for (let i = 0; i < size; i++) {
-        const y = f(tf.reshape(tf.oneHot(tf.tensor1d([i], "int32"), size), shape)).dataSync();
+        const y = f(tf.reshape(tf.cast(tf.oneHot(tf.tensor1d([i], "int32"), size), "float32"), shape)).dataSync();
         let s = 0;
         for (let j = 0; j < y.length; j++) s += weights[j]! * y[j]!;
         out[i] = s;
@@ -39,7 +40,9 @@ describe("wasm gradient kernels equal cpu's", () => {
     // tfjs-backend-cpu 4.22's ResizeBilinearGrad fails on non-square images ("gradient of input
     // 'images' has shape 2,4,5,1") and its ResizeNearestNeighborGrad gives NaN for batch > 1 with
     // alignCorners: those are checked against the adjoint reference below instead.
-    if (c.name.startsWith("resize")) continue;
+    // tfjs 4.22's AvgPoolGrad / AvgPool3DGrad (cpu too) divide by the full window where the
+    // forward pool divides by the cells a SAME window covers: checked against the adjoint below.
+    if (c.name.startsWith("resize") || (c.name.startsWith("avgPool") && c.name.endsWith("same"))) continue;
     it(c.name, () => {
       const { wasm, cpu } = onBothBackends(c.run);
       wasm.forEach((w, i) => expectClose(w, cpu[i]!, 1e-4));
@@ -67,6 +70,32 @@ describe("wasm resize gradients equal the adjoint of the forward resize", () => 
         tf.dispose([x, g]);
       });
     }
+  }
+});
+
+describe("wasm average-pool gradients equal the adjoint of the forward pool", () => {
+  const cases: [number[], number | number[], number | number[], "same" | "valid"][] = [
+    [[1, 3, 3, 1], 2, 2, "same"], // corner window covers one cell: it gets all of its gradient
+    [[2, 7, 6, 3], 3, 2, "same"],
+    [[1, 5, 5, 2], 3, 1, "same"],
+    [[2, 6, 7, 2], [2, 3], [1, 2], "same"],
+    [[1, 5, 5, 1], 4, 3, "same"],
+    [[1, 7, 7, 2], 2, 2, "valid"],
+    [[1, 5, 4, 3, 2], 3, 2, "same"],
+    [[1, 5, 5, 5, 1], 2, 2, "same"],
+  ];
+  const weights = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(0.3 * i)), shape);
+  for (const [shape, size, stride, pad] of cases) {
+    it(`${shape.length === 4 ? "avgPool" : "avgPool3d"} ${JSON.stringify(shape)}, window ${JSON.stringify(size)}, stride ${JSON.stringify(stride)}, ${pad}`, () => {
+      const f = (x: tf.Tensor) => shape.length === 4
+        ? tf.avgPool(x as tf.Tensor4D, size as [number, number], stride as [number, number], pad)
+        : tf.avgPool3d(x as tf.Tensor5D, size as [number, number, number], stride as [number, number, number], pad);
+      const want = adjoint(f, shape, weights);
+      const x = tf.tensor(Float32Array.from({ length: want.length }, (_, i) => Math.sin(1.3 * i + 1)), shape);
+      const g = tf.grad((v: tf.Tensor) => { const y = f(v); return tf.sum(tf.mul(y, weights(y.shape))); })(x);
+      expectClose(Float32Array.from(g.dataSync()), want, 1e-5);
+      tf.dispose([x, g]);
+    });
   }
 });
 

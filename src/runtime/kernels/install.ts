@@ -14,6 +14,7 @@ import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
 import { maxPool3DGrad, maxPoolGrad } from "./max_pool_grad.js";
 import { conv3DBackpropFilter, conv3DBackpropInput } from "./conv3d_backprop.js";
 import { halfPixelBilinearGrad, halfPixelNearestGrad } from "./resize_grad.js";
+import { paddedAvgPool3DGrad, paddedAvgPoolGrad } from "./avg_pool_grad_padded.js";
 
 // Shared through globalThis so two copies of this package (e.g. a bundle plus the app's) see one
 // another's work, as tfjs' own kernel registry does.
@@ -46,7 +47,8 @@ export const WRAPPED_KERNELS: Readonly<Record<string, (original: tf.KernelFunc) 
   [tf.BatchMatMul]: fastMatMul,
   [tf._FusedMatMul]: fastMatMul,
   [tf.Sum]: fastSum,
-  [tf.AvgPoolGrad]: fastAvgPoolGrad,
+  [tf.AvgPoolGrad]: (original) => fastAvgPoolGrad(paddedAvgPoolGrad(original)),
+  [tf.AvgPool3DGrad]: paddedAvgPool3DGrad,
   [tf.Identity]: sharingIdentity,
   // Wrong on wasm (SAME padding taken as 0, not -inf): replaced outright.
   [tf.MaxPoolGrad]: () => maxPoolGrad,

@@ -1,16 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-
-/** One pooling problem in 3-D form (a 2-D pool has depth 1). */
-interface Pool {
-  batch: number; channels: number;
-  inD: number; inH: number; inW: number;
-  outD: number; outH: number; outW: number;
-  kD: number; kH: number; kW: number;
-  sD: number; sH: number; sW: number;
-  dD: number; dH: number; dW: number;
-  padFront: number; padTop: number; padLeft: number;
-}
+import { type Pool, pool2D, pool3D } from "./pool_geometry.js";
 
 let best = new Float32Array(64);
 let bestAt = new Int32Array(64);
@@ -68,13 +58,6 @@ function maxPoolBackprop(p: Pool, x: Float32Array, dy: Float32Array, dx: Float32
   }
 }
 
-type PoolAttrs = {
-  filterSize: number | number[];
-  strides: number | number[];
-  pad: "valid" | "same" | number;
-  dimRoundingMode?: "floor" | "round" | "ceil";
-};
-
 function run(backend: BackendWasm, input: tf.TensorInfo, dy: tf.TensorInfo, p: Pool): tf.TensorInfo {
   const out = backend.makeOutput(input.shape, "float32");
   // Views after makeOutput: allocating may grow (and so detach) the wasm heap.
@@ -94,15 +77,7 @@ function run(backend: BackendWasm, input: tf.TensorInfo, dy: tf.TensorInfo, p: P
  */
 export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-  const a = attrs as unknown as PoolAttrs;
-  const i = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number],
-    a.filterSize as number | [number, number], a.strides as number | [number, number], 1, a.pad, a.dimRoundingMode);
-  return run(backend as BackendWasm, input, dy, {
-    batch: i.batchSize, channels: i.inChannels,
-    inD: 1, inH: i.inHeight, inW: i.inWidth, outD: 1, outH: i.outHeight, outW: i.outWidth,
-    kD: 1, kH: i.filterHeight, kW: i.filterWidth, sD: 1, sH: i.strideHeight, sW: i.strideWidth,
-    dD: 1, dH: i.dilationHeight, dW: i.dilationWidth, padFront: 0, padTop: i.padInfo.top, padLeft: i.padInfo.left,
-  });
+  return run(backend as BackendWasm, input, dy, pool2D(input.shape, attrs!));
 };
 
 /**
@@ -112,15 +87,5 @@ export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
  */
 export const maxPool3DGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-  const a = attrs as unknown as PoolAttrs;
-  const i = tf.backend_util.computePool3DInfo(input.shape as [number, number, number, number, number],
-    a.filterSize as number | [number, number, number], a.strides as number | [number, number, number], 1, a.pad,
-    a.dimRoundingMode);
-  return run(backend as BackendWasm, input, dy, {
-    batch: i.batchSize, channels: i.inChannels,
-    inD: i.inDepth, inH: i.inHeight, inW: i.inWidth, outD: i.outDepth, outH: i.outHeight, outW: i.outWidth,
-    kD: i.filterDepth, kH: i.filterHeight, kW: i.filterWidth, sD: i.strideDepth, sH: i.strideHeight, sW: i.strideWidth,
-    dD: i.dilationDepth, dH: i.dilationHeight, dW: i.dilationWidth,
-    padFront: i.padInfo.front, padTop: i.padInfo.top, padLeft: i.padInfo.left,
-  });
+  return run(backend as BackendWasm, input, dy, pool3D(input.shape, attrs!));
 };
