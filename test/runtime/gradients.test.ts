@@ -4,8 +4,8 @@
 // (SAME padding taken as 0, not -inf; JAX values in test/golden/maxpool_grad.test.ts),
 // Conv3DBackpropInputV2 / FilterV2 (wrong for most filters), and the forward Conv2D / depthwise
 // kernels under SAME padding where XNNPACK's own SAME differs from TensorFlow's (which also broke
-// conv2dTranspose's input gradient), AvgPoolGrad / AvgPool3DGrad (full-window divisor under SAME
-// padding) and the resize gradients (halfPixelCenters ignored).
+// conv2dTranspose's input gradient), and on both backends AvgPoolGrad / AvgPool3DGrad (full-window
+// divisor under SAME padding) and the resize gradients (halfPixelCenters ignored, and more on cpu).
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 import { gradientCases } from "./gradient_cases.js";
@@ -37,12 +37,6 @@ function adjoint(f: (x: tf.Tensor) => tf.Tensor, shape: number[], w: (yShape: nu
 
 describe("wasm gradient kernels equal cpu's", () => {
   for (const c of gradientCases()) {
-    // tfjs-backend-cpu 4.22's ResizeBilinearGrad fails on non-square images ("gradient of input
-    // 'images' has shape 2,4,5,1") and its ResizeNearestNeighborGrad gives NaN for batch > 1 with
-    // alignCorners: those are checked against the adjoint reference below instead.
-    // tfjs 4.22's AvgPoolGrad / AvgPool3DGrad (cpu too) divide by the full window where the
-    // forward pool divides by the cells a SAME window covers: checked against the adjoint below.
-    if (c.name.startsWith("resize") || (c.name.startsWith("avgPool") && c.name.endsWith("same"))) continue;
     it(c.name, () => {
       const { wasm, cpu } = onBothBackends(c.run);
       wasm.forEach((w, i) => expectClose(w, cpu[i]!, 1e-4));
@@ -50,7 +44,11 @@ describe("wasm gradient kernels equal cpu's", () => {
   }
 });
 
-describe("wasm resize gradients equal the adjoint of the forward resize", () => {
+// tfjs 4.22's resize and average-pool gradients were wrong on both backends (halfPixelCenters
+// ignored; a SAME window's gradient divided by the full window; cpu's bilinear gradient failed on
+// non-square images and its nearest gradient gave NaN for batch > 1 with alignCorners), so these
+// are checked on both against the adjoint computed from the forward op alone.
+describe("resize gradients equal the adjoint of the forward resize, on wasm and cpu", () => {
   const cases: [number[], [number, number], boolean, boolean][] = [
     [[1, 3, 4, 2], [5, 7], false, false],
     [[2, 5, 4, 1], [3, 2], true, false],
@@ -64,16 +62,18 @@ describe("wasm resize gradients equal the adjoint of the forward resize", () => 
       it(`${name} ${JSON.stringify(shape)} -> ${JSON.stringify(size)}, alignCorners ${alignCorners}, halfPixelCenters ${halfPixel}`, () => {
         const f = (x: tf.Tensor) => resize(x as tf.Tensor4D, size, alignCorners, halfPixel);
         const want = adjoint(f, shape, weights);
-        const x = tf.tensor(Float32Array.from({ length: want.length }, (_, i) => Math.sin(1.3 * i + 1)), shape);
-        const g = tf.grad((v: tf.Tensor) => { const y = f(v); return tf.sum(tf.mul(y, weights(y.shape))); })(x);
-        expectClose(Float32Array.from(g.dataSync()), want, 1e-5);
-        tf.dispose([x, g]);
+        const { wasm, cpu } = onBothBackends(() => {
+          const x = tf.tensor(Float32Array.from({ length: want.length }, (_, i) => Math.sin(1.3 * i + 1)), shape);
+          return [tf.grad((v: tf.Tensor) => { const y = f(v); return tf.sum(tf.mul(y, weights(y.shape))); })(x)];
+        });
+        expectClose(wasm[0]!, want, 1e-5);
+        expectClose(cpu[0]!, want, 1e-5);
       });
     }
   }
 });
 
-describe("wasm average-pool gradients equal the adjoint of the forward pool", () => {
+describe("average-pool gradients equal the adjoint of the forward pool, on wasm and cpu", () => {
   const cases: [number[], number | number[], number | number[], "same" | "valid"][] = [
     [[1, 3, 3, 1], 2, 2, "same"], // corner window covers one cell: it gets all of its gradient
     [[2, 7, 6, 3], 3, 2, "same"],
@@ -91,10 +91,12 @@ describe("wasm average-pool gradients equal the adjoint of the forward pool", ()
         ? tf.avgPool(x as tf.Tensor4D, size as [number, number], stride as [number, number], pad)
         : tf.avgPool3d(x as tf.Tensor5D, size as [number, number, number], stride as [number, number, number], pad);
       const want = adjoint(f, shape, weights);
-      const x = tf.tensor(Float32Array.from({ length: want.length }, (_, i) => Math.sin(1.3 * i + 1)), shape);
-      const g = tf.grad((v: tf.Tensor) => { const y = f(v); return tf.sum(tf.mul(y, weights(y.shape))); })(x);
-      expectClose(Float32Array.from(g.dataSync()), want, 1e-5);
-      tf.dispose([x, g]);
+      const { wasm, cpu } = onBothBackends(() => {
+        const x = tf.tensor(Float32Array.from({ length: want.length }, (_, i) => Math.sin(1.3 * i + 1)), shape);
+        return [tf.grad((v: tf.Tensor) => { const y = f(v); return tf.sum(tf.mul(y, weights(y.shape))); })(x)];
+      });
+      expectClose(wasm[0]!, want, 1e-5);
+      expectClose(cpu[0]!, want, 1e-5);
     });
   }
 });

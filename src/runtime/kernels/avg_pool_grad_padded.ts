@@ -1,5 +1,5 @@
 import type * as tf from "@tensorflow/tfjs-core";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { hostOutput } from "./host_output.js";
 import { type Pool, pool2D, pool3D } from "./pool_geometry.js";
 
 /**
@@ -57,16 +57,12 @@ function wrap(geometry: (shape: readonly number[], attrs: tf.NamedAttrMap) => Po
     if (input.dtype !== "float32") return original(args);
     const p = geometry(input.shape, args.attrs ?? {});
     if (!padded(p)) return original(args);
-    const backend = args.backend as BackendWasm;
-    const out = backend.makeOutput(input.shape, "float32");
-    // Views after makeOutput: allocating may grow (and so detach) the wasm heap.
-    avgPoolBackprop(p, backend.typedArrayFromHeap(dy) as Float32Array, backend.typedArrayFromHeap(out) as Float32Array);
-    return out;
+    return hostOutput(args.backend as tf.KernelBackend, input.shape, (dx, read) => avgPoolBackprop(p, read(dy), dx));
   };
 }
 
 /**
- * Wraps the wasm `AvgPoolGrad` kernel so that windows reaching into SAME padding spread their
+ * Wraps an `AvgPoolGrad` kernel (wasm or cpu) so that windows reaching into SAME padding spread their
  * gradient over the cells they average. tfjs 4.22's AvgPoolGrad (wasm and cpu) divides by the
  * full window size everywhere while the forward AvgPool divides by the cells covered, so the
  * border cells of a SAME pool got too little gradient (a quarter instead of all of it in a
@@ -77,7 +73,7 @@ function wrap(geometry: (shape: readonly number[], attrs: tf.NamedAttrMap) => Po
 export const paddedAvgPoolGrad = wrap(pool2D);
 
 /**
- * Wraps the wasm `AvgPool3DGrad` kernel: the same defect and fix as {@link paddedAvgPoolGrad}.
+ * Wraps an `AvgPool3DGrad` kernel (wasm or cpu): the same defect and fix as {@link paddedAvgPoolGrad}.
  *
  * @category Runtime
  */

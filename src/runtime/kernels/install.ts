@@ -13,7 +13,7 @@ import { sharingIdentity } from "./identity.js";
 import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
 import { maxPool3DGrad, maxPoolGrad } from "./max_pool_grad.js";
 import { conv3DBackpropFilter, conv3DBackpropInput } from "./conv3d_backprop.js";
-import { halfPixelBilinearGrad, halfPixelNearestGrad } from "./resize_grad.js";
+import { resizeBilinearGrad, resizeNearestNeighborGrad } from "./resize_grad.js";
 import { paddedAvgPool3DGrad, paddedAvgPoolGrad } from "./avg_pool_grad_padded.js";
 
 // Shared through globalThis so two copies of this package (e.g. a bundle plus the app's) see one
@@ -56,8 +56,22 @@ export const WRAPPED_KERNELS: Readonly<Record<string, (original: tf.KernelFunc) 
   // Wrong on wasm for most filters and paddings: replaced by the cpu backend's loops.
   [tf.Conv3DBackpropInputV2]: () => conv3DBackpropInput,
   [tf.Conv3DBackpropFilterV2]: () => conv3DBackpropFilter,
-  [tf.ResizeBilinearGrad]: halfPixelBilinearGrad,
-  [tf.ResizeNearestNeighborGrad]: halfPixelNearestGrad,
+  [tf.ResizeBilinearGrad]: () => resizeBilinearGrad,
+  [tf.ResizeNearestNeighborGrad]: () => resizeNearestNeighborGrad,
+};
+
+/**
+ * cpu kernels of tfjs-backend-cpu 4.22 replaced or wrapped because they are wrong (the same
+ * defects as their wasm counterparts; see `WRAPPED_KERNELS`). Reductions over nothing are
+ * handled for both backends by `emptyReduction`.
+ *
+ * @category Runtime
+ */
+export const WRAPPED_CPU_KERNELS: Readonly<Record<string, (original: tf.KernelFunc) => tf.KernelFunc>> = {
+  [tf.AvgPoolGrad]: paddedAvgPoolGrad,
+  [tf.AvgPool3DGrad]: paddedAvgPool3DGrad,
+  [tf.ResizeBilinearGrad]: () => resizeBilinearGrad,
+  [tf.ResizeNearestNeighborGrad]: () => resizeNearestNeighborGrad,
 };
 
 /**
@@ -84,8 +98,8 @@ function replace(done: Registry, key: string, original: tf.KernelConfig, kernelF
 
 /**
  * Registers the filled wasm kernels and the wrappers of built-in ones, puts every wasm kernel
- * behind the zero-size-input guard, and makes the cpu backend's reductions over nothing give
- * their identity too. Idempotent: a second call (or a second copy of the package) changes
+ * behind the zero-size-input guard, and fixes the cpu backend's reductions over nothing,
+ * average-pool gradients and resize gradients too. Idempotent: a second call (or a second copy of the package) changes
  * nothing; a kernel tfjs already provides is never replaced.
  *
  * @category Runtime
@@ -106,9 +120,10 @@ export function installWasmKernels(): void {
     if (SAME_PADDED_KERNELS.includes(kernelName)) fast = explicitSamePadding(kernelName)(fast);
     replace(done, kernelName, original, emptyGuard(kernelName)(fast));
   }
-  for (const kernelName of REDUCTION_KERNELS) {
+  for (const kernelName of [...REDUCTION_KERNELS, ...Object.keys(WRAPPED_CPU_KERNELS)]) {
     const original = tf.getKernel(kernelName, "cpu");
     if (original == null || done.get(`cpu:${kernelName}`) === original) continue;
-    replace(done, `cpu:${kernelName}`, original, emptyReduction(kernelName)(original.kernelFunc));
+    const wrap = WRAPPED_CPU_KERNELS[kernelName] ?? emptyReduction(kernelName);
+    replace(done, `cpu:${kernelName}`, original, wrap(original.kernelFunc));
   }
 }
