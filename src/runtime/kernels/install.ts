@@ -47,15 +47,17 @@ export const WRAPPED_KERNELS: Readonly<Record<string, (original: tf.KernelFunc) 
   [tf.BatchMatMul]: fastMatMul,
   [tf._FusedMatMul]: fastMatMul,
   [tf.Sum]: fastSum,
+  [tf.Identity]: sharingIdentity,
+  // Wrong for SAME-padded windows (full-window divisor): the exact adjoint there.
   [tf.AvgPoolGrad]: (original) => fastAvgPoolGrad(paddedAvgPoolGrad(original)),
   [tf.AvgPool3DGrad]: paddedAvgPool3DGrad,
-  [tf.Identity]: sharingIdentity,
   // Wrong on wasm (SAME padding taken as 0, not -inf): replaced outright.
   [tf.MaxPoolGrad]: () => maxPoolGrad,
   [tf.MaxPool3DGrad]: () => maxPool3DGrad,
   // Wrong on wasm for most filters and paddings: replaced by the cpu backend's loops.
   [tf.Conv3DBackpropInputV2]: () => conv3DBackpropInput,
   [tf.Conv3DBackpropFilterV2]: () => conv3DBackpropFilter,
+  // halfPixelCenters ignored: replaced by the adjoints of the forward resizes.
   [tf.ResizeBilinearGrad]: () => resizeBilinearGrad,
   [tf.ResizeNearestNeighborGrad]: () => resizeNearestNeighborGrad,
 };
@@ -99,8 +101,8 @@ function replace(done: Registry, key: string, original: tf.KernelConfig, kernelF
 /**
  * Registers the filled wasm kernels and the wrappers of built-in ones, puts every wasm kernel
  * behind the zero-size-input guard, and fixes the cpu backend's reductions over nothing,
- * average-pool gradients and resize gradients too. Idempotent: a second call (or a second copy of the package) changes
- * nothing; a kernel tfjs already provides is never replaced.
+ * average-pool gradients and resize gradients too. Idempotent: a second call (or a second copy
+ * of the package) changes nothing; a kernel tfjs already provides is never replaced.
  *
  * @category Runtime
  */
