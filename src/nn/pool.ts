@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { Module, module } from "../core/index.js";
-import { assertTensor, fmtShape, padsFor } from "./conv_utils.js";
+import { assertTensor, fmtShape } from "./conv_utils.js";
 
 /** Pooling padding: `"SAME"` or `"VALID"`.
  *
@@ -85,25 +85,13 @@ function poolPair(
 }
 
 /**
- * 2-D average pooling with Haiku's SAME rule (divide by the non-padded count). tfjs's forward
- * "same" does that, but its AvgPoolGrad divides by the full window size everywhere, so a padded
- * SAME pool runs as a VALID pool of the zero-padded input rescaled by `window / count` (a
- * constant), whose gradient is right.
+ * 2-D average pooling with Haiku's SAME rule (divide by the non-padded count), which is what
+ * tfjs's "same" computes (TF's padding formula is JAX's). Its gradient is right once the runtime
+ * is installed (tfjs 4.22's own AvgPoolGrad divided padded windows by the full window size; see
+ * docs/guides/runtime.md).
  */
 function avgPool2d(x: tf.Tensor4D, win: [number, number], str: [number, number], padding: PoolPadding): tf.Tensor4D {
-  if (padding === "VALID") return tf.avgPool(x, win, str, "valid");
-  const [ph, pw] = [0, 1].map((i) => padsFor("SAME", x.shape[i + 1]!, win[i]!, str[i]!)) as [[number, number], [number, number]];
-  if (ph[0] + ph[1] + pw[0] + pw[1] === 0) return tf.avgPool(x, win, str, "valid");
-  const counts = (size: number, w: number, s: number, pad: [number, number]): number[] => {
-    const n = Math.floor((size + pad[0] + pad[1] - w) / s) + 1;
-    return Array.from({ length: n }, (_, o) => Math.min(o * s - pad[0] + w, size) - Math.max(o * s - pad[0], 0));
-  };
-  const ch = counts(x.shape[1], win[0], str[0], ph);
-  const cw = counts(x.shape[2], win[1], str[1], pw);
-  const scale = new Float32Array(ch.length * cw.length);
-  ch.forEach((a, i) => cw.forEach((b, j) => (scale[i * cw.length + j] = (win[0] * win[1]) / (a * b))));
-  const pooled = tf.avgPool(tf.pad(x, [[0, 0], ph, pw, [0, 0]]), win, str, "valid");
-  return tf.mul(pooled, tf.tensor4d(scale, [1, ch.length, cw.length, 1]));
+  return tf.avgPool(x, win, str, padding === "SAME" ? "same" : "valid");
 }
 
 function pool(

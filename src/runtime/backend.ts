@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { getThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { installWasmKernels } from "./kernels/install.js";
 import { silenceCpuNodeBanner } from "./quiet_cpu.js";
 
 /** The backends {@link ready} can select. @category Runtime */
@@ -152,6 +153,9 @@ async function registerCpu(): Promise<void> {
   // into a chunk loaded at start-up.
   if (tf.findBackendFactory("cpu") == null) await import("#tfjs-backend-cpu");
   silenceCpuNodeBanner();
+  // The cpu kernels registered just now get the runtime's fixes (empty reductions, pooling and
+  // resize gradients), as those registered before the runtime loaded did.
+  installWasmKernels();
 }
 
 async function select(name: BackendName): Promise<boolean> {

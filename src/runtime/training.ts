@@ -1,7 +1,8 @@
 /**
  * Gradient support, registered as a side effect of importing this module: tfjs' gradient
- * functions, the runtime's fix of `BatchMatMul`'s gradient, and the tape clean-up that frees a
- * failed backward pass's saved tensors.
+ * functions, the runtime's fix of `BatchMatMul`'s gradient, the tape clean-up that frees a
+ * failed backward pass's saved tensors, and the wasm (and cpu) gradient kernels the runtime fills
+ * in or fixes.
  *
  * tfjs-core registers no gradients by itself. `#tfjs-gradients` (package.json "imports") is
  * tfjs-core's own `dist/register_all_gradients.js` in bundlers and browsers, and tfjs-layers in
@@ -16,6 +17,9 @@
 import "#tfjs-gradients";
 import { installTapeCleanup } from "./gradient_tape.js";
 import { installMatMulGradient } from "./gradients.js";
+import { GRADIENT_KERNEL_FIXES } from "./kernels/gradient_kernels.js";
+import { addKernelFixes } from "./kernels/install.js";
 
 installMatMulGradient();
 installTapeCleanup();
+addKernelFixes(GRADIENT_KERNEL_FIXES);

@@ -80,7 +80,7 @@ describe("bundle size (esbuild, minified)", () => {
     const message =
       `core entry ${kb(core.startup)} = ${((ratio - 1) * 100).toFixed(1)}% over tfjs-core + wasm ${kb(base.startup)} ` +
       `(training entry ${kb(training.startup)}). Core: ${breakdown(core)}`;
-    // The aim (issue 12): at most ~25%. Measured 2026-12-04: 23.2% (365.6 KB vs 296.8 KB).
+    // The aim (issue 12): at most ~25%. Measured 2026-12-04: 23.4% (366.2 KB vs 296.8 KB) with the gradient kernels in the training entry.
     expect(ratio, message).toBeLessThanOrEqual(1.25);
     console.log(message);
   });

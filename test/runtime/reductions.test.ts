@@ -37,8 +37,9 @@ describe("wasm AvgPoolGrad for non-overlapping windows", () => {
     { shape: [2, 9, 7, 3], size: 2, stride: 2, pad: "valid" }, // last row / column unused
     { shape: [2, 9, 9, 2], size: 3, stride: 3, pad: "same" },
     { shape: [2, 6, 8, 2], size: [2, 4], stride: [2, 4], pad: "valid" },
-    { shape: [2, 7, 7, 2], size: 3, stride: 2, pad: "same" }, // overlapping: the built-in kernel
-    { shape: [2, 7, 7, 2], size: 2, stride: 2, pad: "same" }, // padded: the built-in kernel
+    { shape: [2, 7, 7, 2], size: 3, stride: 2, pad: "valid" }, // overlapping: the built-in kernel
+    { shape: [2, 7, 7, 2], size: 3, stride: 2, pad: "same" }, // overlapping, padded: exact adjoint
+    { shape: [2, 7, 7, 2], size: 2, stride: 2, pad: "same" }, // padded: exact adjoint
   ];
   for (const { shape, size, stride, pad } of cases) {
     it(`matches cpu for ${JSON.stringify(shape)}, window ${JSON.stringify(size)}, stride ${JSON.stringify(stride)}, ${pad}`, () => {
