@@ -143,6 +143,7 @@ export function expectAllClose(actual: tf.Tensor, expected: StoredArray | tf.Ten
       worstExcess = excess;
     }
   }
+  // GOLDEN_RATIO=1 prints each comparison's worst |diff| / allowed, to see the margin a tolerance leaves.
   if (process.env["GOLDEN_RATIO"]) {
     let r = 0;
     for (let i = 0; i < e.length; i++) r = Math.max(r, Math.abs(Number(a[i]) - Number(e[i])) / (tol.atol + tol.rtol * Math.abs(Number(e[i]))));
