@@ -318,6 +318,173 @@ def _(x):
   return [hk.Linear(3)(y)]
 
 
+# --- Initializers (through Linear / Conv2D, so names and fans are the layers' own) -------------
+
+INITS = {
+    "init_variance_scaling_fan_out_uniform": ("hk.initializers.VarianceScaling(2.0, 'fan_out', 'uniform')",
+                                              hk.initializers.VarianceScaling(2.0, "fan_out", "uniform")),
+    "init_variance_scaling_fan_avg_normal": ("hk.initializers.VarianceScaling(1.0, 'fan_avg', 'normal')",
+                                             hk.initializers.VarianceScaling(1.0, "fan_avg", "normal")),
+    "init_random_normal": ("hk.initializers.RandomNormal(0.5, 1.0)", hk.initializers.RandomNormal(0.5, 1.0)),
+    "init_truncated_normal": ("hk.initializers.TruncatedNormal(2.0, -1.0)", hk.initializers.TruncatedNormal(2.0, -1.0)),
+    "init_random_uniform": ("hk.initializers.RandomUniform(-1.0, 2.0)", hk.initializers.RandomUniform(-1.0, 2.0)),
+    "init_uniform_scaling": ("hk.initializers.UniformScaling(1.5)", hk.initializers.UniformScaling(1.5)),
+    "init_orthogonal": ("hk.initializers.Orthogonal(1.3)", hk.initializers.Orthogonal(1.3)),
+    "init_identity": ("hk.initializers.Identity(0.7)", hk.initializers.Identity(0.7)),
+    "init_constant": ("hk.initializers.Constant(0.25)", hk.initializers.Constant(0.25)),
+}
+
+
+def _init_case(name, code, init):
+  matrix_only = name in ("init_orthogonal", "init_identity")  # these reject a 1-D bias shape
+  b_code = "None" if matrix_only else code
+
+  @case(name, f"hk.Linear(5, w_init={code}, b_init={b_code})(x)", [((2, 6), "float32")])
+  def _(x):
+    return [hk.Linear(5, w_init=init, b_init=None if matrix_only else init)(x)]
+
+
+for _name, (_code, _init) in INITS.items():
+  _init_case(_name, _code, _init)
+
+
+@case("init_orthogonal_conv", "hk.Conv2D(6, 3, w_init=hk.initializers.Orthogonal())(x)", [((1, 4, 4, 4), "float32")])
+def _(x):
+  return [hk.Conv2D(6, 3, w_init=hk.initializers.Orthogonal())(x)]
+
+
+@case("init_orthogonal_wide", "hk.Linear(7, w_init=hk.initializers.Orthogonal(axis=0))(x)", [((2, 3), "float32")])
+def _(x):
+  return [hk.Linear(7, w_init=hk.initializers.Orthogonal(axis=0))(x)]
+
+
+# --- More layer options -------------------------------------------------------------------------
+
+
+@case("conv2d_nchw", "hk.Conv2D(3, 3, data_format='NCHW')(x)", [((2, 2, 5, 4), "float32")])
+def _(x):
+  return [hk.Conv2D(3, 3, data_format="NCHW")(x)]
+
+
+@case("conv2d_feature_groups", "hk.Conv2D(4, 3, feature_group_count=2)(x)", [((1, 5, 5, 4), "float32")])
+def _(x):
+  return [hk.Conv2D(4, 3, feature_group_count=2)(x)]
+
+
+@case("depthwise_conv1d", "hk.DepthwiseConv1D(2, 3)(x)", [((2, 6, 3), "float32")])
+def _(x):
+  return [hk.DepthwiseConv1D(2, 3)(x)]
+
+
+@case("depthwise_conv3d", "hk.DepthwiseConv3D(1, 2)(x)", [((1, 3, 4, 3, 2), "float32")])
+def _(x):
+  return [hk.DepthwiseConv3D(1, 2)(x)]
+
+
+@case("bias_dims", "hk.Bias(bias_dims=[-2])(x)", [((2, 3, 4), "float32")])
+def _(x):
+  return [hk.Bias(bias_dims=[-2])(x)]
+
+
+@case("max_pool_overlapping_same", "hk.MaxPool((1, 3, 3, 1), (1, 2, 2, 1), 'SAME')(x)", [((1, 6, 5, 2), "float32")])
+def _(x):
+  return [hk.MaxPool((1, 3, 3, 1), (1, 2, 2, 1), "SAME")(x)]
+
+
+@case("batch_norm_nchw_eps", "hk.BatchNorm(True, True, 0.99, eps=1e-3, data_format='NCHW')(x, is_training=True)",
+      [((3, 2, 3, 3), "float32")], stateful=True)
+def _(x):
+  return [hk.BatchNorm(True, True, 0.99, eps=1e-3, data_format="NCHW")(x, is_training=True)]
+
+
+@case("layer_norm_fast_variance", "hk.LayerNorm(-1, True, False, use_fast_variance=True)(x)", [((3, 6), "float32")])
+def _(x):
+  return [hk.LayerNorm(-1, True, False, use_fast_variance=True)(x)]
+
+
+@case("group_norm_nchw", "hk.GroupNorm(2, data_format='NCHW')(x)", [((2, 4, 3, 3), "float32")])
+def _(x):
+  return [hk.GroupNorm(2, data_format="NCHW")(x)]
+
+
+@case("vanilla_rnn_single_bias_batch_major", "hk.dynamic_unroll(hk.VanillaRNN(3, double_bias=False), xs, s0, time_major=False)",
+      [((2, 4, 3), "float32")])
+def _(xs):
+  core = hk.VanillaRNN(3, double_bias=False)
+  out, state = hk.dynamic_unroll(core, xs, core.initial_state(2), time_major=False)
+  return [out, state]
+
+
+@case("gru_reverse_all_states", "hk.dynamic_unroll(hk.GRU(3), xs, s0, reverse=True, return_all_states=True)",
+      [((3, 2, 2), "float32")])
+def _(xs):
+  core = hk.GRU(3)
+  out, states = hk.dynamic_unroll(core, xs, core.initial_state(2), reverse=True, return_all_states=True)
+  return [out, states]
+
+
+@case("lstm_static_unroll", "hk.static_unroll(hk.LSTM(3), xs, s0)", [((3, 2, 2), "float32")])
+def _(xs):
+  core = hk.LSTM(3)
+  out, state = hk.static_unroll(core, xs, core.initial_state(2))
+  return [out, state.hidden, state.cell]
+
+
+@case("deep_rnn", "hk.DeepRNN([hk.LSTM(3), jax.nn.relu, hk.GRU(2)]), one step from initial_state(2)", [((2, 4), "float32")])
+def _(x):
+  core = hk.DeepRNN([hk.LSTM(3), jax.nn.relu, hk.GRU(2)])
+  out, (lstm_state, gru_state) = core(x, core.initial_state(2))
+  return [out, lstm_state.hidden, lstm_state.cell, gru_state]
+
+
+@case("conv3d_lstm_step", "hk.Conv3DLSTM((3, 3, 2), 2, 2)(x, core.initial_state(1))", [((1, 3, 3, 2, 2), "float32")])
+def _(x):
+  core = hk.Conv3DLSTM((3, 3, 2), 2, 2)
+  out, state = core(x, core.initial_state(1))
+  return [out, state.hidden, state.cell]
+
+
+@case("batch_apply", "hk.BatchApply(hk.Linear(3))(x)", [((2, 3, 4), "float32")])
+def _(x):
+  return [hk.BatchApply(hk.Linear(3))(x)]
+
+
+@case("ema_params_tree", "hk.EMAParamsTree(0.9, ignore_regex='.*b$')({'lin': {'w': w, 'b': b}}), twice",
+      [((3, 2), "float32"), ((2,), "float32")], stateful=True)
+def _(w, b):
+  ema = hk.EMAParamsTree(0.9, ignore_regex=".*b$")
+  first = ema({"lin": {"w": w, "b": b}})
+  second = ema({"lin": {"w": 2.0 * w, "b": b}})
+  return [first["lin"]["w"], second["lin"]["w"], second["lin"]["b"]]
+
+
+@case("sn_params_tree", "hk.SNParamsTree(ignore_regex='.*b$')({'lin': {'w': w, 'b': b}})",
+      [((4, 3), "float32"), ((3,), "float32")], stateful=True)
+def _(w, b):
+  out = hk.SNParamsTree(ignore_regex=".*b$")({"lin": {"w": w, "b": b}})
+  return [out["lin"]["w"], out["lin"]["b"]]
+
+
+@case("mlp_tanh_no_bias", "hk.nets.MLP([4, 2], with_bias=False, activation=jax.nn.tanh)(x)", [((3, 5), "float32")])
+def _(x):
+  return [hk.nets.MLP([4, 2], with_bias=False, activation=jax.nn.tanh)(x)]
+
+
+RESNET_V2_CODE = ("hk.nets.ResNet((1, 1, 1, 1), 2, resnet_v2=True, bottleneck=True, channels_per_group=(4, 8, 8, 8), "
+                  "use_projection=(True, True, True, False), strides=(1, 2, 2, 1), "
+                  "initial_conv_config={'output_channels': 4, 'kernel_shape': 3, 'stride': 1}, "
+                  "logits_config={'w_init': VarianceScaling(1.0)})(x, is_training=True)")
+
+
+@case("resnet_v2_bottleneck", RESNET_V2_CODE, [((4, 12, 12, 3), "float32")], stateful=True)
+def _(x):
+  net = hk.nets.ResNet((1, 1, 1, 1), 2, resnet_v2=True, bottleneck=True, channels_per_group=(4, 8, 8, 8),
+                       use_projection=(True, True, True, False), strides=(1, 2, 2, 1),
+                       initial_conv_config={"output_channels": 4, "kernel_shape": 3, "stride": 1},
+                       logits_config={"w_init": VS1})
+  return [net(x, is_training=True, test_local_stats=False)]
+
+
 def flat(tree, prefix, into):
   order = []
   for module, entries in tree.items():
