@@ -57,7 +57,7 @@ async function checkApply(source: "haiku" | "ts", want: Outputs): Promise<void> 
     expectAllClose(t, w, TOL, `new state ${key}`);
     w.dispose();
   }
-  hk.tree.dispose([params, state, x, p0, s0, evalOut, s1, trainOut, s2, wantEval, wantTrain] as never);
+  hk.tree.dispose([params, state, x, p0, s0, evalOut, s1, trainOut, s2, wantEval, wantTrain]);
 }
 
 describe("golden: checkpoints between Haiku and haiku-tfjs (tools/golden/checkpoints.py)", () => {

@@ -462,6 +462,30 @@ const loss = (outs: tf.Tensor[], c: LayerCase): tf.Scalar =>
     return total as tf.Scalar;
   });
 
+/** Compares d sum(out * ct) / d(params, float inputs) with jax.grad's, on the current backend. */
+function checkGrad(c: LayerCase, b: Builder, f: hk.TransformedWithState<tf.Tensor[], tf.Tensor[]>): void {
+  const xs = inputs(c);
+  const params = store.tree(`${c.name}::params::`, c.params);
+  const state = store.tree(`${c.name}::state::`, c.state);
+  const floatIdx = c.grad_x!;
+  const vg = hk.valueAndGrad(
+    (p: hk.Params, dx: tf.Tensor[]) => {
+      const full = xs.slice();
+      floatIdx.forEach((i, k) => (full[i] = dx[k]!));
+      const [outs] = f.apply(p, state, hk.random.key(c.apply_key), ...full);
+      return loss(outs, c);
+    },
+    { argnums: [0, 1] },
+  );
+  const before = tf.memory().numTensors;
+  const [value, [gp, gx]] = vg(params, floatIdx.map((i) => xs[i]!));
+  expectTreeLike(gp, c.params, `${c.name}::grad_params::`, b.grad, "d/dparams");
+  floatIdx.forEach((i, k) => expectAllClose(gx[k]!, store.raw(`${c.name}::grad_x::${i}`), b.grad, `d/dx${i}`));
+  hk.tree.dispose([value, gp, gx]);
+  expect(tf.memory().numTensors, "the gradient leaks no tensors").toBeLessThanOrEqual(before);
+  hk.tree.dispose([params, state, xs]);
+}
+
 describe("golden: Haiku layers (tools/golden/layers.py)", () => {
   afterAll(() => {
     expect(tf.getBackend()).toBe("wasm");
@@ -483,7 +507,7 @@ describe("golden: Haiku layers (tools/golden/layers.py)", () => {
         expectTreeLike(params, c.params, `${c.name}::init::`, b.init ?? TOL.init, "params");
         // Initial state is computed by a forward pass (BatchNorm's first statistics), so it takes the output tolerance.
         expectTreeLike(state, c.state, `${c.name}::state::`, b.out, "state");
-        hk.tree.dispose([params, state, xs] as never);
+        hk.tree.dispose([params, state, xs]);
       });
 
       it("apply: outputs and new state for Haiku's params", () => {
@@ -495,9 +519,9 @@ describe("golden: Haiku layers (tools/golden/layers.py)", () => {
         expect(outs.length).toBe(c.outputs.length);
         outs.forEach((o, j) => expectAllClose(o, store.raw(`${c.name}::out::${j}`), b.out, `out ${j}`));
         if (c.new_state !== undefined) expectTreeLike(newState, c.new_state, `${c.name}::new_state::`, b.out, "new state");
-        hk.tree.dispose([outs, newState] as never);
-        expect(tf.memory().numTensors, "apply leaks no tensors").toBeLessThanOrEqual(before + 0);
-        hk.tree.dispose([params, state, xs] as never);
+        hk.tree.dispose([outs, newState]);
+        expect(tf.memory().numTensors, "apply leaks no tensors").toBeLessThanOrEqual(before);
+        hk.tree.dispose([params, state, xs]);
       });
 
       if (c.grad_x !== undefined) {
@@ -515,23 +539,3 @@ describe("golden: Haiku layers (tools/golden/layers.py)", () => {
   }
 });
 
-function checkGrad(c: LayerCase, b: Builder, f: hk.TransformedWithState<tf.Tensor[], tf.Tensor[]>): void {
-          const xs = inputs(c);
-          const params = store.tree(`${c.name}::params::`, c.params);
-          const state = store.tree(`${c.name}::state::`, c.state);
-          const floatIdx = c.grad_x!;
-          const fx = floatIdx.map((i) => xs[i]!);
-          const vg = hk.valueAndGrad(
-            (p: hk.Params, dx: tf.Tensor[]) => {
-              const full = xs.slice();
-              floatIdx.forEach((i, k) => (full[i] = dx[k]!));
-              const [outs] = f.apply(p, state, hk.random.key(c.apply_key), ...full);
-              return loss(outs, c);
-            },
-            { argnums: [0, 1] },
-          );
-          const [value, [gp, gx]] = vg(params, fx);
-          expectTreeLike(gp, c.params, `${c.name}::grad_params::`, b.grad, "d/dparams");
-          floatIdx.forEach((i, k) => expectAllClose(gx[k]!, store.raw(`${c.name}::grad_x::${i}`), b.grad, `d/dx${i}`));
-          hk.tree.dispose([value, gp, gx, params, state, xs] as never);
-}

@@ -145,11 +145,11 @@ describe("golden: optax optimizers (tools/golden/optax.py)", () => {
         expectTree(updates, c.updates[t]!, b.tol, `step ${t + 1} updates`);
         const newParams = optim.applyUpdates(params, updates);
         expectTree(newParams, c.params[t]!, b.tol, `step ${t + 1} params`);
-        hk.tree.dispose([grads, updates, params, state] as never);
+        hk.tree.dispose([grads, updates, params, state]);
         params = newParams as typeof params;
         state = next;
       });
-      hk.tree.dispose([params, state] as never);
+      hk.tree.dispose([params, state]);
       // Constants an optimizer caches for its hyper-parameters may stay; per-step tensors may not.
       expect(tf.memory().numTensors - before).toBeLessThan(16);
     });
