@@ -93,6 +93,11 @@ export class Frame {
    */
   rootCounters: Map<string, number> | undefined = undefined;
   rootUsedNames: Set<string> | undefined = undefined;
+  /**
+   * Checks run once the transformed function has returned (Haiku's context teardown callbacks,
+   * e.g. `hk.liftWithState`'s "the updater must be used"); created on first use.
+   */
+  teardown: (() => void)[] | undefined = undefined;
 
   constructor(
     /** `apply`'s params (read directly, never copied or mutated); `null` in `init`. */

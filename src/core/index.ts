@@ -60,3 +60,5 @@ export type {
   MultiApply,
   MultiTransformFactory,
 } from "./multi_transform.js";
+export { lift, liftWithState, transparentLift, transparentLiftWithState, LiftedModule, LiftWithStateUpdater } from "./lift.js";
+export type { LiftOptions, TransparentLiftOptions, LiftableInit } from "./lift.js";

@@ -1,0 +1,139 @@
+// Haiku's transform wrappers against real Haiku (dm-haiku 0.0.17 with jax 0.10.2): every
+// expected value here comes from tools/golden/transforms.py, which runs the same programs with
+// `hk.lift`, `hk.layer_stack`, `hk.scan`, ... and writes test/golden/fixtures/transforms.json.
+// Names, shapes, values for fixed keys, state and rng-dependent outputs are compared.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import * as tf from "@tensorflow/tfjs-core";
+import * as hk from "../../src/index.js";
+
+interface Arr {
+  shape: number[];
+  dtype: string;
+  data: number[];
+}
+type Fix = Arr | Fix[] | { [k: string]: Fix } | number | boolean | null;
+const FIX = JSON.parse(readFileSync(new URL("./fixtures/transforms.json", import.meta.url), "utf8")) as Record<string, Record<string, Fix>>;
+
+const isArr = (x: unknown): x is Arr => x !== null && typeof x === "object" && "shape" in x && "data" in x && "dtype" in x;
+
+/** Asserts `ours` (tensors, keys, nested objects/arrays) matches the fixture `fix`. */
+function expectMatches(ours: unknown, fix: Fix, path = "", tol = 1e-5): void {
+  if (isArr(fix)) {
+    if (ours instanceof Uint32Array) {
+      expect([ours.length], path).toEqual(fix.shape);
+      expect(Array.from(ours), path).toEqual(fix.data);
+      return;
+    }
+    expect(ours, path).toBeInstanceOf(tf.Tensor);
+    const t = ours as tf.Tensor;
+    expect(t.shape, path).toEqual(fix.shape);
+    const got = Array.from(t.dataSync());
+    if (fix.dtype.startsWith("float")) {
+      got.forEach((v, i) => expect(Math.abs(v - fix.data[i]!), `${path}[${i}]: ${v} vs ${fix.data[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(fix.data[i]!))));
+    } else expect(got, path).toEqual(fix.data);
+    return;
+  }
+  if (Array.isArray(fix)) {
+    expect(Array.isArray(ours), path).toBe(true);
+    expect((ours as unknown[]).length, path).toBe(fix.length);
+    fix.forEach((f, i) => expectMatches((ours as unknown[])[i], f, `${path}[${i}]`, tol));
+    return;
+  }
+  if (fix !== null && typeof fix === "object") {
+    expect(ours !== null && typeof ours === "object", path).toBe(true);
+    expect(Object.keys(ours as object).sort(), path).toEqual(Object.keys(fix).sort());
+    for (const k of Object.keys(fix)) expectMatches((ours as Record<string, unknown>)[k], fix[k]!, `${path}/${k}`, tol);
+    return;
+  }
+  expect(ours, path).toEqual(fix);
+}
+
+const X = tf.div(tf.reshape(tf.range(0, 6, 1, "float32"), [2, 3]), 10);
+const noise = (shape: number[]) => hk.random.normal(hk.nextRngKey(), shape);
+const initKey = () => (hk.runningInit() ? hk.nextRngKey() : null);
+
+describe("hk.lift family (Haiku lift.py)", () => {
+  it("lift: inner params under the outer module's name, rng-dependent apply", () => {
+    const inner = hk.transform((x: tf.Tensor) => tf.add(new hk.Linear(2).call(x), noise([2])));
+    @hk.module
+    class Outer extends hk.Module {
+      call(x: tf.Tensor) {
+        const params = hk.lift(inner.init, { name: "inner" })(initKey(), x);
+        return inner.apply(params, hk.nextRngKey(), x);
+      }
+    }
+    const t = hk.transform((x: tf.Tensor) => tf.add(new Outer().call(x), new hk.Linear(2).call(x)));
+    const params = t.init(hk.random.key(42), X);
+    const fix = FIX.lift_basic!;
+    expectMatches(params, fix.params!);
+    expectMatches(t.apply(params, hk.random.key(7), X), fix.out!);
+  });
+
+  it("liftWithState: state lifted, updater writes the inner apply's state back", () => {
+    const inner = hk.transformWithState((x: tf.Tensor) => {
+      const s = hk.getState("count", { shape: [], init: (sh, d) => tf.zeros(sh, d) });
+      hk.setState("count", tf.add(s, 1));
+      return tf.mul(new hk.Linear(2).call(x), tf.add(s, 1));
+    });
+    @hk.module
+    class Outer extends hk.Module {
+      call(x: tf.Tensor) {
+        const [f, updater] = hk.liftWithState(inner.init, { name: "inner" });
+        const [p, s] = f(initKey(), x);
+        const [y, s2] = inner.apply(p, s, null, x);
+        updater.update(s2);
+        return y;
+      }
+    }
+    const t = hk.transformWithState((x: tf.Tensor) => new Outer().call(x));
+    const fix = FIX.lift_with_state_basic!;
+    const [params, state] = t.init(hk.random.key(3), X);
+    expectMatches(params, fix.params!);
+    expectMatches(state, fix.state!);
+    const [out, state2] = t.apply(params, state, null, X);
+    expectMatches(out, fix.out!);
+    expectMatches(state2, fix.state2!);
+    const [out3, state3] = t.apply(params, state2, null, X);
+    expectMatches(out3, fix.out3!);
+    expectMatches(state3, fix.state3!);
+  });
+
+  it("transparentLift: the inner names unchanged (under the enclosing module)", () => {
+    const inner = hk.transform((x: tf.Tensor) => new hk.nets.MLP([3, 2]).call(x));
+    @hk.module
+    class Outer extends hk.Module {
+      call(x: tf.Tensor) {
+        return inner.apply(hk.transparentLift(inner.init)(initKey(), x), null, x);
+      }
+    }
+    const t = hk.transform((x: tf.Tensor) =>
+      tf.add(new Outer().call(x), hk.transparentLift(inner.init)(hk.maybeNextRngKey(), x)["mlp/~/linear_1"]!["b"]!),
+    );
+    const fix = FIX.transparent_lift_basic!;
+    const params = t.init(hk.random.key(5), X);
+    expectMatches(params, fix.params!);
+    expectMatches(t.apply(params, null, X), fix.out!);
+  });
+
+  it("transparentLiftWithState at the top level", () => {
+    const inner = hk.transformWithState((x: tf.Tensor) => {
+      hk.setState("last", tf.sum(x));
+      return new hk.Linear(1).call(x);
+    });
+    const t = hk.transformWithState((x: tf.Tensor) => {
+      const [fn, updater] = hk.transparentLiftWithState(inner.init);
+      const [p, s] = fn(hk.maybeNextRngKey(), x);
+      const [y, s2] = inner.apply(p, s, null, tf.mul(x, 2));
+      updater.update(s2);
+      return y;
+    });
+    const fix = FIX.transparent_lift_with_state_basic!;
+    const [params, state] = t.init(hk.random.key(9), X);
+    expectMatches(params, fix.params!);
+    expectMatches(state, fix.state!);
+    const [out, state2] = t.apply(params, state, null, X);
+    expectMatches(out, fix.out!);
+    expectMatches(state2, fix.state2!);
+  });
+});

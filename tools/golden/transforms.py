@@ -1,0 +1,135 @@
+"""Golden values for Haiku's transform wrappers (lift, layer_stack, scan & co, vmap, remat).
+
+Run:  PYTHONPATH=/work/pysrc/dm-haiku:/work/pysrc/jmp /work/venv/bin/python tools/golden/transforms.py
+Writes test/golden/fixtures/transforms.json, read by test/golden/transforms.test.ts.
+
+Each case records what a user relies on: parameter names, shapes and values for a fixed key,
+state after init and apply, outputs (including ones that depend on hk.next_rng_key), and, for
+remat, gradients. Arrays are {"shape", "dtype", "data"} with float32 values written as float64
+(repr-exact) and uint32 keys as integers.
+"""
+import json
+import os
+
+import haiku as hk
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+jax.config.update("jax_platforms", "cpu")
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "..", "test", "golden", "fixtures", "transforms.json")
+
+
+def enc(x):
+  if isinstance(x, (jax.Array, np.ndarray)):
+    a = np.asarray(x)
+    return {"shape": list(a.shape), "dtype": str(a.dtype), "data": [float(v) if a.dtype.kind == "f" else int(v) for v in a.reshape(-1)]}
+  if hasattr(x, "items"):
+    return {k: enc(v) for k, v in x.items()}
+  if isinstance(x, (list, tuple)):
+    return [enc(v) for v in x]
+  if isinstance(x, (int, float, bool)) or x is None:
+    return x
+  raise TypeError(type(x))
+
+
+CASES = {}
+
+
+def case(fn):
+  CASES[fn.__name__] = enc(fn())
+  return fn
+
+
+def noise(shape):
+  # An rng-dependent output: the keys Haiku draws show up in the values.
+  return jax.random.normal(hk.next_rng_key(), shape)
+
+
+X = jnp.arange(6, dtype=jnp.float32).reshape(2, 3) / 10.0
+
+
+# ---------------------------------------------------------------------------------------------
+# lift
+# ---------------------------------------------------------------------------------------------
+@case
+def lift_basic():
+  inner = hk.transform(lambda x: hk.Linear(2)(x) + noise([2]))
+
+  class Outer(hk.Module):
+    def __call__(self, x):
+      params = hk.lift(inner.init, name="inner")(hk.next_rng_key() if hk.running_init() else None, x)
+      return inner.apply(params, hk.next_rng_key(), x)
+
+  t = hk.transform(lambda x: Outer()(x) + hk.Linear(2)(x))
+  params = t.init(jax.random.PRNGKey(42), X)
+  return {"params": params, "out": t.apply(params, jax.random.PRNGKey(7), X)}
+
+
+@case
+def lift_with_state_basic():
+  def inner_fn(x):
+    s = hk.get_state("count", [], init=jnp.zeros)
+    hk.set_state("count", s + 1.0)
+    return hk.Linear(2)(x) * (s + 1.0)
+
+  inner = hk.transform_with_state(inner_fn)
+
+  class Outer(hk.Module):
+    def __call__(self, x):
+      f, updater = hk.lift_with_state(inner.init, name="inner")
+      params, state = f(hk.next_rng_key() if hk.running_init() else None, x)
+      y, state = inner.apply(params, state, None, x)
+      updater.update(state)
+      return y
+
+  t = hk.transform_with_state(lambda x: Outer()(x))
+  params, state = t.init(jax.random.PRNGKey(3), X)
+  out, state2 = t.apply(params, state, None, X)
+  out3, state3 = t.apply(params, state2, None, X)
+  return {"params": params, "state": state, "out": out, "state2": state2, "out3": out3, "state3": state3}
+
+
+@case
+def transparent_lift_basic():
+  inner = hk.transform(lambda x: hk.nets.MLP([3, 2])(x))
+
+  class Outer(hk.Module):
+    def __call__(self, x):
+      params = hk.transparent_lift(inner.init)(hk.next_rng_key() if hk.running_init() else None, x)
+      return inner.apply(params, None, x)
+
+  t = hk.transform(lambda x: Outer()(x) + hk.transparent_lift(inner.init)(hk.maybe_next_rng_key(), x)["mlp/~/linear_1"]["b"])
+  params = t.init(jax.random.PRNGKey(5), X)
+  return {"params": params, "out": t.apply(params, None, X)}
+
+
+@case
+def transparent_lift_with_state_basic():
+  def inner_fn(x):
+    hk.set_state("last", jnp.sum(x))
+    return hk.Linear(1)(x)
+
+  inner = hk.transform_with_state(inner_fn)
+
+  def f(x):
+    fn, updater = hk.transparent_lift_with_state(inner.init)
+    params, state = fn(hk.maybe_next_rng_key(), x)
+    y, state = inner.apply(params, state, None, x * 2.0)
+    updater.update(state)
+    return y
+
+  t = hk.transform_with_state(f)
+  params, state = t.init(jax.random.PRNGKey(9), X)
+  out, state2 = t.apply(params, state, None, X)
+  return {"params": params, "state": state, "out": out, "state2": state2}
+
+
+# ---- end of cases
+
+
+if __name__ == "__main__":
+  with open(OUT, "w") as f:
+    json.dump(CASES, f, separators=(",", ":"))
+  print(f"wrote {len(CASES)} cases to {os.path.normpath(OUT)} ({os.path.getsize(OUT)} bytes)")
