@@ -62,3 +62,5 @@ export type {
 } from "./multi_transform.js";
 export { lift, liftWithState, transparentLift, transparentLiftWithState, LiftedModule, LiftWithStateUpdater } from "./lift.js";
 export type { LiftOptions, TransparentLiftOptions, LiftableInit } from "./lift.js";
+export { layerStack } from "./layer_stack.js";
+export type { LayerStackOptions } from "./layer_stack.js";

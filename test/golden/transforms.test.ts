@@ -137,3 +137,49 @@ describe("hk.lift family (Haiku lift.py)", () => {
     expectMatches(state2, fix.state2!);
   });
 });
+
+describe("hk.layerStack (Haiku layer_stack.py)", () => {
+  it("stacked params under the module, per-layer keys as Haiku splits them", () => {
+    const layer = (x: tf.Tensor) => tf.add(tf.tanh(new hk.Linear(3).call(x)), noise([3]));
+    @hk.module
+    class Net extends hk.Module {
+      call(x: tf.Tensor) {
+        return hk.layerStack(3)(layer)(x);
+      }
+    }
+    const t = hk.transform((x: tf.Tensor) => new Net().call(x));
+    const fix = FIX.layer_stack_basic!;
+    const params = t.init(hk.random.key(11), X);
+    expect(Object.keys(params)).toEqual(["net/__layer_stack_no_per_layer/linear"]);
+    expectMatches(params, fix.params!);
+    expectMatches(t.apply(params, hk.random.key(12), X), fix.out!);
+    expectMatches(t.apply(params, hk.random.key(11), X), fix.init_out!);
+  });
+
+  it("several arguments and state, named stack", () => {
+    const layer = (x: tf.Tensor, y: tf.Tensor) => {
+      const n = hk.getState("n", { shape: [], init: (s, d) => tf.zeros(s, d) });
+      hk.setState("n", tf.add(n, tf.sum(x)));
+      return [tf.add(new hk.Linear(3, { withBias: false }).call(x), y), tf.mul(y, 2)];
+    };
+    const t = hk.transformWithState((x: tf.Tensor, y: tf.Tensor) => hk.layerStack(2, { name: "stack" })(layer)(x, y));
+    const fix = FIX.layer_stack_two_args_state!;
+    const Y = tf.add(X, 1);
+    const [params, state] = t.init(hk.random.key(1), X, Y);
+    expectMatches(params, fix.params!);
+    expectMatches(state, fix.state!);
+    const [out, state2] = t.apply(params, state, null, X, Y);
+    expectMatches(out, fix.out!);
+    expectMatches(state2, fix.state2!);
+  });
+
+  it("withPerLayerInputs: per-layer slices in, stacked outputs out", () => {
+    const layer = (x: tf.Tensor, y: tf.Tensor) => [tf.mul(new hk.Linear(3).call(x), y), tf.add(tf.sum(x), noise([]))];
+    const t = hk.transform((x: tf.Tensor, ys: tf.Tensor) => hk.layerStack(4, { withPerLayerInputs: true })(layer)(x, ys));
+    const ys = tf.div(tf.range(0, 4, 1, "float32"), 4);
+    const fix = FIX.layer_stack_per_layer!;
+    const params = t.init(hk.random.key(2), X, ys);
+    expectMatches(params, fix.params!);
+    expectMatches(t.apply(params, hk.random.key(4), X, ys), fix.out!);
+  });
+});

@@ -126,6 +126,48 @@ def transparent_lift_with_state_basic():
   return {"params": params, "state": state, "out": out, "state2": state2}
 
 
+# ---------------------------------------------------------------------------------------------
+# layer_stack
+# ---------------------------------------------------------------------------------------------
+@case
+def layer_stack_basic():
+  def layer(x):
+    return jax.nn.tanh(hk.Linear(3)(x)) + noise([3])
+
+  class Net(hk.Module):
+    def __call__(self, x):
+      return hk.layer_stack(3)(layer)(x)
+
+  t = hk.transform(lambda x: Net()(x))
+  params = t.init(jax.random.PRNGKey(11), X)
+  return {"params": params, "out": t.apply(params, jax.random.PRNGKey(12), X),
+          "init_out": t.apply(params, jax.random.PRNGKey(11), X)}
+
+
+@case
+def layer_stack_two_args_state():
+  def layer(x, y):
+    n = hk.get_state("n", [], init=jnp.zeros)
+    hk.set_state("n", n + jnp.sum(x))
+    return hk.Linear(3, with_bias=False)(x) + y, y * 2.0
+
+  t = hk.transform_with_state(lambda x, y: hk.layer_stack(2, name="stack")(layer)(x, y))
+  params, state = t.init(jax.random.PRNGKey(1), X, X + 1.0)
+  out, state2 = t.apply(params, state, None, X, X + 1.0)
+  return {"params": params, "state": state, "out": out, "state2": state2}
+
+
+@case
+def layer_stack_per_layer():
+  def layer(x, y):
+    return hk.Linear(3)(x) * y, jnp.sum(x) + noise([])
+
+  t = hk.transform(lambda x, ys: hk.layer_stack(4, with_per_layer_inputs=True)(layer)(x, ys))
+  ys = jnp.arange(4, dtype=jnp.float32) / 4.0
+  params = t.init(jax.random.PRNGKey(2), X, ys)
+  return {"params": params, "out": t.apply(params, jax.random.PRNGKey(4), X, ys)}
+
+
 # ---- end of cases
 
 
