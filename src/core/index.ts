@@ -64,3 +64,6 @@ export { lift, liftWithState, transparentLift, transparentLiftWithState, LiftedM
 export type { LiftOptions, TransparentLiftOptions, LiftableInit } from "./lift.js";
 export { layerStack } from "./layer_stack.js";
 export type { LayerStackOptions } from "./layer_stack.js";
+export { scan, map } from "./stateful/scan.js";
+export type { ScanOptions } from "./stateful/scan.js";
+export { cond, switch_ as switch, foriLoop, whileLoop } from "./stateful/control_flow.js";

@@ -183,3 +183,105 @@ describe("hk.layerStack (Haiku layer_stack.py)", () => {
     expectMatches(t.apply(params, hk.random.key(4), X, ys), fix.out!);
   });
 });
+
+const XS = tf.div(tf.reshape(tf.range(0, 12, 1, "float32"), [4, 3]), 12);
+const zerosInit = (s: number[], d: tf.DataType) => tf.zeros(s, d);
+
+describe("hk.scan, hk.map, hk.foriLoop, hk.whileLoop, hk.cond, hk.switch (Haiku stateful.py)", () => {
+  const scanProgram = (reverse: boolean) =>
+    hk.transformWithState((xs: tf.Tensor) => {
+      const lin = new hk.Linear(3);
+      const body = (c: tf.Tensor, x: tf.Tensor): [tf.Tensor, tf.Tensor] => {
+        const n = hk.getState("n", { shape: [], init: zerosInit });
+        hk.setState("n", tf.add(n, 1));
+        const h = tf.add(tf.tanh(tf.add(lin.call(x), c)), tf.mul(noise([3]), 0.1));
+        return [h, tf.mul(h, n)];
+      };
+      const [carry, ys] = hk.scan(body, tf.zeros([3]), xs, { reverse });
+      return [carry, ys, noise([2])];
+    });
+
+  for (const [name, reverse] of [["scan_basic", false], ["scan_reverse", true]] as const) {
+    it(`${name}: params from the first step, state threaded, keys as Haiku`, () => {
+      const t = scanProgram(reverse);
+      const fix = FIX[name]!;
+      const [params, state] = t.init(hk.random.key(21), XS);
+      expectMatches(params, fix.params!);
+      expectMatches(state, fix.state!);
+      const [out, state2] = t.apply(params, state, hk.random.key(22), XS);
+      expectMatches(out, fix.out!);
+      expectMatches(state2, fix.state2!);
+    });
+  }
+
+  it("map", () => {
+    const t = hk.transform((xs: tf.Tensor) => {
+      const lin = new hk.Linear(2);
+      return [hk.map((x: tf.Tensor) => tf.add(lin.call(x), noise([2])), xs), noise([])];
+    });
+    const fix = FIX.map_basic!;
+    const params = t.init(hk.random.key(31), XS);
+    expectMatches(params, fix.params!);
+    expectMatches(t.apply(params, hk.random.key(32), XS), fix.out!);
+  });
+
+  it("foriLoop", () => {
+    const t = hk.transformWithState((x: tf.Tensor) => {
+      const lin = new hk.Linear(3);
+      const body = (i: number, v: tf.Tensor) => {
+        hk.setState("last_i", tf.scalar(i));
+        return tf.add(tf.tanh(lin.call(v)), tf.mul(noise([3]), 0.1));
+      };
+      return [hk.foriLoop(0, 3, body, x), noise([])];
+    });
+    const fix = FIX.fori_loop_basic!;
+    const [params, state] = t.init(hk.random.key(41), X);
+    expectMatches(params, fix.params!);
+    expectMatches(state, fix.state!);
+    const [out, state2] = t.apply(params, state, hk.random.key(42), X);
+    expectMatches(out, fix.out!);
+    expectMatches(state2, fix.state2!);
+  });
+
+  it("whileLoop", () => {
+    const t = hk.transform((x: tf.Tensor) => {
+      const lin = new hk.Linear(3);
+      if (hk.runningInit()) return [lin.call(x), noise([])];
+      const [, h] = hk.whileLoop(
+        (v: [number, tf.Tensor]) => v[0] < 3,
+        ([c, h]: [number, tf.Tensor]): [number, tf.Tensor] => [c + 1, tf.add(tf.tanh(lin.call(h)), tf.mul(noise([3]), 0.1))],
+        [0, x] as [number, tf.Tensor],
+      );
+      return [h, noise([])];
+    });
+    const fix = FIX.while_loop_basic!;
+    const params = t.init(hk.random.key(51), X);
+    expectMatches(params, fix.params!);
+    expectMatches(t.apply(params, hk.random.key(52), X), fix.out!);
+  });
+
+  it("cond and switch (index clamped), state created and updated inside branches", () => {
+    const t = hk.transformWithState((x: tf.Tensor, pred: boolean, index: number) => {
+      const a = new hk.Linear(2, { name: "a" });
+      const b = new hk.Linear(2, { name: "b" });
+      const c = new hk.Linear(2, { name: "c" });
+      if (hk.runningInit()) return [tf.addN([a.call(x), b.call(x), c.call(x)]), noise([])];
+      const count = (m: hk.Linear) => (v: tf.Tensor) => {
+        const n = hk.getState("calls", { shape: [], init: zerosInit });
+        hk.setState("calls", tf.add(n, 1));
+        return tf.add(m.call(v), noise([2]));
+      };
+      const y1 = hk.cond(pred, count(a), count(b), x);
+      const y2 = hk.switch(index, [count(a), count(b), count(c)], x);
+      const y3 = hk.switch(index + 5, [count(a), count(b), count(c)], x);
+      return [[y1, y2, y3], noise([])];
+    });
+    const fix = FIX.cond_switch_basic!;
+    const [params, state] = t.init(hk.random.key(61), X, true, 0);
+    expectMatches(params, fix.params!);
+    expectMatches(state, fix.state!);
+    const [out, state2] = t.apply(params, state, hk.random.key(62), X, false, 1);
+    expectMatches(out, fix.out!);
+    expectMatches(state2, fix.state2!);
+  });
+});

@@ -168,6 +168,113 @@ def layer_stack_per_layer():
   return {"params": params, "out": t.apply(params, jax.random.PRNGKey(4), X, ys)}
 
 
+# ---------------------------------------------------------------------------------------------
+# scan, map, fori_loop, while_loop, cond, switch
+# ---------------------------------------------------------------------------------------------
+XS = jnp.arange(12, dtype=jnp.float32).reshape(4, 3) / 12.0
+
+
+def _scan_program(reverse):
+  def f(xs):
+    lin = hk.Linear(3)
+
+    def body(c, x):
+      n = hk.get_state("n", [], init=jnp.zeros)
+      hk.set_state("n", n + 1.0)
+      h = jnp.tanh(lin(x) + c) + noise([3]) * 0.1
+      return h, h * n
+
+    carry, ys = hk.scan(body, jnp.zeros([3]), xs, reverse=reverse)
+    return carry, ys, noise([2])
+
+  t = hk.transform_with_state(f)
+  params, state = t.init(jax.random.PRNGKey(21), XS)
+  out, state2 = t.apply(params, state, jax.random.PRNGKey(22), XS)
+  return {"params": params, "state": state, "out": out, "state2": state2}
+
+
+@case
+def scan_basic():
+  return _scan_program(False)
+
+
+@case
+def scan_reverse():
+  return _scan_program(True)
+
+
+@case
+def map_basic():
+  def f(xs):
+    lin = hk.Linear(2)
+    return hk.map(lambda x: lin(x) + noise([2]), xs), noise([])
+
+  t = hk.transform(f)
+  params = t.init(jax.random.PRNGKey(31), XS)
+  return {"params": params, "out": t.apply(params, jax.random.PRNGKey(32), XS)}
+
+
+@case
+def fori_loop_basic():
+  def f(x):
+    lin = hk.Linear(3)
+
+    def body(i, v):
+      hk.set_state("last_i", jnp.asarray(i, jnp.float32))
+      return jnp.tanh(lin(v)) + noise([3]) * 0.1
+
+    return hk.fori_loop(0, 3, body, x), noise([])
+
+  t = hk.transform_with_state(f)
+  params, state = t.init(jax.random.PRNGKey(41), X)
+  out, state2 = t.apply(params, state, jax.random.PRNGKey(42), X)
+  return {"params": params, "state": state, "out": out, "state2": state2}
+
+
+@case
+def while_loop_basic():
+  def f(x):
+    lin = hk.Linear(3)
+    if hk.running_init():
+      return lin(x), noise([])
+
+    def body(v):
+      c, h = v
+      return c + 1, jnp.tanh(lin(h)) + noise([3]) * 0.1
+
+    _, h = hk.while_loop(lambda v: v[0] < 3, body, (0, x))
+    return h, noise([])
+
+  t = hk.transform(f)
+  params = t.init(jax.random.PRNGKey(51), X)
+  return {"params": params, "out": t.apply(params, jax.random.PRNGKey(52), X)}
+
+
+@case
+def cond_switch_basic():
+  def f(x, pred, index):
+    a, b, c = hk.Linear(2, name="a"), hk.Linear(2, name="b"), hk.Linear(2, name="c")
+    if hk.running_init():
+      return a(x) + b(x) + c(x), noise([])
+
+    def count(fn):
+      def g(v):
+        n = hk.get_state("calls", [], init=jnp.zeros)
+        hk.set_state("calls", n + 1.0)
+        return fn(v) + noise([2])
+      return g
+
+    y1 = hk.cond(pred, count(a), count(b), x)
+    y2 = hk.switch(index, [count(a), count(b), count(c)], x)
+    y3 = hk.switch(index + 5, [count(a), count(b), count(c)], x)
+    return (y1, y2, y3), noise([])
+
+  t = hk.transform_with_state(f)
+  params, state = t.init(jax.random.PRNGKey(61), X, True, 0)
+  out, state2 = t.apply(params, state, jax.random.PRNGKey(62), X, False, 1)
+  return {"params": params, "state": state, "out": out, "state2": state2}
+
+
 # ---- end of cases
 
 
