@@ -67,3 +67,5 @@ export type { LayerStackOptions } from "./layer_stack.js";
 export { scan, map } from "./stateful/scan.js";
 export type { ScanOptions } from "./stateful/scan.js";
 export { cond, switch_ as switch, foriLoop, whileLoop } from "./stateful/control_flow.js";
+export { vmap } from "./stateful/vmap.js";
+export type { VmapOptions, Axes } from "./stateful/vmap.js";

@@ -285,3 +285,49 @@ describe("hk.scan, hk.map, hk.foriLoop, hk.whileLoop, hk.cond, hk.switch (Haiku 
     expectMatches(state2, fix.state2!);
   });
 });
+
+describe("hk.vmap (Haiku stateful.vmap)", () => {
+  const program = (splitAtApply: boolean) =>
+    hk.transformWithState((xs: tf.Tensor, z: tf.Tensor) => {
+      const lin = new hk.Linear(2);
+      const g = (x: tf.Tensor, zz: tf.Tensor): [tf.Tensor, tf.Tensor] => {
+        const n = hk.getState("n", { shape: [], init: zerosInit });
+        hk.setState("n", tf.add(n, 1));
+        return [tf.add(tf.mul(lin.call(x), zz), noise([2])), noise([])];
+      };
+      const splitRng = !hk.runningInit() && splitAtApply;
+      const [y, k] = hk.vmap(g, { inAxes: [0, null], outAxes: [1, 0], splitRng })(xs, z);
+      return [y, k, noise([])];
+    });
+
+  for (const [name, split] of [["vmap_shared_rng", false], ["vmap_split_rng", true]] as const) {
+    it(`${name}: params shared, state unmapped, keys as Haiku`, () => {
+      const t = program(split);
+      const fix = FIX[name]!;
+      const z = tf.scalar(2);
+      const [params, state] = t.init(hk.random.key(71), XS, z);
+      expectMatches(params, fix.params!);
+      expectMatches(state, fix.state!);
+      const [out, state2] = t.apply(params, state, hk.random.key(72), XS, z);
+      expectMatches(out, fix.out!);
+      expectMatches(state2, fix.state2!);
+    });
+  }
+});
+
+describe("hk.vmap in init", () => {
+  it("every element draws the keys element 0 draws (params created again, element 0's kept)", () => {
+    const t = hk.transformWithState((xs: tf.Tensor) => {
+      const lin = new hk.Linear(2);
+      return hk.vmap((x: tf.Tensor) => {
+        const y = lin.call(x);
+        hk.setState("k", noise([]));
+        return y;
+      }, { splitRng: false })(xs);
+    });
+    const fix = FIX.vmap_init_same_keys!;
+    const [params, state] = t.init(hk.random.key(81), XS);
+    expectMatches(params, fix.params!);
+    expectMatches(state, fix.state!);
+  });
+});

@@ -275,6 +275,57 @@ def cond_switch_basic():
   return {"params": params, "state": state, "out": out, "state2": state2}
 
 
+# ---------------------------------------------------------------------------------------------
+# vmap
+# ---------------------------------------------------------------------------------------------
+def _vmap_program(split_at_apply):
+  def f(xs, z):
+    lin = hk.Linear(2)
+
+    def g(x, zz):
+      n = hk.get_state("n", [], init=jnp.zeros)
+      hk.set_state("n", n + 1.0)
+      return lin(x) * zz + noise([2]), noise([])
+
+    split = (not hk.running_init()) and split_at_apply
+    y, k = hk.vmap(g, in_axes=(0, None), out_axes=(1, 0), split_rng=split)(xs, z)
+    return y, k, noise([])
+
+  t = hk.transform_with_state(f)
+  params, state = t.init(jax.random.PRNGKey(71), XS, 2.0)
+  out, state2 = t.apply(params, state, jax.random.PRNGKey(72), XS, 2.0)
+  return {"params": params, "state": state, "out": out, "state2": state2}
+
+
+@case
+def vmap_shared_rng():
+  return _vmap_program(False)
+
+
+@case
+def vmap_split_rng():
+  return _vmap_program(True)
+
+
+@case
+def vmap_init_same_keys():
+  # Every element runs the same trace: in init each one creates the (shared) params, drawing the
+  # same keys, so a key drawn after them is the same in every element and state stays unmapped.
+  def f(xs):
+    lin = hk.Linear(2)
+
+    def g(x):
+      y = lin(x)
+      hk.set_state("k", noise([]))
+      return y
+
+    return hk.vmap(g, split_rng=False)(xs)
+
+  t = hk.transform_with_state(f)
+  params, state = t.init(jax.random.PRNGKey(81), XS)
+  return {"params": params, "state": state}
+
+
 # ---- end of cases
 
 
