@@ -69,3 +69,4 @@ export type { ScanOptions } from "./stateful/scan.js";
 export { cond, switch_ as switch, foriLoop, whileLoop } from "./stateful/control_flow.js";
 export { vmap } from "./stateful/vmap.js";
 export type { VmapOptions, Axes } from "./stateful/vmap.js";
+export { remat } from "./stateful/remat.js";

@@ -331,3 +331,33 @@ describe("hk.vmap in init", () => {
     expectMatches(state, fix.state!);
   });
 });
+
+describe("hk.remat (Haiku stateful.remat)", () => {
+  it("value, outputs, state and gradients as Haiku's", () => {
+    const t = hk.transformWithState((x: tf.Tensor) => {
+      const block = hk.remat((h: tf.Tensor) => {
+        const y = tf.tanh(new hk.Linear(3).call(h));
+        hk.setState("mean", tf.mean(y));
+        return tf.add(y, tf.mul(noise(y.shape), 0.1));
+      });
+      let h = x;
+      for (let i = 0; i < 3; i++) h = block(h);
+      return h;
+    });
+    const fix = FIX.remat_grads!;
+    const [params, state] = t.init(hk.random.key(91), X);
+    expectMatches(params, fix.params!);
+    let out: unknown;
+    let state2: unknown;
+    const [value, grads] = hk.valueAndGrad((p: hk.Params) => {
+      const [y, s] = t.apply(p, state, hk.random.key(92), X);
+      out = tf.keep(y.clone());
+      state2 = hk.tree.map((v: tf.Tensor) => tf.keep(v.clone()), s);
+      return tf.add(tf.sum(tf.square(y)), s["~"]!["mean"] as tf.Tensor);
+    })(params);
+    expectMatches(value, fix.value!);
+    expectMatches(out, fix.out!);
+    expectMatches(state2, fix.state2!);
+    expectMatches(grads, fix.grads!, "", 1e-4);
+  });
+});

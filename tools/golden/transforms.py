@@ -326,6 +326,34 @@ def vmap_init_same_keys():
   return {"params": params, "state": state}
 
 
+# ---------------------------------------------------------------------------------------------
+# remat
+# ---------------------------------------------------------------------------------------------
+@case
+def remat_grads():
+  def f(x):
+    def block(h):
+      y = jnp.tanh(hk.Linear(3)(h))
+      hk.set_state("mean", jnp.mean(y))
+      return y + noise(y.shape) * 0.1
+
+    b = hk.remat(block)
+    h = x
+    for _ in range(3):
+      h = b(h)
+    return h
+
+  t = hk.transform_with_state(f)
+  params, state = t.init(jax.random.PRNGKey(91), X)
+
+  def loss(p):
+    y, s = t.apply(p, state, jax.random.PRNGKey(92), X)
+    return jnp.sum(y ** 2) + s["~"]["mean"], (y, s)
+
+  (value, (out, state2)), grads = jax.value_and_grad(loss, has_aux=True)(params)
+  return {"params": params, "value": value, "out": out, "state2": state2, "grads": grads}
+
+
 # ---- end of cases
 
 
