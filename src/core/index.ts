@@ -61,9 +61,9 @@ export type {
   MultiTransformFactory,
 } from "./multi_transform.js";
 export { lift, liftWithState, transparentLift, transparentLiftWithState, LiftedModule, LiftWithStateUpdater } from "./lift.js";
-export type { LiftOptions, TransparentLiftOptions, LiftableInit } from "./lift.js";
+export type { LiftOptions, TransparentLiftOptions, LiftableInit, LiftedModuleOptions } from "./lift.js";
 export { layerStack } from "./layer_stack.js";
-export type { LayerStackOptions } from "./layer_stack.js";
+export type { LayerStackOptions, LayerStackWrapper } from "./layer_stack.js";
 export { scan, map } from "./stateful/scan.js";
 export type { ScanOptions } from "./stateful/scan.js";
 export { cond, switch_ as switch, foriLoop, whileLoop } from "./stateful/control_flow.js";

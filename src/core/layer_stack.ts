@@ -34,6 +34,15 @@ export interface LayerStackOptions {
   name?: string;
 }
 
+/**
+ * What {@link layerStack} returns: takes the layer function and gives its stacked version, with
+ * the same signature.
+ *
+ * @typeParam F - the layer function's type.
+ * @category Transforms
+ */
+export type LayerStackWrapper = <F extends (...args: never[]) => unknown>(f: F) => F;
+
 const WHO = "hk.layerStack";
 
 function splitKey(key: PRNGKey | null, n: number): (PRNGKey | null)[] {
@@ -59,7 +68,7 @@ function splitKey(key: PRNGKey | null, n: number): (PRNGKey | null)[] {
  *
  * @category Transforms
  */
-export function layerStack(numLayers: number, opts: LayerStackOptions = {}): <F extends (...args: never[]) => unknown>(f: F) => F {
+export function layerStack(numLayers: number, opts: LayerStackOptions = {}): LayerStackWrapper {
   if (!Number.isInteger(numLayers) || numLayers < 1) {
     throw new Error(`${WHO}: \`numLayers\` must be a positive integer, got ${describe(numLayers)}. Fix: pass the number of layers, e.g. 4.`);
   }

@@ -44,11 +44,17 @@ export interface TransparentLiftOptions {
   allowReuse?: boolean;
 }
 
-/** Options of the {@link LiftedModule} constructor. */
-interface LiftedModuleOptions {
+/**
+ * Options of the {@link LiftedModule} constructor.
+ *
+ * @category Transforms
+ */
+export interface LiftedModuleOptions {
   /** No extra name scope: params go under the enclosing module's name (or none at the top). */
   transparent?: boolean;
+  /** See {@link LiftOptions.allowReuse}. */
   allowReuse?: boolean;
+  /** The module's name; default `"lifted"`. */
   name?: string;
 }
 

@@ -64,7 +64,7 @@ export function cond<A extends unknown[], R>(pred: unknown, trueFn: (...operands
   if (typeof trueFn !== "function" || typeof falseFn !== "function") {
     throw new TypeError(`hk.cond: \`trueFn\` and \`falseFn\` must be functions, got ${describe(trueFn)} and ${describe(falseFn)}. Fix: hk.cond(pred, trueFn, falseFn, ...operands).`);
   }
-  return runBranch(frame, "hk.cond", (p ? trueFn : falseFn) as (...o: never[]) => R, operands);
+  return runBranch(frame, "hk.cond", (p ? trueFn : falseFn) as unknown as (...o: never[]) => R, operands);
 }
 
 /**

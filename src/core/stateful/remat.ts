@@ -25,7 +25,7 @@ function tapeOn(): boolean {
 }
 
 function tensorLeavesOf(x: unknown): tf.Tensor[] {
-  return (flatten(x as never)[0] as unknown[]).filter((l): l is tf.Tensor => l instanceof tf.Tensor);
+  return (flatten<unknown>(x as never)[0] as unknown[]).filter((l): l is tf.Tensor => l instanceof tf.Tensor);
 }
 
 /** The inputs the recomputation may differentiate: arguments, params and current state. */
@@ -102,7 +102,7 @@ export function remat<A extends unknown[], R>(fn: (...args: A) => R): (...args: 
     /** Runs `fn` and packs its tensor outputs and new state into one flat float32 tensor. */
     const pack = (f: Frame): tf.Tensor => {
       const out = fn(...args);
-      const [ls, def] = flatten(out as never);
+      const [ls, def] = flatten<unknown>(out as never);
       const ch = changedState(f, before);
       const tensors: tf.Tensor[] = [];
       for (const l of ls as unknown[]) if (l instanceof tf.Tensor) tensors.push(l);
@@ -168,7 +168,7 @@ export function remat<A extends unknown[], R>(fn: (...args: A) => R): (...args: 
         return grads.map((g, i) => g ?? tf.zerosLike(ins[i]!));
       };
       return { value, gradFunc };
-    }) as unknown as (...ins: tf.Tensor[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor[] });
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
 
     const flat = inputs.length === 0 ? pack(frame) : (checkpointed as unknown as (...ins: tf.Tensor[]) => tf.Tensor)(...inputs);
     // Split the flat output back into the output tensors and the new state values.

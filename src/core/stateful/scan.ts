@@ -67,9 +67,10 @@ export function scan<C, X, Y>(f: (carry: C, x: X) => [C, Y], init: C, xs: X, opt
   if (!(typeof unroll === "boolean" || (Number.isInteger(unroll) && unroll >= 1))) {
     throw new Error(`${WHO}: \`unroll\` must be a positive integer or a boolean, got ${describe(unroll)}. Fix: omit it or pass 1.`);
   }
-  const xsLeaves = leaves(xs as never);
-  let length = opts.length;
-  if (length === undefined) {
+  const xsLeaves = leaves<unknown>(xs as never);
+  let length: number;
+  if (opts.length !== undefined) length = opts.length;
+  else {
     const first = xsLeaves[0];
     if (!(first instanceof tf.Tensor) || first.rank === 0) {
       throw new Error(`${WHO}: \`length\` is needed when \`xs\` has no tensor with a leading axis, got xs ${describe(xs)}. Fix: pass \`{ length }\`.`);

@@ -8,7 +8,7 @@ import { describe } from "../errors.js";
 
 /** The tree's leaves, each checked to be a tensor (`who` names the API in errors). */
 function tensorLeaves(tree: unknown, who: string, what: string): [tf.Tensor[], ReturnType<typeof flatten>[1]] {
-  const [leaves, def] = flatten(tree as never);
+  const [leaves, def] = flatten<unknown>(tree as never);
   for (const l of leaves) {
     if (!(l instanceof tf.Tensor)) {
       throw new TypeError(

@@ -86,7 +86,7 @@ function checkAxes(axes: unknown, what: string): Axes {
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a instanceof tf.Tensor && b instanceof tf.Tensor) {
-    if (a.dtype !== b.dtype || a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) return false;
+    if (a.dtype !== b.dtype || a.shape.length !== b.shape.length || a.shape.some((d: number, i: number) => d !== b.shape[i])) return false;
     const x = a.dataSync();
     const y = b.dataSync();
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i] && !(Number.isNaN(x[i]) && Number.isNaN(y[i]))) return false;
@@ -158,7 +158,7 @@ export function vmap<A extends unknown[], R>(fn: (...args: A) => R, opts: VmapOp
     let n: number | undefined;
     mapPrefix(argAxes, args, (axis, sub) => {
       if (axis === null || n !== undefined) return undefined;
-      const first = leaves(sub as never).find((l) => l instanceof tf.Tensor) as tf.Tensor | undefined;
+      const first = leaves<unknown>(sub as never).find((l) => l instanceof tf.Tensor) as tf.Tensor | undefined;
       if (first !== undefined) {
         const ax = axis < 0 ? axis + first.rank : axis;
         if (ax < 0 || ax >= first.rank) {
