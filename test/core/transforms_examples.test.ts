@@ -81,7 +81,7 @@ describe("TSDoc examples of the transform wrappers", () => {
       const w = hk.runningInit()
         ? lin.call(h)
         : hk.whileLoop((v: tf.Tensor) => tf.less(tf.mean(v), 1), (v: tf.Tensor) => tf.add(lin.call(v), 1), h);
-      return [routed, w];
+      return [routed, w] as [tf.Tensor, tf.Tensor];
     });
     const params = f.init(0, x, 1);
     const [routed, w] = f.apply(params, null, x, 1);

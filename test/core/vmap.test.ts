@@ -15,14 +15,14 @@ describe("hk.vmap", () => {
     });
     const params = f.init(0, xs);
     expect(Object.keys(params)).toEqual(["linear"]);
-    const [mapped, direct] = f.apply(params, null, xs);
+    const [mapped, direct] = f.apply(params, null, xs) as [tf.Tensor, tf.Tensor];
     expect(mapped.shape).toEqual([3, 1, 2]);
     expect(Array.from(mapped.dataSync())).toEqual(Array.from(direct.dataSync()));
   });
 
   it("splitRng true gives different keys per element, false the same", () => {
     const f = (splitRng: boolean) =>
-      hk.transform((v: tf.Tensor) => hk.vmap(() => hk.random.normal(hk.nextRngKey(), []), { splitRng, inAxes: 0 })(v));
+      hk.transform((v: tf.Tensor) => hk.vmap((_x: tf.Tensor) => hk.random.normal(hk.nextRngKey(), []), { splitRng, inAxes: 0 })(v));
     const same = f(false).apply({}, 1, xs).dataSync();
     const split = f(true).apply({}, 1, xs).dataSync();
     expect(same[0]).toBe(same[1]);
