@@ -98,6 +98,8 @@ export class Frame {
    * e.g. `hk.liftWithState`'s "the updater must be used"); created on first use.
    */
   teardown: (() => void)[] | undefined = undefined;
+  /** When set (by `hk.remat`), `apply`'s `getParameter` adds every stored tensor it hands out. */
+  paramReads: Set<tf.Tensor> | undefined = undefined;
 
   constructor(
     /** `apply`'s params (read directly, never copied or mutated); `null` in `init`. */

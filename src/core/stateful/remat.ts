@@ -28,8 +28,8 @@ function tensorLeavesOf(x: unknown): tf.Tensor[] {
   return (flatten<unknown>(x as never)[0] as unknown[]).filter((l): l is tf.Tensor => l instanceof tf.Tensor);
 }
 
-/** The inputs the recomputation may differentiate: arguments, params and current state. */
-function differentiableInputs(frame: Frame, args: unknown[]): tf.Tensor[] {
+/** The inputs the recomputation may differentiate: arguments, the params read, current state. */
+function differentiableInputs(frame: Frame, args: unknown[], paramsRead: Iterable<tf.Tensor>): tf.Tensor[] {
   const seen = new Set<number>();
   const out: tf.Tensor[] = [];
   const add = (t: tf.Tensor): void => {
@@ -39,8 +39,7 @@ function differentiableInputs(frame: Frame, args: unknown[]): tf.Tensor[] {
     }
   };
   tensorLeavesOf(args).forEach(add);
-  if (frame.paramsIn !== null) for (const b of Object.values(frame.paramsIn)) for (const t of Object.values(b)) if (t instanceof tf.Tensor) add(t);
-  for (const entries of frame.state.values()) for (const pair of entries.values()) tensorLeavesOf(pair.current).forEach(add);
+  for (const t of paramsRead) add(t);
   return out;
 }
 
@@ -91,7 +90,6 @@ export function remat<A extends unknown[], R>(fn: (...args: A) => R): (...args: 
     }));
     const rootCounters = frame.rootCounters && new Map(frame.rootCounters);
     const rootUsedNames = frame.rootUsedNames && new Set(frame.rootUsedNames);
-    const inputs = differentiableInputs(frame, args);
 
     // Filled by the forward pass: how to turn the flat output back into outputs and state.
     let outDef: ReturnType<typeof flatten>[1] | undefined;
@@ -146,10 +144,27 @@ export function remat<A extends unknown[], R>(fn: (...args: A) => R): (...args: 
       return f;
     };
 
+    // Forward with the tape off (as tfjs runs a kernel), noting which params `fn` reads: only
+    // those (with the arguments and state) become inputs of the custom gradient.
+    const engineState = (tf.engine() as unknown as { state: { kernelDepth: number } }).state;
+    const outerReads = frame.paramReads;
+    const reads = new Set<tf.Tensor>();
+    frame.paramReads = reads;
+    engineState.kernelDepth++;
+    let forward: tf.Tensor;
+    try {
+      forward = tf.tidy(() => pack(frame));
+    } finally {
+      engineState.kernelDepth--;
+      frame.paramReads = outerReads;
+      if (outerReads !== undefined) for (const t of reads) outerReads.add(t);
+    }
+    const inputs = differentiableInputs(frame, args, reads);
+    // The state `fn` read is the state before it ran.
+    for (const entries of before.state.values()) for (const pair of entries.values()) for (const t of tensorLeavesOf(pair.current)) if (!inputs.includes(t) && t.dtype === "float32") inputs.push(t);
+
     const checkpointed = tf.customGrad(((...ins: tf.Tensor[]) => {
-      // Forward: runs with the tape off (tfjs runs custom-gradient forwards as one kernel), so
-      // nothing inside is kept for the backward pass.
-      const value = pack(frame);
+      const value = forward.clone();
       const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
         const engine = tf.engine() as unknown as EngineInternals;
         const f = replayFrame();
@@ -170,7 +185,8 @@ export function remat<A extends unknown[], R>(fn: (...args: A) => R): (...args: 
       return { value, gradFunc };
     }) as unknown as Parameters<typeof tf.customGrad>[0]);
 
-    const flat = inputs.length === 0 ? pack(frame) : (checkpointed as unknown as (...ins: tf.Tensor[]) => tf.Tensor)(...inputs);
+    const flat = inputs.length === 0 ? forward : (checkpointed as unknown as (...ins: tf.Tensor[]) => tf.Tensor)(...inputs);
+    if (flat !== forward) forward.dispose();
     // Split the flat output back into the output tensors and the new state values.
     const pieces: tf.Tensor[] = [];
     let offset = 0;
