@@ -51,10 +51,10 @@ function zerosLikeTree(tree: unknown, leading: number[]): unknown {
  * ```ts
  * const f = hk.transform((xs: tf.Tensor) => {
  *   const core = new hk.Linear(4);
- *   return hk.scan((h: tf.Tensor, x: tf.Tensor) => {
- *     const hNew = tf.tanh(tf.add(core.call(x), h));
+ *   return hk.scan((h: tf.Tensor, x: tf.Tensor): [tf.Tensor, tf.Tensor] => {
+ *     const hNew = tf.tanh(tf.add(core.call(tf.expandDims(x, 0)), h));
  *     return [hNew, hNew];
- *   }, tf.zeros([4]), xs)[1];
+ *   }, tf.zeros([1, 4]), xs)[1]; // [steps, 1, 4]
  * });
  * ```
  *
