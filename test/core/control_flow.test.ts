@@ -85,4 +85,22 @@ describe("stateful control flow", () => {
     for (let i = 0; i < 3; i++) step();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it("a step that throws leaves no tensors behind and the params untouched", () => {
+    const f = hk.transform((v: tf.Tensor, failAt: number) => {
+      const lin = new hk.Linear(2);
+      return hk.scan((c: tf.Tensor, x: tf.Tensor): [tf.Tensor, tf.Tensor] => {
+        const y = lin.call(tf.expandDims(x, 0));
+        if (tf.sum(c).dataSync()[0]! >= failAt) throw new Error("step failed");
+        return [tf.add(c, 1), y];
+      }, tf.zeros([]), v)[1];
+    });
+    const params = f.init(0, xs, 10);
+    const w = Array.from(params["linear"]!["w"]!.dataSync());
+    expect(() => f.apply(params, null, xs, 1)).toThrow("step failed");
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) expect(() => f.apply(params, null, xs, 1)).toThrow("step failed");
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Array.from(params["linear"]!["w"]!.dataSync())).toEqual(w);
+  });
 });
