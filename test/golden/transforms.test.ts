@@ -361,3 +361,17 @@ describe("hk.remat (Haiku stateful.remat)", () => {
     expectMatches(grads, fix.grads!, "", 1e-4);
   });
 });
+
+describe("key reserves around loops (Haiku reserve_up_to_full_rng_block)", () => {
+  it("keys reserved beyond one are dropped before the loop and after every step", () => {
+    const t = hk.transform((xs: tf.Tensor) => {
+      hk.reserveRngKeys(3);
+      const [, ys] = hk.scan((c: null, x: tf.Tensor): [null, tf.Tensor] => {
+        hk.reserveRngKeys(2);
+        return [c, tf.add(x, noise([3]))];
+      }, null, xs);
+      return [ys, noise([])];
+    });
+    expectMatches(t.apply({}, hk.random.key(101), XS), FIX.scan_reserved_keys!.out!);
+  });
+});

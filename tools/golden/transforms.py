@@ -354,6 +354,24 @@ def remat_grads():
   return {"params": params, "value": value, "out": out, "state2": state2, "grads": grads}
 
 
+@case
+def scan_reserved_keys():
+  # Keys reserved before a loop beyond the block of one are dropped when the loop starts
+  # (reserve_up_to_full_rng_block slices the reserve down), and so are those a step reserves.
+  def f(xs):
+    hk.reserve_rng_keys(3)
+
+    def body(c, x):
+      hk.reserve_rng_keys(2)
+      return c, x + noise([3])
+
+    _, ys = hk.scan(body, 0.0, xs)
+    return ys, noise([])
+
+  t = hk.transform(f)
+  return {"out": t.apply({}, jax.random.PRNGKey(101), XS)}
+
+
 # ---- end of cases
 
 
