@@ -25,6 +25,16 @@ describe("stateful control flow", () => {
     hk.tree.dispose(p);
   });
 
+  it("scan in apply: every step names its modules as the first did (Haiku traces the step once)", () => {
+    const f = hk.transform((v: tf.Tensor) => {
+      if (hk.runningInit()) return new hk.Linear(2).call(tf.slice(v, [0, 0], [1, 2]));
+      return hk.scan((c: null, x: tf.Tensor): [null, tf.Tensor] => [c, new hk.Linear(2).call(tf.expandDims(x, 0))], null, v)[1];
+    });
+    const params = f.init(0, xs);
+    expect(f.apply(params, null, xs).shape).toEqual([3, 1, 2]);
+    hk.tree.dispose(params);
+  });
+
   it("scan: zero steps return the carry and empty outputs", () => {
     const f = hk.transform((v: tf.Tensor) => hk.scan((c: tf.Tensor, x: tf.Tensor) => [tf.add(c, 1), tf.mul(x, 2)], tf.zeros([]), v));
     for (const mode of ["init", "apply"]) {
