@@ -17,6 +17,8 @@ export const EXAMPLES = [
   "lstm_sequence.ts",
   "mlp_regression.ts",
   "load_haiku_params.ts",
+  "char_transformer.ts",
+  "vae.ts",
 ];
 
 const extra = process.argv.slice(2);

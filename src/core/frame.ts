@@ -93,6 +93,13 @@ export class Frame {
    */
   rootCounters: Map<string, number> | undefined = undefined;
   rootUsedNames: Set<string> | undefined = undefined;
+  /**
+   * Checks run once the transformed function has returned (Haiku's context teardown callbacks,
+   * e.g. `hk.liftWithState`'s "the updater must be used"); created on first use.
+   */
+  teardown: (() => void)[] | undefined = undefined;
+  /** When set (by `hk.remat`), `apply`'s `getParameter` adds every stored tensor it hands out. */
+  paramReads: Set<tf.Tensor> | undefined = undefined;
 
   constructor(
     /** `apply`'s params (read directly, never copied or mutated); `null` in `init`. */

@@ -61,3 +61,13 @@ export type {
   MultiApply,
   MultiTransformFactory,
 } from "./multi_transform.js";
+export { lift, liftWithState, transparentLift, transparentLiftWithState, LiftedModule, LiftWithStateUpdater } from "./lift.js";
+export type { LiftOptions, TransparentLiftOptions, LiftableInit, LiftedModuleOptions } from "./lift.js";
+export { layerStack } from "./layer_stack.js";
+export type { LayerStackOptions, LayerStackWrapper } from "./layer_stack.js";
+export { scan, map } from "./stateful/scan.js";
+export type { ScanOptions } from "./stateful/scan.js";
+export { cond, switch_ as switch, foriLoop, whileLoop } from "./stateful/control_flow.js";
+export { vmap } from "./stateful/vmap.js";
+export type { VmapOptions, Axes } from "./stateful/vmap.js";
+export { remat } from "./stateful/remat.js";

@@ -138,6 +138,10 @@ export function getParameter(name: string, shape: readonly number[], opts: GetPa
         "(in apply: pass params made by init for inputs of the same feature sizes).",
     );
   }
+  if (frame.paramReads !== undefined && frame.paramsIn !== null) {
+    const stored = (frame.paramsIn[bundle] as Record<string, unknown> | undefined)?.[name];
+    if (stored instanceof tf.Tensor) frame.paramReads.add(stored);
+  }
   return param;
 }
 

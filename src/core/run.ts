@@ -131,6 +131,7 @@ export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o
       }
     }
     const out = withFrame(frame, () => fn(...(args as never[])));
+    if (frame.teardown !== undefined) withFrame(frame, () => frame.teardown!.forEach((check) => check()));
     if (out instanceof Promise) {
       void out.catch(() => undefined);
       throw new Error(

@@ -70,7 +70,8 @@ function isPositiveInt(x: unknown): x is number {
  *
  * @example
  * ```ts
- * const embed = new hk.Embed({ vocabSize: 6, embedDim: 12 });
+ * const embed = new hk.Embed({ vocabSize: 6, embedDim: 12 }); // or Haiku's positional form:
+ * const same = new hk.Embed(6, 12, { name: "tokens" });
  * const y = embed.call(tf.tensor1d([0, 5, 2], "int32")); // [3, 12]
  * ```
  *
@@ -88,7 +89,22 @@ export class Embed extends Module {
   readonly wInit: Initializer;
 
   /** @param opts - `vocabSize` and `embedDim`, or `embeddingMatrix`; `wInit`, `lookupStyle`, `name`. */
-  constructor(opts: EmbedOptions = {}) {
+  constructor(opts?: EmbedOptions);
+  /**
+   * Haiku's positional form, `hk.Embed(vocab_size, embed_dim, ...)`.
+   * @param vocabSize - number of distinct ids.
+   * @param embedDim - size of each embedding.
+   * @param opts - `wInit`, `lookupStyle`, `name` (and `embeddingMatrix`, checked against the sizes).
+   */
+  constructor(vocabSize: number, embedDim: number, opts?: Omit<EmbedOptions, "vocabSize" | "embedDim">);
+  constructor(a: EmbedOptions | number = {}, embedDimArg?: number, rest: Omit<EmbedOptions, "vocabSize" | "embedDim"> = {}) {
+    const opts: EmbedOptions = typeof a === "number" ? { ...rest, vocabSize: a, embedDim: embedDimArg } : (a ?? {});
+    if (typeof a === "number" && typeof embedDimArg !== "number") {
+      throw new TypeError(
+        `hk.Embed: the positional form is \`new hk.Embed(vocabSize, embedDim, opts)\`, got embedDim ${String(embedDimArg)}. ` +
+          "Fix: pass both sizes as numbers, or one options object `{ vocabSize, embedDim }`.",
+      );
+    }
     super(opts.name);
     const where = `Embed '${this.moduleName}'`;
     const { vocabSize, embedDim, embeddingMatrix } = opts;

@@ -20,6 +20,18 @@ describe("Embed", () => {
     expectClose(params["embed"]!["embeddings"]!, ref["~"]!["embeddings"]!.dataSync(), 0, 0);
   });
 
+  it("accepts Haiku's positional form Embed(vocab_size, embed_dim, ...) with the same params", () => {
+    const positional = transform((i: tf.Tensor) => new Embed(6, 12, { name: "tokens" }).call(i));
+    const options = transform((i: tf.Tensor) => new Embed({ vocabSize: 6, embedDim: 12, name: "tokens" }).call(i));
+    const a = positional.init(key(0), ids);
+    const b = options.init(key(0), ids);
+    expect(shapes(a)).toEqual({ tokens: { embeddings: [6, 12] } });
+    expectClose(a["tokens"]!["embeddings"]!, b["tokens"]!["embeddings"]!.dataSync(), 0, 0);
+    expect(() => transform(() => new Embed(6, undefined as unknown as number)).init(key(0))).toThrow(
+      /hk\.Embed: the positional form is `new hk\.Embed\(vocabSize, embedDim, opts\)`, got embedDim undefined\. Fix/,
+    );
+  });
+
   it("looks ids up by gather and by one-hot matmul with identical results", () => {
     const table = lcg(6 * 4, 21);
     const matrix = tf.tensor(table, [6, 4]);
