@@ -141,7 +141,7 @@ function unpackState(frame: Frame, prefix: string): State {
  *
  * @category Transforms
  */
-@module
+@module("lifted_module") // never used as a name: the constructor defaults to "lifted", as Haiku's LiftingModule
 export class LiftedModule extends Module {
   /** The name the lifted params are stored under (`""` for a transparent lift at the top level). */
   readonly prefixName: string;
@@ -363,6 +363,7 @@ export function liftWithState<A extends unknown[]>(
  *
  * @example
  * ```ts
+ * const inner = hk.transformWithState((x: tf.Tensor) => new hk.BatchNorm(true, true, 0.9).call(x, true));
  * const [fn, updater] = hk.transparentLiftWithState(inner.init);
  * const [params, state] = fn(hk.maybeNextRngKey(), x);
  * const [y, s] = inner.apply(params, state, null, x);

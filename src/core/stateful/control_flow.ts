@@ -51,6 +51,8 @@ function runBranch<R>(frame: Frame, who: string, branch: (...operands: never[]) 
  *
  * @example
  * ```ts
+ * const small = new hk.Linear(2);
+ * const big = new hk.nets.MLP([16, 2]);
  * const out = hk.runningInit()
  *   ? (small.call(x), big.call(x))
  *   : hk.cond(tf.greater(tf.sum(x), 0), (v: tf.Tensor) => big.call(v), (v: tf.Tensor) => small.call(v), x);
@@ -75,6 +77,7 @@ export function cond<A extends unknown[], R>(pred: unknown, trueFn: (...operands
  *
  * @example
  * ```ts
+ * const i = tf.scalar(1, "int32"); // which expert
  * const experts = [new hk.Linear(2), new hk.Linear(2)];
  * const out = hk.runningInit()
  *   ? experts.map((e) => e.call(x))[0]
@@ -165,6 +168,7 @@ function sameInternalState(a: ReturnType<typeof saveInternalState>, b: ReturnTyp
  *
  * @example
  * ```ts
+ * const lin = new hk.Linear(x.shape[1]!); // keeps the shape, as a loop body must
  * const out = hk.runningInit()
  *   ? lin.call(x)
  *   : hk.whileLoop((v: tf.Tensor) => tf.less(tf.mean(v), 1), (v: tf.Tensor) => lin.call(v), x);
