@@ -7,6 +7,15 @@
  * @module haiku-tfjs
  */
 export { ready } from "./runtime/index.js";
+export {
+  BackendError,
+  CheckpointError,
+  HaikuError,
+  InvalidArgumentError,
+  ParameterError,
+  ShapeError,
+  TransformError,
+} from "./util/errors.js";
 export type { BackendName, ReadyInfo, ReadyOptions, WasmBinaryName, WasmInfo } from "./runtime/index.js";
 export * from "./core/index.js";
 export * from "./nn/index.js";
