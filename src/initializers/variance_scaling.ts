@@ -16,7 +16,7 @@ export type VarianceScalingDistribution = "truncated_normal" | "normal" | "unifo
 const TRUNCATED_STDDEV_F32 = Math.fround(0.87962566103423978);
 
 /**
- * Haiku's `_compute_fans` (`initializers.py:38-58`): rank 0 -> (1, 1), rank 1 -> (n, n),
+ * Haiku's `_compute_fans` (`initializers.py`): rank 0 -> (1, 1), rank 1 -> (n, n),
  * rank 2 -> (in, out), rank >= 3 -> a convolution kernel `[...spatial, in, out]` whose fans are
  * multiplied by the receptive field size, unless `fanInAxes` names the fan-in axes.
  *

@@ -1,5 +1,5 @@
 /**
- * `BatchApply` and `expandApply` (Haiku's `basic.py:223-296`).
+ * `BatchApply` and `expandApply` (Haiku's `basic.py`: `BatchApply`, `expand_apply`).
  */
 import * as tf from "@tensorflow/tfjs-core";
 import * as tree from "../tree/index.js";

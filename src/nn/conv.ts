@@ -1,5 +1,5 @@
 /**
- * `ConvND`, `Conv1D`, `Conv2D`, `Conv3D` (Haiku's `conv.py:66-234`).
+ * `ConvND`, `Conv1D`, `Conv2D`, `Conv3D` (Haiku's `conv.py`: `ConvND`, `Conv1D`, `Conv2D`, `Conv3D`).
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { Module, getParameter, module } from "../core/index.js";

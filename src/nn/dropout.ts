@@ -1,5 +1,5 @@
 /**
- * `dropout` (Haiku's `basic.py:299-356`).
+ * `dropout` (Haiku's `basic.py`, function `dropout`).
  */
 import * as tf from "@tensorflow/tfjs-core";
 import * as random from "../random/index.js";

@@ -1,6 +1,5 @@
-// Filled in by its issue; re-exported from src/index.ts.
-export {};
-// layers (LAYERS-1): basic, conv, pooling.
+// Haiku's layer library; re-exported from src/index.ts.
+// basic, conv, pooling.
 export { Linear } from "./linear.js";
 export type { LinearOptions } from "./linear.js";
 export { Bias, calculateBiasShape } from "./bias.js";
@@ -20,7 +19,7 @@ export type { DepthwiseConvOptions, SeparableDepthwiseConv2DOptions } from "./de
 export { AvgPool, MaxPool, avgPool, maxPool } from "./pool.js";
 export type { PoolOptions, PoolPadding } from "./pool.js";
 export type { ConvPadding, PadFn, ResolvedPadding } from "./conv_utils.js";
-// normalization (LAYERS-2).
+// normalization.
 export { BatchNorm } from "./batch_norm.js";
 export type { BatchNormCallOptions, BatchNormOptions } from "./batch_norm.js";
 export { EMAParamsTree, ExponentialMovingAverage } from "./moving_averages.js";
@@ -33,7 +32,7 @@ export { GroupNorm } from "./group_norm.js";
 export type { GroupNormOptions } from "./group_norm.js";
 export { getChannelIndex } from "./norm_axes.js";
 export type { AxesOrSlice, AxisOrAxes, AxisSlice } from "./norm_axes.js";
-// embed, attention, recurrent (LAYERS-2).
+// embed, attention, recurrent.
 export { Embed, EmbedLookupStyle } from "./embed.js";
 export type { EmbedCallOptions, EmbedOptions } from "./embed.js";
 export { MultiHeadAttention } from "./attention.js";

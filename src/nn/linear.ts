@@ -1,5 +1,5 @@
 /**
- * `Linear` (Haiku's `basic.py:130-187`).
+ * `Linear` (Haiku's `basic.py`, class `Linear`).
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { Module, getParameter, module } from "../core/index.js";

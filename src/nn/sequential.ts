@@ -1,5 +1,5 @@
 /**
- * `Sequential` (Haiku's `basic.py:87-127`).
+ * `Sequential` (Haiku's `basic.py`, class `Sequential`).
  */
 import { Module, module } from "../core/index.js";
 

@@ -1,6 +1,6 @@
 // hk.forceName, hk.nameLike and hk.DO_NOT_STORE, following Haiku's module_test.py
-// (force_name: lines 726-731 as cited in shared/reference/haiku-semantics.md §2.2; name_like
-// docstring example, module.py:727-807) and base_test.py:746-769 (DO_NOT_STORE).
+// (force_name's tests; name_like's
+// docstring example in module.py) and base_test.py's DO_NOT_STORE tests.
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "../../src/core/index.js";

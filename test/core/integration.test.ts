@@ -1,6 +1,6 @@
 // Transforms composed with tfjs gradients and with each other; stack restoration after errors.
 // Behaviour from Haiku's transform_test.py (nested transforms get fresh names) and base.py's
-// frame stack (shared/reference/haiku-semantics.md §2.1).
+// frame stack.
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "../../src/core/index.js";

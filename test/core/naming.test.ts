@@ -1,5 +1,5 @@
 // Module naming, following Haiku's module_test.py / base_test.py behaviour as described in
-// shared/reference/haiku-semantics.md §2.1-2.2 (dm-haiku haiku/_src/module.py, utils.py).
+// Haiku (dm-haiku haiku/_src/module.py, utils.py).
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "../../src/core/index.js";
@@ -48,7 +48,7 @@ class BatchNorm extends hk.Module {}
 
 describe("camelToSnake", () => {
   it("matches Haiku's utils.camel_to_snake table", () => {
-    // Expected values from haiku-semantics.md §2.2 (utils.py:257-258, computed with Python's re).
+    // Expected values from Haiku's utils.camel_to_snake, computed with Python's re.
     const table: Record<string, string> = {
       Linear: "linear",
       Conv2D: "conv2_d",

@@ -1,6 +1,6 @@
 // Parameters, state and interceptors, following Haiku's base_test.py / transform_test.py
-// behaviour as described in shared/reference/haiku-semantics.md §2.3-2.4 (dm-haiku
-// haiku/_src/base.py:381-698, 1272-1401).
+// behaviour as described in Haiku (dm-haiku
+// haiku/_src/base.py: get_parameter, get_state, set_state).
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "../../src/core/index.js";

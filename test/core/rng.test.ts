@@ -1,6 +1,6 @@
 // Key sequences inside transforms, following Haiku's PRNGSequence scheme
-// (dm-haiku haiku/_src/base.py:1022-1104, base_test.py:614-632, 675-690, 782-791; see
-// shared/reference/haiku-semantics.md §2.5). Expected keys are computed with hk.random.split,
+// (dm-haiku haiku/_src/base.py's PRNGSequence and next_rng_key; base_test.py's PRNGSequence and
+// rng tests). Expected keys are computed with hk.random.split,
 // whose JAX known answers are tested in test/random.
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
@@ -64,8 +64,8 @@ describe("nextRngKey in transforms", () => {
 
   it("known answer: the first key of init(0) is JAX's split(PRNGKey(0))[1]", () => {
     // jax.random.split(jax.random.PRNGKey(0)) with jax_threefry_partitionable (the default) is
-    // [[1797259609, 2579123966], [928981903, 3453687069]] (shared/reference/js-ecosystem-and-jax-prng.md
-    // §3.8 #8, as pinned in test/random/key.test.ts); Haiku's next_rng_key returns the second.
+    // [[1797259609, 2579123966], [928981903, 3453687069]] (as pinned in test/random/key.test.ts);
+    // Haiku's next_rng_key returns the second.
     let first: number[] | null = null;
     hk.transform(() => {
       first = arr(hk.nextRngKey());

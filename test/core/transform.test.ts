@@ -1,6 +1,6 @@
 // Transforms: signatures, misuse errors, immutability, ownership and memory. Behaviour from
 // Haiku's transform.py / multi_transform.py (transform_test.py, multi_transform_test.py) as
-// described in shared/reference/haiku-semantics.md §2.1, 2.4, 2.6.
+// Haiku's own tests describe.
 import { describe, expect, expectTypeOf, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "../../src/core/index.js";

@@ -1,4 +1,4 @@
-// MultiHeadAttention against Haiku's golden checkpoint table (haiku-semantics.md 2.7:
+// MultiHeadAttention against Haiku's golden checkpoint table (haiku/_src/integration/checkpoints:
 // MultiHeadAttention(num_heads=8, key_size=64, w_init_scale=1.0) on f32[8,3,2]) and
 // attention.py's equations, recomputed by hand (plain JS loops) below.
 import * as tf from "@tensorflow/tfjs-core";
@@ -8,7 +8,7 @@ import type { Params } from "../../src/core/index.js";
 import { VarianceScaling } from "../../src/initializers/index.js";
 import { key } from "../../src/random/index.js";
 import { MultiHeadAttention } from "../../src/nn/attention.js";
-import { expectClose, expectCpuAgrees, expectNoLeak, lcg, paramGrads, shapes } from "./layers2_helpers.js";
+import { expectClose, expectCpuAgrees, expectNoLeak, lcg, paramGrads, shapes } from "./helpers.js";
 
 /** x [T, D] @ w [D, O] + b, on plain arrays. */
 function affine(x: number[], t: number, d: number, w: number[], b: number[], o: number): number[] {

@@ -1,4 +1,4 @@
-// BatchNorm against Haiku's golden checkpoint table (haiku-semantics.md 2.7, from
+// BatchNorm against Haiku's golden checkpoint table (from
 // haiku/_src/integration/checkpoints) and batch_norm_test.py; numbers are hand computations.
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { transformWithState } from "../../src/core/index.js";
 import type { Initializer, Params, State } from "../../src/core/index.js";
 import { BatchNorm } from "../../src/nn/batch_norm.js";
 import type { BatchNormOptions } from "../../src/nn/batch_norm.js";
-import { channelStats, expectClose, expectNoLeak, lcg, shapes } from "./layers2_helpers.js";
+import { channelStats, expectClose, expectNoLeak, lcg, shapes } from "./helpers.js";
 
 const bnFn = (opts: BatchNormOptions = {}, create = true) =>
   transformWithState((x: tf.Tensor, isTraining: boolean) => new BatchNorm(create, create, 0.9, opts).call(x, isTraining));

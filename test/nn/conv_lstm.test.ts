@@ -1,4 +1,4 @@
-// Convolutional LSTMs against Haiku's golden checkpoint table (haiku-semantics.md 2.7:
+// Convolutional LSTMs against Haiku's golden checkpoint table (haiku/_src/integration/checkpoints:
 // Conv2DLSTM(input_shape=[2,2], output_channels=3, kernel_shape=3) on f32[8,2,2,2]) and
 // recurrent.py's ConvNDLSTM equations (a 1x1 kernel makes it a per-pixel LSTM, computed by hand).
 import * as tf from "@tensorflow/tfjs-core";
@@ -9,7 +9,7 @@ import { key } from "../../src/random/index.js";
 import { Conv1DLSTM, Conv2DLSTM, Conv3DLSTM } from "../../src/nn/conv_lstm.js";
 import type { LSTMState } from "../../src/nn/recurrent.js";
 import { dynamicUnroll } from "../../src/nn/unroll.js";
-import { expectClose, expectCpuAgrees, lcg, paramGrads, shapes } from "./layers2_helpers.js";
+import { expectClose, expectCpuAgrees, lcg, paramGrads, shapes } from "./helpers.js";
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 

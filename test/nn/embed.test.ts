@@ -1,4 +1,4 @@
-// Embed against Haiku's golden checkpoint table (haiku-semantics.md 2.7: Embed(vocab_size=6,
+// Embed against Haiku's golden checkpoint table (haiku/_src/integration/checkpoints: Embed(vocab_size=6,
 // embed_dim=12) on s32[8] -> embed/embeddings [6,12]) and embed_test.py's errors.
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { getParameter, transform } from "../../src/core/index.js";
 import { TruncatedNormal } from "../../src/initializers/index.js";
 import { key } from "../../src/random/index.js";
 import { Embed } from "../../src/nn/embed.js";
-import { expectClose, expectNoLeak, lcg, shapes } from "./layers2_helpers.js";
+import { expectClose, expectNoLeak, lcg, shapes } from "./helpers.js";
 
 const ids = tf.tensor1d([0, 5, 2, 2, 1, 3, 4, 0], "int32");
 

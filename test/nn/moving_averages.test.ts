@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { transformWithState } from "../../src/core/index.js";
 import type { Params } from "../../src/core/index.js";
 import { EMAParamsTree, ExponentialMovingAverage } from "../../src/nn/moving_averages.js";
-import { expectClose, expectNoLeak, lcg } from "./layers2_helpers.js";
+import { expectClose, expectNoLeak, lcg } from "./helpers.js";
 
 describe("ExponentialMovingAverage", () => {
   it("ema(3.) then ema(6.) with decay 0.5 gives 3 and 5 (moving_averages_test.py test_call)", () => {

@@ -1,5 +1,5 @@
 // LayerNorm / InstanceNorm / RMSNorm / GroupNorm against Haiku's golden checkpoint table
-// (haiku-semantics.md 2.7) and layer_norm_test.py / rms_norm_test.py / group_norm_test.py.
+// () and layer_norm_test.py / rms_norm_test.py / group_norm_test.py.
 // Expected numbers are hand computations in plain JS.
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
@@ -9,7 +9,7 @@ import { GroupNorm } from "../../src/nn/group_norm.js";
 import { InstanceNorm, LayerNorm } from "../../src/nn/layer_norm.js";
 import { getChannelIndex } from "../../src/nn/norm_axes.js";
 import { RMSNorm } from "../../src/nn/rms_norm.js";
-import { expectClose, expectNoLeak, lcg, shapes } from "./layers2_helpers.js";
+import { expectClose, expectNoLeak, lcg, shapes } from "./helpers.js";
 
 const constant = (c: number): Initializer => (shape, dtype) => tf.fill(shape, c, dtype);
 

@@ -1,4 +1,4 @@
-// Recurrent cores and unrolls against Haiku's golden checkpoint table (haiku-semantics.md 2.7:
+// Recurrent cores and unrolls against Haiku's golden checkpoint table (haiku/_src/integration/checkpoints:
 // LSTM(1), GRU(1), VanillaRNN(8) on f32[8,128]) and recurrent.py / recurrent_test.py; one-step
 // numbers are hand computations of recurrent.py's equations.
 import * as tf from "@tensorflow/tfjs-core";
@@ -9,7 +9,7 @@ import { key } from "../../src/random/index.js";
 import { DeepRNN, GRU, IdentityCore, LSTM, RNNCore, ResetCore, VanillaRNN, deepRnnWithSkipConnections } from "../../src/nn/recurrent.js";
 import type { LSTMState } from "../../src/nn/recurrent.js";
 import { dynamicUnroll, staticUnroll } from "../../src/nn/unroll.js";
-import { expectClose, expectCpuAgrees, expectNoLeak, lcg, paramGrads, shapes } from "./layers2_helpers.js";
+import { expectClose, expectCpuAgrees, expectNoLeak, lcg, paramGrads, shapes } from "./helpers.js";
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 const arr = (t: tf.Tensor) => Array.from(t.dataSync());

@@ -1,4 +1,4 @@
-// SpectralNorm / SNParamsTree against Haiku's golden checkpoint table (haiku-semantics.md 2.7:
+// SpectralNorm / SNParamsTree against Haiku's golden checkpoint table (haiku/_src/integration/checkpoints:
 // SpectralNorm() on f32[8,3,2] -> state spectral_norm {sigma: f32[], u0: [1,2]}) and
 // spectral_norm.py's power iteration, recomputed by hand.
 import * as tf from "@tensorflow/tfjs-core";
@@ -7,7 +7,7 @@ import { transformWithState } from "../../src/core/index.js";
 import type { Params } from "../../src/core/index.js";
 import { key } from "../../src/random/index.js";
 import { SNParamsTree, SpectralNorm } from "../../src/nn/spectral_norm.js";
-import { expectClose, lcg, shapes } from "./layers2_helpers.js";
+import { expectClose, lcg, shapes } from "./helpers.js";
 
 describe("SpectralNorm", () => {
   it("matches the golden state structure", () => {

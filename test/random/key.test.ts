@@ -6,7 +6,7 @@ const arr = (k: Uint32Array): number[] => Array.from(k);
 
 describe("threefry2x32 block", () => {
   // Random123 known answers, as in jax tests/random_test.py::testThreefry2x32
-  // (reference §3.1 / §3.8 #1).
+  //.
   it.each([
     [[0, 0], [0, 0], [0x6b200159, 0x99ba4efe]],
     [[0xffffffff, 0xffffffff], [0xffffffff, 0xffffffff], [0x1cb996fc, 0xbb002be7]],
@@ -25,7 +25,7 @@ describe("random.key", () => {
     expect(random.PRNGKey(42)).toEqual(random.key(42));
   });
   it("wraps number seeds to int32 like JAX without x64", () => {
-    // jax tests/random_test.py::testPRNGKeyArrayRepr-style seed table (reference §3.2):
+    // jax tests/random_test.py::testPRNGKeyArrayRepr-style seed table:
     // -1 -> [0, 4294967295]; int32 max + 100 -> [0, 2147483747].
     expect(arr(random.key(-1))).toEqual([0, 4294967295]);
     expect(arr(random.key(2147483647 + 100))).toEqual([0, 2147483747]);
@@ -46,20 +46,20 @@ describe("random.key", () => {
 });
 
 describe("random.split", () => {
-  it("partitionable: split(key(0)) (reference §3.8 #8, implied by stateful_rng.py doctest)", () => {
+  it("partitionable: split(key(0)) (implied by jax/_src/random/stateful_rng.py doctest)", () => {
     expect(random.split(random.key(0)).map(arr)).toEqual([
       [1797259609, 2579123966],
       [928981903, 3453687069],
     ]);
   });
-  it("partitionable: split(key(1), 3) (jax-js test/random.test.ts, reference §3.8 #4)", () => {
+  it("partitionable: split(key(1), 3) (jax-js test/random.test.ts)", () => {
     expect(random.split(random.key(1), 3).map(arr)).toEqual([
       [507451445, 1853169794],
       [1948878966, 4237131848],
       [2441914641, 3819641963],
     ]);
   });
-  it("legacy: split(PRNGKey(0), 4) (jax tests/random_test.py::testPRNGValues, reference §3.8 #11)", () => {
+  it("legacy: split(PRNGKey(0), 4) (jax tests/random_test.py::testPRNGValues)", () => {
     const keys = random.withThreefryPartitionable(false, () => random.split(random.PRNGKey(0), 4));
     expect(keys.map(arr)).toEqual([
       [2285895361, 1501764800],
@@ -69,7 +69,7 @@ describe("random.split", () => {
     ]);
     expect(random.config.threefryPartitionable).toBe(true);
   });
-  it("legacy: split(key(0)) (reference §3.9)", () => {
+  it("legacy: split(key(0))", () => {
     const prev = random.setThreefryPartitionable(false);
     try {
       expect(random.split(random.key(0)).map(arr)).toEqual([
@@ -99,14 +99,14 @@ describe("random.split", () => {
 });
 
 describe("random.foldIn", () => {
-  it("fold_in(PRNGKey(0), 4) (jax tests/random_test.py::testPRNGValues, reference §3.8 #12)", () => {
+  it("fold_in(PRNGKey(0), 4) (jax tests/random_test.py::testPRNGValues)", () => {
     expect(arr(random.foldIn(random.key(0), 4))).toEqual([2285895361, 433833334]);
     // fold_in does not depend on the flag.
     expect(arr(random.withThreefryPartitionable(false, () => random.foldIn(random.key(0), 4)))).toEqual([
       2285895361, 433833334,
     ]);
   });
-  it("stateful_rng keys (jax/_src/random/stateful_rng.py doctests, reference §3.8 #7)", () => {
+  it("stateful_rng keys (jax/_src/random/stateful_rng.py doctests)", () => {
     expect(arr(random.foldIn(random.key(42), 4))).toEqual([2954079971, 3276725750]);
     expect(arr(random.foldIn(random.key(42), 5))).toEqual([2765691542, 824333390]);
     expect(arr(random.foldIn(random.key(0), 0))).toEqual([1797259609, 2579123966]);
@@ -163,7 +163,7 @@ describe("random.config", () => {
 
 describe("Haiku's PRNGSequence scheme over split", () => {
   // haiku/_src/base.py PRNGSequence: each next() (reserve size 1) does
-  // `key, subkey = jax.random.split(key)` and returns subkey. Expected values: reference §3.8
+  // `key, subkey = jax.random.split(key)` and returns subkey. Expected values: JAX
   // "extra vectors" (regression values of a port verified against the JAX vectors above).
   function firstThree(seed: number): number[][] {
     let k = random.key(seed);

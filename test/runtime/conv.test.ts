@@ -70,7 +70,7 @@ describe("wasm Conv2DBackpropFilter", () => {
     });
   });
 
-  it("trains the seed CNN's first layer shape (batch 4, 28x28x1, 32 3x3 SAME) like cpu", () => {
+  it("trains the documented CNN's first layer shape (batch 4, 28x28x1, 32 3x3 SAME) like cpu", () => {
     expectSameOnBothBackends(() => {
       const x = randomTensor([4, 28, 28, 1], 15);
       const w = randomTensor([3, 3, 1, 32], 16);

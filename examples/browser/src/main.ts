@@ -1,5 +1,5 @@
 /**
- * The browser demo: trains the seed's Haiku CNN on MNIST in the page, charts loss and accuracy,
+ * The browser demo: trains the Keras JaxLayer documentation's Haiku CNN on MNIST in the page, charts loss and accuracy,
  * classifies a drawn digit, and loads checkpoints saved by Node (`npm start -- --save FILE`) and
  * by Python Haiku. URL parameters: `?backend=wasm|webgl|cpu`, `?quick` (train 40 steps at once,
  * as the browser test does), `?steps=N`.

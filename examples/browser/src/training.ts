@@ -1,5 +1,5 @@
 /**
- * Trains the seed's Haiku CNN (examples/lib/haiku_cnn.ts) as `npm start` does — Adam with a
+ * Trains the Keras JaxLayer documentation's Haiku CNN (examples/lib/haiku_cnn.ts) as `npm start` does — Adam with a
  * cosine-decayed learning rate, digits shifted by up to 2 pixels — but yielding to the browser
  * between steps so the page stays responsive and the chart redraws.
  */

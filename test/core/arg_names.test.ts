@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { argNames, parseArgNames, withArgNames } from "../src/core/arg_names.js";
+import { argNames, parseArgNames, withArgNames } from "../../src/core/arg_names.js";
 
 describe("argNames", () => {
   it("reads arrow functions, defaults, rest and destructuring", () => {
