@@ -5,6 +5,8 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type * as HaikuTfjs from "../src/index.js";
+import type * as HaikuTfjsKeras from "../src/keras/index.js";
 
 const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 
@@ -12,11 +14,11 @@ const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 export const measuredBuild: "dist" | "src" = existsSync(dist) ? "dist" : "src";
 
 /** `haiku-tfjs`. */
-export const hk: typeof import("../src/index.js") =
+export const hk: typeof HaikuTfjs =
   measuredBuild === "dist" ? await import("../dist/index.js" as string) : await import("../src/index.js");
 
 /** `haiku-tfjs/keras`. */
-export const keras: typeof import("../src/keras/index.js") =
+export const keras: typeof HaikuTfjsKeras =
   measuredBuild === "dist" ? await import("../dist/keras/index.js" as string) : await import("../src/keras/index.js");
 
 /** Loads only the runtime set-up (the "runtime fixes" under hand-written code), gradients included. */

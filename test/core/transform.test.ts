@@ -227,7 +227,6 @@ describe("immutability and ownership", () => {
     expect(vals(state["net"]!["n"])).toEqual([100]);
     expect(vals(state["net"]!["untouched"])).toEqual([1, 1]);
     tree.dispose([params, state, x]);
-    params = {};
   });
 
   it("keeps numTensors flat over 100 stateless apply calls and repeated inits", () => {

@@ -177,7 +177,7 @@ describe("fuzzing the reader with mutated files", () => {
       try {
         result = outcome(bytes, "hk.io.deserialize: ", () => io.deserialize(bytes));
       } catch (e) {
-        throw new Error(`fuzz case ${c} (base ${c % bases.length}): ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`);
+        throw new Error(`fuzz case ${c} (base ${c % bases.length}): ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`, { cause: e });
       }
       slowest = Math.max(slowest, performance.now() - t0);
       counts[result]++;

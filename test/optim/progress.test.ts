@@ -85,6 +85,7 @@ describe("ProgressBar", () => {
       "run  4/6  loss 2.5000  ETA 1.0s\n",
       "run  6/6  loss 3.5000  3.0s\n",
     ]);
+    // eslint-disable-next-line no-control-regex -- a log must hold no terminal escape codes
     expect(chatty.writes.join("")).not.toMatch(/[\r\x1b]/);
   });
 

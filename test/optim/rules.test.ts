@@ -23,7 +23,7 @@ const GS: Vec[] = [
 ];
 
 /** Runs `opt` for the three steps on {w: P0} and returns the updates of each step. */
-function run(opt: optim.GradientTransformation<any>, withParams = false): Vec[] {
+function run(opt: optim.AnyTransformation, withParams = false): Vec[] {
   let params = { w: tf.tensor1d(P0) };
   let state = opt.init(params);
   const out: Vec[] = [];

@@ -102,7 +102,7 @@ describe("training loop pattern", () => {
   });
 
   it("each optimizer's update does not leak when the caller replaces state", () => {
-    const makers: [string, () => optim.GradientTransformation<any>][] = [
+    const makers: [string, () => optim.AnyTransformation][] = [
       ["sgd", () => optim.sgd(0.1)],
       ["nesterov", () => optim.sgd(0.1, { momentum: 0.9, nesterov: true })],
       ["adam", () => optim.adam(optim.exponentialDecay(1e-3, 10, 0.9))],

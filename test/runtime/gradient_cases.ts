@@ -23,7 +23,6 @@ export interface GradientCase {
 
 type T4 = tf.Tensor4D;
 type T5 = tf.Tensor5D;
-type Pair = number | [number, number];
 
 /** Deterministic inputs: "neg" is -1, -2, ... (every window all negative), "sin" oscillates. */
 const vals = (shape: readonly number[], kind: "neg" | "sin" | "cos", seed = 1) => {

@@ -7,7 +7,7 @@
 // conv2dTranspose's input gradient), and on both backends AvgPoolGrad / AvgPool3DGrad (full-window
 // divisor under SAME padding) and the resize gradients (halfPixelCenters ignored, and more on cpu).
 import * as tf from "@tensorflow/tfjs-core";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { gradientCases } from "./gradient_cases.js";
 import { expectClose, expectNoLeaks, onBothBackends } from "./helpers.js";
 
