@@ -27,22 +27,12 @@ describe("a checkpoint over 2 GiB", () => {
       "after/half": { dtype: "F16", shape: [2], data_offsets: [wBytes, wBytes + 4] },
       "after/bytes": { dtype: "U8", shape: [3], data_offsets: [wBytes + 4, wBytes + 7] },
     });
-    const padded = header + " ".repeat((8 - (header.length % 8)) % 8);
-    const dataStart = 8 + padded.length;
-    const fh = await open(path, "w");
-    try {
-      const prefix = new Uint8Array(8);
-      new DataView(prefix.buffer).setBigUint64(0, BigInt(padded.length), true);
-      await fh.write(prefix, 0, 8, 0);
-      await fh.write(new TextEncoder().encode(padded), 0, padded.length, 8);
-      await fh.truncate(dataStart + wBytes + 7); // sparse: unwritten bytes read as zeros
-      const wValues = [1.5, -2, 0.25, -3.75, 7];
-      for (let k = 0; k < PICKS.length; k++) await fh.write(leBytes("f32", [wValues[k]!]), 0, 4, dataStart + 4 * PICKS[k]!);
-      await fh.write(leBytes("u16", [0x3c00, 0xc000]), 0, 4, dataStart + wBytes); // F16 1, -2
-      await fh.write(leBytes("u8", [1, 128, 255]), 0, 3, dataStart + wBytes + 4);
-    } finally {
-      await fh.close();
-    }
+    const wValues = [1.5, -2, 0.25, -3.75, 7];
+    await writeSparse(path, header, wBytes + 7, [
+      ...PICKS.map((at, k) => [4 * at, leBytes("f32", [wValues[k]!])] as const),
+      [wBytes, leBytes("u16", [0x3c00, 0xc000])], // F16 1, -2
+      [wBytes + 4, leBytes("u8", [1, 128, 255])],
+    ]);
 
     const h = await io.loadHeader(path);
     expect(h.dataBytes).toBe(wBytes + 7);
@@ -86,20 +76,10 @@ describe("reading in chunks", () => {
     const n = 2 ** 24 + 8;
     const path = join(await dirPromise, "u32.safetensors");
     const header = JSON.stringify({ "m/u": { dtype: "U32", shape: [n], data_offsets: [0, 4 * n] } });
-    const padded = header + " ".repeat((8 - (header.length % 8)) % 8);
-    const dataStart = 8 + padded.length;
-    const fh = await open(path, "w");
-    try {
-      const prefix = new Uint8Array(8);
-      new DataView(prefix.buffer).setBigUint64(0, BigInt(padded.length), true);
-      await fh.write(prefix, 0, 8, 0);
-      await fh.write(new TextEncoder().encode(padded), 0, padded.length, 8);
-      await fh.truncate(dataStart + 4 * n);
-      await fh.write(leBytes("u32", [7]), 0, 4, dataStart + 4 * (2 ** 24 - 1)); // last of chunk 1
-      await fh.write(leBytes("u32", [9]), 0, 4, dataStart + 4 * 2 ** 24); // first of chunk 2
-    } finally {
-      await fh.close();
-    }
+    const dataStart = await writeSparse(path, header, 4 * n, [
+      [4 * (2 ** 24 - 1), leBytes("u32", [7])], // last of chunk 1
+      [4 * 2 ** 24, leBytes("u32", [9])], // first of chunk 2
+    ]);
     const loaded = await io.loadParams<Record<string, Record<string, tf.Tensor>>>(path);
     const u = loaded["m"]!["u"]!;
     expect(u.dtype).toBe("int32");
@@ -119,3 +99,25 @@ describe("reading in chunks", () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+/**
+ * Writes a safetensors file whose data section of `dataBytes` is sparse (unwritten bytes read as
+ * zeros), with `writes` placed at their offsets into the data section; returns where the data
+ * section starts in the file.
+ */
+async function writeSparse(path: string, header: string, dataBytes: number, writes: readonly (readonly [number, Uint8Array])[]): Promise<number> {
+  const padded = header + " ".repeat((8 - (header.length % 8)) % 8);
+  const dataStart = 8 + padded.length;
+  const fh = await open(path, "w");
+  try {
+    const prefix = new Uint8Array(8);
+    new DataView(prefix.buffer).setBigUint64(0, BigInt(padded.length), true);
+    await fh.write(prefix, 0, 8, 0);
+    await fh.write(new TextEncoder().encode(padded), 0, padded.length, 8);
+    await fh.truncate(dataStart + dataBytes);
+    for (const [at, bytes] of writes) await fh.write(bytes, 0, bytes.length, dataStart + at);
+  } finally {
+    await fh.close();
+  }
+  return dataStart;
+}

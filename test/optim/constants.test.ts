@@ -39,22 +39,7 @@ describe("optimizer constants", () => {
   });
 
   it("reuses a value's constant while it is in use: repeated steps upload no new tensors", () => {
-    const opt = optim.sgd(0.1, { momentum: 0.9 });
-    let params = { w: tf.ones([4]) };
-    let state = opt.init(params);
-    const step = (): void => {
-      const grads = { w: tf.fill([4], 0.5) };
-      const [updates, next] = opt.update(grads, state);
-      const newParams = optim.applyUpdates(params, updates) as typeof params;
-      tree.dispose([grads, updates, state, params]);
-      params = newParams;
-      state = next;
-    };
-    step();
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 20; i++) step();
-    expect(tf.memory().numTensors).toBe(before);
-    tree.dispose([params, state]);
+    expectFlatOverSteps(optim.sgd(0.1, { momentum: 0.9 }), 4, 20);
   });
 
   it("an evicted constant is uploaded again when its optimizer is used later, with the same result", async () => {
@@ -72,21 +57,28 @@ describe("optimizer constants", () => {
   });
 
   it("addDecayedWeights with a schedule keeps numTensors flat over steps (the scheduled rate lives in the step)", () => {
-    const opt = optim.addDecayedWeights((count: number) => 1e-2 / (1 + count));
-    let params = { w: tf.ones([3]) };
-    let state = opt.init(params);
-    const step = (): void => {
-      const grads = { w: tf.fill([3], 0.5) };
-      const [updates, next] = opt.update(grads, state, params) as [typeof grads, typeof state];
-      const newParams = optim.applyUpdates(params, updates) as typeof params;
-      tree.dispose([grads, updates, state, params]);
-      params = newParams;
-      state = next;
-    };
-    step();
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 10; i++) step();
-    expect(tf.memory().numTensors).toBe(before);
-    tree.dispose([params, state]);
+    expectFlatOverSteps(optim.addDecayedWeights((count: number) => 1e-2 / (1 + count)), 3, 10);
   });
 });
+
+/**
+ * Trains `{w: ones([size])}` with constant gradients, one warm-up step then `steps` more, and
+ * asserts the live tensor count does not move.
+ */
+function expectFlatOverSteps(opt: optim.AnyTransformation, size: number, steps: number): void {
+  let params = { w: tf.ones([size]) };
+  let state: unknown = opt.init(params);
+  const step = (): void => {
+    const grads = { w: tf.fill([size], 0.5) };
+    const [updates, next] = opt.update(grads, state, params);
+    const newParams = optim.applyUpdates(params, updates);
+    tree.dispose([grads, updates, state, params]);
+    params = newParams;
+    state = next;
+  };
+  step();
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < steps; i++) step();
+  expect(tf.memory().numTensors).toBe(before);
+  tree.dispose([params, state]);
+}

@@ -60,14 +60,7 @@ describe("resize gradients equal the adjoint of the forward resize, on wasm and 
   for (const [shape, size, alignCorners, halfPixel] of cases) {
     for (const [name, resize] of [["bilinear", tf.image.resizeBilinear], ["nearest", tf.image.resizeNearestNeighbor]] as const) {
       it(`${name} ${JSON.stringify(shape)} -> ${JSON.stringify(size)}, alignCorners ${alignCorners}, halfPixelCenters ${halfPixel}`, () => {
-        const f = (x: tf.Tensor) => resize(x as tf.Tensor4D, size, alignCorners, halfPixel);
-        const want = adjoint(f, shape, weights);
-        const { wasm, cpu } = onBothBackends(() => {
-          const x = tf.tensor(Float32Array.from({ length: want.length }, (_, i) => Math.sin(1.3 * i + 1)), shape);
-          return [tf.grad((v: tf.Tensor) => { const y = f(v); return tf.sum(tf.mul(y, weights(y.shape))); })(x)];
-        });
-        expectClose(wasm[0]!, want, 1e-5);
-        expectClose(cpu[0]!, want, 1e-5);
+        expectGradIsAdjoint((x: tf.Tensor) => resize(x as tf.Tensor4D, size, alignCorners, halfPixel), shape, weights);
       });
     }
   }
@@ -90,13 +83,7 @@ describe("average-pool gradients equal the adjoint of the forward pool, on wasm 
       const f = (x: tf.Tensor) => shape.length === 4
         ? tf.avgPool(x as tf.Tensor4D, size as [number, number], stride as [number, number], pad)
         : tf.avgPool3d(x as tf.Tensor5D, size as [number, number, number], stride as [number, number, number], pad);
-      const want = adjoint(f, shape, weights);
-      const { wasm, cpu } = onBothBackends(() => {
-        const x = tf.tensor(Float32Array.from({ length: want.length }, (_, i) => Math.sin(1.3 * i + 1)), shape);
-        return [tf.grad((v: tf.Tensor) => { const y = f(v); return tf.sum(tf.mul(y, weights(y.shape))); })(x)];
-      });
-      expectClose(wasm[0]!, want, 1e-5);
-      expectClose(cpu[0]!, want, 1e-5);
+      expectGradIsAdjoint(f, shape, weights);
     });
   }
 });
@@ -133,3 +120,17 @@ describe("the replaced gradient kernels", () => {
     wasm.forEach((w, i) => expectClose(w, cpu[i]!, 1e-5));
   });
 });
+
+/**
+ * Asserts that the gradient of `sum(f(x) * weights)` on wasm and on cpu is `f`'s adjoint applied
+ * to the weights (computed from the forward op alone, since cpu cannot serve as the reference).
+ */
+function expectGradIsAdjoint(f: (x: tf.Tensor) => tf.Tensor, shape: number[], weights: (shape: number[]) => tf.Tensor): void {
+  const want = adjoint(f, shape, weights);
+  const { wasm, cpu } = onBothBackends(() => {
+    const x = tf.tensor(Float32Array.from({ length: want.length }, (_, i) => Math.sin(1.3 * i + 1)), shape);
+    return [tf.grad((v: tf.Tensor) => { const y = f(v); return tf.sum(tf.mul(y, weights(y.shape))); })(x)];
+  });
+  expectClose(wasm[0]!, want, 1e-5);
+  expectClose(cpu[0]!, want, 1e-5);
+}
