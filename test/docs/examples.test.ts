@@ -3,10 +3,13 @@
 // settings (plus the stand-ins of prelude.ts), and the self-contained ones are run (blocks
 // fenced ```ts browser are for a web page and only typechecked). Haiku does
 // the same for its docstrings (haiku/_src/doctest_test.py).
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkAll } from "./check.js";
-import { collectSnippets } from "./snippets.js";
+import { collectSnippets, ROOT } from "./snippets.js";
 
 const snippets = collectSnippets();
 
@@ -27,6 +30,17 @@ describe("documentation examples", () => {
 
   const runnable = snippets.flatMap((s, i) => (s.runnable && checked[i]!.selfContained ? [[s.where, i] as const] : []));
   it.each(runnable)("%s runs", async (_where, i) => {
-    await expect(import(pathToFileURL(checked[i]!.file).href)).resolves.toBeDefined();
+    // Examples write files where they stand (`model.save("file://./cnn")`): run them in a
+    // scratch directory that sees the repository's example data, never in the checkout.
+    const scratch = mkdtempSync(join(tmpdir(), "hk-doctest-"));
+    symlinkSync(join(ROOT, "examples"), join(scratch, "examples"));
+    const cwd = process.cwd();
+    process.chdir(scratch);
+    try {
+      await expect(import(pathToFileURL(checked[i]!.file).href)).resolves.toBeDefined();
+    } finally {
+      process.chdir(cwd);
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
