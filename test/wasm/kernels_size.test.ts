@@ -3,9 +3,9 @@
 // would silently fall back to the JavaScript loops in browsers.
 import { describe, expect, it } from "vitest";
 
-import { adamKernelBytes } from "../../src/optim/adam_simd.js";
-import { kernelBytes } from "../../src/random/wasm.js";
-import { heapKernelBytes } from "../../src/runtime/kernels/heap_simd.js";
+import { adamKernelBytes } from "../../src/wasm/adam.js";
+import { kernelBytes } from "../../src/wasm/threefry.js";
+import { heapKernelBytes } from "../../src/wasm/heap_loops.js";
 import { instantiate } from "../../src/wasm/assembler.js";
 
 // The project's lib settings carry no WebAssembly typings; describe what is used.

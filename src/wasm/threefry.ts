@@ -16,7 +16,7 @@ import {
   BLOCK, BR, BR_IF, END, F32X4_SUB, HEADER, I32, I32X4_ADD, I32X4_SHL, I32X4_SHR_U, I32X4_SPLAT, I32_ADD, I32_CONST,
   I32_GE_U, I32_SHL, I32_XOR, LOCAL_GET, LOCAL_SET, LOOP, V128, V128_CONST, V128_OR, V128_STORE, V128_XOR, VOID,
   functionBody, instantiate, name, section, sleb, uleb,
-} from "../wasm/assembler.js";
+} from "./assembler.js";
 
 /** Values per kernel call; the kernel's memory holds exactly one chunk. */
 export const CHUNK = 1 << 20;

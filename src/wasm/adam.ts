@@ -15,8 +15,8 @@
 import {
   Code, F32, F32X4_ADD, F32X4_DIV, F32X4_MUL, F32X4_SPLAT, F32X4_SQRT, HEADER, I32, I32_ADD, MEMORY_IMPORT_SECTION, V128,
   V128_LOAD, V128_STORE, functionBody, name, section,
-} from "../wasm/assembler.js";
-import { heapModule } from "../wasm/heap.js";
+} from "./assembler.js";
+import { heapModule } from "./heap.js";
 
 // Parameters: six byte offsets, the byte length, nine float32 coefficients.
 const [G_PTR, M_PTR, V_PTR, M_OUT, V_OUT, U_OUT, BYTES] = [0, 1, 2, 3, 4, 5, 6];

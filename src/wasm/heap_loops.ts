@@ -17,8 +17,8 @@
 import {
   Code, F32, F32X4_MUL, F32X4_SPLAT, F64X2_ADD, F64X2_PROMOTE_LOW_F32X4, HEADER, I32, I32_ADD, I32_CONST, I32_SHL,
   I8X16_SHUFFLE, MEMORY_IMPORT_SECTION, V128, V128_LOAD, V128_STORE, functionBody, name, section,
-} from "../../wasm/assembler.js";
-import { heapModule } from "../../wasm/heap.js";
+} from "./assembler.js";
+import { heapModule } from "./heap.js";
 
 const MEM = (offset: number) => [4, offset]; // memarg: align 16 (a hint), offset
 
