@@ -12,20 +12,9 @@
  * @internal
  * @module
  */
-import {
-  Code, F32, F32X4_ADD, F32X4_DIV, F32X4_MUL, F32X4_SPLAT, F32X4_SQRT, HEADER, I32, I32_ADD, MEMORY_IMPORT_SECTION, V128,
-  V128_LOAD, V128_STORE, functionBody, name, section,
-} from "./assembler.js";
+import { F32, F32X4_ADD, F32X4_DIV, F32X4_MUL, F32X4_SPLAT, F32X4_SQRT, I32, I32_ADD, V128, V128_LOAD, V128_STORE } from "./assembler.js";
 import { heapModule } from "./heap.js";
-
-// Parameters: six byte offsets, the byte length, nine float32 coefficients.
-const [G_PTR, M_PTR, V_PTR, M_OUT, V_OUT, U_OUT, BYTES] = [0, 1, 2, 3, 4, 5, 6];
-const FIRST_COEFFICIENT = 7;
-const COEFFICIENTS = 9;
-// Locals: the byte index, the splatted coefficients (same order as the parameters), g, mu, nu.
-const I = 16;
-const [B1, C1B1, B2, C1B2, EPS, EPS_ROOT, BC1, BC2, BC1_NEXT] = [17, 18, 19, 20, 21, 22, 23, 24, 25];
-const [G, M, V] = [26, 27, 28];
+import { ModuleBuilder } from "./module_builder.js";
 
 /** The variants, in export order. */
 const VARIANTS = [
@@ -35,49 +24,64 @@ const VARIANTS = [
   { exportName: "nadamEpsRoot", nesterov: true, epsRoot: true },
 ] as const;
 
-function body(nesterov: boolean, epsRoot: boolean): number[] {
-  const k = new Code();
-  const STORE = [...V128_STORE, 4, 0];
-  /** Pushes `base + i` (an address). */
-  const at = (base: number) => k.get(base, I).op(I32_ADD);
-  const load = (base: number) => at(base).op(...V128_LOAD, 4, 0);
-  for (let j = 0; j < COEFFICIENTS; j++) k.get(FIRST_COEFFICIENT + j).op(...F32X4_SPLAT).set(B1 + j);
-  k.forBytes(I, BYTES, 16, () => {
-    load(G_PTR).set(G);
-    // mu = (1-b1) g + b1 mu
-    k.get(C1B1, G).op(...F32X4_MUL).get(B1);
-    load(M_PTR).op(...F32X4_MUL, ...F32X4_ADD).set(M);
-    at(M_OUT).get(M).op(...STORE);
-    // nu = (1-b2) g^2 + b2 nu
-    k.get(C1B2, G, G).op(...F32X4_MUL, ...F32X4_MUL).get(B2);
-    load(V_PTR).op(...F32X4_MUL, ...F32X4_ADD).set(V);
-    at(V_OUT).get(V).op(...STORE);
-    // out = mu_hat / (sqrt(nu / bc2 [+ epsRoot]) + eps)
-    at(U_OUT);
-    if (nesterov) {
-      k.get(B1, M, BC1_NEXT).op(...F32X4_DIV, ...F32X4_MUL);
-      k.get(C1B1, G, BC1).op(...F32X4_DIV, ...F32X4_MUL, ...F32X4_ADD);
-    } else {
-      k.get(M, BC1).op(...F32X4_DIV);
-    }
-    k.get(V, BC2).op(...F32X4_DIV);
-    if (epsRoot) k.get(EPS_ROOT).op(...F32X4_ADD);
-    k.op(...F32X4_SQRT).get(EPS).op(...F32X4_ADD, ...F32X4_DIV, ...STORE);
-  });
-  return functionBody([[1, I32], [COEFFICIENTS + 3, V128]], k.c);
-}
+/** Six byte offsets, the byte length, then the nine float32 coefficients. */
+const PARAMS = {
+  gPtr: I32, muPtr: I32, nuPtr: I32, muOut: I32, nuOut: I32, out: I32, bytes: I32,
+  b1: F32, oneMinusB1: F32, b2: F32, oneMinusB2: F32, eps: F32, epsRoot: F32, bc1: F32, bc2: F32, bc1Next: F32,
+} as const;
+
+/** The byte index, the coefficients splatted to four lanes (same order), then g, mu, nu. */
+const LOCALS = {
+  i: I32,
+  b1x4: V128, oneMinusB1x4: V128, b2x4: V128, oneMinusB2x4: V128, epsX4: V128, epsRootX4: V128, bc1x4: V128,
+  bc2x4: V128, bc1NextX4: V128,
+  g: V128, mu: V128, nu: V128,
+} as const;
 
 /** The kernel module's bytes (imports `env.memory`). */
 export function adamKernelBytes(): Uint8Array {
-  const params = [...Array<number>(7).fill(I32), ...Array<number>(COEFFICIENTS).fill(F32)];
-  return new Uint8Array([
-    ...HEADER,
-    ...section(1, [1, 0x60, params.length, ...params, 0]),
-    ...MEMORY_IMPORT_SECTION,
-    ...section(3, [VARIANTS.length, ...VARIANTS.map(() => 0)]),
-    ...section(7, [VARIANTS.length, ...VARIANTS.flatMap((v, i) => [...name(v.exportName), 0x00, i])]),
-    ...section(10, [VARIANTS.length, ...VARIANTS.flatMap((v) => body(v.nesterov, v.epsRoot))]),
-  ]);
+  const m = new ModuleBuilder().importMemory("env", "memory", 1);
+  for (const { exportName, nesterov, epsRoot } of VARIANTS) {
+    m.function(exportName, {
+      params: PARAMS,
+      locals: LOCALS,
+      body(k, at) {
+        const { i, b1x4, oneMinusB1x4, b2x4, oneMinusB2x4, epsX4, epsRootX4, bc1x4, bc2x4, bc1NextX4, g, mu, nu } = at;
+        const STORE = [...V128_STORE, 4, 0];
+        /** Pushes `base + i` (an address). */
+        const addr = (base: number) => k.get(base, i).op(I32_ADD);
+        const load = (base: number) => addr(base).op(...V128_LOAD, 4, 0);
+        const splats = [
+          [at.b1, b1x4], [at.oneMinusB1, oneMinusB1x4], [at.b2, b2x4], [at.oneMinusB2, oneMinusB2x4], [at.eps, epsX4],
+          [at.epsRoot, epsRootX4], [at.bc1, bc1x4], [at.bc2, bc2x4], [at.bc1Next, bc1NextX4],
+        ] as const;
+        for (const [scalar, lanes] of splats) k.get(scalar).op(...F32X4_SPLAT).set(lanes);
+        k.forBytes(i, at.bytes, 16, () => {
+          load(at.gPtr).set(g);
+          // mu = (1-b1) g + b1 mu
+          k.get(oneMinusB1x4, g).op(...F32X4_MUL).get(b1x4);
+          load(at.muPtr).op(...F32X4_MUL, ...F32X4_ADD).set(mu);
+          addr(at.muOut).get(mu).op(...STORE);
+          // nu = (1-b2) g^2 + b2 nu
+          k.get(oneMinusB2x4, g, g).op(...F32X4_MUL, ...F32X4_MUL).get(b2x4);
+          load(at.nuPtr).op(...F32X4_MUL, ...F32X4_ADD).set(nu);
+          addr(at.nuOut).get(nu).op(...STORE);
+          // out = mu_hat / (sqrt(nu / bc2 [+ epsRoot]) + eps)
+          addr(at.out);
+          if (nesterov) {
+            k.get(b1x4, mu, bc1NextX4).op(...F32X4_DIV, ...F32X4_MUL);
+            k.get(oneMinusB1x4, g, bc1x4).op(...F32X4_DIV, ...F32X4_MUL, ...F32X4_ADD);
+          } else {
+            k.get(mu, bc1x4).op(...F32X4_DIV);
+          }
+          k.get(nu, bc2x4).op(...F32X4_DIV);
+          if (epsRoot) k.get(epsRootX4).op(...F32X4_ADD);
+          k.op(...F32X4_SQRT).get(epsX4).op(...F32X4_ADD, ...F32X4_DIV, ...STORE);
+        });
+      },
+    });
+  }
+  return m.bytes();
 }
 
 /** One variant: offsets and byte length, then the nine coefficients. */

@@ -1,7 +1,9 @@
 /**
  * The few pieces of the WebAssembly binary format our hand-assembled kernels need (PRNG bits,
- * Adam's update): LEB128 numbers, sections, names, the opcodes they use, and synchronous
- * instantiation. No toolchain and nothing fetched: a kernel is a few hundred bytes built at load.
+ * Adam's update, the runtime's heap loops): LEB128 numbers, the opcodes they use, an instruction
+ * emitter with the loop idioms they share, and synchronous instantiation. Modules are put
+ * together by `module_builder.ts`. No toolchain and nothing fetched: a kernel is a few hundred
+ * bytes built at load.
  *
  * @internal
  * @module
@@ -76,34 +78,15 @@ export function sleb(n: number): number[] {
   }
 }
 
-/** A section: id, byte length, content. */
-export function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-/** A name (length-prefixed ASCII). */
-export function name(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-}
-
-/** A function body: its local declarations (`[count, type]` runs) and code, length-prefixed. */
-export function functionBody(locals: Array<[number, number]>, code: number[]): number[] {
-  const fn = [...uleb(locals.length), ...locals.flatMap(([count, type]) => [...uleb(count), type]), ...code, END];
-  return [...uleb(fn.length), ...fn];
-}
-
-/** The import section of a module whose only import is the memory `env.memory` (minimum 1 page). */
-export const MEMORY_IMPORT_SECTION = section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 1]);
-
 /** Emits a function body's code, with the few loop idioms the kernels use. */
 export class Code {
   readonly c: number[] = [];
   get(...locals: number[]): this {
-    for (const l of locals) this.c.push(LOCAL_GET, l);
+    for (const l of locals) this.c.push(LOCAL_GET, ...uleb(l));
     return this;
   }
   set(l: number): this {
-    this.c.push(LOCAL_SET, l);
+    this.c.push(LOCAL_SET, ...uleb(l));
     return this;
   }
   op(...bytes: number[]): this {

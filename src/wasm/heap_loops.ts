@@ -15,64 +15,55 @@
  * @module
  */
 import {
-  Code, F32, F32X4_MUL, F32X4_SPLAT, F64X2_ADD, F64X2_PROMOTE_LOW_F32X4, HEADER, I32, I32_ADD, I32_CONST, I32_SHL,
-  I8X16_SHUFFLE, MEMORY_IMPORT_SECTION, V128, V128_LOAD, V128_STORE, functionBody, name, section,
+  F32, F32X4_MUL, F32X4_SPLAT, F64X2_ADD, F64X2_PROMOTE_LOW_F32X4, I32, I32_ADD, I32_CONST, I32_SHL, I8X16_SHUFFLE, V128,
+  V128_LOAD, V128_STORE,
 } from "./assembler.js";
 import { heapModule } from "./heap.js";
+import { ModuleBuilder } from "./module_builder.js";
 
 const MEM = (offset: number) => [4, offset]; // memarg: align 16 (a hint), offset
 
-function sumRowsBody(): number[] {
-  const [SRC, ACC, ROWS, COL_BYTES, ROW_STRIDE] = [0, 1, 2, 3, 4];
-  const [C, A] = [5, 6];
-  const V = 7;
-  const k = new Code();
-  k.whileNonZero(ROWS, () => {
-    k.forBytes(C, COL_BYTES, 16, () => {
-      k.get(SRC, C).op(I32_ADD, ...V128_LOAD, ...MEM(0)).set(V);
-      k.get(ACC, C).op(I32_CONST, 1, I32_SHL, I32_ADD).set(A);
-      // acc[c], acc[c + 1] += the low two values
-      k.get(A, A).op(...V128_LOAD, ...MEM(0)).get(V).op(...F64X2_PROMOTE_LOW_F32X4, ...F64X2_ADD, ...V128_STORE, ...MEM(0));
-      // acc[c + 2], acc[c + 3] += the high two values (moved down by a shuffle)
-      k.get(A, A).op(...V128_LOAD, ...MEM(16)).get(V, V);
-      k.op(...I8X16_SHUFFLE, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
-      k.op(...F64X2_PROMOTE_LOW_F32X4, ...F64X2_ADD, ...V128_STORE, ...MEM(16));
-    });
-    k.addLocal(SRC, ROW_STRIDE).decrement(ROWS);
-  });
-  return functionBody([[2, I32], [1, V128]], k.c);
-}
-
-function poolGradRowBody(): number[] {
-  const [G, D, OW, KW, C_BYTES, SCALE] = [0, 1, 2, 3, 4, 5];
-  const [KX, CH] = [6, 7];
-  const S = 8;
-  const k = new Code();
-  k.get(SCALE).op(...F32X4_SPLAT).set(S);
-  k.whileNonZero(OW, () => {
-    k.get(KW).set(KX);
-    k.whileNonZero(KX, () => {
-      k.forBytes(CH, C_BYTES, 16, () => {
-        k.get(D, CH).op(I32_ADD);
-        k.get(G, CH).op(I32_ADD, ...V128_LOAD, ...MEM(0)).get(S).op(...F32X4_MUL, ...V128_STORE, ...MEM(0));
-      });
-      k.addLocal(D, C_BYTES).decrement(KX);
-    });
-    k.addLocal(G, C_BYTES).decrement(OW);
-  });
-  return functionBody([[2, I32], [1, V128]], k.c);
-}
-
 /** The kernel module's bytes (imports `env.memory`). @internal */
 export function heapKernelBytes(): Uint8Array {
-  return new Uint8Array([
-    ...HEADER,
-    ...section(1, [2, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 6, I32, I32, I32, I32, I32, F32, 0]),
-    ...MEMORY_IMPORT_SECTION,
-    ...section(3, [2, 0, 1]),
-    ...section(7, [2, ...name("sumRows"), 0x00, 0, ...name("poolGradRow"), 0x00, 1]),
-    ...section(10, [2, ...sumRowsBody(), ...poolGradRowBody()]),
-  ]);
+  const m = new ModuleBuilder().importMemory("env", "memory", 1);
+  m.function("sumRows", {
+    params: { src: I32, acc: I32, rows: I32, colBytes: I32, rowStride: I32 },
+    locals: { c: I32, a: I32, v: V128 },
+    body(k, { src, acc, rows, colBytes, rowStride, c, a, v }) {
+      k.whileNonZero(rows, () => {
+        k.forBytes(c, colBytes, 16, () => {
+          k.get(src, c).op(I32_ADD, ...V128_LOAD, ...MEM(0)).set(v);
+          k.get(acc, c).op(I32_CONST, 1, I32_SHL, I32_ADD).set(a);
+          // acc[c], acc[c + 1] += the low two values
+          k.get(a, a).op(...V128_LOAD, ...MEM(0)).get(v).op(...F64X2_PROMOTE_LOW_F32X4, ...F64X2_ADD, ...V128_STORE, ...MEM(0));
+          // acc[c + 2], acc[c + 3] += the high two values (moved down by a shuffle)
+          k.get(a, a).op(...V128_LOAD, ...MEM(16)).get(v, v);
+          k.op(...I8X16_SHUFFLE, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
+          k.op(...F64X2_PROMOTE_LOW_F32X4, ...F64X2_ADD, ...V128_STORE, ...MEM(16));
+        });
+        k.addLocal(src, rowStride).decrement(rows);
+      });
+    },
+  });
+  m.function("poolGradRow", {
+    params: { g: I32, d: I32, ow: I32, kw: I32, cBytes: I32, scale: F32 },
+    locals: { kx: I32, ch: I32, s: V128 },
+    body(k, { g, d, ow, kw, cBytes, scale, kx, ch, s }) {
+      k.get(scale).op(...F32X4_SPLAT).set(s);
+      k.whileNonZero(ow, () => {
+        k.get(kw).set(kx);
+        k.whileNonZero(kx, () => {
+          k.forBytes(ch, cBytes, 16, () => {
+            k.get(d, ch).op(I32_ADD);
+            k.get(g, ch).op(I32_ADD, ...V128_LOAD, ...MEM(0)).get(s).op(...F32X4_MUL, ...V128_STORE, ...MEM(0));
+          });
+          k.addLocal(d, cBytes).decrement(kx);
+        });
+        k.addLocal(g, cBytes).decrement(ow);
+      });
+    },
+  });
+  return m.bytes();
 }
 
 /** The instantiated loops. @internal */

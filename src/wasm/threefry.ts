@@ -13,10 +13,10 @@
  */
 
 import {
-  BLOCK, BR, BR_IF, END, F32X4_SUB, HEADER, I32, I32X4_ADD, I32X4_SHL, I32X4_SHR_U, I32X4_SPLAT, I32_ADD, I32_CONST,
-  I32_GE_U, I32_SHL, I32_XOR, LOCAL_GET, LOCAL_SET, LOOP, V128, V128_CONST, V128_OR, V128_STORE, V128_XOR, VOID,
-  functionBody, instantiate, name, section, sleb, uleb,
+  type Code, F32X4_SUB, I32, I32X4_ADD, I32X4_SHL, I32X4_SHR_U, I32X4_SPLAT, I32_CONST, I32_SHL, I32_XOR, V128, V128_CONST,
+  V128_OR, V128_STORE, V128_XOR, instantiate, sleb,
 } from "./assembler.js";
+import { type LocalIndices, ModuleBuilder } from "./module_builder.js";
 
 /** Values per kernel call; the kernel's memory holds exactly one chunk. */
 export const CHUNK = 1 << 20;
@@ -28,85 +28,79 @@ function v128Splat(word: number): number[] {
   return bytes;
 }
 
-// Locals: params k0=0, k1=1, start=2, n=3; then v128 locals, then the two i32 locals.
-const [K0, K1, START, N] = [0, 1, 2, 3];
-const [KS0, KS1, KS2, X0, X1, Y0, Y1, CTR, KS1_PLUS4] = [4, 5, 6, 7, 8, 9, 10, 11, 12];
-const INJ = [13, 14, 15, 16, 17]; // ks[(g + 2) % 3] + (g + 1), the second word's key injections
-const V128_LOCALS = 14;
-const [PTR, ENDP] = [18, 19];
 const ROT = [
   [13, 15, 26, 6],
   [17, 29, 16, 24],
 ];
-const KS = [KS0, KS1, KS2];
+
+const PARAMS = { k0: I32, k1: I32, start: I32, n: I32 } as const;
+
+/**
+ * The key schedule ks0..ks2 and, per counter lane, the two words of stream x (indices i..i+3)
+ * and stream y (i+4..i+7); `ctr` holds x's indices, `ks1Plus4` moves them to y's; `injG` is
+ * `ks[(g + 2) % 3] + (g + 1)`, the second word's key injection after round group g; `ptr` and
+ * `end` walk the output bytes.
+ */
+const LOCALS = {
+  ks0: V128, ks1: V128, ks2: V128, x0: V128, x1: V128, y0: V128, y1: V128, ctr: V128, ks1Plus4: V128,
+  inj0: V128, inj1: V128, inj2: V128, inj3: V128, inj4: V128,
+  ptr: I32, end: I32,
+} as const;
+
+/** The kernel module's bytes. @internal */
+export function kernelBytes(): Uint8Array {
+  const m = new ModuleBuilder().memory(PAGES, "m");
+  m.function("bits", { params: PARAMS, locals: LOCALS, body: (k, at) => threefry(k, at, false) });
+  m.function("unif", { params: PARAMS, locals: LOCALS, body: (k, at) => threefry(k, at, true) });
+  return m.bytes();
+}
 
 /**
  * The kernel loop: eight counters per iteration as two independent v128 streams (x: i..i+3,
  * y: i+4..i+7), interleaved so the CPU overlaps their serial add-rotate-xor chains.
  */
-function body(uniform: boolean): number[] {
-  const c: number[] = [];
-  const get = (i: number): void => void c.push(LOCAL_GET, i);
-  const set = (i: number): void => void c.push(LOCAL_SET, i);
-  get(K0); c.push(...I32X4_SPLAT); set(KS0);
-  get(K1); c.push(...I32X4_SPLAT); set(KS1);
-  get(K0); get(K1); c.push(I32_XOR, I32_CONST, ...sleb(0x1bd11bda), I32_XOR, ...I32X4_SPLAT); set(KS2);
-  get(KS1); c.push(...v128Splat(4), ...I32X4_ADD); set(KS1_PLUS4);
-  for (let g = 0; g < 5; g++) {
-    get(KS[(g + 2) % 3]!); c.push(...v128Splat(g + 1), ...I32X4_ADD); set(INJ[g]!);
-  }
-  get(START); c.push(...I32X4_SPLAT, ...V128_CONST, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, ...I32X4_ADD); set(CTR);
-  c.push(I32_CONST, 0); set(PTR);
-  get(N); c.push(I32_CONST, 2, I32_SHL); set(ENDP);
-  c.push(BLOCK, VOID, LOOP, VOID);
-  get(PTR); get(ENDP); c.push(I32_GE_U, BR_IF, 1);
-  // Counter (hi, lo) = (0, index): word0 = 0 + ks0, word1 = index + ks1.
-  get(KS0); set(X0);
-  get(KS0); set(Y0);
-  get(CTR); get(KS1); c.push(...I32X4_ADD); set(X1);
-  get(CTR); get(KS1_PLUS4); c.push(...I32X4_ADD); set(Y1);
-  for (let g = 0; g < 5; g++) {
-    for (const r of ROT[g % 2]!) {
-      for (const [a, b] of [[X0, X1], [Y0, Y1]] as const) {
-        get(a); get(b); c.push(...I32X4_ADD); set(a);
+function threefry(k: Code, at: LocalIndices<typeof PARAMS, typeof LOCALS>, uniform: boolean): void {
+  const { k0, k1, start, n, ks0, ks1, ks2, x0, x1, y0, y1, ctr, ks1Plus4, ptr, end } = at;
+  const ks = [ks0, ks1, ks2];
+  const inj = [at.inj0, at.inj1, at.inj2, at.inj3, at.inj4];
+  const streams = [[x0, x1], [y0, y1]] as const;
+  k.get(k0).op(...I32X4_SPLAT).set(ks0);
+  k.get(k1).op(...I32X4_SPLAT).set(ks1);
+  k.get(k0, k1).op(I32_XOR, I32_CONST, ...sleb(0x1bd11bda), I32_XOR, ...I32X4_SPLAT).set(ks2);
+  k.get(ks1).op(...v128Splat(4), ...I32X4_ADD).set(ks1Plus4);
+  for (let g = 0; g < 5; g++) k.get(ks[(g + 2) % 3]!).op(...v128Splat(g + 1), ...I32X4_ADD).set(inj[g]!);
+  k.get(start).op(...I32X4_SPLAT, ...V128_CONST, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, ...I32X4_ADD).set(ctr);
+  k.get(n).op(I32_CONST, 2, I32_SHL).set(end);
+  k.forBytes(ptr, end, 32, () => {
+    // Counter (hi, lo) = (0, index): word0 = 0 + ks0, word1 = index + ks1.
+    k.get(ks0).set(x0);
+    k.get(ks0).set(y0);
+    k.get(ctr, ks1).op(...I32X4_ADD).set(x1);
+    k.get(ctr, ks1Plus4).op(...I32X4_ADD).set(y1);
+    for (let g = 0; g < 5; g++) {
+      for (const r of ROT[g % 2]!) {
+        for (const [a, b] of streams) k.get(a, b).op(...I32X4_ADD).set(a);
+        for (const [a, b] of streams) {
+          k.get(b).op(I32_CONST, r, ...I32X4_SHL);
+          k.get(b).op(I32_CONST, 32 - r, ...I32X4_SHR_U, ...V128_OR);
+          k.get(a).op(...V128_XOR).set(b);
+        }
       }
-      for (const [a, b] of [[X0, X1], [Y0, Y1]] as const) {
-        get(b); c.push(I32_CONST, r, ...I32X4_SHL);
-        get(b); c.push(I32_CONST, 32 - r, ...I32X4_SHR_U, ...V128_OR);
-        get(a); c.push(...V128_XOR); set(b);
+      for (const [a, b] of streams) {
+        k.get(a, ks[(g + 1) % 3]!).op(...I32X4_ADD).set(a);
+        k.get(b, inj[g]!).op(...I32X4_ADD).set(b);
       }
     }
-    for (const [a, b] of [[X0, X1], [Y0, Y1]] as const) {
-      get(a); get(KS[(g + 1) % 3]!); c.push(...I32X4_ADD); set(a);
-      get(b); get(INJ[g]!); c.push(...I32X4_ADD); set(b);
+    for (const [[a, b], offset] of [[streams[0], 0], [streams[1], 16]] as const) {
+      k.get(ptr, a, b).op(...V128_XOR);
+      if (uniform) {
+        // JAX: bitcast((bits >> 9) | bits(1.0f)) - 1.0f.
+        k.op(I32_CONST, 9, ...I32X4_SHR_U, ...v128Splat(0x3f800000), ...V128_OR, ...v128Splat(0x3f800000), ...F32X4_SUB);
+      }
+      k.op(...V128_STORE, 4, offset); // align=16, offset
     }
-  }
-  for (const [a, b, offset] of [[X0, X1, 0], [Y0, Y1, 16]] as const) {
-    get(PTR);
-    get(a); get(b); c.push(...V128_XOR);
-    if (uniform) {
-      // JAX: bitcast((bits >> 9) | bits(1.0f)) - 1.0f.
-      c.push(I32_CONST, 9, ...I32X4_SHR_U, ...v128Splat(0x3f800000), ...V128_OR, ...v128Splat(0x3f800000), ...F32X4_SUB);
-    }
-    c.push(...V128_STORE, 4, offset); // align=16, offset
-  }
-  get(CTR); c.push(...v128Splat(8), ...I32X4_ADD); set(CTR);
-  get(PTR); c.push(I32_CONST, 32, I32_ADD); set(PTR);
-  c.push(BR, 0, END, END);
-  return functionBody([[V128_LOCALS, V128], [2, I32]], c);
-}
-
-/** The kernel module's bytes. @internal */
-export function kernelBytes(): Uint8Array {
-  const bytes = [
-    ...HEADER,
-    ...section(1, [1, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
-    ...section(3, [2, 0, 0]),
-    ...section(5, [1, 0x00, ...uleb(PAGES)]),
-    ...section(7, [3, ...name("m"), 0x02, 0, ...name("bits"), 0x00, 0, ...name("unif"), 0x00, 1]),
-    ...section(10, [2, ...body(false), ...body(true)]),
-  ];
-  return new Uint8Array(bytes);
+    k.get(ctr).op(...v128Splat(8), ...I32X4_ADD).set(ctr);
+  });
 }
 
 /** The instantiated kernel, or null where WebAssembly SIMD is unavailable. @internal */
