@@ -85,7 +85,7 @@ export function adamKernelBytes(): Uint8Array {
 }
 
 /** One variant: offsets and byte length, then the nine coefficients. */
-export type AdamKernelFn = (
+type AdamKernelFn = (
   g: number, mu: number, nu: number, muOut: number, nuOut: number, out: number, bytes: number,
   b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, eps: number, epsRoot: number,
   bc1: number, bc2: number, bc1Next: number,

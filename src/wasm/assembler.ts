@@ -15,24 +15,24 @@ export const F32 = 0x7d;
 export const V128 = 0x7b;
 
 // Core opcodes.
-export const BLOCK = 0x02;
-export const LOOP = 0x03;
-export const BR = 0x0c;
-export const BR_IF = 0x0d;
+const BLOCK = 0x02;
+const LOOP = 0x03;
+const BR = 0x0c;
+const BR_IF = 0x0d;
 export const END = 0x0b;
-export const VOID = 0x40;
-export const LOCAL_GET = 0x20;
-export const LOCAL_SET = 0x21;
+const VOID = 0x40;
+const LOCAL_GET = 0x20;
+const LOCAL_SET = 0x21;
 export const I32_CONST = 0x41;
-export const I32_EQZ = 0x45;
-export const I32_GE_U = 0x4f;
+const I32_EQZ = 0x45;
+const I32_GE_U = 0x4f;
 export const I32_ADD = 0x6a;
-export const I32_SUB = 0x6b;
+const I32_SUB = 0x6b;
 export const I32_SHL = 0x74;
 export const I32_XOR = 0x73;
 
 // SIMD opcodes (prefix 0xfd, then the LEB128 sub-opcode).
-export const SIMD = 0xfd;
+const SIMD = 0xfd;
 export const V128_LOAD = [SIMD, 0x00];
 export const V128_STORE = [SIMD, 0x0b];
 export const V128_CONST = [SIMD, 0x0c];

@@ -12,7 +12,7 @@
 import { Code, END, HEADER, type F32, type I32, type V128, uleb } from "./assembler.js";
 
 /** The value types our kernels use. */
-export type ValueType = typeof I32 | typeof F32 | typeof V128;
+type ValueType = typeof I32 | typeof F32 | typeof V128;
 
 /** Named value types, in index order (parameters or locals). */
 type Slots = Record<string, ValueType>;
