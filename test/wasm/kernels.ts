@@ -8,9 +8,11 @@ import { heapKernelBytes } from "../../src/wasm/heap_loops.js";
 import { kernelBytes } from "../../src/wasm/threefry.js";
 
 // The project's lib settings carry no WebAssembly typings; describe what is used.
-export const WA = (globalThis as unknown as {
-  WebAssembly: { Memory: new (d: { initial: number }) => object; validate(b: Uint8Array): boolean };
-}).WebAssembly;
+export const WA = (
+  globalThis as unknown as {
+    WebAssembly: { Memory: new (d: { initial: number }) => object; validate(b: Uint8Array): boolean };
+  }
+).WebAssembly;
 
 /** A kernel module: its name (also its .wat file's name), builder, and the imports it needs. */
 export interface KernelModule {

@@ -22,7 +22,9 @@ describe("kernel .wat snapshots (src/wasm/wat)", () => {
   it("names every function, parameter and local, so the text reads `local.get $ptr`", async () => {
     for (const { bytes } of KERNEL_MODULES) expect(await toWat(bytes())).not.toMatch(/local\.(get|set|tee) \d/);
     const threefry = await toWat(KERNEL_MODULES.find((k) => k.name === "threefry")!.bytes());
-    expect(threefry).toContain("(func $bits (type 0) (param $k0 i32) (param $k1 i32) (param $start i32) (param $n i32)");
+    expect(threefry).toContain(
+      "(func $bits (type 0) (param $k0 i32) (param $k1 i32) (param $start i32) (param $n i32)",
+    );
     expect(threefry).toContain("local.get $ptr");
   });
 });
