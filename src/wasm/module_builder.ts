@@ -6,6 +6,10 @@
  * types are deduplicated, locals are declared in runs of one type, and every function and local
  * gets its name in the `name` section so `wasm2wat` prints `local.get $ptr`, not `local.get 18`.
  *
+ * A new kernel: a file here that builds its module with this class (see `heap_loops.ts`), an
+ * entry in `test/wasm/kernels.ts` (the 4 KB synchronous-compile limit and the `.wat` snapshot
+ * apply to it), then `npm run wasm:wat` to write `src/wasm/wat/<kernel>.wat`.
+ *
  * @internal
  * @module
  */
