@@ -8,7 +8,7 @@
  * rounded float32 result of `+ - * / sqrt`, as the wasm and cpu kernels compute them.
  *
  * On wasm the loop is a WebAssembly SIMD kernel working in the backend's own memory
- * (`adam_simd.ts`); the JavaScript loop here covers the last few elements, the cpu backend, and
+ * (`src/wasm/adam.ts`); the JavaScript loop here covers the last few elements, the cpu backend, and
  * wasm builds whose memory cannot be imported. Other backends, other dtypes and updates being
  * differentiated use the composed ops.
  *
@@ -18,7 +18,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 
 import { heapOffset } from "../wasm/heap.js";
-import { adamKernelFor } from "./adam_simd.js";
+import { adamKernelFor } from "../wasm/adam.js";
 
 /** The kernel's name in the tfjs kernel registry. */
 const KERNEL = "HaikuTfjsScaleByAdam";

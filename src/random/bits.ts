@@ -9,7 +9,7 @@ import { assertKey } from "./key.js";
 import type { PRNGKey } from "./key.js";
 import { sizeOf } from "./shape.js";
 import { fillBitsLegacy, fillBitsPartitionable } from "./threefry.js";
-import { MIN_KERNEL_SIZE, kernelFill } from "./wasm.js";
+import { MIN_KERNEL_SIZE, kernelFill } from "../wasm/threefry.js";
 
 /**
  * Fills `out[0..n)` with `jax.random.bits(key, (n,), uint32)` under the current

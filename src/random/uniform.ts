@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { fillBits } from "./bits.js";
 import { config } from "./config.js";
-import { MIN_KERNEL_SIZE, kernelFill } from "./wasm.js";
+import { MIN_KERNEL_SIZE, kernelFill } from "../wasm/threefry.js";
 import { fmaf } from "./float32.js";
 import { assertKey } from "./key.js";
 import type { PRNGKey } from "./key.js";

@@ -1,7 +1,9 @@
 /**
  * The few pieces of the WebAssembly binary format our hand-assembled kernels need (PRNG bits,
- * Adam's update): LEB128 numbers, sections, names, the opcodes they use, and synchronous
- * instantiation. No toolchain and nothing fetched: a kernel is a few hundred bytes built at load.
+ * Adam's update, the runtime's heap loops): LEB128 numbers, the opcodes they use, an instruction
+ * emitter with the loop idioms they share, and synchronous instantiation. Modules are put
+ * together by `module_builder.ts`. No toolchain and nothing fetched: a kernel is a few hundred
+ * bytes built at load.
  *
  * @internal
  * @module
@@ -13,24 +15,24 @@ export const F32 = 0x7d;
 export const V128 = 0x7b;
 
 // Core opcodes.
-export const BLOCK = 0x02;
-export const LOOP = 0x03;
-export const BR = 0x0c;
-export const BR_IF = 0x0d;
+const BLOCK = 0x02;
+const LOOP = 0x03;
+const BR = 0x0c;
+const BR_IF = 0x0d;
 export const END = 0x0b;
-export const VOID = 0x40;
-export const LOCAL_GET = 0x20;
-export const LOCAL_SET = 0x21;
+const VOID = 0x40;
+const LOCAL_GET = 0x20;
+const LOCAL_SET = 0x21;
 export const I32_CONST = 0x41;
-export const I32_EQZ = 0x45;
-export const I32_GE_U = 0x4f;
+const I32_EQZ = 0x45;
+const I32_GE_U = 0x4f;
 export const I32_ADD = 0x6a;
-export const I32_SUB = 0x6b;
+const I32_SUB = 0x6b;
 export const I32_SHL = 0x74;
 export const I32_XOR = 0x73;
 
 // SIMD opcodes (prefix 0xfd, then the LEB128 sub-opcode).
-export const SIMD = 0xfd;
+const SIMD = 0xfd;
 export const V128_LOAD = [SIMD, 0x00];
 export const V128_STORE = [SIMD, 0x0b];
 export const V128_CONST = [SIMD, 0x0c];
@@ -76,34 +78,15 @@ export function sleb(n: number): number[] {
   }
 }
 
-/** A section: id, byte length, content. */
-export function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-/** A name (length-prefixed ASCII). */
-export function name(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-}
-
-/** A function body: its local declarations (`[count, type]` runs) and code, length-prefixed. */
-export function functionBody(locals: Array<[number, number]>, code: number[]): number[] {
-  const fn = [...uleb(locals.length), ...locals.flatMap(([count, type]) => [...uleb(count), type]), ...code, END];
-  return [...uleb(fn.length), ...fn];
-}
-
-/** The import section of a module whose only import is the memory `env.memory` (minimum 1 page). */
-export const MEMORY_IMPORT_SECTION = section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 1]);
-
 /** Emits a function body's code, with the few loop idioms the kernels use. */
 export class Code {
   readonly c: number[] = [];
   get(...locals: number[]): this {
-    for (const l of locals) this.c.push(LOCAL_GET, l);
+    for (const l of locals) this.c.push(LOCAL_GET, ...uleb(l));
     return this;
   }
   set(l: number): this {
-    this.c.push(LOCAL_SET, l);
+    this.c.push(LOCAL_SET, ...uleb(l));
     return this;
   }
   op(...bytes: number[]): this {

@@ -15,7 +15,7 @@ interface WasmBackendHeap {
 }
 
 /** The backend's `WebAssembly.Memory`, or `undefined` where the build does not export it. */
-export function backendMemory(backend: unknown): object | undefined {
+function backendMemory(backend: unknown): object | undefined {
   return (backend as WasmBackendHeap).wasm?.asm?.memory;
 }
 

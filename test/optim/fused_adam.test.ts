@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { setAdamKernelEnabled } from "../../src/optim/adam_simd.js";
+import { setAdamKernelEnabled } from "../../src/wasm/adam.js";
 import * as optim from "../../src/optim/index.js";
 import * as tree from "../../src/tree/index.js";
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import * as random from "../../src/random/index.js";
-import { CHUNK, getKernel, kernelBytes, setKernelEnabled } from "../../src/random/wasm.js";
+import { CHUNK, getKernel, kernelBytes, setKernelEnabled } from "../../src/wasm/threefry.js";
 
 function jsPath<T>(fn: () => T): T {
   setKernelEnabled(false);

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterEach, describe, expect, it } from "vitest";
-import { setHeapKernelsEnabled } from "../../src/runtime/kernels/heap_simd.js";
+import { setHeapKernelsEnabled } from "../../src/wasm/heap_loops.js";
 import { expectNoLeaks, expectSameOnBothBackends, onBothBackends, randomTensor } from "./helpers.js";
 
 describe("wasm Sum over leading axes (bias gradients)", () => {

@@ -1,14 +1,14 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { heapOffset } from "../../wasm/heap.js";
-import { heapKernels } from "./heap_simd.js";
+import { heapKernels } from "../../wasm/heap_loops.js";
 
 /**
  * Wraps the wasm `AvgPoolGrad` kernel with a heap loop for non-overlapping, unpadded windows
  * (stride = window, the usual `avgPool(x, 2, 2, 'valid')`): each input cell gets its window's
  * output gradient divided by the window size. The built-in kernel takes about 30 ms on
  * [64, 28, 28, 32]; the loop about a tenth of that, and a WebAssembly SIMD row loop
- * (`heap_simd.ts`, when the channels come in fours) a tenth again.
+ * (`src/wasm/heap_loops.ts`, when the channels come in fours) a tenth again.
  *
  * @category Runtime
  */

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { heapOffset } from "../../wasm/heap.js";
-import { heapKernels } from "./heap_simd.js";
+import { heapKernels } from "../../wasm/heap_loops.js";
 
 let acc = new Float64Array(256);
 
@@ -21,7 +21,7 @@ function sumRows(src: Float32Array | Int32Array, rows: number, cols: number, a: 
  * bias gradient: `[batch, ..., features]` summed to `[features]`). The built-in kernel first
  * transposes the whole input so the reduced axes come last, which costs more than the sum
  * (about 15 ms of a 125 ms CNN training step). Accumulates in float64 like the cpu backend, with
- * a WebAssembly SIMD loop (`heap_simd.ts`) for float32, a JavaScript loop otherwise.
+ * a WebAssembly SIMD loop (`src/wasm/heap_loops.ts`) for float32, a JavaScript loop otherwise.
  *
  * @category Runtime
  */
