@@ -88,7 +88,7 @@ class DirectReader {
 
   header(dataBytes: number, maxTensors: number, sizeOf: SizeOf): DirectHeader | undefined {
     const entries: TensorEntry[] = [];
-    const seen = new Set<string>();
+    const seen = new NameTable();
     let metadata: Record<string, string> | undefined;
     let sawMetadata = false;
     if (!this.close(CLOSE_BRACE)) {
@@ -103,8 +103,7 @@ class DirectReader {
           // Integer-like keys come first in a JavaScript object, out of file order; duplicates
           // keep the first place with the last value. The careful path handles both.
           const first = name.charCodeAt(0);
-          if ((first >= DIGIT_0 && first <= DIGIT_9) || seen.has(name) || entries.length === maxTensors) return undefined;
-          seen.add(name);
+          if ((first >= DIGIT_0 && first <= DIGIT_9) || entries.length === maxTensors || !seen.add(name)) return undefined;
           entries.push(this.entry(name, dataBytes, sizeOf));
         }
         if (this.next(CLOSE_BRACE)) break;
@@ -316,5 +315,60 @@ class DirectReader {
     const end = offsets[1]!;
     if (end < begin || end > dataBytes || end - begin !== sizeOf(dtype, shape)) throw GIVE_UP;
     return { name, dtype, shape, dataOffsets: offsets as [number, number] };
+  }
+}
+
+/** Longest probe before {@link NameTable} gives up (hash collisions made on purpose, say). */
+const MAX_PROBES = 64;
+
+/**
+ * The names read so far, to find a repeated one: open addressing over a 32-bit hash of each name
+ * in typed arrays, which costs a fraction of a `Set` of 100k strings. The hash (FNV-1a from a
+ * random start) is not collision-proof, so a probe longer than {@link MAX_PROBES} makes `add`
+ * give up, and the careful path (JSON.parse, whose tables V8 hashes with a random seed) reads
+ * the header: the work stays linear whatever the names.
+ */
+class NameTable {
+  /** Index + 1 into `names` per slot; 0 is empty. At most half full. */
+  private slots = new Int32Array(1024);
+  private hashes = new Int32Array(512);
+  private readonly names: string[] = [];
+  private readonly seed = (Math.random() * 2 ** 32) | 0;
+
+  /** Adds `name`: false when it is there already, or when the probe runs too long (or throws). */
+  add(name: string): boolean {
+    let h = this.seed ^ 0x811c9dc5;
+    for (let k = 0; k < name.length; k++) h = Math.imul(h ^ name.charCodeAt(k), 0x01000193);
+    const mask = this.slots.length - 1;
+    for (let probe = 0, s = h & mask; probe < MAX_PROBES; probe++, s = (s + 1) & mask) {
+      const at = this.slots[s]!;
+      if (at === 0) {
+        const count = this.names.push(name);
+        if (count > this.hashes.length) {
+          const hashes = new Int32Array(2 * this.hashes.length);
+          hashes.set(this.hashes);
+          this.hashes = hashes;
+        }
+        this.hashes[count - 1] = h;
+        this.slots[s] = count;
+        if (2 * count > this.slots.length) this.rehash();
+        return true;
+      }
+      if (this.hashes[at - 1] === h && this.names[at - 1] === name) return false;
+    }
+    return false;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(2 * this.slots.length);
+    const mask = slots.length - 1;
+    for (let k = 0; k < this.names.length; k++) {
+      let s = this.hashes[k]! & mask;
+      for (let probe = 0; slots[s] !== 0; probe++, s = (s + 1) & mask) {
+        if (probe === MAX_PROBES) throw GIVE_UP;
+      }
+      slots[s] = k + 1;
+    }
+    this.slots = slots;
   }
 }

@@ -121,6 +121,19 @@ describe("the direct header reader", () => {
     expect(counts.direct).toBeGreaterThan(2000);
   });
 
+  it("finds a repeated name among thousands (its name table grows) and hands the header over", () => {
+    const entry = (name: string) => `"${name}":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}`;
+    const names = Array.from({ length: 3000 }, (_, i) => `m${i}/w`);
+    const text = `{${names.map(entry).join(",")}}`;
+    expect(readHeaderDirect(text, 0, io.MAX_TENSORS, () => 0)?.entries.map((e) => e.name)).toEqual(names);
+    for (const repeated of ["m0/w", "m1500/w", "m2999/w"]) {
+      const withRepeat = `{${[...names, repeated].map(entry).join(",")}}`;
+      expect(readHeaderDirect(withRepeat, 0, io.MAX_TENSORS, () => 0), repeated).toBeUndefined();
+      // JSON.parse keeps one "m0/w" (the last), in the first one's place.
+      expect(io.readHeader(rawFile(withRepeat)).entries.map((e) => e.name)).toEqual(names);
+    }
+  });
+
   it("keeps the careful path's order for integer-like names and the last value of a repeated name", () => {
     // JavaScript objects list integer-like keys first; JSON.parse keeps a repeated key's first
     // place with its last value (the dropped "a" is empty, so the file still tiles).
