@@ -7,6 +7,11 @@
  * `SafeTensors::read_metadata` / `Metadata::validate` in `safetensors/src/tensor.rs` do. Every
  * later allocation is therefore bounded by the file's own size.
  *
+ * Two paths give the same answer: well-formed headers are read in one pass by
+ * `header_direct.ts` (fast, no intermediate objects); whenever it is not sure, the careful path
+ * below (`JSON.parse`, then each check with its own message) reads the header and names what is
+ * wrong. test/io/header_direct.test.ts compares the two.
+ *
  * @module
  */
 import { bitsOf, isSafetensorsDtype, type SafetensorsDtype } from "./dtypes.js";
