@@ -7,9 +7,15 @@
  * `SafeTensors::read_metadata` / `Metadata::validate` in `safetensors/src/tensor.rs` do. Every
  * later allocation is therefore bounded by the file's own size.
  *
+ * Two paths give the same answer: well-formed headers are read in one pass by
+ * `header_direct.ts` (fast, no intermediate objects); whenever it is not sure, the careful path
+ * below (`JSON.parse`, then each check with its own message) reads the header and names what is
+ * wrong. test/io/header_direct.test.ts compares the two.
+ *
  * @module
  */
 import { bitsOf, isSafetensorsDtype, type SafetensorsDtype } from "./dtypes.js";
+import { readHeaderDirect, type DirectHeader } from "./header_direct.js";
 
 /** Largest accepted header, in bytes (`MAX_HEADER_SIZE` in `safetensors/src/tensor.rs`). */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -191,7 +197,8 @@ function scanStructure(where: string, bytes: Uint8Array): void {
   }
 }
 
-function parseJson(where: string, headerBytes: Uint8Array): unknown {
+/** The header as text: valid UTF-8 that starts with `{`. */
+function decodeHeader(where: string, headerBytes: Uint8Array): string {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(headerBytes);
@@ -201,6 +208,10 @@ function parseJson(where: string, headerBytes: Uint8Array): unknown {
   if (text.length === 0 || text[0] !== "{") {
     throw bad(where, `the header must start with "{" (safetensors format), it starts with ${JSON.stringify(text.slice(0, 20))}`);
   }
+  return text;
+}
+
+function parseJson(where: string, text: string, headerBytes: Uint8Array): unknown {
   scanStructure(where, headerBytes);
   try {
     return JSON.parse(text);
@@ -218,8 +229,46 @@ function parseJson(where: string, headerBytes: Uint8Array): unknown {
  * @param where - the caller, for error messages.
  */
 export function parseHeaderBytes(headerBytes: Uint8Array, dataBytes: number, where: string): SafetensorsHeader {
+  return parseHeaderText(headerBytes, dataBytes, where, true);
+}
+
+/**
+ * {@link parseHeaderBytes}, optionally without the direct reader: `direct: false` is the careful
+ * path alone, which tests compare the direct reader with.
+ *
+ * @internal
+ */
+export function parseHeaderText(headerBytes: Uint8Array, dataBytes: number, where: string, direct: boolean): SafetensorsHeader {
+  const text = decodeHeader(where, headerBytes);
+  const { metadata, entries } = (direct ? readDirect(text, dataBytes, where) : undefined) ?? readCarefully(where, parseJson(where, text, headerBytes), dataBytes);
+  checkTiling(where, entries, dataBytes);
+  return Object.freeze({
+    headerBytes: headerBytes.length,
+    dataStart: 8 + headerBytes.length,
+    dataBytes,
+    metadata: Object.freeze(metadata),
+    entries: Object.freeze(entries),
+  });
+}
+
+/**
+ * The direct reader's header, or `undefined` when it gives up (it never decides a rejection:
+ * the careful path then runs and names the problem).
+ */
+function readDirect(text: string, dataBytes: number, where: string): { metadata: Record<string, string>; entries: TensorEntry[] } | undefined {
+  let direct: DirectHeader | undefined;
+  try {
+    direct = readHeaderDirect(text, dataBytes, MAX_TENSORS, (dtype, shape) => byteSize(where, "", dtype, shape));
+  } catch {
+    return undefined;
+  }
+  return direct === undefined ? undefined : { metadata: direct.metadata ?? {}, entries: direct.entries };
+}
+
+/** Checks every entry of the parsed header with its own message (all but the tiling). */
+function readCarefully(where: string, parsed: unknown, dataBytes: number): { metadata: Record<string, string>; entries: TensorEntry[] } {
   // Valid JSON that starts with "{" is an object.
-  const header = parseJson(where, headerBytes) as Record<string, unknown>;
+  const header = parsed as Record<string, unknown>;
   let metadata: Record<string, string> = {};
   const entries: TensorEntry[] = [];
   const names = Object.keys(header);
@@ -266,23 +315,41 @@ export function parseHeaderBytes(headerBytes: Uint8Array, dataBytes: number, whe
     // cost a quarter of the parse, so they are readonly by type only.
     entries.push({ name, dtype, shape, dataOffsets });
   }
-  checkTiling(where, entries, dataBytes);
-  return Object.freeze({
-    headerBytes: headerBytes.length,
-    dataStart: 8 + headerBytes.length,
-    dataBytes,
-    metadata: Object.freeze(metadata),
-    entries: Object.freeze(entries),
-  });
+  return { metadata, entries };
 }
 
-/** The entries, sorted by offset, must cover [0, dataBytes) exactly once (`Metadata::validate`). */
+/**
+ * The entries, sorted by offset, must cover [0, dataBytes) exactly once (`Metadata::validate`).
+ * Files usually list their entries in offset order; the sort (by begin, then end, then header
+ * order) runs only when they do not.
+ */
 function checkTiling(where: string, entries: readonly TensorEntry[], dataBytes: number): void {
-  const sorted = entries.slice().sort((a, b) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1]);
+  const count = entries.length;
+  let inOrder = true;
+  for (let k = 1; k < count && inOrder; k++) {
+    const a = entries[k - 1]!.dataOffsets;
+    const b = entries[k]!.dataOffsets;
+    inOrder = a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
+  }
+  let sorted = entries;
+  if (!inOrder) {
+    const begins = new Float64Array(count);
+    const ends = new Float64Array(count);
+    for (let k = 0; k < count; k++) {
+      begins[k] = entries[k]!.dataOffsets[0];
+      ends[k] = entries[k]!.dataOffsets[1];
+    }
+    const order = new Uint32Array(count);
+    for (let k = 0; k < count; k++) order[k] = k;
+    order.sort((a, b) => begins[a]! - begins[b]! || ends[a]! - ends[b]! || a - b);
+    sorted = Array.from(order, (k) => entries[k]!);
+  }
   let covered = 0;
   let previous: TensorEntry | undefined;
-  for (const entry of sorted) {
-    const [begin, end] = entry.dataOffsets;
+  for (let k = 0; k < count; k++) {
+    const entry = sorted[k]!;
+    const begin = entry.dataOffsets[0];
+    const end = entry.dataOffsets[1];
     if (begin < covered) {
       throw bad(where, `entry "${entry.name}" (bytes [${begin}, ${end})) overlaps entry "${previous?.name}" (bytes [${previous?.dataOffsets[0]}, ${previous?.dataOffsets[1]}))`);
     }
