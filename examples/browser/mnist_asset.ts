@@ -12,7 +12,7 @@ interface PackageDigit {
 }
 
 /** Encodes the package's digits; throws if they hold more than 256 distinct pixel values. */
-export function encodeDigits(digits: readonly PackageDigit[]): Uint8Array {
+function encodeDigits(digits: readonly PackageDigit[]): Uint8Array {
   const values = new Set<number>();
   for (const d of digits) for (let i = 0; i < d.length * PIXELS; i++) values.add(d.raw[i]!);
   if (values.size > 256) throw new Error(`mnist_asset: expected at most 256 distinct pixel values, got ${values.size}`);

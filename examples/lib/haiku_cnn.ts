@@ -8,7 +8,7 @@ import * as hk from "haiku-tfjs";
 
 /** The documentation's module: `__call__(x, training)` becomes `call(x, training)`. */
 @hk.module("my_haiku_module")
-export class MyHaikuModule extends hk.Module {
+class MyHaikuModule extends hk.Module {
   call(x: tf.Tensor, training: boolean): tf.Tensor {
     x = new hk.Conv2D(32, [3, 3]).call(x);
     x = tf.relu(x);

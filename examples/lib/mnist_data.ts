@@ -7,8 +7,8 @@
 import { createRequire } from "node:module";
 import { splitDigits, type MnistDigit, type MnistSplit } from "./mnist_split.js";
 
-export { gatherBatch, permutation, randomShift, splitDigits } from "./mnist_split.js";
-export type { MnistDigit, MnistSplit } from "./mnist_split.js";
+export { gatherBatch, permutation, randomShift } from "./mnist_split.js";
+export type { MnistSplit } from "./mnist_split.js";
 
 /** Loads the digits and splits them; `trainFraction` of each class goes to training. */
 export function loadMnist(trainFraction = 0.8): { train: MnistSplit; test: MnistSplit } {

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { expect } from "vitest";
 
 /** Deterministic host data (an LCG), so both backends see identical inputs. */
-export function hostData(size: number, seed: number): Float32Array {
+function hostData(size: number, seed: number): Float32Array {
   const out = new Float32Array(size);
   let s = seed >>> 0;
   for (let i = 0; i < size; i++) {

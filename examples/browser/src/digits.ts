@@ -3,7 +3,7 @@ import { splitDigits, type MnistDigit, type MnistSplit } from "../../lib/mnist_s
 import { DIGIT_CLASSES, DIGITS_FILE, PIXELS, PIXELS_OFFSET, TABLE_OFFSET } from "./digits_format.js";
 
 /** Decodes the digits file into the npm package's shape (`{ length, raw }` per class). */
-export function decodeDigits(bytes: ArrayBuffer): MnistDigit[] {
+function decodeDigits(bytes: ArrayBuffer): MnistDigit[] {
   const view = new DataView(bytes);
   const table = new Float32Array(256);
   for (let i = 0; i < 256; i++) table[i] = view.getFloat32(TABLE_OFFSET + i * 4, true);

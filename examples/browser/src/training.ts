@@ -9,7 +9,7 @@ import { crossEntropy, myHaikuModuleFn } from "../../lib/haiku_cnn.js";
 import { gatherBatch, permutation, randomShift, type MnistSplit } from "../../lib/mnist_split.js";
 
 /** The CNN as a pure `{ init, apply }` pair: `apply(params, rng, x, training)`. */
-export const cnn = hk.transform(myHaikuModuleFn);
+const cnn = hk.transform(myHaikuModuleFn);
 
 /** Fresh CNN params, as `npm start` initialises them (key 42). */
 export function initCnn(): hk.Params {
