@@ -23,16 +23,22 @@ export { addDecayedWeights, masked } from "./masking.js";
 export { clip, clipByGlobalNorm, globalNorm } from "./clipping.js";
 export type { AdamWOptions, RmspropOptions } from "./alias.js";
 export { adagrad, adam, adamw, momentum, rmsprop, sgd } from "./alias.js";
-export type { ExponentialDecayOptions } from "./schedules.js";
+export type { ExponentialDecayOptions, OnecycleOptions, SgdrCycle, WarmupExponentialDecayOptions } from "./schedules.js";
 export {
   constantSchedule,
   cosineDecay,
+  cosineOnecycleSchedule,
   exponentialDecay,
   joinSchedules,
   linearSchedule,
+  piecewiseConstantSchedule,
+  piecewiseInterpolateSchedule,
   polynomialSchedule,
+  sgdrSchedule,
   warmupCosineDecay,
+  warmupExponentialDecaySchedule,
 } from "./schedules.js";
+export * as losses from "./losses.js";
 export type { TrainStepOptions, TrainStepResult } from "./train.js";
 export { trainStep } from "./train.js";
 export type { ProgressBarOptions, ProgressStream } from "./progress.js";

@@ -1,0 +1,155 @@
+// optax's losses, more schedules, optimizers and wrappers against real optax 0.2.8 (issue 13).
+// Known answers: test/golden/fixtures/optax_extra.json, written by tools/golden/optax_extra.py;
+// each case's optax code is in the fixture's `optax` field and quoted next to its builder below.
+import * as tf from "@tensorflow/tfjs-core";
+import { describe, expect, it } from "vitest";
+import * as hk from "../../src/index.js";
+import { type JsonArray, type Tolerance, expectAllClose, jsonTensor, readJsonFixture } from "./fixtures.js";
+
+type JsonTree = Record<string, Record<string, JsonArray>>;
+interface OptimizerCase {
+  name: string;
+  optax: string;
+  updates: unknown[];
+  params: unknown[];
+  hyperparams?: Record<string, number>[];
+}
+interface Fixture {
+  losses: { name: string; optax: string; inputs: JsonArray[]; value: JsonArray; grad: JsonArray }[];
+  schedules: { name: string; optax: string; steps: number[]; values: number[] }[];
+  params0: JsonTree;
+  grads: JsonTree[];
+  optimizers: OptimizerCase[];
+}
+
+const fixture = readJsonFixture<Fixture>("optax_extra");
+const { optim } = hk;
+const L = optim.losses;
+
+// ------------------------------------------------------------------------------------ losses
+
+/**
+ * Losses: float32 elementwise formulas agree to a few ulps; log-sum-exp and the norms of
+ * cosine similarity sum in another order than XLA, and values reach 2e4 (logits of ±1e4), so
+ * the relative bound is what matters there.
+ */
+const LOSS_TOL: Tolerance = { rtol: 1e-5, atol: 1e-6 };
+
+type T = tf.Tensor;
+const LOSSES: Record<string, (...xs: T[]) => T> = {
+  // optax.losses.softmax_cross_entropy(logits, labels)
+  softmax_cross_entropy: (x, y) => L.softmaxCrossEntropy(x, y!),
+  // optax.losses.softmax_cross_entropy(logits.T, labels.T, axis=0)
+  softmax_cross_entropy_axis0: (x, y) => L.softmaxCrossEntropy(x, y!, { axis: 0 }),
+  // optax.losses.softmax_cross_entropy_with_integer_labels(logits, labels)
+  softmax_cross_entropy_with_integer_labels: (x, y) => L.softmaxCrossEntropyWithIntegerLabels(x, y!),
+  // optax.losses.softmax_cross_entropy_with_integer_labels(logits.T, labels, axis=0)
+  softmax_cross_entropy_with_integer_labels_axis0: (x, y) => L.softmaxCrossEntropyWithIntegerLabels(x, y!, { axis: 0 }),
+  // optax.losses.sigmoid_binary_cross_entropy(logits, labels)
+  sigmoid_binary_cross_entropy: (x, y) => L.sigmoidBinaryCrossEntropy(x, y!),
+  // optax.losses.squared_error(predictions, targets)
+  squared_error: (p, t) => L.squaredError(p, t),
+  // optax.losses.squared_error(predictions)
+  squared_error_no_targets: (p) => L.squaredError(p),
+  // optax.losses.l2_loss(predictions, targets)
+  l2_loss: (p, t) => L.l2Loss(p, t),
+  // optax.losses.huber_loss(predictions, targets, delta=1.0)
+  huber_loss: (p, t) => L.huberLoss(p, t, { delta: 1.0 }),
+  // optax.losses.huber_loss(predictions, targets, delta=0.5)
+  huber_loss_delta: (p, t) => L.huberLoss(p, t, { delta: 0.5 }),
+  // optax.losses.log_cosh(predictions, targets)
+  log_cosh: (p, t) => L.logCosh(p, t),
+  // optax.losses.log_cosh(predictions)
+  log_cosh_large: (p) => L.logCosh(p),
+  // optax.losses.cosine_similarity(predictions, targets)
+  cosine_similarity: (p, t) => L.cosineSimilarity(p, t!),
+  // optax.losses.cosine_similarity(predictions, targets, epsilon=0.5)
+  cosine_similarity_epsilon: (p, t) => L.cosineSimilarity(p, t!, { epsilon: 0.5 }),
+  // optax.losses.cosine_distance(predictions, targets)
+  cosine_distance: (p, t) => L.cosineDistance(p, t!),
+  // optax.losses.kl_divergence(log_predictions, targets)
+  kl_divergence: (lp, t) => L.klDivergence(lp, t!),
+  // optax.losses.hinge_loss(predictor_outputs, targets)
+  hinge_loss: (p, t) => L.hingeLoss(p, t!),
+  // optax.losses.smooth_labels(labels, 0.1)
+  smooth_labels: (y) => L.smoothLabels(y, 0.1),
+};
+
+describe("golden: optax losses (tools/golden/optax_extra.py)", () => {
+  it("has a builder for every fixture loss and the other way round", () => {
+    expect(Object.keys(LOSSES).sort()).toEqual(fixture.losses.map((c) => c.name).sort());
+  });
+
+  for (const c of fixture.losses) {
+    const fn = LOSSES[c.name];
+    if (fn === undefined) continue;
+    it(`${c.name}: ${c.optax}, values and gradients (finite at logits of ±1e4)`, () => {
+      const before = tf.memory().numTensors;
+      const inputs = c.inputs.map(jsonTensor);
+      const [x, ...rest] = inputs as [T, ...T[]];
+      const value = fn(x, ...rest);
+      const grad = tf.grad((t: T) => tf.sum(fn(t, ...rest)))(x);
+      expect(Array.from(value.dataSync()).every(Number.isFinite), `${c.name}: finite values`).toBe(true);
+      expect(Array.from(grad.dataSync()).every(Number.isFinite), `${c.name}: finite gradients`).toBe(true);
+      const wantValue = jsonTensor(c.value);
+      const wantGrad = jsonTensor(c.grad);
+      expectAllClose(value, wantValue, LOSS_TOL, `${c.name} value`);
+      expectAllClose(grad, wantGrad, LOSS_TOL, `${c.name} grad`);
+      tf.dispose([inputs, value, grad, wantValue, wantGrad]);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+});
+
+// ------------------------------------------------------------------------------------ schedules
+
+/** Schedules: optax evaluates in float32 (its step count is int32), we in float64. */
+const SCHEDULE_TOL: Tolerance = { rtol: 1e-6, atol: 1e-7 };
+
+const SCHEDULES: Record<string, hk.optim.Schedule> = {
+  // optax.piecewise_constant_schedule(0.1, {10: 0.5, 5: 0.1, 30: 2.0})
+  piecewise_constant: optim.piecewiseConstantSchedule(0.1, { 10: 0.5, 5: 0.1, 30: 2.0 }),
+  // optax.piecewise_constant_schedule(0.3)
+  piecewise_constant_none: optim.piecewiseConstantSchedule(0.3),
+  // optax.piecewise_interpolate_schedule('linear', 1.0, {10: 0.5, 25: 0.2})
+  piecewise_interpolate_linear: optim.piecewiseInterpolateSchedule("linear", 1.0, { 10: 0.5, 25: 0.2 }),
+  // optax.piecewise_interpolate_schedule('cosine', 2.0, {5: 3.0, 30: 0.1})
+  piecewise_interpolate_cosine: optim.piecewiseInterpolateSchedule("cosine", 2.0, { 5: 3.0, 30: 0.1 }),
+  // optax.polynomial_schedule(0.5, 0.01, 3.0, 25, transition_begin=7)
+  polynomial_begin: optim.polynomialSchedule(0.5, 0.01, 3.0, 25, { transitionBegin: 7 }),
+  // optax.linear_schedule(0.0, 2.0, 30, transition_begin=4)
+  linear_increase: optim.linearSchedule(0.0, 2.0, 30, { transitionBegin: 4 }),
+  // optax.join_schedules([constant_schedule(1.0), linear_schedule(1.0, 0.0, 10), cosine_decay_schedule(0.5, 20)], [5, 12])
+  join_three: optim.joinSchedules([optim.constantSchedule(1.0), optim.linearSchedule(1.0, 0.0, 10), optim.cosineDecay(0.5, 20)], [5, 12]),
+  // optax.warmup_exponential_decay_schedule(0.0, 1.0, 5, 4, 0.5)
+  warmup_exponential_decay: optim.warmupExponentialDecaySchedule(0.0, 1.0, 5, 4, 0.5),
+  // optax.warmup_exponential_decay_schedule(0.1, 1.0, 8, 3, 0.7, transition_begin=4, staircase=True, end_value=0.2)
+  warmup_exponential_decay_options: optim.warmupExponentialDecaySchedule(0.1, 1.0, 8, 3, 0.7, { transitionBegin: 4, staircase: true, endValue: 0.2 }),
+  // optax.cosine_onecycle_schedule(100, 1.0)
+  cosine_onecycle: optim.cosineOnecycleSchedule(100, 1.0),
+  // optax.cosine_onecycle_schedule(33, 0.5, pct_start=0.25, div_factor=10.0, final_div_factor=100.0)
+  cosine_onecycle_options: optim.cosineOnecycleSchedule(33, 0.5, { pctStart: 0.25, divFactor: 10, finalDivFactor: 100 }),
+  // optax.sgdr_schedule([dict(init_value=0.0, peak_value=1.0, warmup_steps=3, decay_steps=12, end_value=0.1),
+  //                      dict(init_value=0.1, peak_value=0.5, warmup_steps=2, decay_steps=20, exponent=2.0)])
+  sgdr: optim.sgdrSchedule([
+    { initValue: 0.0, peakValue: 1.0, warmupSteps: 3, decaySteps: 12, endValue: 0.1 },
+    { initValue: 0.1, peakValue: 0.5, warmupSteps: 2, decaySteps: 20, exponent: 2.0 },
+  ]),
+};
+
+describe("golden: more optax schedules (tools/golden/optax_extra.py)", () => {
+  it("has a builder for every fixture schedule and the other way round", () => {
+    expect(Object.keys(SCHEDULES).sort()).toEqual(fixture.schedules.map((s) => s.name).sort());
+  });
+
+  for (const s of fixture.schedules) {
+    const fn = SCHEDULES[s.name];
+    if (fn === undefined) continue;
+    it(`${s.name}: ${s.optax} at steps ${s.steps[0]}..${s.steps.at(-1)}`, () => {
+      const got = tf.tensor1d(s.steps.map((step) => fn(step)));
+      const want = tf.tensor1d(s.values);
+      expectAllClose(got, want, SCHEDULE_TOL, s.name);
+      tf.dispose([got, want]);
+    });
+  }
+});
