@@ -153,3 +153,141 @@ describe("golden: more optax schedules (tools/golden/optax_extra.py)", () => {
     });
   }
 });
+
+// ------------------------------------------------------------------------------------ optimizers
+
+/**
+ * Tolerances (numpy allclose on values of size ~0.01-1), as test/golden/optax.test.ts: our step
+ * counts, bias corrections and schedules are float64 host numbers where optax computes them in
+ * float32 on device; norms and means sum in another order. Sign-based (Lion) updates are exact.
+ */
+const TOL = {
+  elementwise: { rtol: 1e-6, atol: 1e-8 },
+  adaptive: { rtol: 2e-5, atol: 1e-8 },
+} satisfies Record<string, Tolerance>;
+
+const MASK_TREE = { linear: { w: true, b: false }, "~": { scale: true } };
+
+interface Builder {
+  make: () => hk.optim.GradientTransformation;
+  tol: Tolerance;
+}
+
+const OPTIMIZERS: Record<string, Builder> = {
+  // optax.lion(1e-2)
+  lion: { make: () => optim.lion(1e-2), tol: TOL.elementwise },
+  // optax.lion(1e-2, b1=0.8, b2=0.9, weight_decay=0.1, mask={'linear': {'w': True, 'b': False}, '~': {'scale': True}})
+  lion_options: { make: () => optim.lion(1e-2, { b1: 0.8, b2: 0.9, weightDecay: 0.1, mask: MASK_TREE }), tol: TOL.elementwise },
+  // optax.adamax(1e-2)
+  adamax: { make: () => optim.adamax(1e-2), tol: TOL.adaptive },
+  // optax.adamax(1e-2, b1=0.8, b2=0.9, eps=1e-3)
+  adamax_options: { make: () => optim.adamax(1e-2, { b1: 0.8, b2: 0.9, eps: 1e-3 }), tol: TOL.adaptive },
+  // optax.radam(1e-2)
+  radam: { make: () => optim.radam(1e-2), tol: TOL.adaptive },
+  // optax.radam(1e-2, b2=0.9, eps=1e-4)
+  radam_b2: { make: () => optim.radam(1e-2, { b2: 0.9, eps: 1e-4 }), tol: TOL.adaptive },
+  // optax.radam(1e-2, b2=0.8, threshold=4.0, nesterov=True)
+  radam_nesterov: { make: () => optim.radam(1e-2, { b2: 0.8, threshold: 4.0, nesterov: true }), tol: TOL.adaptive },
+  // optax.adabelief(1e-2)
+  adabelief: { make: () => optim.adabelief(1e-2), tol: TOL.adaptive },
+  // optax.adabelief(1e-2, b1=0.8, eps=1e-8, eps_root=1e-10, nesterov=True)
+  adabelief_nesterov: { make: () => optim.adabelief(1e-2, { b1: 0.8, eps: 1e-8, epsRoot: 1e-10, nesterov: true }), tol: TOL.adaptive },
+  // optax.yogi(1e-2)
+  yogi: { make: () => optim.yogi(1e-2), tol: TOL.adaptive },
+  // optax.yogi(1e-2, b1=0.8, b2=0.9, eps=1e-5)
+  yogi_options: { make: () => optim.yogi(1e-2, { b1: 0.8, b2: 0.9, eps: 1e-5 }), tol: TOL.adaptive },
+  // optax.novograd(1e-2)
+  novograd: { make: () => optim.novograd(1e-2), tol: TOL.adaptive },
+  // optax.novograd(1e-2, b1=0.8, b2=0.5, eps=1e-4, weight_decay=0.1)
+  novograd_weight_decay: { make: () => optim.novograd(1e-2, { b1: 0.8, b2: 0.5, eps: 1e-4, weightDecay: 0.1 }), tol: TOL.adaptive },
+  // optax.lamb(1e-2)
+  lamb: { make: () => optim.lamb(1e-2), tol: TOL.adaptive },
+  // optax.lamb(1e-2, weight_decay=0.1, mask={'linear': {'w': True, 'b': False}, '~': {'scale': True}})
+  lamb_weight_decay_mask: { make: () => optim.lamb(1e-2, { weightDecay: 0.1, mask: MASK_TREE }), tol: TOL.adaptive },
+  // optax.lars(0.1)
+  lars: { make: () => optim.lars(0.1), tol: TOL.adaptive },
+  // optax.lars(0.1, weight_decay=0.01, weight_decay_mask=MASK_TREE, trust_coefficient=0.01, eps=1e-3,
+  //            trust_ratio_mask={'linear': {'w': True, 'b': False}, '~': {'scale': False}}, momentum=0.8, nesterov=True)
+  lars_options: {
+    make: () =>
+      optim.lars(0.1, {
+        weightDecay: 0.01,
+        weightDecayMask: MASK_TREE,
+        trustCoefficient: 0.01,
+        eps: 1e-3,
+        trustRatioMask: { linear: { w: true, b: false }, "~": { scale: false } },
+        momentum: 0.8,
+        nesterov: true,
+      }),
+    tol: TOL.adaptive,
+  },
+  // optax.adafactor(1e-2)
+  adafactor: { make: () => optim.adafactor(1e-2), tol: TOL.adaptive },
+  // optax.adafactor(1e-2, min_dim_size_to_factor=2, decay_rate=0.9, clipping_threshold=0.5, momentum=0.9,
+  //                 weight_decay_rate=0.01, multiply_by_parameter_scale=False)
+  adafactor_options: {
+    make: () =>
+      optim.adafactor(1e-2, {
+        minDimSizeToFactor: 2,
+        decayRate: 0.9,
+        clippingThreshold: 0.5,
+        momentum: 0.9,
+        weightDecayRate: 0.01,
+        multiplyByParameterScale: false,
+      }),
+    tol: TOL.adaptive,
+  },
+};
+
+function toTree(t: JsonTree): Record<string, Record<string, tf.Tensor>> {
+  const out: Record<string, Record<string, tf.Tensor>> = {};
+  for (const [m, e] of Object.entries(t)) {
+    out[m] = {};
+    for (const [n, a] of Object.entries(e)) out[m][n] = jsonTensor(a);
+  }
+  return out;
+}
+
+function expectTree(actual: unknown, expected: JsonTree, tol: Tolerance, what: string): void {
+  const a = actual as Record<string, Record<string, tf.Tensor>>;
+  expect(Object.keys(a).sort(), what).toEqual(Object.keys(expected).sort());
+  for (const [m, e] of Object.entries(expected)) {
+    for (const [n, arr] of Object.entries(e)) {
+      const want = jsonTensor(arr);
+      expectAllClose(a[m]![n]!, want, tol, `${what} ${m}/${n}`);
+      want.dispose();
+    }
+  }
+}
+
+describe("golden: more optax optimizers (tools/golden/optax_extra.py)", () => {
+  const cases = fixture.optimizers.filter((c) => OPTIMIZERS[c.name] !== undefined);
+
+  it("has a builder for every fixture optimizer without a wrapper test below", () => {
+    const others = fixture.optimizers.map((c) => c.name).filter((n) => !n.startsWith("multi_steps") && !n.startsWith("inject_hyperparams") && !n.startsWith("lookahead"));
+    expect(Object.keys(OPTIMIZERS).sort()).toEqual(others.sort());
+  });
+
+  for (const c of cases) {
+    const b = OPTIMIZERS[c.name]!;
+    it(`${c.name}: ${c.optax}, ${fixture.grads.length} steps of updates and params, memory flat`, () => {
+      const opt = b.make();
+      let params = toTree(fixture.params0);
+      let state = opt.init(params);
+      const before = tf.memory().numTensors;
+      fixture.grads.forEach((g, t) => {
+        const grads = toTree(g);
+        const [updates, next] = opt.update(grads, state, params);
+        expectTree(updates, c.updates[t] as JsonTree, b.tol, `step ${t + 1} updates`);
+        const newParams = optim.applyUpdates(params, updates);
+        expectTree(newParams, c.params[t] as JsonTree, b.tol, `step ${t + 1} params`);
+        hk.tree.dispose([grads, updates, params, state]);
+        params = newParams as typeof params;
+        state = next;
+        // Per-step tensors are freed: the count is what it was after init (params + state).
+        expect(tf.memory().numTensors, `step ${t + 1} tensors`).toBe(before);
+      });
+      hk.tree.dispose([params, state]);
+    });
+  }
+});
