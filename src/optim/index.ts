@@ -59,3 +59,11 @@ export type { LambOptions, LarsOptions, TrustRatioOptions } from "./trust_ratio.
 export { lamb, lars, scaleByTrustRatio } from "./trust_ratio.js";
 export type { AdafactorOptions, EmaState, FactoredRmsOptions, FactoredState } from "./adafactor.js";
 export { adafactor, clipByBlockRms, ema, scaleByFactoredRms, scaleByParamBlockRms } from "./adafactor.js";
+export type { MultiStepsState } from "./multi_steps.js";
+export { MultiSteps } from "./multi_steps.js";
+export type { InjectHyperparamsOptions, InjectHyperparamsState } from "./inject.js";
+export { injectHyperparams } from "./inject.js";
+export type { ApplyIfFiniteState, ZeroNansState } from "./conditionality.js";
+export { applyIfFinite, zeroNans } from "./conditionality.js";
+export type { LookaheadOptions, LookaheadParams, LookaheadState } from "./lookahead.js";
+export { lookahead, lookaheadParams } from "./lookahead.js";

@@ -239,6 +239,58 @@ const OPTIMIZERS: Record<string, Builder> = {
   },
 };
 
+interface WrapperBuilder extends Builder {
+  /** Params and updates are `{fast, slow}` (optax.LookaheadParams). */
+  lookahead?: boolean;
+  /** optax's hyper-parameter names (snake_case) -> ours, for the state's `hyperparams`. */
+  hyperparams?: Record<string, string>;
+  /**
+   * Hyper-parameter constants a step may add: a learning rate that changes every step is a new
+   * float32 constant in the bounded cache of src/optim/scalars.ts (at most
+   * CONSTANT_CACHE_CAPACITY, see test/optim/wrappers.test.ts), not a per-step leak.
+   */
+  newConstantsPerStep?: number;
+}
+
+const WRAPPERS: Record<string, WrapperBuilder> = {
+  // optax.MultiSteps(optax.sgd(0.1, momentum=0.9), every_k_schedule=3)
+  multi_steps_sgd_momentum: { make: () => new optim.MultiSteps(optim.sgd(0.1, { momentum: 0.9 }), 3), tol: TOL.elementwise },
+  // optax.MultiSteps(optax.adam(1e-2), every_k_schedule=2)
+  multi_steps_adam: { make: () => new optim.MultiSteps(optim.adam(1e-2), 2), tol: TOL.adaptive },
+  // optax.inject_hyperparams(optax.adam)(learning_rate=1e-2, b1=0.8): optax binds adam's defaults too.
+  inject_hyperparams_adam: {
+    make: () =>
+      optim.injectHyperparams((h) => optim.adam(h.learningRate, { b1: h.b1, b2: h.b2, eps: h.eps, epsRoot: h.epsRoot }), {
+        learningRate: 1e-2,
+        b1: 0.8,
+        b2: 0.999,
+        eps: 1e-8,
+        epsRoot: 0,
+      }),
+    tol: TOL.adaptive,
+    hyperparams: { learning_rate: "learningRate", b1: "b1", b2: "b2", eps: "eps", eps_root: "epsRoot" },
+  },
+  // optax.inject_hyperparams(optax.sgd)(learning_rate=optax.linear_schedule(0.1, 0.0, 4), momentum=0.9)
+  inject_hyperparams_schedule: {
+    make: () =>
+      optim.injectHyperparams((h) => optim.sgd(h.learningRate, { momentum: h.momentum }), {
+        learningRate: optim.linearSchedule(0.1, 0.0, 4) as unknown as number,
+        momentum: 0.9,
+      }),
+    tol: TOL.elementwise,
+    hyperparams: { learning_rate: "learningRate", momentum: "momentum" },
+    newConstantsPerStep: 1,
+  },
+  // optax.lookahead(optax.sgd(0.1), sync_period=2, slow_step_size=0.5) on LookaheadParams.init_synced(params)
+  lookahead_sgd: { make: () => optim.lookahead(optim.sgd(0.1), { syncPeriod: 2, slowStepSize: 0.5 }), tol: TOL.elementwise, lookahead: true },
+  // optax.lookahead(optax.adam(1e-2), sync_period=3, slow_step_size=0.3, reset_state=True) on LookaheadParams.init_synced(params)
+  lookahead_adam_reset: {
+    make: () => optim.lookahead(optim.adam(1e-2), { syncPeriod: 3, slowStepSize: 0.3, resetState: true }),
+    tol: TOL.adaptive,
+    lookahead: true,
+  },
+};
+
 function toTree(t: JsonTree): Record<string, Record<string, tf.Tensor>> {
   const out: Record<string, Record<string, tf.Tensor>> = {};
   for (const [m, e] of Object.entries(t)) {
@@ -263,9 +315,8 @@ function expectTree(actual: unknown, expected: JsonTree, tol: Tolerance, what: s
 describe("golden: more optax optimizers (tools/golden/optax_extra.py)", () => {
   const cases = fixture.optimizers.filter((c) => OPTIMIZERS[c.name] !== undefined);
 
-  it("has a builder for every fixture optimizer without a wrapper test below", () => {
-    const others = fixture.optimizers.map((c) => c.name).filter((n) => !n.startsWith("multi_steps") && !n.startsWith("inject_hyperparams") && !n.startsWith("lookahead"));
-    expect(Object.keys(OPTIMIZERS).sort()).toEqual(others.sort());
+  it("has a builder for every fixture optimizer and wrapper, and the other way round", () => {
+    expect([...Object.keys(OPTIMIZERS), ...Object.keys(WRAPPERS)].sort()).toEqual(fixture.optimizers.map((c) => c.name).sort());
   });
 
   for (const c of cases) {
@@ -286,6 +337,50 @@ describe("golden: more optax optimizers (tools/golden/optax_extra.py)", () => {
         state = next;
         // Per-step tensors are freed: the count is what it was after init (params + state).
         expect(tf.memory().numTensors, `step ${t + 1} tensors`).toBe(before);
+      });
+      hk.tree.dispose([params, state]);
+    });
+  }
+});
+
+describe("golden: optax wrappers (tools/golden/optax_extra.py)", () => {
+  for (const c of fixture.optimizers) {
+    const b = WRAPPERS[c.name];
+    if (b === undefined) continue;
+    it(`${c.name}: ${c.optax}, ${fixture.grads.length} steps of updates and params${b.hyperparams ? " and hyperparams" : ""}`, () => {
+      const opt = b.make();
+      let params: unknown = toTree(fixture.params0);
+      if (b.lookahead === true) params = optim.lookaheadParams(params);
+      let state = opt.init(params);
+      const before = tf.memory().numTensors;
+      fixture.grads.forEach((g, t) => {
+        const grads = toTree(g);
+        const [updates, next] = opt.update(grads, state, params);
+        const newParams = optim.applyUpdates(params, updates);
+        if (b.lookahead === true) {
+          const [u, p] = [c.updates[t] as Record<"fast" | "slow", JsonTree>, c.params[t] as Record<"fast" | "slow", JsonTree>];
+          const [gu, gp] = [updates as Record<"fast" | "slow", unknown>, newParams as Record<"fast" | "slow", unknown>];
+          for (const k of ["fast", "slow"] as const) {
+            expectTree(gu[k], u[k], b.tol, `step ${t + 1} updates.${k}`);
+            expectTree(gp[k], p[k], b.tol, `step ${t + 1} params.${k}`);
+          }
+        } else {
+          expectTree(updates, c.updates[t] as JsonTree, b.tol, `step ${t + 1} updates`);
+          expectTree(newParams, c.params[t] as JsonTree, b.tol, `step ${t + 1} params`);
+        }
+        if (b.hyperparams !== undefined) {
+          const got = (next as { hyperparams: Record<string, number> }).hyperparams;
+          const want = c.hyperparams![t]!;
+          expect(Object.keys(got).sort(), "hyperparams names").toEqual(Object.keys(want).map((k) => b.hyperparams![k]).sort());
+          for (const [k, v] of Object.entries(want)) {
+            // optax stores float32 values, we the numbers given.
+            expect(Math.fround(got[b.hyperparams[k]!]!), `step ${t + 1} hyperparams.${k}`).toBeCloseTo(v, 7);
+          }
+        }
+        hk.tree.dispose([grads, updates, params, state]);
+        params = newParams;
+        state = next;
+        expect(tf.memory().numTensors, `step ${t + 1} tensors`).toBeLessThanOrEqual(before + (t + 1) * (b.newConstantsPerStep ?? 0));
       });
       hk.tree.dispose([params, state]);
     });
