@@ -40,7 +40,7 @@ export class MultiSteps<S = unknown> implements GradientTransformation<MultiStep
   private readonly useGradMean: boolean;
 
   /**
-   * @param opt The inner optimizer.
+   * @param innerOpt The inner optimizer (optax `opt`).
    * @param everyKSchedule Mini-steps per inner step: a positive integer, or a schedule of the
    *   inner step count returning one.
    * @param options Options: `useGradMean` (default true) averages the gradients, else sums them.
