@@ -52,7 +52,7 @@ export class MultiSteps<S = unknown> implements GradientTransformation<MultiStep
   ) {
     const where = "hk.optim.MultiSteps";
     if (innerOpt === null || typeof innerOpt !== "object" || typeof innerOpt.init !== "function" || typeof innerOpt.update !== "function") {
-      throw new InvalidArgumentError(where, `\`opt\` must be a GradientTransformation ({init, update}), got ${describe(innerOpt)}`, "pass an optimizer such as hk.optim.adam(1e-3).");
+      throw new InvalidArgumentError(where, `\`innerOpt\` (optax's \`opt\`) must be a GradientTransformation ({init, update}), got ${describe(innerOpt)}`, "pass an optimizer such as hk.optim.adam(1e-3).");
     }
     if (typeof everyKSchedule === "number") checkK(where, everyKSchedule);
     else if (typeof everyKSchedule !== "function") {

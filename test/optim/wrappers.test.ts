@@ -82,7 +82,7 @@ describe("MultiSteps", () => {
 
   it("rejects a k that is not a positive integer", () => {
     expect(() => new optim.MultiSteps(optim.sgd(1), 0)).toThrow(/hk\.optim\.MultiSteps: `everyKSchedule` must give a positive integer number of mini-steps, got the number 0\. Fix:/);
-    expect(() => new optim.MultiSteps(optim.sgd as unknown as hk.optim.GradientTransformation, 2)).toThrow(/`innerOpt` must be a GradientTransformation/);
+    expect(() => new optim.MultiSteps(optim.sgd as unknown as hk.optim.GradientTransformation, 2)).toThrow(/`innerOpt` \(optax's `opt`\) must be a GradientTransformation \(\{init, update\}\), got function sgd/);
   });
 });
 
