@@ -67,3 +67,5 @@ export type { ApplyIfFiniteState, ZeroNansState } from "./conditionality.js";
 export { applyIfFinite, zeroNans } from "./conditionality.js";
 export type { LookaheadOptions, LookaheadParams, LookaheadState } from "./lookahead.js";
 export { lookahead, lookaheadParams } from "./lookahead.js";
+export type { ScaleBySm3State } from "./sm3.js";
+export { scaleBySm3, sm3 } from "./sm3.js";

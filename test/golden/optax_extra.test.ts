@@ -171,6 +171,8 @@ const MASK_TREE = { linear: { w: true, b: false }, "~": { scale: true } };
 interface Builder {
   make: () => hk.optim.GradientTransformation;
   tol: Tolerance;
+  /** Runs on the `linear` module of the params and grads only (sm3 rejects scalar params). */
+  linearOnly?: boolean;
 }
 
 const OPTIMIZERS: Record<string, Builder> = {
@@ -221,6 +223,10 @@ const OPTIMIZERS: Record<string, Builder> = {
       }),
     tol: TOL.adaptive,
   },
+  // optax.sm3(0.1) on params['linear'] only
+  sm3: { make: () => optim.sm3(0.1), tol: TOL.adaptive, linearOnly: true },
+  // optax.sm3(0.1, momentum=0.5) on params['linear'] only
+  sm3_momentum: { make: () => optim.sm3(0.1, 0.5), tol: TOL.adaptive, linearOnly: true },
   // optax.adafactor(1e-2)
   adafactor: { make: () => optim.adafactor(1e-2), tol: TOL.adaptive },
   // optax.adafactor(1e-2, min_dim_size_to_factor=2, decay_rate=0.9, clipping_threshold=0.5, momentum=0.9,
@@ -323,11 +329,12 @@ describe("golden: more optax optimizers (tools/golden/optax_extra.py)", () => {
     const b = OPTIMIZERS[c.name]!;
     it(`${c.name}: ${c.optax}, ${fixture.grads.length} steps of updates and params, memory flat`, () => {
       const opt = b.make();
-      let params = toTree(fixture.params0);
+      const pick = (t: JsonTree): JsonTree => (b.linearOnly === true ? { linear: t["linear"]! } : t);
+      let params = toTree(pick(fixture.params0));
       let state = opt.init(params);
       const before = tf.memory().numTensors;
       fixture.grads.forEach((g, t) => {
-        const grads = toTree(g);
+        const grads = toTree(pick(g));
         const [updates, next] = opt.update(grads, state, params);
         expectTree(updates, c.updates[t] as JsonTree, b.tol, `step ${t + 1} updates`);
         const newParams = optim.applyUpdates(params, updates);

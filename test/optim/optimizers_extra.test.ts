@@ -71,3 +71,11 @@ describe("radam", () => {
     hk.tree.dispose([p, s]);
   });
 });
+
+describe("sm3", () => {
+  it("rejects scalar params (optax's scale_by_sm3 keeps one accumulator per axis)", () => {
+    const p = { w: tf.ones([2]), s: tf.scalar(1) };
+    expect(() => optim.sm3(0.1).init(p)).toThrow(/hk\.optim\.scaleBySm3: the param `s` is a scalar; SM3 keeps one accumulator per axis and needs rank >= 1\. Fix:/);
+    hk.tree.dispose(p);
+  });
+});

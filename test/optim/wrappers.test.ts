@@ -39,6 +39,7 @@ describe("memory: every new optimizer and wrapper frees its intermediates (20 st
     ["novograd", () => optim.novograd(1e-3, { weightDecay: 0.1 })],
     ["lamb", () => optim.lamb(1e-3, { weightDecay: 0.1 })],
     ["lars", () => optim.lars(0.1)],
+    ["sm3", () => optim.sm3(0.1)],
     ["adafactor", () => optim.adafactor(1e-2, { minDimSizeToFactor: 2, momentum: 0.9, weightDecayRate: 0.01 })],
     ["MultiSteps", () => new optim.MultiSteps(optim.adam(1e-3), 3)],
     ["injectHyperparams", () => optim.injectHyperparams((h) => optim.adam(h.learningRate), { learningRate: 1e-3 })],

@@ -14,7 +14,8 @@ Writes test/golden/fixtures/optax_extra.json, read by test/golden/optax_extra.te
   optimizers[i]: {name, optax, updates[step], params[step]} from
     state = opt.init(params); updates, state = opt.update(grads[t], state, params);
     params = optax.apply_updates(params, updates)
-  (a wrapper whose `update` needs more than that says so in its code string.)
+  (a case on other params (sm3: `linear` only) or whose `update` needs more than that says so
+  in its code string.)
 Arrays are {shape, dtype, data} with float32 values written as float64 numbers (exact).
 """
 import json
@@ -159,6 +160,9 @@ OPTIMIZERS = [
     ("adafactor_options", "optax.adafactor(1e-2, min_dim_size_to_factor=2, decay_rate=0.9, clipping_threshold=0.5, momentum=0.9, weight_decay_rate=0.01, multiply_by_parameter_scale=False)",
      optax.adafactor(1e-2, min_dim_size_to_factor=2, decay_rate=0.9, clipping_threshold=0.5, momentum=0.9,
                      weight_decay_rate=0.01, multiply_by_parameter_scale=False)),
+    # sm3 keeps one accumulator per axis and fails on scalar params: run on `linear` only.
+    ("sm3", "optax.sm3(0.1) on params['linear'] only", optax.sm3(0.1)),
+    ("sm3_momentum", "optax.sm3(0.1, momentum=0.5) on params['linear'] only", optax.sm3(0.1, momentum=0.5)),
     ("multi_steps_sgd_momentum", "optax.MultiSteps(optax.sgd(0.1, momentum=0.9), every_k_schedule=3)",
      optax.MultiSteps(optax.sgd(0.1, momentum=0.9), every_k_schedule=3)),
     ("multi_steps_adam", "optax.MultiSteps(optax.adam(1e-2), every_k_schedule=2)", optax.MultiSteps(optax.adam(1e-2), every_k_schedule=2)),
@@ -177,15 +181,19 @@ def tree_json(t):
   return {m: {n: arr(v) for n, v in e.items()} for m, e in t.items()}
 
 
+def linear_only(name, t):
+  return {"linear": t["linear"]} if name.startswith("sm3") else t
+
+
 def run(name, opt):
-  params = jax.tree_util.tree_map(jnp.asarray, PARAMS0)
+  params = jax.tree_util.tree_map(jnp.asarray, linear_only(name, PARAMS0))
   lookahead = name.startswith("lookahead")
   if lookahead:
     params = optax.LookaheadParams.init_synced(params)
   state = opt.init(params)
   updates_out, params_out, extra = [], [], []
   for g in GRADS:
-    g = jax.tree_util.tree_map(jnp.asarray, g)
+    g = jax.tree_util.tree_map(jnp.asarray, linear_only(name, g))
     if lookahead:
       updates, state = opt.update(g, state, params)
       params = optax.apply_updates(params, updates)
