@@ -7,7 +7,7 @@ import type { ScaleByScheduleState } from "./scale.js";
 import { constant, own } from "./scalars.js";
 import { tidy } from "./tree_init.js";
 import type { EmptyState, GradientTransformation, ScalarOrSchedule } from "./types.js";
-import { checkNumber, checkState, mapN, safeIncrement } from "./util.js";
+import { checkNumber, checkState, mapN, requireParams, safeIncrement } from "./util.js";
 
 type T = tf.Tensor;
 
@@ -37,11 +37,7 @@ export function addDecayedWeights(
       return {} as EmptyState;
     },
     update<U>(updates: U, state: AddDecayedWeightsState, params?: unknown): [U, AddDecayedWeightsState] {
-      if (params === undefined) {
-        throw new Error(
-          `${where}: this transformation needs the params; call update(grads, state, params) (optax: "You are using a transformation that requires the current value of parameters, but you are not passing \`params\` when calling \`update\`.").`,
-        );
-      }
+      requireParams(where, params);
       let rate: number;
       let next: AddDecayedWeightsState = state;
       if (typeof weightDecay === "function") {

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 
 import * as tree from "../tree/index.js";
+import { InvalidArgumentError } from "../util/errors.js";
 
 /**
  * `tree.map` whose errors name the optimizer function and the trees (`names`, e.g.
@@ -107,6 +108,22 @@ export function checkNumber(where: string, name: string, v: unknown, opts: { min
   if (typeof v !== "number" || !Number.isFinite(v) || (opts.min !== undefined && v < opts.min)) {
     throw new Error(
       `${where}: ${name} must be a finite number${opts.min !== undefined ? ` >= ${opts.min}` : ""}${opts.schedule === true ? " or a schedule (count) => number" : ""}, got ${String(v)}.`,
+    );
+  }
+}
+
+/**
+ * Throws unless `params` was passed to `update` (optax's `NO_PARAMS_MSG`): transformations that
+ * read the parameters (weight decay, trust ratios, parameter scales) call it first.
+ *
+ * @internal
+ */
+export function requireParams(where: string, params: unknown): void {
+  if (params === undefined) {
+    throw new InvalidArgumentError(
+      where,
+      "this transformation needs the current params, but `params` was not passed to `update`",
+      "call opt.update(grads, state, params).",
     );
   }
 }

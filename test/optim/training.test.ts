@@ -149,7 +149,7 @@ describe("optimizer errors", () => {
     const opt = optim.adamw(1e-3);
     const state = opt.init(params);
     const g = { linear: { w: tf.ones([2, 1]), b: tf.ones([1]) } };
-    expect(() => opt.update(g, state)).toThrow(/needs the params; call update\(grads, state, params\)/);
+    expect(() => opt.update(g, state)).toThrow(/needs the current params, but `params` was not passed to `update`\. Fix: call opt\.update\(grads, state, params\)/);
     tree.dispose(state);
     expect(() => opt.update(g, state, params)).toThrow(/hk\.optim\.scaleByAdam: the tensor at `linear\.b` of state\.mu is already disposed/);
     expect(() => optim.adam(Number.NaN)).toThrow(/learningRate must be a finite number or a schedule/);
