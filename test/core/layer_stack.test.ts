@@ -35,7 +35,8 @@ describe("hk.layerStack", () => {
   });
 
   it("rejects bad arguments with the fix", () => {
-    expect(() => hk.layerStack(0)).toThrow(/hk\.layerStack: `numLayers` must be a positive integer, got number: 0\. Fix/);
+    expect(() => hk.layerStack(0)).toThrow(/hk\.layerStack: `numLayers` must be a positive integer, got the number 0\. Fix/);
+    expect(() => hk.layerStack(0)).toThrow(hk.InvalidArgumentError);
     const f = hk.transform((v: tf.Tensor, ys: tf.Tensor) =>
       hk.layerStack(3, { withPerLayerInputs: true })((h: tf.Tensor, y: tf.Tensor) => [tf.mul(h, y), null])(v, ys));
     expect(() => f.init(null, x, tf.ones([2]))).toThrow(/hk\.layerStack: every leaf of the per-layer inputs must have size 3 on axis 0, got shape \[2\]/);
