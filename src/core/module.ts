@@ -14,6 +14,7 @@ import type { Tensor } from "@tensorflow/tfjs-core";
 import { SUBMODULES, assertNoPendingConstruction, constructing, maybeCurrentFrame } from "./frame.js";
 import type { Construction } from "./frame.js";
 import { moduleOutsideTransformError, outsideTransformError } from "./errors.js";
+import { problemOf } from "../util/assert.js";
 import { describe } from "../util/describe.js";
 import { HaikuError, InvalidArgumentError, TransformError } from "../util/errors.js";
 import { camelToSnake, checkName, lastNamePart, moduleNameFor } from "./naming.js";
@@ -275,7 +276,7 @@ function checkRegistrationName(name: string): void {
     checkName(name);
   } catch (e) {
     if (!(e instanceof HaikuError)) throw e;
-    throw new InvalidArgumentError(`hk.module(${JSON.stringify(name)})`, e.message.slice(e.where.length + 2).replace(/ Fix: .*$/s, ""), e.fix);
+    throw new InvalidArgumentError(`hk.module(${JSON.stringify(name)})`, problemOf(e), e.fix);
   }
 }
 

@@ -9,6 +9,7 @@ import * as random from "../random/index.js";
 import type { PRNGKey } from "../random/index.js";
 import { currentFrame } from "./frame.js";
 import { MissingRNGError } from "./errors.js";
+import { problemOf } from "../util/assert.js";
 import { describe } from "../util/describe.js";
 import { HaikuError, InvalidArgumentError, TransformError } from "../util/errors.js";
 
@@ -243,8 +244,7 @@ export function toRngSequence(rng: unknown, where: string, problem: string): PRN
       checkKey(rng, "rng");
     } catch (e) {
       if (!(e instanceof HaikuError)) throw e;
-      const inner = e.message.slice(e.where.length + 2).replace(/ Fix: .*$/s, "");
-      throw new TransformError(where, `${problem}; got an invalid key: ${inner}`, RNG_FIX);
+      throw new TransformError(where, `${problem}; got an invalid key: ${problemOf(e)}`, RNG_FIX);
     }
   }
   if (rng instanceof tf.Tensor || !random.isKey(rng)) {

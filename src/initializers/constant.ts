@@ -42,3 +42,12 @@ function broadcastable(from: readonly number[], to: readonly number[]): boolean 
   const off = to.length - from.length;
   return from.every((d, i) => d === 1 || d === to[i + off]);
 }
+
+/**
+ * Zeros, Haiku's default for biases, offsets and recurrent state (`jnp.zeros`); the one copy the
+ * layers share. @internal
+ */
+export const zerosInit: Initializer = (shape, dtype) => tf.zeros(shape, dtype);
+
+/** Ones, Haiku's default for norm scales (`jnp.ones`); the one copy the layers share. @internal */
+export const onesInit: Initializer = (shape, dtype) => tf.ones(shape, dtype);
