@@ -403,7 +403,7 @@ export function isRegisteredModuleClass(cls: unknown): boolean {
  *
  * @category Modules and parameters
  */
-export function moduleClassName(cls: unknown): string {
+function moduleClassName(cls: unknown): string {
   const name = (cls as { name?: unknown } | null)?.name;
   if (!classNamesAreRenamed() && typeof name === "string" && name !== "") return name;
   return moduleDefaultName(cls)?.name ?? "Module";

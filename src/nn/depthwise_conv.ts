@@ -1,7 +1,7 @@
 /**
  * `DepthwiseConv1D/2D/3D` and `SeparableDepthwiseConv2D` (Haiku's `depthwise_conv.py`).
  */
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import { TruncatedNormal } from "../initializers/random.js";

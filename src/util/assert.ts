@@ -8,17 +8,8 @@ import { describe, isTensor } from "./describe.js";
 import { HaikuError, InvalidArgumentError } from "./errors.js";
 
 /**
- * How an error names an argument: the TypeScript name as the user typed it, with Haiku's name in
- * brackets where the two differ, so searches for Haiku's messages still help:
- * ``argName("outputSize", "output_size")`` is `` `outputSize` (Haiku's `output_size`) ``.
- */
-export function argName(name: string, haikuName?: string): string {
-  return haikuName === undefined || haikuName === name ? `\`${name}\`` : `\`${name}\` (Haiku's \`${haikuName}\`)`;
-}
-
-/**
  * Throws an {@link InvalidArgumentError} unless `x` is a tf.Tensor; `what` names the argument
- * (already formatted, e.g. by {@link argName}).
+ * (already formatted: `` `x` `` or `` `outputSize` (Haiku's `output_size`) ``).
  */
 export function assertTensor(x: unknown, where: string, what = "`inputs`"): asserts x is tf.Tensor {
   if (!isTensor(x)) {

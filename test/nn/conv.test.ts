@@ -228,7 +228,7 @@ describe("transposed convolutions (lax.conv_transpose, kernel not flipped)", () 
   test("errors", () => {
     expect(() => run(() => new hk.Conv2DTranspose(3, 3), tf.ones([2, 2]))).toThrow(/Input to ConvNDTranspose needs to have rank in \[3, 4\]/);
     expect(() => run(() => new hk.Conv2DTranspose(3, 3), tf.ones([2, 2]))).toThrow(ShapeError);
-    expect(() => run(() => new hk.Conv2DTranspose(3, 3, { padding: "FULL" }), x4)).toThrow(/`padding` must be 'VALID' or 'SAME', got the string \"FULL\"/);
+    expect(() => run(() => new hk.Conv2DTranspose(3, 3, { padding: "FULL" }), x4)).toThrow(/`padding` must be 'VALID' or 'SAME', got the string "FULL"/);
     expect(() => run(() => new hk.Conv2DTranspose(3, 3, { padding: "FULL" }), x4)).toThrow(InvalidArgumentError);
   });
 });

@@ -88,7 +88,7 @@ describe("Embed", () => {
     expect(init(() => new Embed({ embedDim: 3, embeddingMatrix: [[1, 2]] }))).toThrow(/the `embedDim` \(Haiku's `embed_dim`\) of 3 was not consistent/);
     expect(init(() => new Embed({ embedDim: 3, embeddingMatrix: [[1, 2]] }))).toThrow(ShapeError);
     expect(init(() => new Embed({ vocabSize: 6, embedDim: 2, lookupStyle: "MAGIC" as never }))).toThrow(
-      /`lookupStyle` \(Haiku's `lookup_style`\) the string \"MAGIC\" is not supported by hk.Embed/,
+      /`lookupStyle` \(Haiku's `lookup_style`\) the string "MAGIC" is not supported by hk.Embed/,
     );
     expect(init(() => new Embed({ vocabSize: 6, embedDim: 2, lookupStyle: "MAGIC" as never }))).toThrow(InvalidArgumentError);
   });

@@ -53,7 +53,7 @@ describe("maxPool / avgPool against reduce_window", () => {
   });
 
   test("errors as Haiku's", () => {
-    expect(() => hk.maxPool(x, 2, 2, "same" as never)).toThrow(/^hk\.maxPool: Invalid `padding` the string \"same\", must be 'SAME' or 'VALID'\. Fix: /);
+    expect(() => hk.maxPool(x, 2, 2, "same" as never)).toThrow(/^hk\.maxPool: Invalid `padding` the string "same", must be 'SAME' or 'VALID'\. Fix: /);
     expect(() => hk.maxPool(x, 2, 2, "same" as never)).toThrow(InvalidArgumentError);
     expect(() => hk.avgPool(x, 2, 2, "VALID", 4)).toThrow(/Invalid `channelAxis` \(Haiku's `channel_axis`\) 4 for shape \[2, 7, 6, 3\]/);
     expect(() => hk.avgPool(x, 2, 2, "VALID", 4)).toThrow(InvalidArgumentError);
@@ -74,7 +74,7 @@ describe("MaxPool / AvgPool modules", () => {
     expectClose(a!, refPool("avg", x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID").data, 1e-5);
     expectClose(m!, refPool("max", x, [1, 3, 3, 1], [1, 2, 2, 1], "SAME").data, 1e-5);
     expect(() => hk.transform(() => new hk.MaxPool(2, 2, "FULL" as never)).init(random.key(0))).toThrow(
-      /^MaxPool 'max_pool': Invalid `padding` the string \"FULL\", must be 'SAME' or 'VALID'/,
+      /^MaxPool 'max_pool': Invalid `padding` the string "FULL", must be 'SAME' or 'VALID'/,
     );
     expect(() => hk.transform(() => new hk.MaxPool(2, 2, "FULL" as never)).init(random.key(0))).toThrow(InvalidArgumentError);
   });
