@@ -28,7 +28,7 @@ export function unstackTree(tree: unknown, n: number, who: string, what: string,
   const sliced = leaves.map((l) => {
     const ax = axis < 0 ? axis + l.rank : axis;
     if (ax < 0 || ax >= l.rank || l.shape[ax] !== n) {
-      throw new InvalidArgumentError(who, `every leaf of ${what} must have size ${n} on axis ${axis}, got shape [${l.shape.join(", ")}]`, "give all mapped inputs the same size on the mapped axis (or pass `length` / `axisSize`).");
+      throw new ShapeError(who, `every leaf of ${what} must have size ${n} on axis ${axis}, got shape [${l.shape.join(", ")}]`, "give all mapped inputs the same size on the mapped axis (or pass `length` / `axisSize`).");
     }
     return tf.unstack(l, ax);
   });

@@ -225,7 +225,7 @@ export function vmap<A extends unknown[], R>(fn: (...args: A) => R, opts: VmapOp
         else {
           const diff = differingState(firstState, after);
           if (diff.length > 0) {
-            throw new InvalidArgumentError(WHO, `state is not mapped (shared by all elements, as in Haiku), got values of [${diff.join(", ")}] that differ between elements`, "set state from values that do not depend on the mapped inputs, or return the per-element values as outputs instead.");
+            throw new ParameterError(WHO, `state is not mapped (shared by all elements, as in Haiku), got values of [${diff.join(", ")}] that differ between elements`, "set state from values that do not depend on the mapped inputs, or return the per-element values as outputs instead.");
           }
         }
       }
