@@ -6,7 +6,6 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "../../src/core/index.js";
 import * as tree from "../../src/tree/index.js";
 import { Linear, ones } from "./helpers.js";
-import { ParameterError } from "../../src/util/errors.js";
 
 describe("forceName", () => {
   it("uses the exact name, shares params, and reserves the name", () => {

@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "../../src/core/index.js";
 import { Linear, ones, shapes } from "./helpers.js";
-import { TransformError } from "../../src/util/errors.js";
 
 /** Runs `fn` inside an init (like Haiku's `transform_and_run`) and returns its result. */
 function inInit<T>(fn: () => T): T {
