@@ -1,10 +1,12 @@
 /** `hk.DO_NOT_STORE` (Haiku's `base.py`, `DO_NOT_STORE`). */
 import type * as tf from "@tensorflow/tfjs-core";
+import { InvalidArgumentError } from "../util/errors.js";
 
 function fail(what: string): never {
-  throw new Error(
-    `\`hk.DO_NOT_STORE\` has no ${what}: it is a marker a creator, initializer or setter returns ` +
-      "so that nothing is stored; a custom getter must then supply the value.",
+  throw new InvalidArgumentError(
+    "hk.DO_NOT_STORE",
+    `has no ${what}: it is a marker a creator, initializer or setter returns so that nothing is stored`,
+    "have a custom getter supply the value.",
   );
 }
 

@@ -9,6 +9,7 @@ import type * as tf from "@tensorflow/tfjs-core";
 import { outsideTransformError } from "./errors.js";
 import type { Params } from "./types.js";
 import type { PRNGSequence } from "./rng.js";
+import { HaikuError, TransformError } from "../util/errors.js";
 
 /**
  * Key of a module's set of submodule names (modules used inside its methods), kept off the
@@ -152,7 +153,7 @@ export class Frame {
   /** Pops `entry` (asserting it is on top) and tells the enclosing modules about the module. */
   popModule(entry: ModuleEntry): void {
     const top = this.moduleStack.pop();
-    if (top !== entry) throw new Error("Internal error: module stack out of sync.");
+    if (top !== entry) throw new HaikuError("haiku-tfjs", "internal error: module stack out of sync", "please report this as a bug.");
     // Haiku records a module in `_submodules` of every module whose method was running when it was
     // used, so `paramsDict()` of a parent also lists children constructed elsewhere.
     const name = entry.module.moduleName as string | undefined;
@@ -212,10 +213,10 @@ export function assertNoPendingConstruction(depth: number): void {
   const pending = constructing[i];
   if (pending !== undefined && pending.module === undefined) {
     const name = (pending.cls as { name?: string }).name ?? "Module";
-    throw new Error(
-      "The super constructor must be called before you create parameters or submodules: in the " +
-        `constructor of \`${name}\`, call \`super(...)\` first and create submodules and parameters ` +
-        "after it (not before it, nor in its arguments), so that they are named after the module.",
+    throw new TransformError(
+      `new ${name}()`,
+      "The super constructor must be called before you create parameters or submodules",
+      "in the constructor, call `super(...)` first and create submodules and parameters after it (not before it, nor in its arguments), so that they are named after the module.",
     );
   }
 }
@@ -251,6 +252,6 @@ export function withFrame<T>(frame: Frame, fn: () => T): T {
     return fn();
   } finally {
     const top = frames.pop();
-    if (top !== frame) throw new Error("Internal error: frame stack out of sync.");
+    if (top !== frame) throw new HaikuError("haiku-tfjs", "internal error: frame stack out of sync", "please report this as a bug.");
   }
 }

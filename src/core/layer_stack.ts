@@ -5,12 +5,13 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as random from "../random/index.js";
 import type { PRNGKey } from "../random/index.js";
-import { describe } from "./errors.js";
+import { describe } from "../util/describe.js";
 import { liftWithState } from "./lift.js";
 import { maybeNextRngKey } from "./rng.js";
 import { stackTrees, unstackTree } from "./stateful/tree_stack.js";
 import { transformWithState } from "./transform.js";
 import type { Params, State } from "./types.js";
+import { InvalidArgumentError } from "../util/errors.js";
 
 /**
  * Options of {@link layerStack}.
@@ -70,17 +71,17 @@ function splitKey(key: PRNGKey | null, n: number): (PRNGKey | null)[] {
  */
 export function layerStack(numLayers: number, opts: LayerStackOptions = {}): LayerStackWrapper {
   if (!Number.isInteger(numLayers) || numLayers < 1) {
-    throw new Error(`${WHO}: \`numLayers\` must be a positive integer, got ${describe(numLayers)}. Fix: pass the number of layers, e.g. 4.`);
+    throw new InvalidArgumentError(WHO, `\`numLayers\` must be a positive integer, got ${describe(numLayers)}`, "pass the number of layers, e.g. 4.");
   }
   const unroll = opts.unroll ?? 1;
   if (!Number.isInteger(unroll) || unroll < 1) {
-    throw new Error(`${WHO}: \`unroll\` must be a positive integer, got ${describe(unroll)}. Fix: omit it or pass 1.`);
+    throw new InvalidArgumentError(WHO, `\`unroll\` must be a positive integer, got ${describe(unroll)}`, "omit it or pass 1.");
   }
   const perLayer = opts.withPerLayerInputs ?? false;
   const name = opts.name || (perLayer ? "__layer_stack_with_per_layer" : "__layer_stack_no_per_layer");
   return <F extends (...args: never[]) => unknown>(f: F): F => {
     if (typeof f !== "function") {
-      throw new TypeError(`${WHO}: expects the layer function, got ${describe(f)}. Fix: \`hk.layerStack(n)((x) => ...)\`.`);
+      throw new InvalidArgumentError(WHO, `expects the layer function, got ${describe(f)}`, "`hk.layerStack(n)((x) => ...)`.");
     }
     const g = f as unknown as (...args: unknown[]) => unknown;
     // The inner transform's function: `(carry, ...perLayerInputs) -> [carry, z]`, as Haiku's
@@ -89,19 +90,17 @@ export function layerStack(numLayers: number, opts: LayerStackOptions = {}): Lay
       ? (x: unknown, ...ys: unknown[]): [unknown, unknown] => {
           const r = g(x, ...ys);
           if (!Array.isArray(r) || r.length !== 2) {
-            throw new TypeError(
-              `${WHO}: with \`withPerLayerInputs\` the layer function must return [x, z], got ${describe(r)}. ` +
-                "Fix: return the new carry and the per-layer output (or null) as a pair.",
-            );
+            throw new InvalidArgumentError(WHO, `with \`withPerLayerInputs\` the layer function must return [x, z], got ${describe(r)}`, "return the new carry and the per-layer output (or null) as a pair.");
           }
           return [r[0], r[1]];
         }
       : (xs: unknown[]): [unknown, unknown] => {
           const r = g(...xs);
           if (xs.length !== 1 && (!Array.isArray(r) || r.length !== xs.length)) {
-            throw new TypeError(
-              `${WHO}: the layer function takes ${xs.length} arguments and must return an array of ${xs.length} values ` +
-                `(its output is the next layer's input), got ${describe(r)}. Fix: return [${xs.map((_, i) => `x${i}`).join(", ")}].`,
+            throw new InvalidArgumentError(
+              WHO,
+              `the layer function takes ${xs.length} arguments and must return an array of ${xs.length} values (its output is the next layer's input), got ${describe(r)}`,
+              `return [${xs.map((_, i) => `x${i}`).join(", ")}].`,
             );
           }
           return [xs.length === 1 ? [r] : r, null];

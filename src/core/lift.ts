@@ -6,9 +6,11 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import { currentFrame, maybeCurrentFrame } from "./frame.js";
 import type { Frame, StatePair } from "./frame.js";
-import { NonEmptyStateError, describe } from "./errors.js";
+import { NonEmptyStateError } from "./errors.js";
+import { describe } from "../util/describe.js";
 import { Module, module } from "./module.js";
 import type { Params, State } from "./types.js";
+import { InvalidArgumentError, ParameterError, TransformError } from "../util/errors.js";
 
 /**
  * An inner `init`: `hk.transform(f).init` (returns params) or, for the `WithState` variants,
@@ -59,22 +61,17 @@ export interface LiftedModuleOptions {
 }
 
 function reuseError(who: string, key: string): Error {
-  return new Error(
-    `${who}: key '${key}' already exists in the destination params or state, got a second lifted ` +
-      `entry with that name. To prevent accidental parameter re-use during lift, you can't re-use a ` +
-      "parameter already defined in the outer scope. Fix: give the lift another `name`, or pass " +
-      "`{ allowReuse: true }` when the reuse is intended (e.g. inside `hk.scan`).",
+  return new ParameterError(
+    who,
+    `key '${key}' already exists in the destination params or state, got a second lifted entry with that name. To prevent accidental parameter re-use during lift, you can't re-use a parameter already defined in the outer scope`,
+    "give the lift another `name`, or pass `{ allowReuse: true }` when the reuse is intended (e.g. inside `hk.scan`).",
   );
 }
 
 function checkBundles(who: string, which: "params" | "state", x: unknown): Record<string, Record<string, unknown>> {
   if (x === null || x === undefined) return {};
   if (typeof x !== "object" || Array.isArray(x)) {
-    throw new TypeError(
-      `${who}: the lifted init must return ${which} as an object (module name -> name -> value), got ` +
-        `${describe(x)}. Fix: pass the \`init\` of \`hk.transform\` to \`hk.lift\` and the \`init\` of ` +
-        "`hk.transformWithState` to `hk.liftWithState`.",
-    );
+    throw new InvalidArgumentError(who, `the lifted init must return ${which} as an object (module name -> name -> value), got ${describe(x)}`, "pass the `init` of `hk.transform` to `hk.lift` and the `init` of `hk.transformWithState` to `hk.liftWithState`.");
   }
   return x as Record<string, Record<string, unknown>>;
 }
@@ -155,10 +152,7 @@ export class LiftedModule extends Module {
   constructor(initFn: (...args: never[]) => unknown, opts: LiftedModuleOptions = {}) {
     super(opts.name ?? "lifted");
     if (typeof initFn !== "function") {
-      throw new TypeError(
-        `hk.LiftedModule: \`initFn\` must be a function (the \`init\` of a transformed function), got ${describe(initFn)}. ` +
-          "Fix: pass `hk.transformWithState(f).init`.",
-      );
+      throw new InvalidArgumentError("hk.LiftedModule", `\`initFn\` must be a function (the \`init\` of a transformed function), got ${describe(initFn)}`, "pass `hk.transformWithState(f).init`.");
     }
     this.#initFn = initFn as (...args: unknown[]) => unknown;
     this.#allowReuse = opts.allowReuse ?? false;
@@ -171,9 +165,10 @@ export class LiftedModule extends Module {
     if (!frame.frozen) {
       const r = this.#initFn(...args);
       if (!Array.isArray(r) || r.length !== 2) {
-        throw new TypeError(
-          `hk.LiftedModule "${this.moduleName}": the init must return [params, state], got ${describe(r)}. ` +
-            "Fix: pass the `init` of `hk.transformWithState` (or use `hk.lift` for `hk.transform`'s init).",
+        throw new InvalidArgumentError(
+          `hk.LiftedModule '${this.moduleName}'`,
+          `the init must return [params, state], got ${describe(r)}`,
+          "pass the `init` of `hk.transformWithState` (or use `hk.lift` for `hk.transform`'s init).",
         );
       }
       const who = `hk.lift "${this.moduleName}"`;
@@ -191,14 +186,15 @@ export class LiftedModule extends Module {
 /** Haiku's `add_state_to_init_fn`: a stateless init as one returning `[params, {}]`. */
 function addStateToInit(initFn: (...args: never[]) => unknown, who: string): (...args: unknown[]) => [unknown, State] {
   if (typeof initFn !== "function") {
-    throw new TypeError(`${who}: \`initFn\` must be the \`init\` of \`hk.transform\`, got ${describe(initFn)}. Fix: pass \`hk.transform(f).init\`.`);
+    throw new InvalidArgumentError(who, `\`initFn\` must be the \`init\` of \`hk.transform\`, got ${describe(initFn)}`, "pass `hk.transform(f).init`.");
   }
   return (...args) => {
     const params = (initFn as (...a: unknown[]) => unknown)(...args);
     if (Array.isArray(params) || params === null || typeof params !== "object") {
       throw new NonEmptyStateError(
-        `${who}: the lifted init returned ${describe(params)}, not params. For stateful lifted functions use ` +
-          "`hk.liftWithState`. Fix: pass `hk.transform(f).init`, or switch to `hk.liftWithState`.",
+        who,
+        `the lifted init returned ${describe(params)}, not params. For stateful lifted functions use \`hk.liftWithState\``,
+        "pass `hk.transform(f).init`, or switch to `hk.liftWithState`.",
       );
     }
     return [params, {}];
@@ -208,9 +204,10 @@ function addStateToInit(initFn: (...args: never[]) => unknown, who: string): (..
 function assertContext(who: string): Frame {
   const frame = maybeCurrentFrame();
   if (frame === undefined) {
-    throw new Error(
-      `${who} must be used as part of an \`hk.transform\`, got a call outside any transform. ` +
-        "Fix: call it inside the function you pass to `hk.transform` / `hk.transformWithState`.",
+    throw new TransformError(
+      who,
+      `${who} must be used as part of an \`hk.transform\`, got a call outside any transform`,
+      "call it inside the function you pass to `hk.transform` / `hk.transformWithState`.",
     );
   }
   return frame;
@@ -279,24 +276,21 @@ export class LiftWithStateUpdater {
     this.#frame = frame;
     (frame.teardown ??= []).push(() => {
       if (!this.#used) {
-        throw new Error(
-          "hk.liftWithState: the LiftWithStateUpdater must be used, got none of its methods called. " +
-            "Fix: call `.update(state)` or `.ignoreUpdate()` before the transformed function returns.",
-        );
+        throw new TransformError("hk.liftWithState", "the LiftWithStateUpdater must be used, got none of its methods called", "call `.update(state)` or `.ignoreUpdate()` before the transformed function returns.");
       }
     });
   }
 
   #claim(): Frame {
     if (this.#used) {
-      throw new Error("hk.liftWithState: the state updater must only be used once, got a second call. Fix: call `update` or `ignoreUpdate` once per updater.");
+      throw new TransformError("hk.liftWithState", "the state updater must only be used once, got a second call", "call `update` or `ignoreUpdate` once per updater.");
     }
     const frame = maybeCurrentFrame();
     if (frame === undefined) {
-      throw new Error("hk.liftWithState: the state updater must be used inside hk.transformWithState, got a call outside any transform. Fix: call it inside the transformed function.");
+      throw new TransformError("hk.liftWithState", "the state updater must be used inside hk.transformWithState, got a call outside any transform", "call it inside the transformed function.");
     }
     if (frame !== this.#frame) {
-      throw new Error("hk.liftWithState: the state updater must be used within the same call to init/apply, got another call. Fix: make the updater in the call that uses it.");
+      throw new TransformError("hk.liftWithState", "the state updater must be used within the same call to init/apply, got another call", "make the updater in the call that uses it.");
     }
     this.#used = true;
     return frame;

@@ -3,7 +3,8 @@
  * and `@hk.nameLike(method)` (submodules named as if made in another method). Both only mark the
  * function; `hk.module` reads the marks when it wraps the class's methods.
  */
-import { describe } from "./errors.js";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError } from "../util/errors.js";
 
 /** Holds the method name a method's submodules are named after ({@link nameLike}). @internal
  *
@@ -45,11 +46,11 @@ export function transparent(target: object, propertyKey: string | symbol, descri
 export function transparent(a: unknown, b?: unknown, c?: unknown): unknown {
   if (c !== undefined && typeof c === "object" && c !== null && "value" in c) {
     const fn = (c as PropertyDescriptor).value as unknown;
-    if (typeof fn !== "function") throw new TypeError("`@hk.transparent` decorates methods.");
+    if (typeof fn !== "function") throw new InvalidArgumentError("@hk.transparent", `decorates methods, got ${describe(fn)}`, "put it above a method of an `hk.Module` subclass.");
     Object.defineProperty(fn, TRANSPARENT, { value: true });
     return c;
   }
-  if (typeof a !== "function") throw new TypeError(`\`hk.transparent\` expects a method, got ${describe(a)}.`);
+  if (typeof a !== "function") throw new InvalidArgumentError("hk.transparent", `expects a method, got ${describe(a)}`, "put `@hk.transparent` above a method.");
   Object.defineProperty(a, TRANSPARENT, { value: true });
   void b;
   return a;
@@ -77,9 +78,9 @@ export function nameLike(methodName: string): {
   <F extends (...args: never[]) => unknown>(method: F, context?: unknown): F;
   (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
 } {
-  if (typeof methodName !== "string") throw new TypeError(`\`hk.nameLike\` expects a method name, got ${describe(methodName)}.`);
+  if (typeof methodName !== "string") throw new InvalidArgumentError("hk.nameLike", `\`methodName\` must be a method name, got ${describe(methodName)}`, 'pass the name of the method to copy, e.g. `@hk.nameLike("call")`.');
   const mark = (fn: unknown): void => {
-    if (typeof fn !== "function") throw new TypeError(`\`@hk.nameLike\` decorates methods, got ${describe(fn)}.`);
+    if (typeof fn !== "function") throw new InvalidArgumentError("@hk.nameLike", `decorates methods, got ${describe(fn)}`, "put it above a method of an `hk.Module` subclass.");
     Object.defineProperty(fn, NAME_LIKE, { value: methodName });
   };
   return ((a: unknown, _b?: unknown, c?: unknown): unknown => {

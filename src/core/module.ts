@@ -13,7 +13,10 @@
 import type { Tensor } from "@tensorflow/tfjs-core";
 import { SUBMODULES, assertNoPendingConstruction, constructing, maybeCurrentFrame } from "./frame.js";
 import type { Construction } from "./frame.js";
-import { MODULE_OUTSIDE_TRANSFORM, describe, outsideTransformError } from "./errors.js";
+import { moduleOutsideTransformError, outsideTransformError } from "./errors.js";
+import { problemOf } from "../util/assert.js";
+import { describe } from "../util/describe.js";
+import { HaikuError, InvalidArgumentError, TransformError } from "../util/errors.js";
 import { camelToSnake, checkName, lastNamePart, moduleNameFor } from "./naming.js";
 import { methodInterceptors } from "./interceptors.js";
 import type { MethodContext } from "./interceptors.js";
@@ -63,14 +66,11 @@ export function classNamesAreRenamed(): boolean {
   return HaikuTfjsNameProbe.name !== NAME_PROBE;
 }
 
-function renamedClassError(cls: { name: string }): Error {
-  return new Error(
-    `Module class \`${cls.name || "(anonymous)"}\` has no Haiku name that survives bundling: this ` +
-      "build renames classes (it is minified, or its bundler renamed classes to avoid clashes), so " +
-      "the class name would give parameter names that no checkpoint matches. " +
-      `Fix: name it where it is registered, \`@hk.module("my_block")\` or ` +
-      `\`hk.module("my_block", class ... )\` (the snake_case name Haiku gives the Python class), ` +
-      "or pass `{ name }` when constructing it. See docs/guides/browser.md#bundling.",
+function renamedClassError(cls: { name: string }): TransformError {
+  return new TransformError(
+    `Module class \`${cls.name || "(anonymous)"}\``,
+    "it has no Haiku name that survives bundling: this build renames classes (it is minified, or its bundler renamed classes to avoid clashes), so the class name would give parameter names that no checkpoint matches",
+    'name it where it is registered, `@hk.module("my_block")` or `hk.module("my_block", class ... )` (the snake_case name Haiku gives the Python class), or pass `{ name }` when constructing it. See docs/guides/browser.md#bundling.',
   );
 }
 /** What a module without submodules reports. */
@@ -81,12 +81,12 @@ function submodulesOf(m: Module): ReadonlySet<string> {
   return subs === undefined ? NO_SUBMODULES : Array.isArray(subs) ? new Set(subs) : subs;
 }
 
-function unregisteredError(cls: { name: string }): Error {
+function unregisteredError(cls: { name: string }): TransformError {
   const name = cls.name || "Anonymous";
-  return new Error(
-    `Module class \`${name}\` is not registered: add \`@hk.module\` above ` +
-      `\`class ${name} extends hk.Module\` (or wrap it: \`const ${name} = hk.module("${camelToSnake(name)}", class ${name} ...)\`), ` +
-      `so that modules it creates in its constructor are named \`${camelToSnake(name)}/~/child\` as in Haiku.`,
+  return new TransformError(
+    `new ${name}()`,
+    `Module class \`${name}\` is not registered`,
+    `add \`@hk.module\` above \`class ${name} extends hk.Module\` (or wrap it: \`const ${name} = hk.module("${camelToSnake(name)}", class ${name} ...)\`), so that modules it creates in its constructor are named \`${camelToSnake(name)}/~/child\` as in Haiku.`,
   );
 }
 
@@ -132,16 +132,17 @@ export abstract class Module {
       throw unregisteredError(target);
     }
     const frame = maybeCurrentFrame();
-    if (frame === undefined) throw new Error(MODULE_OUTSIDE_TRANSFORM);
+    if (frame === undefined) throw moduleOutsideTransformError(moduleClassName(target));
     assertNoPendingConstruction(1);
     if (name === undefined || name === null) {
       // `target` is the registered class (checked above), which owns its cached default name.
       name = (target as unknown as { [DEFAULT_NAME]: string | undefined })[DEFAULT_NAME];
       if (name === undefined) throw renamedClassError(target);
     } else if (typeof name !== "string") {
-      throw new TypeError(
-        `Expected a string name as the module constructor's name argument of \`${target.name}\`, ` +
-          `got ${describe(name)}. Library modules take \`{ name }\` in their options object.`,
+      throw new InvalidArgumentError(
+        `new ${moduleClassName(target)}()`,
+        `Expected a string name as the module constructor's name argument, got ${describe(name)}`,
+        "library modules take `{ name }` in their options object; pass a string.",
       );
     }
     const moduleName = moduleNameFor(frame, name);
@@ -187,7 +188,7 @@ function runMethod(
   args: unknown[],
 ): unknown {
   const frame = maybeCurrentFrame();
-  if (frame === undefined) throw new Error(MODULE_OUTSIDE_TRANSFORM);
+  if (frame === undefined) throw moduleOutsideTransformError(moduleClassName(module.constructor));
   const entry = frame.pushModule(module, namingMethod);
   try {
     if (methodInterceptors.length === 0) return fn.apply(module, args);
@@ -274,7 +275,8 @@ function checkRegistrationName(name: string): void {
   try {
     checkName(name);
   } catch (e) {
-    throw new Error(`\`hk.module(name)\`: ${(e as Error).message}`);
+    if (!(e instanceof HaikuError)) throw e;
+    throw new InvalidArgumentError(`hk.module(${JSON.stringify(name)})`, problemOf(e), e.fix);
   }
 }
 
@@ -283,7 +285,7 @@ function decoratorName(context: unknown): string | undefined {
   if (context === undefined || context === null || typeof context !== "object") return undefined;
   const kind = (context as { kind?: unknown }).kind;
   if (kind !== "class") {
-    throw new TypeError(`\`@hk.module\` decorates classes, not ${String(kind)}s: put it above \`class ... extends hk.Module\`.`);
+    throw new InvalidArgumentError("@hk.module", `decorates classes, not ${String(kind)}s`, "put it above `class ... extends hk.Module`.");
   }
   const name = (context as { name?: unknown }).name;
   return typeof name === "string" && name !== "" ? name : undefined;
@@ -292,9 +294,7 @@ function decoratorName(context: unknown): string | undefined {
 function register<C>(cls: C, context: unknown, explicitName: string | undefined): C {
   const sourceName = decoratorName(context);
   if (typeof cls !== "function" || !((cls as { prototype?: unknown }).prototype instanceof Module)) {
-    throw new TypeError(
-      `\`hk.module\` expects a class that extends \`hk.Module\`, got ${describe(cls)}.`,
-    );
+    throw new InvalidArgumentError("hk.module", `expects a class that extends \`hk.Module\`, got ${describe(cls)}`, "pass `class ... extends hk.Module`.");
   }
   if (Object.prototype.hasOwnProperty.call(cls, REGISTERED)) return cls;
   const Orig = cls as unknown as new (...args: unknown[]) => Module;
@@ -395,4 +395,26 @@ export function moduleDefaultName(cls: unknown): ModuleDefaultName | undefined {
  */
 export function isRegisteredModuleClass(cls: unknown): boolean {
   return typeof cls === "function" && Object.prototype.hasOwnProperty.call(cls, REGISTERED);
+}
+
+/**
+ * The class name to show in an error message: `Function.name` where the build keeps class
+ * names, else the Haiku default name (`linear`), which survives bundling. @internal
+ *
+ * @category Modules and parameters
+ */
+function moduleClassName(cls: unknown): string {
+  const name = (cls as { name?: unknown } | null)?.name;
+  if (!classNamesAreRenamed() && typeof name === "string" && name !== "") return name;
+  return moduleDefaultName(cls)?.name ?? "Module";
+}
+
+/**
+ * Where an error happened, for a module instance: `` Linear 'mlp/~/linear_0' `` (class name and
+ * module path), the `where` of the errors modules throw. @internal
+ *
+ * @category Modules and parameters
+ */
+export function moduleWhere(m: Module): string {
+  return `${moduleClassName(m.constructor)} '${m.moduleName}'`;
 }

@@ -3,12 +3,13 @@
  * apply functions sharing one set of parameters, e.g. an encoder and a decoder.
  */
 import { argNames } from "./arg_names.js";
-import { describe } from "./errors.js";
+import { describe } from "../util/describe.js";
 import { makeInitApply, tagTransformed } from "./transform.js";
 import { mapFnTree } from "./wrappers.js";
 import { runInFrame } from "./run.js";
 import { PRNGSequence } from "./rng.js";
 import type { Params, RngInput, State } from "./types.js";
+import { InvalidArgumentError, TransformError } from "../util/errors.js";
 
 /**
  * The tree of apply functions of a multi-transform, shaped like the tree `f` returns
@@ -86,20 +87,21 @@ function get(tree: unknown, path: readonly (string | number)[]): (...a: unknown[
   let x = tree;
   for (const k of path) x = (x as Record<string | number, unknown>)[k];
   if (typeof x !== "function") {
-    throw new Error(
-      "The tree of functions returned by the multi-transform's `f` changed between calls: " +
-        "`f` must return the same structure every time.",
+    throw new TransformError(
+      "hk.multiTransform",
+      "The tree of functions returned by the multi-transform's `f` changed between calls",
+      "make `f` return the same structure every time.",
     );
   }
   return x as (...a: unknown[]) => unknown;
 }
 
 function build(f: MultiTransformFactory<unknown[], unknown>, stateful: boolean, name: string): { init: unknown; apply: unknown } {
-  if (typeof f !== "function") throw new TypeError(`\`hk.${name}\` expects a function returning [templateFn, treeOfFns], got ${describe(f)}.`);
+  if (typeof f !== "function") throw new InvalidArgumentError(`hk.${name}`, `expects a function returning [templateFn, treeOfFns], got ${describe(f)}`, `pass \`hk.${name}(() => [templateFn, { ... }])\`.`);
   const call = (): readonly [(...args: unknown[]) => unknown, unknown] => {
     const r = f();
     if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== "function") {
-      throw new TypeError(`\`hk.${name}\`'s function must return [templateFn, treeOfFns], got ${describe(r)}.`);
+      throw new InvalidArgumentError(`hk.${name}`, `its function must return [templateFn, treeOfFns], got ${describe(r)}`, "return a pair: the function init runs, and a tree of the functions apply runs.");
     }
     return r as readonly [(...args: unknown[]) => unknown, unknown];
   };

@@ -1,6 +1,8 @@
 /** `hk.nameScope` and `hk.currentName` (Haiku's `name_scope` / `current_name`). */
+import { describe } from "../util/describe.js";
 import { currentFrame } from "./frame.js";
 import { Module, module } from "./module.js";
+import { InvalidArgumentError } from "../util/errors.js";
 
 /** The module behind a name scope: it exists only to own a name. */
 const NameScopeModule = module("name_scope_module", class NameScopeModule extends Module {});
@@ -32,7 +34,7 @@ export interface NameScopeOptions {
 export function nameScope<T>(name: string, fn: () => T, opts: NameScopeOptions = {}): T {
   const frame = currentFrame("nameScope");
   if (typeof name !== "string" || name === "" || name.startsWith("/")) {
-    throw new Error(`Name scopes must not start with / (nor be empty), got ${JSON.stringify(name)}.`);
+    throw new InvalidArgumentError("hk.nameScope", `Name scopes must not start with / (nor be empty), got ${describe(name)}`, 'pass a relative name such as "block".');
   }
   const parts = name.split("/");
   // As Haiku: one module per part, each created "inside the call" of the previous one.

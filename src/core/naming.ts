@@ -4,6 +4,7 @@
  */
 import { lastOf } from "./frame.js";
 import type { Frame, ModuleEntry } from "./frame.js";
+import { InvalidArgumentError } from "../util/errors.js";
 
 /**
  * Haiku's `camel_to_snake`: `Conv2D` -> `conv2_d`, `MLP` -> `mlp`, `BatchNorm` -> `batch_norm`,
@@ -58,19 +59,19 @@ export function checkName(name: string): void {
   if (VALID_IDENTIFIER.test(name)) {
     if (validNames.size < 10_000) validNames.add(name);
   } else {
-    throw new Error(
-      `'${name}' is not a valid module name (must be a valid Python identifier): use letters, ` +
-        "digits and `_`, not starting with a digit, e.g. `{ name: \"my_linear\" }`, so that " +
-        "parameter names stay compatible with Haiku checkpoints.",
+    throw new InvalidArgumentError(
+      "hk.Module",
+      `'${name}' is not a valid module name (must be a valid Python identifier)`,
+      'use letters, digits and `_`, not starting with a digit, e.g. `{ name: "my_linear" }`, so that parameter names stay compatible with Haiku checkpoints.',
     );
   }
 }
 
 function notUniqueError(name: string): Error {
-  return new Error(
-    `Module name '${name}' is not unique. Another module in the same scope already has it: ` +
-      "drop the explicit number (Haiku numbers modules for you), pick another name, or reuse " +
-      "the existing module instance to share its parameters.",
+  return new InvalidArgumentError(
+    "hk.Module",
+    `Module name '${name}' is not unique. Another module in the same scope already has it`,
+    "drop the explicit number (Haiku numbers modules for you), pick another name, or reuse the existing module instance to share its parameters.",
   );
 }
 

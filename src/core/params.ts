@@ -3,11 +3,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import { assertNoPendingConstruction, constructing, currentFrame } from "./frame.js";
 import type { Frame } from "./frame.js";
 import { setOwn } from "../tree/own.js";
-import { describe } from "./errors.js";
+import { describe, formatShape, sameShape } from "../util/describe.js";
 import { DO_NOT_STORE } from "./do_not_store.js";
 import { paramCreators, paramGetters, runCreators, runGetters } from "./interceptors.js";
 import type { GetterContext } from "./interceptors.js";
 import type { Initializer, Params } from "./types.js";
+import { InvalidArgumentError, ParameterError, ShapeError } from "../util/errors.js";
 
 /** Options of {@link getParameter}.
  *
@@ -20,22 +21,15 @@ export interface GetParameterOptions {
   dtype?: tf.DataType;
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-const fmtShape = (s: readonly number[]): string => `[${s.join(", ")}]`;
-
 /** Looks a parameter up in apply's params, validating the containers on the way. */
 function lookupApplyParam(params: Params, bundle: string, name: string): unknown {
   if (!Object.prototype.hasOwnProperty.call(params, bundle)) return undefined;
   const b = params[bundle] as unknown;
   if (b === null || typeof b !== "object" || Array.isArray(b) || b instanceof tf.Tensor) {
-    throw new TypeError(
-      `params["${bundle}"] should be an object mapping parameter names to tensors but is ${describe(b)}. ` +
-        "Params are two-level: `params[moduleName][paramName]`, as returned by `init`.",
+    throw new ShapeError(
+      "hk.getParameter",
+      `params["${bundle}"] should be an object mapping parameter names to tensors but is ${describe(b)}`,
+      "pass the params `init` returned; they are two-level, `params[moduleName][paramName]`.",
     );
   }
   return Object.prototype.hasOwnProperty.call(b, name) ? (b as Record<string, unknown>)[name] : undefined;
@@ -43,10 +37,10 @@ function lookupApplyParam(params: Params, bundle: string, name: string): unknown
 
 function initializerMissing(fullName: string): Initializer {
   return () => {
-    throw new Error(
-      `Initializer must be specified for parameter "${fullName}": pass \`{ init }\` to ` +
-        "`hk.getParameter` the first time the parameter is requested (e.g. " +
-        "`{ init: hk.initializers.TruncatedNormal() }`).",
+    throw new ParameterError(
+      "hk.getParameter",
+      `Initializer must be specified for parameter "${fullName}"`,
+      "pass `{ init }` to `hk.getParameter` the first time the parameter is requested (e.g. `{ init: hk.initializers.TruncatedNormal() }`).",
     );
   };
 }
@@ -79,11 +73,10 @@ export function getParameter(name: string, shape: readonly number[], opts: GetPa
     param = typeof b === "object" && b !== null ? b[name] : undefined;
     if (!(param instanceof tf.Tensor)) param = lookupApplyParam(frame.paramsIn, bundle, name);
     if (param === undefined || param === null) {
-      throw new Error(
-        `Unable to retrieve parameter "${name}" for module "${bundle}". All parameters must be ` +
-          "created as part of `init`: pass `apply` the params that `init` returned (they have no " +
-          `entry params["${bundle}"]["${name}"]), and make sure init and apply create the same ` +
-          "modules in the same order (names come from creation order).",
+      throw new ParameterError(
+        "hk.getParameter",
+        `Unable to retrieve parameter "${name}" for module "${bundle}". All parameters must be created as part of \`init\` (the params have no entry params["${bundle}"]["${name}"])`,
+        "pass `apply` the params that `init` returned, and make sure init and apply create the same modules in the same order (names come from creation order).",
       );
     }
   } else {
@@ -100,9 +93,10 @@ export function getParameter(name: string, shape: readonly number[], opts: GetPa
       }
       if (param !== DO_NOT_STORE) {
         if (!(param instanceof tf.Tensor)) {
-          throw new TypeError(
-            `The initializer of parameter "${bundle}/${name}" returned ${describe(param)}; it must return a ` +
-              "tf.Tensor of the requested shape and dtype (an `hk.Initializer`).",
+          throw new InvalidArgumentError(
+            "hk.getParameter",
+            `the initializer of parameter "${bundle}/${name}" returned ${describe(param)}; it must return a tf.Tensor of the requested shape and dtype`,
+            "pass an `hk.Initializer` as `init`, a function `(shape, dtype) => tf.Tensor`.",
           );
         }
         if (b === undefined) frame.params.set(bundle, (b = new Map()));
@@ -114,28 +108,31 @@ export function getParameter(name: string, shape: readonly number[], opts: GetPa
     param = runGetters(paramGetters, context ?? getterContext(frame, bundle, name, dtype, shape, opts.init), param);
   }
   if (param === DO_NOT_STORE) {
-    throw new Error(
-      `Parameter "${bundle}/${name}" was not stored (\`hk.DO_NOT_STORE\`) and no custom getter supplied ` +
-        "a value: wrap the code in `hk.customGetter` returning the tensor to use.",
+    throw new ParameterError(
+      "hk.getParameter",
+      `parameter "${bundle}/${name}" was not stored (\`hk.DO_NOT_STORE\`) and no custom getter supplied a value`,
+      "wrap the code in `hk.customGetter` returning the tensor to use.",
     );
   }
   if (!(param instanceof tf.Tensor)) {
-    throw new TypeError(
-      `Parameter "${bundle}/${name}" is ${describe(param)}, expected a tf.Tensor. Parameters cannot be ` +
-        "null; params must map module names to objects of tensors, as `init` returns them.",
+    throw new ParameterError(
+      "hk.getParameter",
+      `parameter "${bundle}/${name}" is ${describe(param)}, expected a tf.Tensor. Parameters cannot be null`,
+      "pass params that map module names to objects of tensors, as `init` returns them.",
     );
   }
   if (param.isDisposed) {
-    throw new Error(
-      `Parameter "${bundle}/${name}" has been disposed. Keep params alive while they are used: ` +
-        "dispose them (`hk.tree.dispose(params)`) only after the last `apply`.",
+    throw new ParameterError(
+      "hk.getParameter",
+      `parameter "${bundle}/${name}" has been disposed`,
+      "keep params alive while they are used: dispose them (`hk.tree.dispose(params)`) only after the last `apply`.",
     );
   }
   if (!sameShape(param.shape, shape)) {
-    throw new Error(
-      `"${bundle}/${name}" with retrieved shape ${fmtShape(param.shape)} does not match ` +
-        `shape=${fmtShape(shape)} dtype=${dtype}. Ask for the shape the parameter was created with ` +
-        "(in apply: pass params made by init for inputs of the same feature sizes).",
+    throw new ShapeError(
+      "hk.getParameter",
+      `"${bundle}/${name}" with retrieved shape ${formatShape(param.shape)} does not match shape=${formatShape(shape)} dtype=${dtype}`,
+      "ask for the shape the parameter was created with (in apply: pass params made by init for inputs of the same feature sizes).",
     );
   }
   if (frame.paramReads !== undefined && frame.paramsIn !== null) {

@@ -8,7 +8,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as random from "../random/index.js";
 import type { PRNGKey } from "../random/index.js";
 import { currentFrame } from "./frame.js";
-import { MissingRNGError, describe } from "./errors.js";
+import { MissingRNGError } from "./errors.js";
+import { problemOf } from "../util/assert.js";
+import { describe } from "../util/describe.js";
+import { HaikuError, InvalidArgumentError, TransformError } from "../util/errors.js";
 
 /** Haiku's `config.rng_reserve_size` default: each refill splits off this many keys. */
 const RESERVE_SIZE = 1;
@@ -25,24 +28,16 @@ export function checkKey(x: unknown, where: string): PRNGKey {
   if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
     const arr = x as unknown as { length: number; constructor: { name: string } };
     const dtype = arr.constructor.name.replace(/Array$/, "").toLowerCase();
-    throw new Error(
-      `${where}: provided key did not have expected shape and/or dtype: ` +
-        `expected=(shape=(2,), dtype=uint32), actual=(shape=(${arr.length},), dtype=${dtype}). ` +
-        "Make keys with `hk.random.key(seed)` and split them with `hk.random.split(key, n)` " +
-        "(which returns an array of keys: pass one of them, not the array).",
-    );
+    throw new InvalidArgumentError(where, `provided key did not have expected shape and/or dtype: expected=(shape=(2,), dtype=uint32), actual=(shape=(${arr.length},), dtype=${dtype}). Make keys with \`hk.random.key(seed)\` and split them with \`hk.random.split(key, n)\` (which returns an array of keys)`, "pass one key (one element of `hk.random.split`'s result), not the array.");
   }
-  throw new Error(
-    `${where}: the provided key is not a PRNGKey but a ${describe(x)}. A key is the ` +
-      "Uint32Array(2) made by `hk.random.key(seed)`; an integer seed is accepted as well.",
-  );
+  throw new InvalidArgumentError(where, `the provided key is not a PRNGKey but a ${describe(x)}. A key is the Uint32Array(2) made by \`hk.random.key(seed)\``, "pass `hk.random.key(seed)` or an integer seed.");
 }
 
 /** Turns a seed or key into a fresh key (a copy, so later mutation by the caller is harmless). */
 function toKey(x: PRNGKey | number | bigint, where: string): PRNGKey {
   if (typeof x === "number") {
     if (!Number.isInteger(x)) {
-      throw new Error(`${where}: a seed must be an integer, got ${x}. Pass e.g. \`42\` or \`hk.random.key(42)\`.`);
+      throw new InvalidArgumentError(where, `a seed must be an integer, got ${describe(x)}`, "pass e.g. `42` or `hk.random.key(42)`.");
     }
     return random.key(x);
   }
@@ -137,7 +132,7 @@ export class PRNGSequence implements Iterable<PRNGKey> {
 function rngSequenceOrFail(symbol: string): PRNGSequence {
   const frame = currentFrame(symbol);
   const seq = frame.rngStack[frame.rngStack.length - 1];
-  if (seq === null || seq === undefined) throw new MissingRNGError();
+  if (seq === null || seq === undefined) throw new MissingRNGError(`hk.${symbol}`);
   return seq;
 }
 
@@ -227,14 +222,19 @@ export function replaceRngSequenceState(state: PRNGSequenceState): void {
   rngSequenceOrFail("replaceRngSequenceState").replaceInternalState(state);
 }
 
+const RNG_FIX =
+  "pass a key from `hk.random.key(seed)`, an integer seed, or null as the rng (a common cause is " +
+  "forgetting the rng, so that the input lands in its place).";
+
 /**
- * Turns `init` / `apply`'s rng argument into a sequence; `where` names the expected signature.
+ * Turns `init` / `apply`'s rng argument into a sequence; `where` names the
+ * transformed function and `problem` states the expected signature.
  * A tensor (a typical sign of a missing rng shifting the data into the rng slot) is rejected.
  * @internal
  *
  * @category Random numbers
  */
-export function toRngSequence(rng: unknown, where: string): PRNGSequence | null {
+export function toRngSequence(rng: unknown, where: string, problem: string): PRNGSequence | null {
   if (rng === null || rng === undefined) return null;
   if (rng instanceof PRNGSequence) return rng;
   if (typeof rng === "number" && Number.isInteger(rng)) return new PRNGSequence(rng);
@@ -243,12 +243,12 @@ export function toRngSequence(rng: unknown, where: string): PRNGSequence | null 
     try {
       checkKey(rng, "rng");
     } catch (e) {
-      throw new Error(`${where}. ${(e as Error).message}`);
+      if (!(e instanceof HaikuError)) throw e;
+      throw new TransformError(where, `${problem}; got an invalid key: ${problemOf(e)}`, RNG_FIX);
     }
   }
   if (rng instanceof tf.Tensor || !random.isKey(rng)) {
-    const shown = rng instanceof tf.Tensor ? "" : `: ${String(rng).slice(0, 80)}`;
-    throw new Error(`${where}. The object was of type ${describe(rng)}${shown}`);
+    throw new TransformError(where, `${problem}; got ${describe(rng)}`, RNG_FIX);
   }
   return new PRNGSequence(rng);
 }

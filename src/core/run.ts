@@ -14,9 +14,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import { freeze } from "immer";
 import { Frame, withFrame } from "./frame.js";
 import { setOwn } from "../tree/own.js";
-import { describe } from "./errors.js";
+import { describe, isPlainObject } from "../util/describe.js";
 import type { PRNGSequence } from "./rng.js";
 import type { Params, State } from "./types.js";
+import { ShapeError, TransformError } from "../util/errors.js";
 
 /** The engine's next tensor id: tensors with a smaller id existed before the call started. */
 function nextTensorId(): number {
@@ -48,12 +49,6 @@ export interface RunOptions {
   transformName: string;
   /** Whether `fn`'s return value is wanted (apply) or discarded (init). */
   wantOut: boolean;
-}
-
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (x === null || typeof x !== "object") return false;
-  const proto = Object.getPrototypeOf(x) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 /** What a run returns for no params / no state: one frozen object (nothing in it to own). */
@@ -121,9 +116,10 @@ export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o
         const entries = new Map<string, { initial: unknown; current: unknown }>();
         const b = o.stateIn[bundle] as Record<string, unknown>;
         if (b === null || typeof b !== "object" || Array.isArray(b) || b instanceof tf.Tensor) {
-          throw new TypeError(
-            `state["${bundle}"] should be an object mapping entry names to values but is ${describe(b)}. ` +
-              "State is two-level: `state[moduleName][entryName]`, as returned by `init`.",
+          throw new ShapeError(
+            "hk.transformWithState(f).apply",
+            `state["${bundle}"] should be an object mapping entry names to values but is ${describe(b)}`,
+            "pass the state `init` returned; it is two-level, `state[moduleName][entryName]`.",
           );
         }
         for (const name of Object.keys(b)) entries.set(name, { initial: b[name], current: b[name] });
@@ -134,9 +130,10 @@ export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o
     if (frame.teardown !== undefined) withFrame(frame, () => frame.teardown!.forEach((check) => check()));
     if (out instanceof Promise) {
       void out.catch(() => undefined);
-      throw new Error(
-        "Transformed functions must be synchronous: the function passed to `hk.transform` returned a " +
-          "Promise. Await data before calling `init` / `apply`, not inside the transformed function.",
+      throw new TransformError(
+        o.transformName,
+        "Transformed functions must be synchronous: the function passed to it returned a Promise",
+        "await data before calling `init` / `apply`, not inside the transformed function.",
       );
     }
     // Params and state objects are made only when there is something in them: `apply` of

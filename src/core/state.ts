@@ -9,6 +9,7 @@ import { runCreators, runGetters, runSetters, stateCreators, stateGetters, state
 import type { GetterContext } from "./interceptors.js";
 import type { Initializer } from "./types.js";
 import { getterContext } from "./params.js";
+import { InvalidArgumentError, ParameterError } from "../util/errors.js";
 
 /** Options of {@link getState}.
  *
@@ -27,9 +28,9 @@ function checkStateAllowed(frame: Frame, symbol: string): void {
   if (frame.stateAllowed) return;
   const withState = frame.transformName.startsWith("hk.multi") ? "hk.multiTransformWithState" : "hk.transformWithState";
   throw new NonEmptyStateError(
-    `\`hk.${symbol}\` was used in a function transformed with \`${frame.transformName}\`, which has ` +
-      `no state. If your transformed function uses \`hk.getState\` / \`hk.setState\` then use ` +
-      `\`${withState}\`: its init returns [params, state] and its apply takes and returns state.`,
+    `hk.${symbol}`,
+    `was used in a function transformed with \`${frame.transformName}\`, which has no state`,
+    `if your transformed function uses \`hk.getState\` / \`hk.setState\` then use \`${withState}\`: its init returns [params, state] and its apply takes and returns state.`,
   );
 }
 
@@ -63,16 +64,17 @@ export function getState<T = tf.Tensor>(name: string, opts: GetStateOptions = {}
   let context: GetterContext | undefined;
   if (pair === undefined) {
     if (opts.init === undefined) {
-      throw new Error(
-        `No value for "${name}" in "${bundle}", perhaps set an init function? Pass ` +
-          "`{ shape, init }` to `hk.getState` (e.g. `{ shape: [], init: hk.initializers.Constant(0) }`), " +
-          "call `hk.setState` first, or pass the state returned by `init` to `apply`.",
+      throw new ParameterError(
+        "hk.getState",
+        `No value for "${name}" in "${bundle}", perhaps set an init function?`,
+        "pass `{ shape, init }` to `hk.getState` (e.g. `{ shape: [], init: hk.initializers.Constant(0) }`), call `hk.setState` first, or pass the state returned by `init` to `apply`.",
       );
     }
     if (opts.shape === undefined) {
-      throw new Error(
-        `Must provide shape and dtype to initialize "${name}" in "${bundle}": pass \`{ shape, init }\` ` +
-          "(dtype defaults to float32).",
+      throw new InvalidArgumentError(
+        "hk.getState",
+        `Must provide shape and dtype to initialize "${name}" in "${bundle}"`,
+        "pass `{ shape, init }` (dtype defaults to float32).",
       );
     }
     const shape = opts.shape.slice();

@@ -1,6 +1,7 @@
 /** `hk.toModule`: a module class from a plain function (Haiku's `hk.to_module`). */
 import { Module, classNamesAreRenamed, module } from "./module.js";
-import { describe } from "./errors.js";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError, TransformError } from "../util/errors.js";
 
 /** A module whose `call` runs a given function.
  *
@@ -26,23 +27,23 @@ export interface FunctionModule<A extends unknown[], R> extends Module {
  * @category Modules and parameters
  */
 export function toModule<A extends unknown[], R>(fn: (...args: A) => R): new (name?: string) => FunctionModule<A, R> {
-  if (typeof fn !== "function") throw new TypeError(`\`hk.toModule\` expects a function, got ${describe(fn)}.`);
+  if (typeof fn !== "function") throw new InvalidArgumentError("hk.toModule", `expects a function, got ${describe(fn)}`, "pass the function to wrap, `hk.toModule((x) => ...)`.");
   const ToModuleWrapper = module(
     "to_module_wrapper",
     class ToModuleWrapper extends Module {
       constructor(name?: string) {
         if (name !== undefined && typeof name !== "string") {
-          throw new TypeError(
-            `Expected a string name as the first argument to the module constructor, got: ${describe(name)}. ` +
-              "Note that `hk.toModule` returns a class not an object, so to use it you need to " +
-              "instantiate it: `const f = new (hk.toModule(fn))(); f.call(x)`.",
+          throw new InvalidArgumentError(
+            "hk.toModule(fn)",
+            `Expected a string name as the first argument to the module constructor, got: ${describe(name)}`,
+            "`hk.toModule` returns a class not an object, so instantiate it: `const f = new (hk.toModule(fn))(); f.call(x)`.",
           );
         }
         if (name === undefined && classNamesAreRenamed()) {
-          throw new Error(
-            `\`hk.toModule(${fn.name})\`: this build renames functions (it is minified or bundled with renaming), so the ` +
-              "module cannot take its name from the function's name. Fix: pass the name when " +
-              "constructing it, `new (hk.toModule(fn))(\"my_fn\")`.",
+          throw new TransformError(
+            `hk.toModule(${fn.name})`,
+            "this build renames functions (it is minified or bundled with renaming), so the module cannot take its name from the function's name",
+            'pass the name when constructing it, `new (hk.toModule(fn))("my_fn")`.',
           );
         }
         super(name ?? fn.name);

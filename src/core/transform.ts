@@ -5,7 +5,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { argNames, withArgNames } from "./arg_names.js";
 import { currentFrame } from "./frame.js";
-import { describe } from "./errors.js";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError, TransformError } from "../util/errors.js";
 import { toRngSequence } from "./rng.js";
 import { runInFrame } from "./run.js";
 import type { Params, RngInput, State } from "./types.js";
@@ -98,8 +99,7 @@ export function applyRngError(withState: boolean): string {
   return (
     `Apply must be called with an RNG as the ${withState ? "third" : "second"} argument, the required ` +
     `signature is: ${withState ? APPLY_STATE_RNG_SIG : APPLY_RNG_SIG} (rng: a key, an integer seed, or ` +
-    "null; use `hk.withoutApplyRng` to drop it). A common cause is forgetting the rng so that the " +
-    "input lands in its place"
+    "null; use `hk.withoutApplyRng` to drop it)"
   );
 }
 
@@ -115,10 +115,10 @@ const APPLY_RNG_ERROR_WITH_STATE = applyRngError(true);
 export function checkMapping<T>(which: "params" | "state", value: T | null | undefined): T {
   if (value === null || value === undefined) return {} as T;
   if (typeof value !== "object" || Array.isArray(value) || value instanceof tf.Tensor || ArrayBuffer.isView(value)) {
-    throw new TypeError(
-      `${which} argument does not appear valid. It should be an object (module name -> ${which === "params" ? "parameter" : "entry"} ` +
-        `name -> tensor) but is of type ${describe(value)}. For reference the parameters for apply are ` +
-        `${APPLY_RNG_SIG} for \`hk.transform\` and ${APPLY_STATE_RNG_SIG} for \`hk.transformWithState\`.`,
+    throw new TransformError(
+      `${which === "state" ? "hk.transformWithState" : "hk.transform"}(f).apply`,
+      `${which} argument does not appear valid. It should be an object (module name -> ${which === "params" ? "parameter" : "entry"} name -> tensor) but is ${describe(value)}`,
+      `pass what \`init\` returned; the parameters for apply are ${APPLY_RNG_SIG} for \`hk.transform\` and ${APPLY_STATE_RNG_SIG} for \`hk.transformWithState\`.`,
     );
   }
   return value;
@@ -126,7 +126,7 @@ export function checkMapping<T>(which: "params" | "state", value: T | null | und
 
 function checkFn(fn: unknown, name: string): void {
   if (typeof fn !== "function") {
-    throw new TypeError(`\`hk.${name}\` expects the function to transform, got ${describe(fn)}.`);
+    throw new InvalidArgumentError(`hk.${name}`, `expects the function to transform, got ${describe(fn)}`, `pass a function, \`hk.${name}((x) => ...)\`.`);
   }
 }
 
@@ -171,7 +171,7 @@ export function makeInitApply(
   names: readonly string[] = argNames(fn),
 ): { init: (...a: unknown[]) => unknown; apply: (...a: unknown[]) => unknown } {
   const init = withArgNames((rng: unknown, ...args: unknown[]): unknown => {
-    const seq = toRngSequence(rng, INIT_RNG_ERROR);
+    const seq = toRngSequence(rng, `${transformName}(f).init`, INIT_RNG_ERROR);
     const r = runInFrame(fn, args, {
       paramsIn: null,
       stateIn: null,
@@ -186,13 +186,13 @@ export function makeInitApply(
     ? withArgNames((params: unknown, state: unknown, rng: unknown, ...args: unknown[]): unknown => {
         const p = checkMapping<Params>("params", params as Params);
         const s = checkMapping<State>("state", state as State);
-        const seq = toRngSequence(rng, APPLY_RNG_ERROR_WITH_STATE);
+        const seq = toRngSequence(rng, `${transformName}(f).apply`, APPLY_RNG_ERROR_WITH_STATE);
         const r = runInFrame(fn, args, { paramsIn: p, stateIn: s, rng: seq, stateAllowed: true, transformName, wantOut: true });
         return [r.out, r.state];
       }, ["params", "state", "rng", ...names])
     : withArgNames((params: unknown, rng: unknown, ...args: unknown[]): unknown => {
         const p = checkMapping<Params>("params", params as Params);
-        const seq = toRngSequence(rng, APPLY_RNG_ERROR);
+        const seq = toRngSequence(rng, `${transformName}(f).apply`, APPLY_RNG_ERROR);
         const r = runInFrame(fn, args, { paramsIn: p, stateIn: null, rng: seq, stateAllowed: false, transformName, wantOut: true });
         return r.out;
       }, ["params", "rng", ...names]);

@@ -6,7 +6,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import { freeze } from "immer";
 import { argNames, withArgNames } from "./arg_names.js";
 import { setOwn } from "../tree/own.js";
-import { NonEmptyStateError, describe } from "./errors.js";
+import { NonEmptyStateError } from "./errors.js";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError } from "../util/errors.js";
 import { ORIGINAL_FN, tagTransformed, transformKind } from "./transform.js";
 import type {
   Transformed,
@@ -44,9 +46,10 @@ export function withoutApplyRng<T>(t: T): T;
 export function withoutApplyRng(t: unknown): unknown {
   const tag = transformKind(t);
   if (tag === undefined) {
-    throw new TypeError(
-      "Must be called with the result of `hk.transform`, `hk.multiTransform`, `hk.transformWithState` " +
-        `or \`hk.multiTransformWithState\`, actually called with ${describe(t)}.`,
+    throw new InvalidArgumentError(
+      "hk.withoutApplyRng",
+      `Must be called with the result of \`hk.transform\`, \`hk.multiTransform\`, \`hk.transformWithState\` or \`hk.multiTransformWithState\`, actually called with ${describe(t)}`,
+      "pass `hk.transform(f)` (or one of the others).",
     );
   }
   if (!tag.applyRng) return t;
@@ -83,7 +86,7 @@ export function mapFnTree(
     for (const k of Object.keys(tree)) setOwn(out, k, mapFnTree((tree as Record<string, unknown>)[k], fn, [...path, k]));
     return Object.freeze(out);
   }
-  throw new TypeError(`A multi-transform's tree of functions may hold only functions, objects and arrays, got ${describe(tree)}.`);
+  throw new InvalidArgumentError("hk.multiTransform", `A multi-transform's tree of functions may hold only functions, objects and arrays, got ${describe(tree)}`, "return functions, in objects or arrays if you like.");
 }
 
 function nonEmpty(state: State): boolean {
@@ -105,17 +108,16 @@ function disposeTree(x: unknown): void {
 export function withoutState<A extends unknown[], R>(t: TransformedWithState<A, R>): Transformed<A, R> {
   const tag = transformKind(t);
   if (tag === undefined || tag.kind !== "transformWithState") {
-    throw new TypeError(`\`hk.withoutState\` expects the result of \`hk.transformWithState\`, got ${describe(t)}.`);
+    throw new InvalidArgumentError("hk.withoutState", `expects the result of \`hk.transformWithState\`, got ${describe(t)}`, "pass `hk.transformWithState(f)`.");
   }
-  const msg =
-    "If your transformed function uses `hk.getState` / `hk.setState` then use `hk.transformWithState` " +
-    "(this one was made stateless with `hk.withoutState`).";
+  const msg = "the function made stateless with `hk.withoutState` uses state";
+  const fix = "if your transformed function uses `hk.getState` / `hk.setState` then use `hk.transformWithState`.";
   const init = withArgNames((rng: RngInput, ...args: A): Params => {
     const [params, state] = t.init(rng, ...args);
     if (nonEmpty(state)) {
       disposeTree(params);
       disposeTree(state);
-      throw new NonEmptyStateError(msg);
+      throw new NonEmptyStateError("hk.withoutState(f).init", msg, fix);
     }
     return params;
   }, argNames(t.init));
@@ -126,7 +128,7 @@ export function withoutState<A extends unknown[], R>(t: TransformedWithState<A, 
         if (nonEmpty(state)) {
           disposeTree(out);
           disposeTree(state);
-          throw new NonEmptyStateError(msg);
+          throw new NonEmptyStateError("hk.withoutState(f).apply", msg, fix);
         }
         return out;
       }, applyNames)
@@ -135,7 +137,7 @@ export function withoutState<A extends unknown[], R>(t: TransformedWithState<A, 
         if (nonEmpty(state)) {
           disposeTree(out);
           disposeTree(state);
-          throw new NonEmptyStateError(msg);
+          throw new NonEmptyStateError("hk.withoutState(f).apply", msg, fix);
         }
         return out;
       }, applyNames);
@@ -151,7 +153,7 @@ export function withoutState<A extends unknown[], R>(t: TransformedWithState<A, 
 export function withEmptyState<A extends unknown[], R>(t: Transformed<A, R>): TransformedWithState<A, R> {
   const tag = transformKind(t);
   if (tag === undefined || tag.kind !== "transform") {
-    throw new TypeError(`\`hk.withEmptyState\` expects the result of \`hk.transform\`, got ${describe(t)}.`);
+    throw new InvalidArgumentError("hk.withEmptyState", `expects the result of \`hk.transform\`, got ${describe(t)}`, "pass `hk.transform(f)`.");
   }
   const empty = (): State => freeze({}, true);
   const init = withArgNames((rng: RngInput, ...args: A): [Params, State] => [t.init(rng, ...args), empty()], argNames(t.init));

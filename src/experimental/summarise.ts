@@ -11,6 +11,8 @@ import { ArraySpec, dtypeBytes, formatArray, formatBytes } from "./array_spec.js
 import { formatValue, moduleRepr } from "./auto_repr.js";
 import { renderTable } from "./table.js";
 import type { Align, TableFormat } from "./table.js";
+import { InvalidArgumentError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /** A module and one of its methods, with its params and state as specs (Haiku's `ModuleDetails`). */
 export interface ModuleDetails {
@@ -64,10 +66,10 @@ function originalFn(f: unknown, where: string): AnyFn {
   const orig = f !== null && (typeof f === "object" || typeof f === "function") ? (f as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN] : undefined;
   if (typeof orig === "function") return orig as AnyFn;
   if (typeof f === "function") return f as AnyFn;
-  throw new Error(
-    `hk.experimental.${where}: expected a function or the result of hk.transform / hk.transformWithState, got ${
-      f === null ? "null" : typeof f
-    }.`,
+  throw new InvalidArgumentError(
+    `hk.experimental.${where}`,
+    `expected a function or the result of hk.transform / hk.transformWithState, got ${describe(f)}`,
+    `pass the function to summarise, e.g. \`hk.experimental.${where}(hk.transform(f))\`.`,
   );
 }
 
@@ -240,16 +242,16 @@ export function tabulate(f: unknown, opts: TabulateOptions = {}): (...args: unkn
   const columnNames = opts.columns ?? DEFAULT_COLUMNS;
   const invalidColumns = columnNames.filter((c) => !(c in ALL_COLUMNS));
   if (invalidColumns.length > 0) {
-    throw new Error(`Invalid column(s) ${pyList(invalidColumns)}, valid columns ${pyList(Object.keys(ALL_COLUMNS))}`);
+    throw new InvalidArgumentError("hk.experimental.tabulate", `Invalid column(s) ${pyList(invalidColumns)}, valid columns ${pyList(Object.keys(ALL_COLUMNS))}`, "pass `columns` from the valid ones.");
   }
   const filterNames = opts.filters ?? DEFAULT_FILTERS;
   const invalidFilters = filterNames.filter((c) => !(c in ALL_FILTERS));
   if (invalidFilters.length > 0) {
-    throw new Error(`Invalid filter(s) ${pyList(invalidFilters)}, valid filters ${pyList(Object.keys(ALL_FILTERS))}`);
+    throw new InvalidArgumentError("hk.experimental.tabulate", `Invalid filter(s) ${pyList(invalidFilters)}, valid filters ${pyList(Object.keys(ALL_FILTERS))}`, "pass `filters` from the valid ones.");
   }
   const tablefmt = opts.tablefmt ?? "grid";
   if (tablefmt !== "grid" && tablefmt !== "github") {
-    throw new Error(`hk.experimental.tabulate: tablefmt must be "grid" or "github", got ${String(tablefmt)}.`);
+    throw new InvalidArgumentError("hk.experimental.tabulate", `\`tablefmt\` must be "grid" or "github", got ${describe(tablefmt)}`, 'pass `tablefmt: "grid"` or `"github"`.');
   }
   const columns = columnNames.map((c) => ALL_COLUMNS[c]!);
   const filters = filterNames.map((c) => ALL_FILTERS[c]!);

@@ -5,6 +5,8 @@ import { freeze } from "immer";
 
 import * as tree from "../tree/index.js";
 import type { Leaf } from "../tree/index.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /**
  * Options of {@link grad} and {@link valueAndGrad} (JAX's `argnums` / `has_aux`).
@@ -59,8 +61,10 @@ function fail(where: string, argnum: number, arg: unknown, bad: unknown, why: st
       break;
     }
   }
-  throw new Error(
-    `${where}: leaf \`${at}\` of argument ${argnum} ${why}. Only float32 tensors can be differentiated (JAX rejects integer inputs to grad the same way); move integer, boolean and non-tensor values to an argument that is not in argnums, or cast them with tf.cast(x, "float32").`,
+  throw new InvalidArgumentError(
+    where,
+    `leaf \`${at}\` of argument ${argnum} ${why}. Only float32 tensors can be differentiated (JAX rejects integer inputs to grad the same way)`,
+    'move integer, boolean and non-tensor values to an argument that is not in `argnums`, or cast them with tf.cast(x, "float32").',
   );
 }
 
@@ -70,8 +74,10 @@ function plan(where: string, args: readonly unknown[], argnums: readonly number[
   const out: Plan["args"] = [];
   for (const a of argnums) {
     if (!Number.isInteger(a) || a < 0 || a >= args.length) {
-      throw new Error(
-        `${where}: argnums contains ${String(a)} but the function was called with ${args.length} argument(s); argnums must index a positional argument (0-based).`,
+      throw new InvalidArgumentError(
+        where,
+        `\`argnums\` contains ${describe(a)} but the function was called with ${args.length} argument(s)`,
+        "make `argnums` index a positional argument (0-based).",
       );
     }
     const arg = args[a];
@@ -79,7 +85,7 @@ function plan(where: string, args: readonly unknown[], argnums: readonly number[
     const idx = new Array<number>(leaves.length);
     for (let i = 0; i < leaves.length; i++) {
       const l = leaves[i];
-      if (!(l instanceof tf.Tensor)) fail(where, a, arg, l, `is ${describeLeaf(l)}, not a tensor`);
+      if (!(l instanceof tf.Tensor)) fail(where, a, arg, l, `is ${describe(l)}, not a tensor`);
       if (l.dtype !== "float32") fail(where, a, arg, l, `is a ${l.dtype} tensor`);
       if (l.isDisposed) fail(where, a, arg, l, "is a disposed tensor (was the old params tree disposed before use?)");
       let j = seen.get(l.id);
@@ -93,13 +99,6 @@ function plan(where: string, args: readonly unknown[], argnums: readonly number[
     out.push({ def, idx });
   }
   return { xs, args: out };
-}
-
-function describeLeaf(x: unknown): string {
-  if (typeof x === "number") return `the number ${x}`;
-  if (typeof x === "boolean") return `the boolean ${String(x)}`;
-  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name} (e.g. a PRNG key)`;
-  return `a ${typeof x}`;
 }
 
 /** Returns the forward tape's saved tensors when `fn` threw mid-forward (tfjs leaks them). */
@@ -215,7 +214,7 @@ function compute(
     tf.dispose(result.auxTensors);
     tf.dispose(grads);
     disposeNew(aux, firstId);
-    throw new Error(`${where}: ${problem}.`);
+    throw new ShapeError(where, problem, "return a scalar float32 tensor (with `hasAux: true`, `[value, aux]`), e.g. reduce with tf.mean.");
   }
 
   // A tensor shared by two leaves (or two differentiated arguments): JAX sees separate inputs;
@@ -241,20 +240,20 @@ function compute(
 
 function normalize(where: string, opts: GradOptions | undefined): { argnums: number[]; single: boolean; hasAux: boolean } {
   if (opts !== undefined && (typeof opts !== "object" || opts === null)) {
-    throw new Error(`${where}: options must be an object {argnums?, hasAux?}, got ${String(opts)}.`);
+    throw new InvalidArgumentError(where, `options must be an object {argnums?, hasAux?}, got ${describe(opts)}`, "pass e.g. `{ argnums: 0, hasAux: false }`.");
   }
   const a = opts?.argnums ?? 0;
   const single = typeof a === "number";
   const argnums = single ? [a] : [...(a as readonly number[])];
   if (!single && argnums.length === 0) {
-    throw new Error(`${where}: argnums must be a number or a non-empty array of numbers, got [].`);
+    throw new InvalidArgumentError(where, "`argnums` must be a number or a non-empty array of numbers, got []", "pass e.g. 0 or [0, 1].");
   }
   return { argnums, single, hasAux: opts?.hasAux === true };
 }
 
 function checkFn(where: string, fn: unknown): void {
   if (typeof fn !== "function") {
-    throw new Error(`${where}: expected a function fn(params, ...rest) returning a scalar tensor, got ${typeof fn}.`);
+    throw new InvalidArgumentError(where, `expected a function fn(params, ...rest) returning a scalar tensor, got ${describe(fn)}`, "pass the loss function, e.g. `hk.grad((p, x) => tf.mean(...))`.");
   }
 }
 

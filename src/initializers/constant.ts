@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Initializer } from "../core/index.js";
 import { assertShape } from "./common.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
+import { describe, formatShape } from "../util/describe.js";
 
 /**
  * Initializes with a constant, broadcast to the requested shape and cast to its dtype
@@ -16,7 +18,7 @@ import { assertShape } from "./common.js";
 export function Constant(constant: number | boolean | tf.TensorLike | tf.Tensor): Initializer {
   const where = "hk.initializers.Constant";
   if (constant === null || constant === undefined) {
-    throw new Error(`${where}: \`constant\` must be a number, an array or a tensor, got ${String(constant)}.`);
+    throw new InvalidArgumentError(where, `\`constant\` must be a number, an array or a tensor, got ${describe(constant)}`, "pass e.g. `hk.initializers.Constant(0)`.");
   }
   return (shape, dtype) => {
     assertShape(shape, where);
@@ -26,9 +28,10 @@ export function Constant(constant: number | boolean | tf.TensorLike | tf.Tensor)
     return tf.tidy(() => {
       const c = constant instanceof tf.Tensor ? constant : tf.tensor(constant as tf.TensorLike);
       if (!broadcastable(c.shape, shape)) {
-        throw new Error(
-          `${where}: constant of shape [${c.shape.join(", ")}] cannot be broadcast to the parameter shape ` +
-            `[${shape.join(", ")}]. Pass a constant whose shape broadcasts (NumPy rules) to the parameter's.`,
+        throw new ShapeError(
+          where,
+          `\`constant\` of shape ${formatShape(c.shape)} cannot be broadcast to the parameter shape ${formatShape(shape)}`,
+          "pass a constant whose shape broadcasts (NumPy rules) to the parameter's.",
         );
       }
       const b = c.rank === shape.length && c.shape.every((d, i) => d === shape[i]) ? tf.clone(c) : tf.broadcastTo(c, shape);
@@ -42,3 +45,12 @@ function broadcastable(from: readonly number[], to: readonly number[]): boolean 
   const off = to.length - from.length;
   return from.every((d, i) => d === 1 || d === to[i + off]);
 }
+
+/**
+ * Zeros, Haiku's default for biases, offsets and recurrent state (`jnp.zeros`); the one copy the
+ * layers share. @internal
+ */
+export const zerosInit: Initializer = (shape, dtype) => tf.zeros(shape, dtype);
+
+/** Ones, Haiku's default for norm scales (`jnp.ones`); the one copy the layers share. @internal */
+export const onesInit: Initializer = (shape, dtype) => tf.ones(shape, dtype);

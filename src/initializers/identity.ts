@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Initializer } from "../core/index.js";
 import { assertFiniteNumber, assertShape } from "./common.js";
+import { ShapeError } from "../util/errors.js";
+import { formatShape } from "../util/describe.js";
 
 /**
  * The identity matrix `eye(shape[-2], shape[-1])`, broadcast over leading dims and multiplied
@@ -18,7 +20,7 @@ export function Identity(gain = 1.0): Initializer {
   return (shape, dtype) => {
     assertShape(shape, where);
     if (shape.length < 2) {
-      throw new Error(`${where}: Identity initializer requires at least a 2D shape, got [${shape.join(", ")}].`);
+      throw new ShapeError(where, `Identity initializer requires at least a 2D shape, got ${formatShape(shape)}`, "use it for matrices and kernels (rank >= 2).");
     }
     const n = shape[shape.length - 2]!;
     const m = shape[shape.length - 1]!;

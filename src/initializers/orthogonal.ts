@@ -3,6 +3,8 @@ import { nextRngKey } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import * as random from "../random/index.js";
 import { assertFiniteNumber, assertFloatDtype, assertShape, prod } from "./common.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
+import { describe, formatShape } from "../util/describe.js";
 
 /**
  * Orthogonal initializer (Haiku's `hk.initializers.Orthogonal`, `initializers.py`): samples a
@@ -23,19 +25,17 @@ import { assertFiniteNumber, assertFloatDtype, assertShape, prod } from "./commo
 export function Orthogonal(scale = 1.0, axis = -1): Initializer {
   const where = "hk.initializers.Orthogonal";
   assertFiniteNumber(scale, where, "scale");
-  if (!Number.isInteger(axis)) throw new Error(`${where}: \`axis\` must be an integer, got ${String(axis)}.`);
+  if (!Number.isInteger(axis)) throw new InvalidArgumentError(where, `\`axis\` must be an integer, got ${describe(axis)}`, "pass e.g. -1 (the last axis).");
   return (shape, dtype) => {
     assertShape(shape, where);
     assertFloatDtype(dtype, where);
     if (shape.length < 2) {
-      throw new Error(
-        `${where}: Orthogonal initializer requires at least a 2D shape, got [${shape.join(", ")}].`,
-      );
+      throw new ShapeError(where, `Orthogonal initializer requires at least a 2D shape, got ${formatShape(shape)}`, "use it for matrices and kernels (rank >= 2).");
     }
     const rank = shape.length;
     const ax = axis < 0 ? axis + rank : axis;
     if (ax < 0 || ax >= rank) {
-      throw new Error(`${where}: \`axis\` ${axis} is out of range for shape [${shape.join(", ")}].`);
+      throw new ShapeError(where, `\`axis\` ${axis} is out of range for shape ${formatShape(shape)}`, "pass an axis the parameter has.");
     }
     const nRows = shape[ax]!;
     const nCols = Math.floor(prod(shape) / nRows);

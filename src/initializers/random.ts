@@ -3,6 +3,8 @@ import { nextRngKey } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import * as random from "../random/index.js";
 import { assertFiniteNumber, assertFloatDtype, assertShape } from "./common.js";
+import { InvalidArgumentError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /**
  * Initializes by sampling a normal distribution: `mean + stddev * normal(nextRngKey())`
@@ -48,7 +50,7 @@ export function TruncatedNormal(stddev = 1, mean = 0, lower = -2, upper = 2): In
   assertFiniteNumber(stddev, where, "stddev");
   assertFiniteNumber(mean, where, "mean");
   if (typeof lower !== "number" || typeof upper !== "number" || Number.isNaN(lower) || Number.isNaN(upper) || !(lower < upper)) {
-    throw new Error(`${where}: need lower < upper, got lower=${String(lower)}, upper=${String(upper)}.`);
+    throw new InvalidArgumentError(where, `\`lower\` must be less than \`upper\`, got lower=${describe(lower)}, upper=${describe(upper)}`, "pass bounds in standard deviations, e.g. -2 and 2.");
   }
   return (shape, dtype) => {
     assertShape(shape, where);

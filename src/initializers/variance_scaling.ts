@@ -1,6 +1,8 @@
 import type { Initializer } from "../core/index.js";
 import { assertFiniteNumber, assertShape, prod } from "./common.js";
 import { RandomNormal, RandomUniform, TruncatedNormal } from "./random.js";
+import { InvalidArgumentError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /** `VarianceScaling`'s `mode`: which fan the variance is divided by. */
 export type FanMode = "fan_in" | "fan_out" | "fan_avg";
@@ -80,15 +82,17 @@ export function VarianceScaling(
     typeof mode === "object" && mode !== null ? mode : { mode, distribution, fanInAxes };
   const s0 = scale ?? 1.0;
   assertFiniteNumber(s0, where, "scale");
-  if (s0 < 0) throw new Error(`${where}: \`scale\` must be a positive float, got ${s0}.`);
+  if (s0 < 0) throw new InvalidArgumentError(where, `\`scale\` must be a positive float, got ${describe(s0)}`, "pass e.g. 1.0.");
   const m = opts.mode ?? "fan_in";
   if (m !== "fan_in" && m !== "fan_out" && m !== "fan_avg") {
-    throw new Error(`${where}: invalid \`mode\` argument ${JSON.stringify(m)}; expected "fan_in", "fan_out" or "fan_avg".`);
+    throw new InvalidArgumentError(where, `invalid \`mode\` argument ${describe(m)}; expected "fan_in", "fan_out" or "fan_avg"`, 'pass `mode: "fan_in"` (the default), "fan_out" or "fan_avg".');
   }
   const dist = String(opts.distribution ?? "truncated_normal").toLowerCase();
   if (dist !== "normal" && dist !== "truncated_normal" && dist !== "uniform") {
-    throw new Error(
-      `${where}: invalid \`distribution\` argument ${JSON.stringify(opts.distribution)}; expected "truncated_normal", "normal" or "uniform".`,
+    throw new InvalidArgumentError(
+      where,
+      `invalid \`distribution\` argument ${describe(opts.distribution)}; expected "truncated_normal", "normal" or "uniform"`,
+      'pass `distribution: "truncated_normal"` (the default), "normal" or "uniform".',
     );
   }
   const axes = opts.fanInAxes ?? null;

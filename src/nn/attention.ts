@@ -6,6 +6,9 @@ import { Module, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import { VarianceScaling } from "../initializers/index.js";
 import { Linear } from "./linear.js";
+import { moduleWhere } from "../core/module.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
+import { describe, formatShape } from "../util/describe.js";
 
 /** Options of {@link MultiHeadAttention} (Haiku's keyword arguments).
  *
@@ -33,7 +36,7 @@ export interface MultiHeadAttentionOptions {
 
 function positiveInt(x: unknown, what: string, where: string): number {
   if (typeof x !== "number" || !Number.isInteger(x) || x < 1) {
-    throw new Error(`${where}: \`${what}\` must be a positive integer, got ${String(x)}.`);
+    throw new InvalidArgumentError(where, `${what} must be a positive integer, got ${describe(x)}`, "pass e.g. 8.");
   }
   return x;
 }
@@ -77,22 +80,19 @@ export class MultiHeadAttention extends Module {
    */
   constructor(numHeads: number, keySize: number, opts: MultiHeadAttentionOptions = {}) {
     super(opts.name);
-    const where = `MultiHeadAttention '${this.moduleName}'`;
-    this.numHeads = positiveInt(numHeads, "num_heads", where);
-    this.keySize = positiveInt(keySize, "key_size", where);
-    this.valueSize = opts.valueSize != null ? positiveInt(opts.valueSize, "value_size", where) : this.keySize;
+    const where = moduleWhere(this);
+    this.numHeads = positiveInt(numHeads, "`numHeads` (Haiku's `num_heads`)", where);
+    this.keySize = positiveInt(keySize, "`keySize` (Haiku's `key_size`)", where);
+    this.valueSize = opts.valueSize != null ? positiveInt(opts.valueSize, "`valueSize` (Haiku's `value_size`)", where) : this.keySize;
     this.modelSize =
-      opts.modelSize != null ? positiveInt(opts.modelSize, "model_size", where) : this.keySize * this.numHeads;
+      opts.modelSize != null ? positiveInt(opts.modelSize, "`modelSize` (Haiku's `model_size`)", where) : this.keySize * this.numHeads;
     const wInit = opts.wInit ?? null;
     const scale = opts.wInitScale ?? null;
     if (wInit !== null && scale !== null) {
-      throw new Error(`${where}: Please provide only \`w_init\`, not \`w_init_scale\`.`);
+      throw new InvalidArgumentError(where, "Please provide only `wInit` (Haiku's `w_init`), not `wInitScale` (Haiku's `w_init_scale`)", "drop `wInitScale`.");
     }
     if (wInit === null && scale === null) {
-      throw new Error(
-        `${where}: Please provide a weight initializer: \`w_init\`. \`w_init\` will become mandatory ` +
-          "once `w_init_scale` is fully deprecated. Pass e.g. { wInit: hk.initializers.VarianceScaling(1.0) }.",
-      );
+      throw new InvalidArgumentError(where, "Please provide a weight initializer: `wInit` (Haiku's `w_init`). `w_init` will become mandatory once `w_init_scale` is fully deprecated", "pass e.g. `{ wInit: hk.initializers.VarianceScaling(1.0) }`.");
     }
     this.wInit = wInit ?? VarianceScaling(scale!);
     this.withBias = opts.withBias ?? true;
@@ -110,12 +110,13 @@ export class MultiHeadAttention extends Module {
    * @returns `[..., T', modelSize]`.
    */
   call(query: tf.Tensor, key: tf.Tensor, value: tf.Tensor, mask?: tf.Tensor | null): tf.Tensor {
-    const where = `MultiHeadAttention '${this.moduleName}'`;
+    const where = moduleWhere(this);
     for (const [what, t] of [["query", query], ["key", key], ["value", value]] as const) {
       if (!(t instanceof tf.Tensor) || t.rank < 2) {
-        throw new Error(
-          `${where}: \`${what}\` must be a tf.Tensor of rank >= 2 ([..., T, D]), got ` +
-            (t instanceof tf.Tensor ? `shape [${t.shape.join(",")}]` : typeof t) + ".",
+        throw new ShapeError(
+          where,
+          `\`${what}\` must be a tf.Tensor of rank >= 2 ([..., T, D]), got ${describe(t)}`,
+          "pass [..., T, D] (e.g. [batch, time, features]).",
         );
       }
     }
@@ -130,13 +131,10 @@ export class MultiHeadAttention extends Module {
     logits = tf.mul(logits, tf.scalar(1 / Math.sqrt(this.keySize), logits.dtype));
     if (mask != null) {
       if (!(mask instanceof tf.Tensor)) {
-        throw new Error(`${where}: \`mask\` must be a tf.Tensor or null, got ${typeof mask}.`);
+        throw new InvalidArgumentError(where, `\`mask\` must be a tf.Tensor or null, got ${describe(mask)}`, "pass a boolean tf.Tensor broadcastable to [..., H, T', T], or null.");
       }
       if (mask.rank !== logits.rank) {
-        throw new Error(
-          `${where}: Mask dimensionality ${mask.rank} must match logits dimensionality ${logits.rank} ` +
-            `(logits are [..., H, T', T] = [${logits.shape.join(",")}]; add a head axis of size 1).`,
-        );
+        throw new ShapeError(where, `Mask dimensionality ${mask.rank} must match logits dimensionality ${logits.rank} (logits are [..., H, T', T] = ${formatShape(logits.shape)})`, "add a head axis of size 1 to the mask.");
       }
       const cond = mask.dtype === "bool" ? mask : tf.notEqual(mask, tf.scalar(0, mask.dtype));
       logits = tf.where(cond, logits, tf.scalar(-1e30, logits.dtype));

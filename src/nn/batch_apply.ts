@@ -3,6 +3,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import * as tree from "../tree/index.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 function mergeLeading(x: unknown, numDims: number): unknown {
   if (!(x instanceof tf.Tensor) || x.rank < numDims) return x;
@@ -36,9 +38,9 @@ export class BatchApply<F extends (...args: never[]) => unknown> {
    * @param numDims How many leading dims to merge (default 2).
    */
   constructor(f: F, numDims = 2) {
-    if (typeof f !== "function") throw new Error(`hk.BatchApply: f must be a function, got ${typeof f}.`);
+    if (typeof f !== "function") throw new InvalidArgumentError("hk.BatchApply", `\`f\` must be a function, got ${describe(f)}`, "pass the function (or module) to apply, `new hk.BatchApply(f)`.");
     if (!Number.isInteger(numDims) || numDims < 1) {
-      throw new Error(`hk.BatchApply: num_dims must be a positive integer, got ${String(numDims)}.`);
+      throw new InvalidArgumentError("hk.BatchApply", `\`numDims\` (Haiku's \`num_dims\`) must be a positive integer, got ${describe(numDims)}`, "pass the number of leading axes to merge, e.g. 2.");
     }
     this.#f = f;
     this.numDims = numDims;
@@ -48,7 +50,7 @@ export class BatchApply<F extends (...args: never[]) => unknown> {
   call(...args: Parameters<F>): ReturnType<F> {
     const example = (tree.leaves(args as never) as unknown[]).find((l): l is tf.Tensor => l instanceof tf.Tensor && l.rank >= this.numDims);
     if (example === undefined) {
-      throw new Error(`hk.BatchApply: BatchApply requires at least one input with ndim >= ${this.numDims}.`);
+      throw new ShapeError("hk.BatchApply", `BatchApply requires at least one input with ndim >= ${this.numDims}`, "pass a tensor with the leading axes to merge.");
     }
     const lead = example.shape.slice(0, this.numDims);
     const merged = tree.map((x: unknown) => mergeLeading(x, this.numDims), args as never) as unknown as Parameters<F>;
@@ -73,7 +75,7 @@ export class BatchApply<F extends (...args: never[]) => unknown> {
  */
 export function expandApply<F extends (...args: never[]) => unknown>(f: F, axis: 0 | -1 = 0): F {
   if (axis !== 0 && axis !== -1) {
-    throw new Error(`hk.expandApply: expand_apply currently only supports axis=0 or axis=-1, got ${String(axis)}.`);
+    throw new InvalidArgumentError("hk.expandApply", `expand_apply currently only supports \`axis\` 0 or -1, got ${describe(axis)}`, "pass 0 or -1.");
   }
   const wrapper = (...args: Parameters<F>): ReturnType<F> => {
     const expanded = tree.map((x: unknown) => (x instanceof tf.Tensor ? tf.expandDims(x, axis) : x), args as never) as unknown as Parameters<F>;

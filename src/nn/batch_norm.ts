@@ -1,12 +1,17 @@
 /**
  * Batch normalisation (`batch_norm.py`), with moving statistics in Haiku state.
  */
+import { problemOf } from "../util/assert.js";
 import * as tf from "@tensorflow/tfjs-core";
 import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import { checkCallScaleOffset, checkNormInits } from "./layer_norm.js";
 import { ExponentialMovingAverage } from "./moving_averages.js";
-import { getChannelIndex, onesInit, toAbsAxes, zerosInit } from "./norm_axes.js";
+import { getChannelIndex, toAbsAxes } from "./norm_axes.js";
+import { moduleWhere } from "../core/module.js";
+import { onesInit, zerosInit } from "../initializers/constant.js";
+import { InvalidArgumentError, ParameterError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /** Options of {@link BatchNorm} (Haiku's keyword arguments).
  *
@@ -17,7 +22,7 @@ export interface BatchNormOptions {
   eps?: number;
   /** Initializer of `scale` (default ones); only with `createScale`. */
   scaleInit?: Initializer;
-  /** Initializer of `offset` (default zeros); only with `createOffset`. */
+  /** Initializer of `offset` (default zerosInit); only with `createOffset`. */
   offsetInit?: Initializer;
   /** Axes the statistics are taken over; default every axis except the channel axis. */
   axis?: readonly number[];
@@ -98,13 +103,13 @@ export class BatchNorm extends Module {
    */
   constructor(createScale: boolean, createOffset: boolean, decayRate: number, opts: BatchNormOptions = {}) {
     super(opts.name);
-    const where = `BatchNorm '${this.moduleName}'`;
+    const where = moduleWhere(this);
     checkNormInits(where, createScale, createOffset, opts.scaleInit, opts.offsetInit);
     if (opts.crossReplicaAxis == null && opts.crossReplicaAxisIndexGroups != null) {
-      throw new Error(`${where}: \`cross_replica_axis\` name must be specified if \`cross_replica_axis_index_groups\` are used.`);
+      throw new InvalidArgumentError(where, "`crossReplicaAxis` (Haiku's `cross_replica_axis`) name must be specified if `crossReplicaAxisIndexGroups` (Haiku's `cross_replica_axis_index_groups`) are used", "pass `crossReplicaAxis`, or drop the index groups.");
     }
     if (opts.axis != null && !(Array.isArray(opts.axis) && opts.axis.every((a) => Number.isInteger(a)))) {
-      throw new Error(`${where}: \`axis\` must be a list of integer axes or undefined, got ${JSON.stringify(opts.axis)}.`);
+      throw new InvalidArgumentError(where, `\`axis\` must be a list of integer axes or undefined, got ${describe(opts.axis)}`, "pass e.g. `[0, 1, 2]`, or omit it (all but the channel axis).");
     }
     this.createScale = createScale;
     this.createOffset = createOffset;
@@ -114,7 +119,7 @@ export class BatchNorm extends Module {
     this.offsetInit = opts.offsetInit ?? zerosInit;
     this.axis = opts.axis != null ? [...opts.axis] : null;
     this.crossReplicaAxis = opts.crossReplicaAxis ?? null;
-    this.channelIndex = getChannelIndex(opts.dataFormat ?? "channels_last");
+    this.channelIndex = getChannelIndex(opts.dataFormat ?? "channels_last", moduleWhere(this));
     this.meanEma = new ExponentialMovingAverage(decayRate, { name: "mean_ema" });
     this.varEma = new ExponentialMovingAverage(decayRate, { name: "var_ema" });
   }
@@ -127,15 +132,12 @@ export class BatchNorm extends Module {
    * @param opts - `testLocalStats`, and `scale` / `offset` when they are not created here.
    */
   call(inputs: tf.Tensor, isTraining: boolean, opts: BatchNormCallOptions = {}): tf.Tensor {
-    const where = `BatchNorm '${this.moduleName}'`;
+    const where = moduleWhere(this);
     if (!(inputs instanceof tf.Tensor)) {
-      throw new Error(`${where}: call() expects a tf.Tensor as inputs, got ${typeof inputs}.`);
+      throw new InvalidArgumentError(where, `\`inputs\` must be a tf.Tensor, got ${describe(inputs)}`, "pass a tf.Tensor.");
     }
     if (typeof isTraining !== "boolean") {
-      throw new Error(
-        `${where}: \`is_training\` must be a boolean, got ${String(isTraining)}. Call ` +
-          "bn.call(x, isTraining) (hk.Sequential only forwards extra arguments to its first layer).",
-      );
+      throw new InvalidArgumentError(where, `\`isTraining\` (Haiku's \`is_training\`) must be a boolean, got ${describe(isTraining)}`, "call `bn.call(x, isTraining)` (hk.Sequential only forwards extra arguments to its first layer).");
     }
     checkCallScaleOffset(where, this.createScale, this.createOffset, opts);
     const ndim = inputs.rank;
@@ -157,9 +159,11 @@ export class BatchNorm extends Module {
         mean = this.meanEma.readAverage();
         variance = this.varEma.readAverage();
       } catch (e) {
-        throw new Error(
-          `${(e as Error).message}\n${where}: the moving statistics are written by the first ` +
-            "training call; run init with isTraining = true (Haiku issue #579).",
+        throw new ParameterError(
+          where,
+          `the moving statistics are missing (${problemOf(e)}); they are written by the first training call`,
+          "run init with `isTraining` true (Haiku issue #579).",
+          { cause: e },
         );
       }
       if (mean.dtype !== inputs.dtype) mean = tf.cast(mean, inputs.dtype);

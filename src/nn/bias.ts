@@ -4,8 +4,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
-import { assertTensor, fmtShape } from "./conv_utils.js";
-import { zeros } from "./linear.js";
+import { assertTensor } from "../util/assert.js";
+import { formatShape } from "../util/describe.js";
+import { moduleWhere } from "../core/module.js";
+import { zerosInit } from "../initializers/constant.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 
 /** Options of {@link Bias} (Haiku's keyword arguments).
  *
@@ -19,7 +22,7 @@ export interface BiasOptions {
    * the batch dim; `[]` for a scalar bias; `[-1]` for a per-channel bias.
    */
   biasDims?: readonly number[] | null;
-  /** Initializer of `b`; default zeros. */
+  /** Initializer of `b`; default zerosInit. */
   bInit?: Initializer | null;
   /** Module name; default `"bias"`. */
   name?: string;
@@ -37,9 +40,9 @@ export function calculateBiasShape(inputShape: readonly number[], biasDims: read
   const shape = new Array<number>(rank).fill(1);
   for (let dim of biasDims) {
     if (dim < 0) dim = ((dim % rank) + rank) % rank;
-    if (dim === 0) throw new Error(`${where}: Cannot apply bias across the minibatch dimension (bias_dims=${JSON.stringify(biasDims)}).`);
+    if (dim === 0) throw new InvalidArgumentError(where, `Cannot apply bias across the minibatch dimension (\`biasDims\` (Haiku's \`bias_dims\`) ${JSON.stringify(biasDims)})`, "use axes after the batch axis, e.g. `[-1]`.");
     if (dim >= rank) {
-      throw new Error(`${where}: Dimension ${dim} (bias_dims=${JSON.stringify(biasDims)}) out of range for input of rank ${rank}.`);
+      throw new InvalidArgumentError(where, `Dimension ${dim} (\`biasDims\` (Haiku's \`bias_dims\`) ${JSON.stringify(biasDims)}) out of range for input of rank ${rank}`, "pass axes that the input has.");
     }
     shape[dim] = inputShape[dim]!;
   }
@@ -82,20 +85,20 @@ export class Bias extends Module {
     super(options.name);
     this.outputSize = options.outputSize ?? null;
     this.biasDims = options.biasDims ?? null;
-    this.bInit = options.bInit ?? zeros;
+    this.bInit = options.bInit ?? zerosInit;
   }
 
   /** Returns `inputs + b` (or `inputs + b * multiplier`). */
   call(inputs: tf.Tensor, multiplier?: number | tf.Tensor | null): tf.Tensor {
-    assertTensor(inputs, this.moduleName);
+    assertTensor(inputs, moduleWhere(this));
     if (inputs.rank < 2) {
-      throw new Error(`${this.moduleName}: Input must have rank >= 2 (batch first), got shape ${fmtShape(inputs.shape)}.`);
+      throw new ShapeError(moduleWhere(this), `Input must have rank >= 2 (batch first), got shape ${formatShape(inputs.shape)}`, "pass [batch, ...features].");
     }
     const rest = inputs.shape.slice(1);
     if (this.outputSize !== null && (this.outputSize.length !== rest.length || this.outputSize.some((d, i) => d !== rest[i]))) {
-      throw new Error(`${this.moduleName}: Input shape must be ${fmtShape([-1, ...this.outputSize])} not ${fmtShape(inputs.shape)}.`);
+      throw new ShapeError(moduleWhere(this), `Input shape must be ${formatShape([-1, ...this.outputSize])} not ${formatShape(inputs.shape)}`, "pass inputs of the shape the bias was created for.");
     }
-    this.biasShape = calculateBiasShape(inputs.shape, this.biasDims, this.moduleName);
+    this.biasShape = calculateBiasShape(inputs.shape, this.biasDims, moduleWhere(this));
     this.inputSize = rest;
     let b = getParameter("b", this.biasShape, { dtype: inputs.dtype, init: this.bInit });
     if (multiplier !== undefined && multiplier !== null) b = tf.mul(b, multiplier);

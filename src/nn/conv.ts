@@ -6,10 +6,14 @@ import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import { TruncatedNormal } from "../initializers/random.js";
 import { convChannelsLast } from "./conv_ops.js";
-import { assertTensor, dilateKernel, fmtShape, replicate, resolvePadding } from "./conv_utils.js";
+import { dilateKernel, replicate, resolvePadding } from "./conv_utils.js";
+import { assertTensor } from "../util/assert.js";
+import { describe, formatShape } from "../util/describe.js";
 import type { ConvPadding, ResolvedPadding } from "./conv_utils.js";
-import { zeros } from "./linear.js";
 import { getChannelIndex } from "./norm_axes.js";
+import { moduleWhere } from "../core/module.js";
+import { zerosInit } from "../initializers/constant.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 
 /** Options of the convolution modules (Haiku's keyword arguments).
  *
@@ -26,7 +30,7 @@ export interface ConvOptions {
   withBias?: boolean;
   /** Initializer of `w`; default `TruncatedNormal(1 / sqrt(prod(w.shape[:-1])))`. */
   wInit?: Initializer | null;
-  /** Initializer of `b`; default zeros. */
+  /** Initializer of `b`; default zerosInit. */
   bInit?: Initializer | null;
   /**
    * `"NWC"` / `"NHWC"` / `"NDHWC"` (defaults), the channels-first `"NCW"` / `"NCHW"` /
@@ -68,15 +72,13 @@ export function toChannelsFirst(x: tf.Tensor): tf.Tensor {
  */
 export function checkConvDims(numSpatialDims: number, outputChannels: number, where: string): void {
   if (!Number.isInteger(numSpatialDims) || numSpatialDims <= 0) {
-    throw new Error(
-      `${where}: We only support convolution operations for \`num_spatial_dims\` greater than 0, received num_spatial_dims=${String(numSpatialDims)}.`,
-    );
+    throw new InvalidArgumentError(where, `We only support convolution operations for \`numSpatialDims\` (Haiku's \`num_spatial_dims\`) greater than 0, got ${describe(numSpatialDims)}`, "pass 1, 2 or 3.");
   }
   if (numSpatialDims > 3) {
-    throw new Error(`${where}: tfjs convolves over 1, 2 or 3 spatial dims, got num_spatial_dims=${numSpatialDims}.`);
+    throw new InvalidArgumentError(where, `tfjs convolves over 1, 2 or 3 spatial dims, got \`numSpatialDims\` (Haiku's \`num_spatial_dims\`) ${numSpatialDims}`, "pass 1, 2 or 3.");
   }
   if (!Number.isInteger(outputChannels) || outputChannels <= 0) {
-    throw new Error(`${where}: output_channels must be a positive integer, got ${String(outputChannels)}.`);
+    throw new InvalidArgumentError(where, `\`outputChannels\` (Haiku's \`output_channels\`) must be a positive integer, got ${describe(outputChannels)}`, "pass e.g. 16.");
   }
 }
 
@@ -88,9 +90,7 @@ export function batchedInput(inputs: unknown, n: number, layer: string, where: s
   assertTensor(inputs, where);
   const allowed = [n + 1, n + 2];
   if (!allowed.includes(inputs.rank)) {
-    throw new Error(
-      `${where}: Input to ${layer} needs to have rank in [${allowed.join(", ")}], but input has shape ${fmtShape(inputs.shape)}.`,
-    );
+    throw new ShapeError(where, `Input to ${layer} needs to have rank in [${allowed.join(", ")}], but input has shape ${formatShape(inputs.shape)}`, "pass [batch, ...spatial, channels] (or drop the batch axis).");
   }
   const unbatched = inputs.rank === n + 1;
   return [unbatched ? tf.expandDims(inputs, 0) : inputs, unbatched];
@@ -99,9 +99,7 @@ export function batchedInput(inputs: unknown, n: number, layer: string, where: s
 /** Throws Haiku's error when a weight `mask` is given and does not have the weight's shape. */
 export function checkMaskShape(mask: tf.Tensor | null, wShape: readonly number[], where: string): void {
   if (mask !== null && (mask.rank !== wShape.length || mask.shape.some((d, i) => d !== wShape[i]))) {
-    throw new Error(
-      `${where}: Mask needs to have the same shape as weights. Shapes are: ${fmtShape(mask.shape)}, ${fmtShape(wShape)}.`,
-    );
+    throw new ShapeError(where, `Mask needs to have the same shape as weights. Shapes are: ${formatShape(mask.shape)}, ${formatShape(wShape)}`, "pass a `mask` of the kernel's shape.");
   }
 }
 
@@ -190,40 +188,38 @@ export class ConvND extends Module {
     options: ConvOptions = {},
   ) {
     super(options.name);
-    const where = this.moduleName;
+    const where = moduleWhere(this);
     checkConvDims(numSpatialDims, outputChannels, where);
     this.numSpatialDims = numSpatialDims;
     this.outputChannels = outputChannels;
-    this.kernelShape = replicate(kernelShape, numSpatialDims, "kernel_shape", where);
-    this.stride = replicate(options.stride ?? 1, numSpatialDims, "strides", where);
-    this.kernelDilation = replicate(options.rate ?? 1, numSpatialDims, "kernel_dilation", where);
+    this.kernelShape = replicate(kernelShape, numSpatialDims, "`kernelShape` (Haiku's `kernel_shape`)", where);
+    this.stride = replicate(options.stride ?? 1, numSpatialDims, "`stride`", where);
+    this.kernelDilation = replicate(options.rate ?? 1, numSpatialDims, "`rate`", where);
     this.withBias = options.withBias ?? true;
     this.wInit = options.wInit ?? null;
-    this.bInit = options.bInit ?? zeros;
+    this.bInit = options.bInit ?? zerosInit;
     this.mask = options.mask ?? null;
     this.featureGroupCount = options.featureGroupCount ?? 1;
     if (!Number.isInteger(this.featureGroupCount) || this.featureGroupCount < 1) {
-      throw new Error(`${where}: feature_group_count must be a positive integer, got ${String(this.featureGroupCount)}.`);
+      throw new InvalidArgumentError(where, `\`featureGroupCount\` (Haiku's \`feature_group_count\`) must be a positive integer, got ${describe(this.featureGroupCount)}`, "pass 1 (a dense convolution) or a divisor of the channels.");
     }
     if (outputChannels % this.featureGroupCount !== 0) {
-      throw new Error(
-        `${where}: output_channels ${outputChannels} must be a multiple of feature_group_count ${this.featureGroupCount}.`,
-      );
+      throw new InvalidArgumentError(where, `\`outputChannels\` ${outputChannels} must be a multiple of \`featureGroupCount\` (Haiku's \`feature_group_count\`) ${this.featureGroupCount}`, "choose sizes where the groups divide the output channels.");
     }
     this.dataFormat = options.dataFormat ?? "channels_last";
-    this.channelIndex = getChannelIndex(this.dataFormat);
+    this.channelIndex = getChannelIndex(this.dataFormat, moduleWhere(this));
     this.padding = resolvePadding(options.padding ?? "SAME", this.kernelShape, this.kernelDilation, where);
   }
 
   /** Convolves `inputs` (`[N, ...spatial, C]`, or unbatched `[...spatial, C]`). */
   call(inputs: tf.Tensor): tf.Tensor {
-    const where = this.moduleName;
+    const where = moduleWhere(this);
     const n = this.numSpatialDims;
     const [x, unbatched] = batchedInput(inputs, n, "ConvND", where);
     const cAxis = this.channelIndex === -1 ? x.rank - 1 : 1;
     const cin = x.shape[cAxis]!;
     if (cin % this.featureGroupCount !== 0) {
-      throw new Error(`${where}: Inputs channels ${cin} should be a multiple of feature_group_count ${this.featureGroupCount}.`);
+      throw new ShapeError(where, `Inputs channels ${cin} should be a multiple of \`featureGroupCount\` (Haiku's \`feature_group_count\`) ${this.featureGroupCount}`, "pass inputs whose channels the groups divide.");
     }
     const wShape = [...this.kernelShape, cin / this.featureGroupCount, this.outputChannels];
     checkMaskShape(this.mask, wShape, where);

@@ -6,6 +6,9 @@ import { module } from "../core/index.js";
 import { ConvND } from "./conv.js";
 import { RNNCore, checkLSTMState, lstmStep, zerosState } from "./recurrent.js";
 import type { LSTMState } from "./recurrent.js";
+import { moduleWhere } from "../core/module.js";
+import { InvalidArgumentError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /** Options of the convolutional LSTMs.
  *
@@ -55,12 +58,12 @@ export class ConvNDLSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
     opts: ConvLSTMOptions = {},
   ) {
     super(opts.name);
-    const where = `${this.constructor.name} '${this.moduleName}'`;
+    const where = moduleWhere(this);
     if (!Array.isArray(inputShape) || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-      throw new Error(`${where}: \`input_shape\` must be a list of positive integers, got ${JSON.stringify(inputShape)}.`);
+      throw new InvalidArgumentError(where, `\`inputShape\` (Haiku's \`input_shape\`) must be a list of positive integers, got ${JSON.stringify(inputShape)}`, "pass the spatial shape without batch and channels, e.g. `[28, 28]`.");
     }
     if (!Number.isInteger(outputChannels) || outputChannels < 1) {
-      throw new Error(`${where}: \`output_channels\` must be a positive integer, got ${String(outputChannels)}.`);
+      throw new InvalidArgumentError(where, `\`outputChannels\` (Haiku's \`output_channels\`) must be a positive integer, got ${describe(outputChannels)}`, "pass e.g. 16.");
     }
     this.numSpatialDims = numSpatialDims;
     this.inputShape = [...inputShape];
@@ -70,9 +73,9 @@ export class ConvNDLSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
 
   /** One step: returns `[h, {hidden: h, cell: c}]`. */
   call(inputs: tf.Tensor, state: LSTMState): [tf.Tensor, LSTMState] {
-    const where = `${this.constructor.name} '${this.moduleName}'`;
-    if (!(inputs instanceof tf.Tensor)) throw new Error(`${where}: \`inputs\` must be a tf.Tensor, got ${typeof inputs}.`);
-    checkLSTMState(state, "state", where);
+    const where = moduleWhere(this);
+    if (!(inputs instanceof tf.Tensor)) throw new InvalidArgumentError(where, `\`inputs\` must be a tf.Tensor, got ${describe(inputs)}`, "pass a tf.Tensor.");
+    checkLSTMState(state, "`state`", where);
     const inputToHidden = new ConvND(this.numSpatialDims, 4 * this.outputChannels, this.kernelShape, { name: "input_to_hidden" });
     const hiddenToHidden = new ConvND(this.numSpatialDims, 4 * this.outputChannels, this.kernelShape, { name: "hidden_to_hidden" });
     return lstmStep(tf.add(inputToHidden.call(inputs), hiddenToHidden.call(state.hidden)), state.cell);
@@ -80,7 +83,7 @@ export class ConvNDLSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
 
   /** Zeros `{hidden, cell}` of `[batchSize, ...inputShape, outputChannels]` (no batch axis if `null`). */
   initialState(batchSize: number | null): LSTMState {
-    const where = `${this.constructor.name} '${this.moduleName}'`;
+    const where = moduleWhere(this);
     const shape = [...this.inputShape, this.outputChannels];
     return { hidden: zerosState(shape, batchSize, where), cell: zerosState(shape, batchSize, where) };
   }

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { dilateKernel, padsFor } from "./conv_utils.js";
 import type { ResolvedPadding } from "./conv_utils.js";
+import { InvalidArgumentError } from "../util/errors.js";
 
 type Pad2D = "valid" | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -64,7 +65,7 @@ export function convChannelsLast(
     const out = grouped(x5, w, groups, (xi, wi) => conv3dValid(xi as tf.Tensor5D, wi as tf.Tensor5D, s));
     return bias ? tf.add(out, bias) : out;
   }
-  throw new Error(`convolution over ${n} spatial dims is not supported by tfjs (1, 2 or 3).`);
+  throw new InvalidArgumentError("hk.ConvND", `convolution over ${n} spatial dims is not supported by tfjs`, "use 1, 2 or 3 spatial dims.");
 }
 
 function conv2dLike(
@@ -152,7 +153,7 @@ export function convTransposeChannelsLast(
     out = conv3dValid(padded as tf.Tensor5D, wt, [1, 1, 1]);
     return bias ? tf.add(out, bias) : out;
     } else {
-    throw new Error(`transposed convolution over ${n} spatial dims is not supported by tfjs (1, 2 or 3).`);
+    throw new InvalidArgumentError("hk.ConvNDTranspose", `transposed convolution over ${n} spatial dims is not supported by tfjs`, "use 1, 2 or 3 spatial dims.");
   }
   const extra = pads.map(([a, b], i): [number, number] => [a - clamped[i]![0], b - clamped[i]![1]]);
   if (extra.some(([a, b]) => a > 0 || b > 0)) out = tf.pad(out, [[0, 0], ...extra, [0, 0]]);

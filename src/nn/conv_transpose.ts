@@ -9,8 +9,11 @@ import { TruncatedNormal } from "../initializers/random.js";
 import { batchedInput, checkConvDims, checkMaskShape, convBias, inChannelsLast } from "./conv.js";
 import { convTransposeChannelsLast } from "./conv_ops.js";
 import { replicate } from "./conv_utils.js";
-import { zeros } from "./linear.js";
 import { getChannelIndex } from "./norm_axes.js";
+import { moduleWhere } from "../core/module.js";
+import { zerosInit } from "../initializers/constant.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /** Options of the transposed convolutions (Haiku's keyword arguments).
  *
@@ -30,7 +33,7 @@ export interface ConvTransposeOptions {
   withBias?: boolean;
   /** Initializer of `w`; default `TruncatedNormal(1 / sqrt(prod(kernel) * Cin))`. */
   wInit?: Initializer | null;
-  /** Initializer of `b`; default zeros. */
+  /** Initializer of `b`; default zerosInit. */
   bInit?: Initializer | null;
   /** Data format (`"NWC"`, `"NHWC"`, `"NDHWC"` defaults; channels-first variants accepted). */
   dataFormat?: string;
@@ -70,17 +73,13 @@ export function computeAdjustedPadding(
   if (padding === "VALID") {
     const expected = Math.floor((outputSize - kernelSize + stride) / stride);
     if (inputSize !== expected) {
-      throw new Error(
-        `${where}: The expected input size with the current set of input parameters is ${expected} which doesn't match the actual input size ${inputSize}.`,
-      );
+      throw new ShapeError(where, `The expected input size with the current set of input parameters is ${expected} which doesn't match the actual input size ${inputSize}`, "pass an `outputShape` consistent with the input, stride and padding (or drop it).");
     }
     paddingBefore = 0;
   } else {
     const expected = Math.floor((outputSize + stride - 1) / stride);
     if (inputSize !== expected) {
-      throw new Error(
-        `${where}: The expected input size with the current set of input parameters is ${expected} which doesn't match the actual input size ${inputSize}.`,
-      );
+      throw new ShapeError(where, `The expected input size with the current set of input parameters is ${expected} which doesn't match the actual input size ${inputSize}`, "pass an `outputShape` consistent with the input, stride and padding (or drop it).");
     }
     const needed = Math.max(0, (inputSize - 1) * stride + kernelSize - outputSize);
     paddingBefore = Math.floor(needed / 2);
@@ -142,47 +141,45 @@ export class ConvNDTranspose extends Module {
     options: ConvTransposeOptions = {},
   ) {
     super(options.name);
-    const where = this.moduleName;
+    const where = moduleWhere(this);
     checkConvDims(numSpatialDims, outputChannels, where);
     this.numSpatialDims = numSpatialDims;
     this.outputChannels = outputChannels;
-    this.kernelShape = replicate(kernelShape, numSpatialDims, "kernel_shape", where);
-    this.stride = replicate(options.stride ?? 1, numSpatialDims, "strides", where);
+    this.kernelShape = replicate(kernelShape, numSpatialDims, "`kernelShape` (Haiku's `kernel_shape`)", where);
+    this.stride = replicate(options.stride ?? 1, numSpatialDims, "`stride`", where);
     const padding = options.padding ?? "SAME";
     this.outputShape = null;
     if (options.outputShape !== undefined && options.outputShape !== null) {
-      this.outputShape = replicate(options.outputShape, numSpatialDims, "output_shape", where);
+      this.outputShape = replicate(options.outputShape, numSpatialDims, "`outputShape` (Haiku's `output_shape`)", where);
       if (typeof padding !== "string") {
-        throw new Error(`${where}: When specifying \`output_shape\`, ensure that paddding is 'VALID' or 'SAME'.`);
+        throw new InvalidArgumentError(where, "When specifying `outputShape` (Haiku's `output_shape`), ensure that padding is 'VALID' or 'SAME'", "pass `padding: \"SAME\"` or `\"VALID\"`.");
       }
     }
     if (typeof padding === "string") {
       const p = padding.toUpperCase();
       if (p !== "SAME" && p !== "VALID") {
-        throw new Error(`${where}: \`padding\` must be 'VALID' or 'SAME'. Passed: ${padding}.`);
+        throw new InvalidArgumentError(where, `\`padding\` must be 'VALID' or 'SAME', got ${describe(padding)}`, "pass `padding: \"SAME\"` or `\"VALID\"`.");
       }
       this.padding = p;
     } else {
       const pairs = (typeof padding[0] === "number" ? [padding] : padding) as readonly (readonly [number, number])[];
       const all = pairs.length === 1 ? new Array(numSpatialDims).fill(pairs[0]) : pairs;
       if (all.length !== numSpatialDims || !all.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0))) {
-        throw new Error(
-          `${where}: padding must be "SAME", "VALID" or ${numSpatialDims} [low, high] pairs of non-negative integers, got ${JSON.stringify(padding)}.`,
-        );
+        throw new InvalidArgumentError(where, `\`padding\` must be "SAME", "VALID" or ${numSpatialDims} [low, high] pairs of non-negative integers, got ${JSON.stringify(padding)}`, "pass \"SAME\" or \"VALID\".");
       }
       this.padding = all;
     }
     this.withBias = options.withBias ?? true;
     this.wInit = options.wInit ?? null;
-    this.bInit = options.bInit ?? zeros;
+    this.bInit = options.bInit ?? zerosInit;
     this.mask = options.mask ?? null;
     this.dataFormat = options.dataFormat ?? "channels_last";
-    this.channelIndex = getChannelIndex(this.dataFormat);
+    this.channelIndex = getChannelIndex(this.dataFormat, moduleWhere(this));
   }
 
   /** Computes the transposed convolution of `inputs` (batched or unbatched). */
   call(inputs: tf.Tensor): tf.Tensor {
-    const where = this.moduleName;
+    const where = moduleWhere(this);
     const n = this.numSpatialDims;
     const [x, unbatched] = batchedInput(inputs, n, "ConvNDTranspose", where);
     const cin = x.shape[this.channelIndex === -1 ? x.rank - 1 : 1]!;

@@ -4,6 +4,8 @@
  * differentiable in tfjs.
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { InvalidArgumentError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /** A padding function: effective kernel size -> `[before, after]` (Haiku's `hk.pad.PadFn`).
  *
@@ -44,12 +46,10 @@ export function replicate(value: number | readonly number[], n: number, name: st
   else if (Array.isArray(value) && value.length === 1) out = new Array<number>(n).fill(value[0] as number);
   else if (Array.isArray(value) && value.length === n) out = [...(value as number[])];
   else {
-    throw new Error(
-      `${where}: ${name} must be a scalar or sequence of length 1 or sequence of length ${n}, got ${JSON.stringify(value)}.`,
-    );
+    throw new InvalidArgumentError(where, `${name} must be a scalar or sequence of length 1 or sequence of length ${n}, got ${describe(value)}`, `pass one number or ${n} of them.`);
   }
   if (!out.every(ok)) {
-    throw new Error(`${where}: ${name} must hold positive integers, got ${JSON.stringify(value)}.`);
+    throw new InvalidArgumentError(where, `${name} must hold positive integers, got ${JSON.stringify(value)}`, "pass positive integers, e.g. 3 or [3, 3].");
   }
   return out;
 }
@@ -69,9 +69,7 @@ export function resolvePadding(
   if (typeof padding === "string") {
     const p = padding.toUpperCase();
     if (p !== "SAME" && p !== "VALID") {
-      throw new Error(
-        `${where}: invalid padding '${padding}'; expected "SAME", "VALID", [low, high] pairs or pad functions.`,
-      );
+      throw new InvalidArgumentError(where, `invalid \`padding\` ${describe(padding)}; expected "SAME", "VALID", [low, high] pairs or pad functions`, "pass \"SAME\" or \"VALID\".");
     }
     return p;
   }
@@ -79,31 +77,29 @@ export function resolvePadding(
   if (typeof first === "function" || typeof padding === "function") {
     const fns = (typeof padding === "function" ? [padding] : padding) as readonly PadFn[];
     if (fns.length !== 1 && fns.length !== n) {
-      throw new Error(`${where}: padding must be one pad function or ${n} of them, got ${fns.length}.`);
+      throw new InvalidArgumentError(where, `\`padding\` must be one pad function or ${n} of them, got ${fns.length}`, `pass one pad function, or one per spatial dimension (${n}).`);
     }
     return kernel.map((k, i) => {
       const fn = fns.length === 1 ? fns[0]! : fns[i]!;
-      if (typeof fn !== "function") throw new Error(`${where}: padding[${i}] is not a pad function.`);
+      if (typeof fn !== "function") throw new InvalidArgumentError(where, `\`padding[${i}]\` is not a pad function, got ${describe(fn)}`, "pass functions `(effectiveKernelSize) => [low, high]`.");
       return checkPair(fn((k - 1) * rate[i]! + 1), where);
     });
   }
   if (!Array.isArray(padding) || padding.length === 0) {
-    throw new Error(`${where}: padding must not be empty; expected "SAME", "VALID", [low, high] pairs or pad functions.`);
+    throw new InvalidArgumentError(where, "`padding` must not be empty; expected \"SAME\", \"VALID\", [low, high] pairs or pad functions", "pass \"SAME\" or \"VALID\".");
   }
   if (typeof padding[0] === "number") return new Array(n).fill(checkPair(padding, where));
   const pairs = padding as readonly (readonly [number, number])[];
   if (pairs.length === 1) return new Array(n).fill(checkPair(pairs[0]!, where));
   if (pairs.length !== n) {
-    throw new Error(
-      `${where}: Padding ${JSON.stringify(padding)} must be a [int, int] pair or sequence of length 1 or sequence of length ${n}.`,
-    );
+    throw new InvalidArgumentError(where, `Padding ${JSON.stringify(padding)} must be a [int, int] pair or sequence of length 1 or sequence of length ${n}`, `pass one [low, high] pair or ${n} of them.`);
   }
   return pairs.map((p) => checkPair(p, where));
 }
 
 function checkPair(p: unknown, where: string): readonly [number, number] {
   if (!Array.isArray(p) || p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 0)) {
-    throw new Error(`${where}: each padding must be a [before, after] pair of non-negative integers, got ${JSON.stringify(p)}.`);
+    throw new InvalidArgumentError(where, `each \`padding\` entry must be a [before, after] pair of non-negative integers, got ${JSON.stringify(p)}`, "pass pairs such as [1, 1].");
   }
   return [p[0] as number, p[1] as number];
 }
@@ -145,22 +141,4 @@ export function dilateKernel(w: tf.Tensor, rates: readonly number[], firstAxis =
   return out;
 }
 
-/**
- * Formats a shape as Haiku's error messages print it: `(8, 2, 2)`.
- *
- * @category Layers
- */
-export function fmtShape(shape: readonly number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
-}
 
-/**
- * Throws unless `x` is a tf.Tensor.
- *
- * @category Layers
- */
-export function assertTensor(x: unknown, where: string, what = "inputs"): asserts x is tf.Tensor {
-  if (!(x instanceof tf.Tensor)) {
-    throw new Error(`${where}: ${what} must be a tf.Tensor, got ${x === null ? "null" : typeof x}.`);
-  }
-}

@@ -1,16 +1,20 @@
 /**
  * `DepthwiseConv1D/2D/3D` and `SeparableDepthwiseConv2D` (Haiku's `depthwise_conv.py`).
  */
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import { TruncatedNormal } from "../initializers/random.js";
 import { inChannelsLast } from "./conv.js";
 import { convChannelsLast } from "./conv_ops.js";
-import { assertTensor, dilateKernel, fmtShape, replicate, resolvePadding } from "./conv_utils.js";
+import { dilateKernel, replicate, resolvePadding } from "./conv_utils.js";
+import { assertTensor } from "../util/assert.js";
+import { describe, formatShape } from "../util/describe.js";
 import type { ConvPadding, ResolvedPadding } from "./conv_utils.js";
-import { zeros } from "./linear.js";
 import { getChannelIndex } from "./norm_axes.js";
+import { moduleWhere } from "../core/module.js";
+import { zerosInit } from "../initializers/constant.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 
 /** Options of the depthwise convolutions (Haiku's keyword arguments).
  *
@@ -27,7 +31,7 @@ export interface DepthwiseConvOptions {
   withBias?: boolean;
   /** Initializer of `w`; default `TruncatedNormal(1 / sqrt(prod(kernel)))`. */
   wInit?: Initializer | null;
-  /** Initializer of `b`; default zeros. */
+  /** Initializer of `b`; default zerosInit. */
   bInit?: Initializer | null;
   /** Data format (`"NWC"`, `"NHWC"`, `"NDHWC"` defaults, channels-first variants accepted). */
   dataFormat?: string;
@@ -87,35 +91,33 @@ export class DepthwiseConvND extends Module {
     options: Omit<DepthwiseConvOptions, "dataFormat"> = {},
   ) {
     super(options.name);
-    const where = this.moduleName;
+    const where = moduleWhere(this);
     if (!Number.isInteger(numSpatialDims) || numSpatialDims < 1 || numSpatialDims > 3) {
-      throw new Error(`${where}: num_spatial_dims must be 1, 2 or 3, got ${String(numSpatialDims)}.`);
+      throw new InvalidArgumentError(where, `\`numSpatialDims\` (Haiku's \`num_spatial_dims\`) must be 1, 2 or 3, got ${describe(numSpatialDims)}`, "pass 1, 2 or 3.");
     }
     if (!Number.isInteger(channelMultiplier) || channelMultiplier < 1) {
-      throw new Error(`${where}: channel_multiplier must be a positive integer, got ${String(channelMultiplier)}.`);
+      throw new InvalidArgumentError(where, `\`channelMultiplier\` (Haiku's \`channel_multiplier\`) must be a positive integer, got ${describe(channelMultiplier)}`, "pass e.g. 1.");
     }
     this.numSpatialDims = numSpatialDims;
     this.channelMultiplier = channelMultiplier;
-    this.kernelShape = replicate(kernelShape, numSpatialDims, "kernel_shape", where);
-    this.stride = replicate(options.stride ?? 1, numSpatialDims, "strides", where);
-    this.rhsDilation = replicate(options.rate ?? 1, numSpatialDims, "rhs_dilation", where);
+    this.kernelShape = replicate(kernelShape, numSpatialDims, "`kernelShape` (Haiku's `kernel_shape`)", where);
+    this.stride = replicate(options.stride ?? 1, numSpatialDims, "`stride`", where);
+    this.rhsDilation = replicate(options.rate ?? 1, numSpatialDims, "`rate`", where);
     this.padding = resolvePadding(options.padding ?? "SAME", this.kernelShape, this.rhsDilation, where);
     this.withBias = options.withBias ?? true;
     this.wInit = options.wInit ?? null;
-    this.bInit = options.bInit ?? zeros;
+    this.bInit = options.bInit ?? zerosInit;
     this.dataFormat = dataFormat;
-    this.channelIndex = getChannelIndex(dataFormat);
+    this.channelIndex = getChannelIndex(dataFormat, moduleWhere(this));
   }
 
   /** Convolves a batched input `[N, ...spatial, C]` (or channels-first). */
   call(inputs: tf.Tensor): tf.Tensor {
-    const where = this.moduleName;
+    const where = moduleWhere(this);
     assertTensor(inputs, where);
     const n = this.numSpatialDims;
     if (inputs.rank !== n + 2) {
-      throw new Error(
-        `${where}: Input to DepthwiseConv${n}D needs to have rank ${n + 2} (batched), but input has shape ${fmtShape(inputs.shape)}.`,
-      );
+      throw new ShapeError(where, `Input to DepthwiseConv${n}D needs to have rank ${n + 2} (batched), but input has shape ${formatShape(inputs.shape)}`, "pass [batch, ...spatial, channels].");
     }
     const c = inputs.shape[this.channelIndex === -1 ? inputs.rank - 1 : 1]!;
     const out = this.channelMultiplier * c;
@@ -236,7 +238,7 @@ export class SeparableDepthwiseConv2D extends Module {
    */
   constructor(channelMultiplier: number, kernelShape: number | readonly number[], options: SeparableDepthwiseConv2DOptions = {}) {
     super(options.name);
-    const k = replicate(kernelShape, 2, "kernel_shape", this.moduleName);
+    const k = replicate(kernelShape, 2, "`kernelShape` (Haiku's `kernel_shape`)", this.moduleName);
     this.channelMultiplier = channelMultiplier;
     this.kernelShape = k;
     const common = { padding: options.padding, wInit: options.wInit, bInit: options.bInit, dataFormat: options.dataFormat ?? "NHWC" };

@@ -4,7 +4,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as random from "../random/index.js";
 import type { PRNGKey } from "../random/index.js";
-import { assertTensor, fmtShape } from "./conv_utils.js";
+import { assertTensor } from "../util/assert.js";
+import { describe, formatShape } from "../util/describe.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 
 /**
  * Inverted dropout: zeroes each element of `x` with probability `rate` and scales the rest by
@@ -25,15 +27,15 @@ import { assertTensor, fmtShape } from "./conv_utils.js";
 export function dropout(rng: PRNGKey, rate: number, x: tf.Tensor, broadcastDims: readonly number[] = []): tf.Tensor {
   const where = "hk.dropout";
   if (typeof rate !== "number" || Number.isNaN(rate) || rate < 0 || rate >= 1) {
-    throw new Error(`${where}: rate must be in [0, 1), got ${String(rate)}.`);
+    throw new InvalidArgumentError(where, `\`rate\` must be in [0, 1), got ${describe(rate)}`, "pass the probability of dropping a unit, e.g. 0.1.");
   }
   random.assertKey(rng, `${where} rng (pass a key, e.g. hk.nextRngKey())`);
-  assertTensor(x, where, "x");
+  assertTensor(x, where, "`x`");
   if (rate === 0) return x;
   const shape = [...x.shape];
   for (const d of broadcastDims) {
     if (!Number.isInteger(d) || d >= shape.length || d < -shape.length) {
-      throw new Error(`${where}: Broadcast dimension does not exist. Got dimension ${String(d)} for shape ${fmtShape(shape)}.`);
+      throw new ShapeError(where, `Broadcast dimension does not exist. Got dimension ${describe(d)} for shape ${formatShape(shape)}`, "pass `broadcastDims` that are axes of `x`.");
     }
     shape[d < 0 ? d + shape.length : d] = 1;
   }

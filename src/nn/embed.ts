@@ -5,6 +5,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import { TruncatedNormal } from "../initializers/index.js";
+import { moduleWhere } from "../core/module.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
+import { describe, formatShape } from "../util/describe.js";
 
 /** How {@link Embed} looks ids up: a gather (`"ARRAY_INDEX"`) or a one-hot matmul (`"ONE_HOT"`).
  *
@@ -57,7 +60,7 @@ export interface EmbedCallOptions {
 function parseStyle(style: unknown, where: string): EmbedLookupStyle {
   const s = typeof style === "string" ? style.toUpperCase() : style;
   if (s === "ARRAY_INDEX" || s === "ONE_HOT") return s;
-  throw new Error(`${where}: ${String(style)} is not supported by hk.Embed; use "ARRAY_INDEX" or "ONE_HOT".`);
+  throw new InvalidArgumentError(where, `\`lookupStyle\` (Haiku's \`lookup_style\`) ${describe(style)} is not supported by hk.Embed`, "pass \"ARRAY_INDEX\" or \"ONE_HOT\".");
 }
 
 function isPositiveInt(x: unknown): x is number {
@@ -100,36 +103,24 @@ export class Embed extends Module {
   constructor(a: EmbedOptions | number = {}, embedDimArg?: number, rest: Omit<EmbedOptions, "vocabSize" | "embedDim"> = {}) {
     const opts: EmbedOptions = typeof a === "number" ? { ...rest, vocabSize: a, embedDim: embedDimArg } : (a ?? {});
     if (typeof a === "number" && typeof embedDimArg !== "number") {
-      throw new TypeError(
-        `hk.Embed: the positional form is \`new hk.Embed(vocabSize, embedDim, opts)\`, got embedDim ${String(embedDimArg)}. ` +
-          "Fix: pass both sizes as numbers, or one options object `{ vocabSize, embedDim }`.",
-      );
+      throw new InvalidArgumentError("hk.Embed", `the positional form is \`new hk.Embed(vocabSize, embedDim, opts)\`, got embedDim ${String(embedDimArg)}`, "pass both sizes as numbers, or one options object `{ vocabSize, embedDim }`.");
     }
     super(opts.name);
-    const where = `Embed '${this.moduleName}'`;
+    const where = moduleWhere(this);
     const { vocabSize, embedDim, embeddingMatrix } = opts;
     if (embeddingMatrix == null && !(vocabSize && embedDim)) {
-      throw new Error(
-        `${where}: hk.Embed must be supplied either with an initial \`embedding_matrix\` or with ` +
-          "`embed_dim` and `vocab_size` (pass { vocabSize, embedDim } or { embeddingMatrix }).",
-      );
+      throw new InvalidArgumentError(where, "hk.Embed must be supplied either with an initial `embeddingMatrix` (Haiku's `embedding_matrix`) or with `embedDim` and `vocabSize` (Haiku's `embed_dim` and `vocab_size`)", "pass `{ vocabSize, embedDim }` or `{ embeddingMatrix }`.");
     }
     if (embeddingMatrix != null) {
       const shape = embeddingMatrix instanceof tf.Tensor ? embeddingMatrix.shape : shapeOf(embeddingMatrix);
       if (shape.length !== 2) {
-        throw new Error(`${where}: \`embedding_matrix\` must be rank 2 [vocab_size, embed_dim], got shape [${shape.join(",")}].`);
+        throw new ShapeError(where, `\`embeddingMatrix\` (Haiku's \`embedding_matrix\`) must be rank 2 [vocabSize, embedDim], got shape ${formatShape(shape)}`, "pass a [vocabSize, embedDim] matrix.");
       }
       if (vocabSize && shape[0] !== vocabSize) {
-        throw new Error(
-          `${where}: An \`embedding_matrix\` was supplied but the \`vocab_size\` of ${vocabSize} was ` +
-            `not consistent with its shape [${shape.join(", ")}].`,
-        );
+        throw new ShapeError(where, `An \`embeddingMatrix\` was supplied but the \`vocabSize\` (Haiku's \`vocab_size\`) of ${vocabSize} was not consistent with its shape ${formatShape(shape)}`, "drop `vocabSize`, or make it match the matrix's first dimension.");
       }
       if (embedDim && shape[1] !== embedDim) {
-        throw new Error(
-          `${where}: An \`embedding_matrix\` was supplied but the \`embed_dim\` of ${embedDim} was ` +
-            `not consistent with its shape [${shape.join(", ")}].`,
-        );
+        throw new ShapeError(where, `An \`embeddingMatrix\` was supplied but the \`embedDim\` (Haiku's \`embed_dim\`) of ${embedDim} was not consistent with its shape ${formatShape(shape)}`, "drop `embedDim`, or make it match the matrix's second dimension.");
       }
       // Read only when `init` runs; cloned so params never alias the caller's tensor.
       const matrixShape: [number, number] = [shape[0]!, shape[1]!];
@@ -141,9 +132,7 @@ export class Embed extends Module {
       this.embedDim = matrixShape[1];
     } else {
       if (!isPositiveInt(vocabSize) || !isPositiveInt(embedDim)) {
-        throw new Error(
-          `${where}: \`vocab_size\` and \`embed_dim\` must be positive integers, got ${String(vocabSize)} and ${String(embedDim)}.`,
-        );
+        throw new InvalidArgumentError(where, `\`vocabSize\` and \`embedDim\` (Haiku's \`vocab_size\` and \`embed_dim\`) must be positive integers, got ${describe(vocabSize)} and ${describe(embedDim)}`, "pass e.g. `{ vocabSize: 1000, embedDim: 64 }`.");
       }
       this.vocabSize = vocabSize;
       this.embedDim = embedDim;
@@ -170,7 +159,7 @@ export class Embed extends Module {
    * @returns a tensor of shape `ids.shape + [embedDim]`.
    */
   call(ids: tf.Tensor | number[] | number[][], opts: EmbedCallOptions = {}): tf.Tensor {
-    const where = `Embed '${this.moduleName}'`;
+    const where = moduleWhere(this);
     const idsT = toIds(ids, where);
     const style = parseStyle(opts.lookupStyle ?? this.lookupStyle, where);
     const embeddings = this.getEmbeddings();
@@ -196,10 +185,7 @@ function shapeOf(x: unknown): number[] {
 function toIds(ids: unknown, where: string): tf.Tensor {
   if (ids instanceof tf.Tensor) {
     if (ids.dtype !== "int32") {
-      throw new Error(
-        `${where}: hk.Embed's __call__ method must take an array of integer dtype but was called ` +
-          `with an array of ${ids.dtype}. Cast the ids first: tf.cast(ids, "int32").`,
-      );
+      throw new InvalidArgumentError(where, `hk.Embed's __call__ method must take an array of integer dtype but was called with an array of ${ids.dtype}`, "cast the ids first: `tf.cast(ids, \"int32\")`.");
     }
     return ids;
   }
@@ -207,12 +193,9 @@ function toIds(ids: unknown, where: string): tf.Tensor {
     const flat = (ids as unknown[]).flat(Infinity);
     const bad = flat.find((v) => typeof v !== "number" || !Number.isInteger(v));
     if (bad !== undefined) {
-      throw new Error(
-        `${where}: hk.Embed's __call__ method must take an array of integer dtype but was called ` +
-          `with an array containing ${String(bad)}. Pass integer ids.`,
-      );
+      throw new InvalidArgumentError(where, `hk.Embed's __call__ method must take an array of integer dtype but was called with an array containing ${describe(bad)}`, "pass integer ids.");
     }
     return tf.tensor(ids as number[], undefined, "int32");
   }
-  throw new Error(`${where}: call() expects an int32 tf.Tensor or an array of integer ids, got ${typeof ids}.`);
+  throw new InvalidArgumentError(where, `\`ids\` must be an int32 tf.Tensor or an array of integer ids, got ${describe(ids)}`, "pass `tf.tensor([1, 2], undefined, \"int32\")` or `[1, 2]`.");
 }

@@ -6,8 +6,12 @@ import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import { checkCallScaleOffset, checkNormInits } from "./layer_norm.js";
 import type { NormCallOptions } from "./layer_norm.js";
-import { getChannelIndex, onesInit, toAbsAxes, toAxesOrSlice, zerosInit } from "./norm_axes.js";
+import { getChannelIndex, toAbsAxes, toAxesOrSlice } from "./norm_axes.js";
 import type { AxesOrSlice, AxisOrAxes } from "./norm_axes.js";
+import { moduleWhere } from "../core/module.js";
+import { onesInit, zerosInit } from "../initializers/constant.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
+import { describe, formatShape } from "../util/describe.js";
 
 /** Options of {@link GroupNorm} (Haiku's keyword arguments).
  *
@@ -24,7 +28,7 @@ export interface GroupNormOptions {
   eps?: number;
   /** Initializer of `scale` (default ones); only with `createScale`. */
   scaleInit?: Initializer;
-  /** Initializer of `offset` (default zeros); only with `createOffset`. */
+  /** Initializer of `offset` (default zerosInit); only with `createOffset`. */
   offsetInit?: Initializer;
   /** `"channels_last"` (default), `"channels_first"`, `"N...C"` or `"NC..."`. */
   dataFormat?: string;
@@ -74,9 +78,9 @@ export class GroupNorm extends Module {
    */
   constructor(groups: number, opts: GroupNormOptions = {}) {
     super(opts.name);
-    const where = `GroupNorm '${this.moduleName}'`;
+    const where = moduleWhere(this);
     if (!Number.isInteger(groups) || groups < 1) {
-      throw new Error(`${where}: \`groups\` must be a positive integer, got ${String(groups)}.`);
+      throw new InvalidArgumentError(where, `\`groups\` must be a positive integer, got ${describe(groups)}`, "pass a divisor of the channel count, e.g. 32.");
     }
     this.createScale = opts.createScale ?? true;
     this.createOffset = opts.createOffset ?? true;
@@ -87,7 +91,7 @@ export class GroupNorm extends Module {
     this.scaleInit = opts.scaleInit ?? onesInit;
     this.offsetInit = opts.offsetInit ?? zerosInit;
     this.dataFormat = opts.dataFormat ?? "channels_last";
-    this.channelIndex = getChannelIndex(this.dataFormat);
+    this.channelIndex = getChannelIndex(this.dataFormat, moduleWhere(this));
   }
 
   /**
@@ -97,28 +101,22 @@ export class GroupNorm extends Module {
    * @param opts - `scale` / `offset` to use when they are not created here.
    */
   call(x: tf.Tensor, opts: NormCallOptions = {}): tf.Tensor {
-    const where = `GroupNorm '${this.moduleName}'`;
+    const where = moduleWhere(this);
     if (!(x instanceof tf.Tensor)) {
-      throw new Error(`${where}: call() expects a tf.Tensor, got ${typeof x}.`);
+      throw new InvalidArgumentError(where, `\`x\` must be a tf.Tensor, got ${describe(x)}`, "pass a tf.Tensor.");
     }
     if (this.rank !== null && x.rank !== this.rank) {
-      throw new Error(
-        `${where}: The rank of the inputs cannot change between calls, the original call was ` +
-          `rank=${this.rank} but this call was rank=${x.rank}.`,
-      );
+      throw new ShapeError(where, `The rank of the inputs cannot change between calls, the original call was rank=${this.rank} but this call was rank=${x.rank}`, "use one GroupNorm per input rank.");
     }
     checkCallScaleOffset(where, this.createScale, this.createOffset, opts);
     const rank = x.rank;
     if (rank < 2) {
-      throw new Error(`${where}: inputs must have rank >= 2 (batch and channels), got shape [${x.shape.join(",")}].`);
+      throw new ShapeError(where, `inputs must have rank >= 2 (batch and channels), got shape ${formatShape(x.shape)}`, "pass [batch, ..., channels].");
     }
     const channelsLast = this.channelIndex === -1;
     const channels = x.shape[channelsLast ? rank - 1 : 1]!;
     if (channels % this.groups !== 0) {
-      throw new Error(
-        `${where}: The number of channels must be divisible by the number of groups, was ` +
-          `channels=${channels}, groups=${this.groups}`,
-      );
+      throw new ShapeError(where, `The number of channels must be divisible by the number of groups, was channels=${channels}, groups=${this.groups}`, "choose `groups` that divides the channel count.");
     }
     this.rank = rank;
 

@@ -4,8 +4,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
-import { getChannelIndex, onesInit, toAbsAxes, toAxesOrSlice, zerosInit } from "./norm_axes.js";
+import { getChannelIndex, toAbsAxes, toAxesOrSlice } from "./norm_axes.js";
 import type { AxesOrSlice, AxisOrAxes } from "./norm_axes.js";
+import { moduleWhere } from "../core/module.js";
+import { onesInit, zerosInit } from "../initializers/constant.js";
+import { InvalidArgumentError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /** Options of {@link LayerNorm} (Haiku's keyword arguments).
  *
@@ -16,7 +20,7 @@ export interface LayerNormOptions {
   eps?: number;
   /** Initializer of `scale` (default ones); only with `createScale`. */
   scaleInit?: Initializer;
-  /** Initializer of `offset` (default zeros); only with `createOffset`. */
+  /** Initializer of `offset` (default zerosInit); only with `createOffset`. */
   offsetInit?: Initializer;
   /** Compute the variance as `E[x²] - E[x]²` (one pass, less stable). Default `false`. */
   useFastVariance?: boolean;
@@ -54,15 +58,13 @@ export function checkNormInits(
   offsetInit: Initializer | undefined,
 ): void {
   if (typeof createScale !== "boolean" || typeof createOffset !== "boolean") {
-    throw new Error(
-      `${where}: createScale and createOffset must be booleans, got ${String(createScale)} and ${String(createOffset)}.`,
-    );
+    throw new InvalidArgumentError(where, `\`createScale\` and \`createOffset\` (Haiku's \`create_scale\` and \`create_offset\`) must be booleans, got ${describe(createScale)} and ${describe(createOffset)}`, "pass `true` or `false`.");
   }
   if (!createScale && scaleInit != null) {
-    throw new Error(`${where}: Cannot set \`scale_init\` if \`create_scale=False\` (pass createScale: true or drop scaleInit).`);
+    throw new InvalidArgumentError(where, "Cannot set `scaleInit` (Haiku's `scale_init`) if `createScale` (Haiku's `create_scale`) is false", "pass `createScale: true`, or drop `scaleInit`.");
   }
   if (!createOffset && offsetInit != null) {
-    throw new Error(`${where}: Cannot set \`offset_init\` if \`create_offset=False\` (pass createOffset: true or drop offsetInit).`);
+    throw new InvalidArgumentError(where, "Cannot set `offsetInit` (Haiku's `offset_init`) if `createOffset` (Haiku's `create_offset`) is false", "pass `createOffset: true`, or drop `offsetInit`.");
   }
 }
 
@@ -73,10 +75,10 @@ export function checkNormInits(
  */
 export function checkCallScaleOffset(where: string, createScale: boolean, createOffset: boolean, opts: NormCallOptions): void {
   if (createScale && opts.scale != null) {
-    throw new Error(`${where}: Cannot pass \`scale\` at call time if \`create_scale=True\`.`);
+    throw new InvalidArgumentError(where, "Cannot pass `scale` at call time if `createScale` (Haiku's `create_scale`) is true", "drop `scale`, or construct with `createScale: false`.");
   }
   if (createOffset && opts.offset != null) {
-    throw new Error(`${where}: Cannot pass \`offset\` at call time if \`create_offset=True\`.`);
+    throw new InvalidArgumentError(where, "Cannot pass `offset` at call time if `createOffset` (Haiku's `create_offset`) is true", "drop `offset`, or construct with `createOffset: false`.");
   }
 }
 
@@ -130,7 +132,7 @@ export class LayerNorm extends Module {
    */
   constructor(axis: AxisOrAxes, createScale: boolean, createOffset: boolean, opts: LayerNormOptions = {}) {
     super(opts.name);
-    const where = `${this.constructor.name} '${this.moduleName}'`;
+    const where = moduleWhere(this);
     checkNormInits(where, createScale, createOffset, opts.scaleInit, opts.offsetInit);
     this.axis = toAxesOrSlice(axis, where);
     this.createScale = createScale;
@@ -139,7 +141,7 @@ export class LayerNorm extends Module {
     this.scaleInit = opts.scaleInit ?? onesInit;
     this.offsetInit = opts.offsetInit ?? zerosInit;
     this.useFastVariance = opts.useFastVariance ?? false;
-    this.paramAxis = opts.paramAxis == null ? [-1] : toAxesOrSlice(opts.paramAxis, where, "param_axis");
+    this.paramAxis = opts.paramAxis == null ? [-1] : toAxesOrSlice(opts.paramAxis, where, "`paramAxis` (Haiku's `param_axis`)");
   }
 
   /**
@@ -149,9 +151,9 @@ export class LayerNorm extends Module {
    * @param opts - `scale` / `offset` to use when they are not created here.
    */
   call(inputs: tf.Tensor, opts: NormCallOptions = {}): tf.Tensor {
-    const where = `${this.constructor.name} '${this.moduleName}'`;
+    const where = moduleWhere(this);
     if (!(inputs instanceof tf.Tensor)) {
-      throw new Error(`${where}: call() expects a tf.Tensor as inputs, got ${typeof inputs}.`);
+      throw new InvalidArgumentError(where, `\`inputs\` must be a tf.Tensor, got ${describe(inputs)}`, "pass a tf.Tensor.");
     }
     checkCallScaleOffset(where, this.createScale, this.createOffset, opts);
     const ndim = inputs.rank;
@@ -164,7 +166,7 @@ export class LayerNorm extends Module {
     } else {
       ({ mean, variance } = tf.moments(inputs, axis, true));
     }
-    const shape = paramShape(inputs.shape, toAbsAxes(this.paramAxis, ndim, where, "param_axis"));
+    const shape = paramShape(inputs.shape, toAbsAxes(this.paramAxis, ndim, where, "`paramAxis` (Haiku's `param_axis`)"));
     const dtype = inputs.dtype;
     const scale = this.createScale
       ? getParameter("scale", shape, { init: this.scaleInit, dtype })
@@ -190,7 +192,7 @@ export interface InstanceNormOptions {
   eps?: number;
   /** Initializer of `scale` (default ones); only with `createScale`. */
   scaleInit?: Initializer;
-  /** Initializer of `offset` (default zeros); only with `createOffset`. */
+  /** Initializer of `offset` (default zerosInit); only with `createOffset`. */
   offsetInit?: Initializer;
   /** `"channels_last"` (default), `"channels_first"`, `"N...C"` or `"NC..."`. */
   dataFormat?: string;

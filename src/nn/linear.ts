@@ -5,7 +5,11 @@ import * as tf from "@tensorflow/tfjs-core";
 import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import { TruncatedNormal } from "../initializers/random.js";
-import { assertTensor } from "./conv_utils.js";
+import { assertTensor } from "../util/assert.js";
+import { moduleWhere } from "../core/module.js";
+import { zerosInit } from "../initializers/constant.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /**
  * Haiku's default `w` initializer, `TruncatedNormal(1 / sqrt(fan_in))`, made only when a weight is
@@ -27,13 +31,6 @@ export interface LinearOptions {
   /** Module name; default `"linear"`. */
   name?: string;
 }
-
-/**
- * Zeros, Haiku's default bias initializer (`jnp.zeros`); internal to the layers.
- *
- * @category Layers
- */
-export const zeros: Initializer = (shape, dtype) => tf.zeros(shape, dtype);
 
 /**
  * A linear layer `y = x @ w + b` with parameters `w: [inputSize, outputSize]` and
@@ -68,19 +65,19 @@ export class Linear extends Module {
   constructor(outputSize: number, options: LinearOptions = {}) {
     super(options.name);
     if (!Number.isInteger(outputSize) || outputSize < 0) {
-      throw new Error(`${this.moduleName}: output_size must be a non-negative integer, got ${String(outputSize)}.`);
+      throw new InvalidArgumentError(moduleWhere(this), `\`outputSize\` (Haiku's \`output_size\`) must be a non-negative integer, got ${describe(outputSize)}`, "pass the number of output features, e.g. `new hk.Linear(10)`.");
     }
     this.outputSize = outputSize;
     this.withBias = options.withBias ?? true;
     this.wInit = options.wInit ?? null;
-    this.bInit = options.bInit ?? zeros;
+    this.bInit = options.bInit ?? zerosInit;
   }
 
   /** Computes `inputs @ w + b` over the last axis of `inputs`. */
   call(inputs: tf.Tensor): tf.Tensor {
-    assertTensor(inputs, this.moduleName);
+    assertTensor(inputs, moduleWhere(this));
     if (inputs.rank === 0) {
-      throw new Error(`${this.moduleName}: Input must not be scalar. Got a scalar tensor; pass an input of rank >= 1.`);
+      throw new ShapeError(moduleWhere(this), "Input must not be scalar, got a scalar tensor", "pass an input of rank >= 1, e.g. [batch, features].");
     }
     const inputSize = inputs.shape[inputs.rank - 1]!;
     this.inputSize = inputSize;

@@ -4,8 +4,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Module, getState, module, setState } from "../core/index.js";
 import type { Params } from "../core/index.js";
-import { zerosInit } from "./norm_axes.js";
 import { mapParamsTree } from "./params_tree.js";
+import { moduleWhere } from "../core/module.js";
+import { zerosInit } from "../initializers/constant.js";
+import { InvalidArgumentError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /** Options of {@link ExponentialMovingAverage} (Haiku's keyword arguments).
  *
@@ -35,20 +38,17 @@ export interface EMACallOptions {
 
 function checkDecay(decay: unknown, where: string): number {
   if (typeof decay !== "number" || !Number.isFinite(decay)) {
-    throw new Error(`${where}: \`decay\` must be a number in [0, 1), got ${String(decay)}.`);
+    throw new InvalidArgumentError(where, `\`decay\` must be a number in [0, 1), got ${describe(decay)}`, "pass e.g. 0.99.");
   }
   return decay;
 }
 
 function checkWarmup(warmupLength: number, zeroDebias: boolean, where: string): void {
   if (!Number.isInteger(warmupLength) || warmupLength < 0) {
-    throw new Error(`${where}: \`warmup_length\` is ${warmupLength}, but should be non-negative.`);
+    throw new InvalidArgumentError(where, `\`warmupLength\` (Haiku's \`warmup_length\`) is ${warmupLength}, but should be non-negative`, "pass 0 (no warm-up) or a positive number of steps.");
   }
   if (warmupLength > 0 && zeroDebias) {
-    throw new Error(
-      `${where}: Zero debiasing does not make sense when warming up the value of the average to ` +
-        "an initial value. Set zeroDebias: false if setting warmupLength to a non-zero value.",
-    );
+    throw new InvalidArgumentError(where, "Zero debiasing does not make sense when warming up the value of the average to an initial value", "set `zeroDebias: false` if setting `warmupLength` to a non-zero value.");
   }
 }
 
@@ -80,14 +80,14 @@ export class ExponentialMovingAverage extends Module {
    */
   constructor(decay: number, opts: ExponentialMovingAverageOptions = {}) {
     super(opts.name);
-    const where = `ExponentialMovingAverage '${this.moduleName}'`;
+    const where = moduleWhere(this);
     this.decay = checkDecay(decay, where);
     this.zeroDebias = opts.zeroDebias ?? true;
     this.warmupLength = opts.warmupLength ?? 0;
     checkWarmup(this.warmupLength, this.zeroDebias, where);
   }
 
-  /** Creates `hidden` and `average` (zeros of `shape`) if they do not exist yet. */
+  /** Creates `hidden` and `average` (zerosInit of `shape`) if they do not exist yet. */
   initialize(shape: readonly number[], dtype: tf.DataType = "float32"): void {
     getState("hidden", { shape, dtype, init: zerosInit });
     getState("average", { shape, dtype, init: zerosInit });
@@ -102,10 +102,7 @@ export class ExponentialMovingAverage extends Module {
   call(value: tf.Tensor | number, opts: EMACallOptions = {}): tf.Tensor {
     const v = typeof value === "number" ? tf.scalar(value) : value;
     if (!(v instanceof tf.Tensor)) {
-      throw new Error(
-        `ExponentialMovingAverage '${this.moduleName}': call() expects a tf.Tensor or a number, ` +
-          `got ${typeof value}.`,
-      );
+      throw new InvalidArgumentError(moduleWhere(this), `\`value\` must be a tf.Tensor or a number, got ${describe(value)}`, "pass the value to average as a tf.Tensor.");
     }
     const warmup = this.warmupLength;
     const prev = getState<tf.Tensor>("counter", {
@@ -184,7 +181,7 @@ export class EMAParamsTree extends Module {
    */
   constructor(decay: number, opts: EMAParamsTreeOptions = {}) {
     super(opts.name);
-    const where = `EMAParamsTree '${this.moduleName}'`;
+    const where = moduleWhere(this);
     this.decay = checkDecay(decay, where);
     this.zeroDebias = opts.zeroDebias ?? true;
     this.warmupLength = opts.warmupLength ?? 0;

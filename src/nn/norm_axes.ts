@@ -3,6 +3,8 @@
  * ints or a Python slice) and `get_channel_index`.
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { InvalidArgumentError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /**
  * A Python-style slice over the axes of an input (`slice(1, None)` is `{ start: 1 }`,
@@ -38,19 +40,16 @@ export type AxesOrSlice = readonly number[] | AxisSlice;
  *
  * @category Layers
  */
-export function toAxesOrSlice(axis: unknown, where: string, argName = "axis"): AxesOrSlice {
+export function toAxesOrSlice(axis: unknown, where: string, argName = "`axis`"): AxesOrSlice {
   if (typeof axis === "number" && Number.isInteger(axis)) return [axis];
   if (Array.isArray(axis) && axis.every((a) => typeof a === "number" && Number.isInteger(a))) {
     return [...(axis as number[])];
   }
   if (isSlice(axis)) {
-    if (axis.step === 0) throw new Error(`${where}: \`${argName}\` slice step must not be zero.`);
+    if (axis.step === 0) throw new InvalidArgumentError(where, `${argName} slice step must not be zero`, "omit `step` or pass a non-zero one.");
     return axis;
   }
-  throw new Error(
-    `${where}: \`${argName}\` should be an int, slice or iterable of ints. Got: ${describe(axis)}. ` +
-      `Pass e.g. -1, [1, 2] or { start: 1 } (Python's slice(1, None)).`,
-  );
+  throw new InvalidArgumentError(where, `${argName} should be an int, slice or iterable of ints. Got: ${describe(axis)}`, "pass e.g. -1, [1, 2] or `{ start: 1 }` (Python's slice(1, None)).");
 }
 
 function isSlice(x: unknown): x is AxisSlice {
@@ -61,15 +60,6 @@ function isSlice(x: unknown): x is AxisSlice {
     const v = (x as Record<string, unknown>)[k];
     return v === undefined || v === null || (typeof v === "number" && Number.isInteger(v));
   });
-}
-
-function describe(x: unknown): string {
-  if (x instanceof tf.Tensor) return `a ${x.dtype} tensor of shape [${x.shape.join(",")}]`;
-  try {
-    return JSON.stringify(x) ?? String(x);
-  } catch {
-    return String(x);
-  }
 }
 
 /** `range(ndim)[slice]` with Python's clamping rules. */
@@ -99,15 +89,12 @@ function sliceAxes(s: AxisSlice, ndim: number): number[] {
  *
  * @category Layers
  */
-export function toAbsAxes(axis: AxesOrSlice, ndim: number, where: string, argName = "axis"): number[] {
+export function toAbsAxes(axis: AxesOrSlice, ndim: number, where: string, argName = "`axis`"): number[] {
   if (!Array.isArray(axis)) return sliceAxes(axis as AxisSlice, ndim);
   const out = new Set<number>();
   for (const a of axis as readonly number[]) {
     if (a < -ndim || a >= ndim) {
-      throw new Error(
-        `${where}: \`${argName}\` ${a} is out of range for an input of rank ${ndim}; ` +
-          `expected an axis in [${-ndim}, ${ndim}).`,
-      );
+      throw new InvalidArgumentError(where, `${argName} ${a} is out of range for an input of rank ${ndim}; expected an axis in [${-ndim}, ${ndim})`, "pass axes the input has.");
     }
     out.add(a < 0 ? a + ndim : a);
   }
@@ -129,27 +116,16 @@ const SEQUENTIAL = /^((BT)|(TB))[^D]*D$/;
  *
  * @category Layers
  */
-export function getChannelIndex(dataFormat: string): 1 | -1 {
+export function getChannelIndex(dataFormat: string, where = "hk.getChannelIndex"): 1 | -1 {
   if (dataFormat === "channels_first") return 1;
   if (dataFormat === "channels_last") return -1;
   if (SPATIAL_CHANNELS_FIRST.test(dataFormat)) return 1;
   if (SPATIAL_CHANNELS_LAST.test(dataFormat)) return -1;
   if (SEQUENTIAL.test(dataFormat)) return -1;
-  throw new Error(
-    `Unable to extract channel information from '${dataFormat}'. Valid data formats are spatial ` +
-      "(e.g. `NCHW`), sequential (e.g. `BTHWD`), `channels_first` and `channels_last`.",
+  throw new InvalidArgumentError(
+    where,
+    `Unable to extract channel information from '${dataFormat}'. Valid data formats are spatial (e.g. \`NCHW\`), sequential (e.g. \`BTHWD\`), \`channels_first\` and \`channels_last\``,
+    'pass e.g. "NHWC" or "channels_last".',
   );
 }
 
-/**
- * Initializer of ones (Haiku's `jnp.ones` default for `scale`).
- *
- * @category Layers
- */
-export const onesInit = (shape: number[], dtype: tf.DataType): tf.Tensor => tf.ones(shape, dtype);
-/**
- * Initializer of zeros (Haiku's `jnp.zeros` default for `offset`, `hidden`, ...).
- *
- * @category Layers
- */
-export const zerosInit = (shape: number[], dtype: tf.DataType): tf.Tensor => tf.zeros(shape, dtype);

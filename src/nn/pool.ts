@@ -7,9 +7,12 @@
  * axes are processed two at a time, each pair reshaped (free) or transposed into tfjs's
  * `[batch, h, w, channels]` layout. NHWC pooling over H and W is a single tfjs call.
  */
+import { moduleWhere } from "../core/module.js";
 import * as tf from "@tensorflow/tfjs-core";
 import { Module, module } from "../core/index.js";
-import { assertTensor, fmtShape } from "./conv_utils.js";
+import { assertTensor } from "../util/assert.js";
+import { describe, formatShape } from "../util/describe.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 
 /** Pooling padding: `"SAME"` or `"VALID"`.
  *
@@ -20,27 +23,27 @@ export type PoolPadding = "SAME" | "VALID";
 /** Haiku's `_infer_shape` for a window or strides spec. */
 function inferShape(x: tf.Tensor, size: number | readonly number[], channelAxis: number | null, where: string, what: string): number[] {
   if (typeof size === "number") {
-    if (!Number.isInteger(size) || size < 1) throw new Error(`${where}: ${what} must be a positive integer, got ${size}.`);
+    if (!Number.isInteger(size) || size < 1) throw new InvalidArgumentError(where, `${what} must be a positive integer, got ${describe(size)}`, "pass e.g. 2.");
     let ca = channelAxis;
     if (ca !== null && ca !== 0) {
-      if (!(Math.abs(ca) < x.rank)) throw new Error(`${where}: Invalid channel axis ${ca} for ${fmtShape(x.shape)}.`);
+      if (!(Math.abs(ca) < x.rank)) throw new InvalidArgumentError(where, `Invalid \`channelAxis\` (Haiku's \`channel_axis\`) ${ca} for shape ${formatShape(x.shape)}`, "pass an axis of the input, or null.");
       if (ca < 0) ca = x.rank + ca;
     }
     return [1, ...Array.from({ length: x.rank - 1 }, (_, i) => (i + 1 === ca ? 1 : size))];
   }
   if (!Array.isArray(size) || !size.every((s) => Number.isInteger(s) && s >= 1)) {
-    throw new Error(`${where}: ${what} must be a positive integer or an array of them, got ${JSON.stringify(size)}.`);
+    throw new InvalidArgumentError(where, `${what} must be a positive integer or an array of them, got ${describe(size)}`, "pass e.g. 2 or [1, 2, 2, 1].");
   }
   if (size.length < x.rank) return [...new Array<number>(x.rank - size.length).fill(1), ...size];
   if (size.length > x.rank) {
-    throw new Error(`${where}: ${what} ${JSON.stringify(size)} has more entries than the input has dims ${fmtShape(x.shape)}.`);
+    throw new ShapeError(where, `${what} ${JSON.stringify(size)} has more entries than the input has dims ${formatShape(x.shape)}`, "pass one entry per input axis (or one number).");
   }
   return [...size];
 }
 
 function checkPadding(padding: unknown, where: string): asserts padding is PoolPadding {
   if (padding !== "SAME" && padding !== "VALID") {
-    throw new Error(`${where}: Invalid padding '${String(padding)}', must be 'SAME' or 'VALID'.`);
+    throw new InvalidArgumentError(where, `Invalid \`padding\` ${describe(padding)}, must be 'SAME' or 'VALID'`, "pass \"SAME\" or \"VALID\".");
   }
 }
 
@@ -104,9 +107,9 @@ function pool(
   channelAxis: number | null,
 ): tf.Tensor {
   checkPadding(padding, where);
-  assertTensor(value, where, "value");
-  const win = inferShape(value, windowShape, channelAxis, where, "window_shape");
-  const str = inferShape(value, strides, channelAxis, where, "strides");
+  assertTensor(value, where, "`value`");
+  const win = inferShape(value, windowShape, channelAxis, where, "`windowShape` (Haiku's `window_shape`)");
+  const str = inferShape(value, strides, channelAxis, where, "`strides`");
   const axes = win.map((_, i) => i).filter((i) => win[i]! > 1 || str[i]! > 1);
   if (axes.length === 0) return value;
   let out = value;
@@ -212,7 +215,7 @@ export class MaxPool extends Module {
    */
   constructor(windowShape: number | readonly number[], strides: number | readonly number[], padding: PoolPadding, options: PoolOptions = {}) {
     super(options.name);
-    checkPadding(padding, this.moduleName);
+    checkPadding(padding, moduleWhere(this));
     this.windowShape = windowShape;
     this.strides = strides;
     this.padding = padding;
@@ -221,7 +224,7 @@ export class MaxPool extends Module {
 
   /** Pools `value`. */
   call(value: tf.Tensor): tf.Tensor {
-    return pool("max", this.moduleName, value, this.windowShape, this.strides, this.padding, this.channelAxis);
+    return pool("max", moduleWhere(this), value, this.windowShape, this.strides, this.padding, this.channelAxis);
   }
 }
 
@@ -254,7 +257,7 @@ export class AvgPool extends Module {
    */
   constructor(windowShape: number | readonly number[], strides: number | readonly number[], padding: PoolPadding, options: PoolOptions = {}) {
     super(options.name);
-    checkPadding(padding, this.moduleName);
+    checkPadding(padding, moduleWhere(this));
     this.windowShape = windowShape;
     this.strides = strides;
     this.padding = padding;
@@ -263,6 +266,6 @@ export class AvgPool extends Module {
 
   /** Pools `value`. */
   call(value: tf.Tensor): tf.Tensor {
-    return pool("avg", this.moduleName, value, this.windowShape, this.strides, this.padding, this.channelAxis);
+    return pool("avg", moduleWhere(this), value, this.windowShape, this.strides, this.padding, this.channelAxis);
   }
 }

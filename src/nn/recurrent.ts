@@ -8,7 +8,10 @@ import type { Initializer } from "../core/index.js";
 import { VarianceScaling } from "../initializers/index.js";
 import * as tree from "../tree/index.js";
 import { Linear } from "./linear.js";
-import { zerosInit } from "./norm_axes.js";
+import { moduleWhere } from "../core/module.js";
+import { zerosInit } from "../initializers/constant.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
+import { describe, formatShape } from "../util/describe.js";
 
 /**
  * Base class of recurrent cores: `call(inputs, prevState)` returns `[output, nextState]`, and
@@ -45,7 +48,7 @@ export interface LSTMState {
 export function checkLSTMState(state: unknown, what: string, where: string): asserts state is LSTMState {
   const s = state as Partial<LSTMState> | null;
   if (s === null || typeof s !== "object" || !(s.hidden instanceof tf.Tensor) || !(s.cell instanceof tf.Tensor)) {
-    throw new Error(`${where}: \`${what}\` must be an LSTMState {hidden, cell} of tensors (see initialState()).`);
+    throw new InvalidArgumentError(where, `${what} must be an LSTMState {hidden, cell} of tensors, got ${describe(state)}`, "start from `core.initialState(batchSize)` and pass the state the previous step returned.");
   }
 }
 
@@ -72,21 +75,21 @@ export function zerosState(shape: number | readonly number[], batchSize: number 
   const s = typeof shape === "number" ? [shape] : [...shape];
   if (batchSize === null || batchSize === undefined) return tf.zeros(s);
   if (!Number.isInteger(batchSize) || batchSize < 0) {
-    throw new Error(`${where}: initialState(batchSize) needs a non-negative integer or null, got ${String(batchSize)}.`);
+    throw new InvalidArgumentError(where, `\`batchSize\` (Haiku's \`batch_size\`) must be a non-negative integer or null, got ${describe(batchSize)}`, "pass e.g. `initialState(8)`, or `initialState(null)` for an unbatched state.");
   }
   return tf.zeros([batchSize, ...s]);
 }
 
 function checkHidden(hiddenSize: unknown, where: string): number {
   if (typeof hiddenSize !== "number" || !Number.isInteger(hiddenSize) || hiddenSize < 1) {
-    throw new Error(`${where}: \`hidden_size\` must be a positive integer, got ${String(hiddenSize)}.`);
+    throw new InvalidArgumentError(where, `\`hiddenSize\` (Haiku's \`hidden_size\`) must be a positive integer, got ${describe(hiddenSize)}`, "pass e.g. 128.");
   }
   return hiddenSize;
 }
 
 function checkInputs(x: unknown, what: string, where: string): asserts x is tf.Tensor {
   if (!(x instanceof tf.Tensor)) {
-    throw new Error(`${where}: \`${what}\` must be a tf.Tensor, got ${typeof x}.`);
+    throw new InvalidArgumentError(where, `${what} must be a tf.Tensor, got ${describe(x)}`, "pass a tf.Tensor (the state from `initialState`, the inputs of this step).");
   }
 }
 
@@ -132,15 +135,15 @@ export class VanillaRNN extends RNNCore<tf.Tensor, tf.Tensor, tf.Tensor> {
    */
   constructor(hiddenSize: number, opts: VanillaRNNOptions = {}) {
     super(opts.name);
-    this.hiddenSize = checkHidden(hiddenSize, `VanillaRNN '${this.moduleName}'`);
+    this.hiddenSize = checkHidden(hiddenSize, moduleWhere(this));
     this.doubleBias = opts.doubleBias ?? true;
   }
 
   /** One step: returns `[h, h]`. */
   call(inputs: tf.Tensor, prevState: tf.Tensor): [tf.Tensor, tf.Tensor] {
-    const where = `VanillaRNN '${this.moduleName}'`;
-    checkInputs(inputs, "inputs", where);
-    checkInputs(prevState, "prev_state", where);
+    const where = moduleWhere(this);
+    checkInputs(inputs, "`inputs`", where);
+    checkInputs(prevState, "`prevState` (Haiku's `prev_state`)", where);
     const inputToHidden = new Linear(this.hiddenSize);
     const hiddenToHidden = new Linear(this.hiddenSize, { withBias: this.doubleBias });
     const out = tf.relu(tf.add(inputToHidden.call(inputs), hiddenToHidden.call(prevState)));
@@ -149,7 +152,7 @@ export class VanillaRNN extends RNNCore<tf.Tensor, tf.Tensor, tf.Tensor> {
 
   /** Zeros `[batchSize, hiddenSize]` (or `[hiddenSize]`). */
   initialState(batchSize: number | null): tf.Tensor {
-    return zerosState(this.hiddenSize, batchSize, `VanillaRNN '${this.moduleName}'`);
+    return zerosState(this.hiddenSize, batchSize, moduleWhere(this));
   }
 }
 
@@ -187,24 +190,24 @@ export class LSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
    */
   constructor(hiddenSize: number, opts: LSTMOptions = {}) {
     super(opts.name);
-    this.hiddenSize = checkHidden(hiddenSize, `LSTM '${this.moduleName}'`);
+    this.hiddenSize = checkHidden(hiddenSize, moduleWhere(this));
   }
 
   /** One step: returns `[h, {hidden: h, cell: c}]`. */
   call(inputs: tf.Tensor, prevState: LSTMState): [tf.Tensor, LSTMState] {
-    const where = `LSTM '${this.moduleName}'`;
-    checkInputs(inputs, "inputs", where);
+    const where = moduleWhere(this);
+    checkInputs(inputs, "`inputs`", where);
     if (inputs.rank > 2 || inputs.rank === 0) {
-      throw new Error(`${where}: LSTM input must be rank-1 or rank-2, got shape [${inputs.shape.join(",")}].`);
+      throw new ShapeError(where, `LSTM input must be rank-1 or rank-2, got shape ${formatShape(inputs.shape)}`, "pass one step, [batch, features] or [features].");
     }
-    checkLSTMState(prevState, "prev_state", where);
+    checkLSTMState(prevState, "`prevState` (Haiku's `prev_state`)", where);
     const xAndH = tf.concat([inputs, prevState.hidden], -1);
     return lstmStep(new Linear(4 * this.hiddenSize).call(xAndH), prevState.cell);
   }
 
   /** Zeros `{hidden, cell}` of `[batchSize, hiddenSize]` (or `[hiddenSize]`). */
   initialState(batchSize: number | null): LSTMState {
-    const where = `LSTM '${this.moduleName}'`;
+    const where = moduleWhere(this);
     return { hidden: zerosState(this.hiddenSize, batchSize, where), cell: zerosState(this.hiddenSize, batchSize, where) };
   }
 }
@@ -219,7 +222,7 @@ export interface GRUOptions {
   wIInit?: Initializer;
   /** Initializer of `w_h`; default `VarianceScaling()`. */
   wHInit?: Initializer;
-  /** Initializer of `b`; default zeros. */
+  /** Initializer of `b`; default zerosInit. */
   bInit?: Initializer;
   /** Module name; default `"gru"`. */
   name?: string;
@@ -255,7 +258,7 @@ export class GRU extends RNNCore<tf.Tensor, tf.Tensor, tf.Tensor> {
    */
   constructor(hiddenSize: number, opts: GRUOptions = {}) {
     super(opts.name);
-    this.hiddenSize = checkHidden(hiddenSize, `GRU '${this.moduleName}'`);
+    this.hiddenSize = checkHidden(hiddenSize, moduleWhere(this));
     this.wIInit = opts.wIInit ?? VarianceScaling();
     this.wHInit = opts.wHInit ?? VarianceScaling();
     this.bInit = opts.bInit ?? zerosInit;
@@ -263,11 +266,11 @@ export class GRU extends RNNCore<tf.Tensor, tf.Tensor, tf.Tensor> {
 
   /** One step: returns `[h', h']`. */
   call(inputs: tf.Tensor, prevState: tf.Tensor): [tf.Tensor, tf.Tensor] {
-    const where = `GRU '${this.moduleName}'`;
-    checkInputs(inputs, "inputs", where);
-    checkInputs(prevState, "state", where);
+    const where = moduleWhere(this);
+    checkInputs(inputs, "`inputs`", where);
+    checkInputs(prevState, "`state`", where);
     if (inputs.rank !== 1 && inputs.rank !== 2) {
-      throw new Error(`${where}: GRU input must be rank-1 or rank-2, got shape [${inputs.shape.join(",")}].`);
+      throw new ShapeError(where, `GRU input must be rank-1 or rank-2, got shape ${formatShape(inputs.shape)}`, "pass one step, [batch, features] or [features].");
     }
     const h = this.hiddenSize;
     const dtype = inputs.dtype;
@@ -291,7 +294,7 @@ export class GRU extends RNNCore<tf.Tensor, tf.Tensor, tf.Tensor> {
 
   /** Zeros `[batchSize, hiddenSize]` (or `[hiddenSize]`). */
   initialState(batchSize: number | null): tf.Tensor {
-    return zerosState(this.hiddenSize, batchSize, `GRU '${this.moduleName}'`);
+    return zerosState(this.hiddenSize, batchSize, moduleWhere(this));
   }
 }
 
@@ -344,16 +347,16 @@ export class ResetCore<I = tf.Tensor, S = unknown, O = tf.Tensor> extends RNNCor
   constructor(core: RNNCore<I, S, O>, opts: { name?: string } = {}) {
     super(opts.name);
     if (!(core instanceof RNNCore)) {
-      throw new Error(`ResetCore '${this.moduleName}': \`core\` must be an hk.RNNCore, got ${typeof core}.`);
+      throw new InvalidArgumentError(moduleWhere(this), `\`core\` must be an hk.RNNCore, got ${describe(core)}`, "wrap an RNN core, e.g. `new hk.ResetCore(new hk.LSTM(8))`.");
     }
     this.core = core;
   }
 
   /** Resets the flagged entries of `state`, then runs the wrapped core. */
   call(inputsAndReset: [I, unknown], state: S): [O, S] {
-    const where = `ResetCore '${this.moduleName}'`;
+    const where = moduleWhere(this);
     if (!Array.isArray(inputsAndReset) || inputsAndReset.length !== 2) {
-      throw new Error(`${where}: call() takes [inputs, shouldReset] as its first argument.`);
+      throw new InvalidArgumentError(where, "call() takes [inputs, shouldReset] as its first argument", "call `core.call([x, shouldReset], state)`.");
     }
     const [inputs, shouldResetIn] = inputsAndReset;
     const shouldReset =
@@ -364,10 +367,7 @@ export class ResetCore<I = tf.Tensor, S = unknown, O = tf.Tensor> extends RNNCor
     const next = tree.map(
       (s: tf.Tensor, reset: tf.Tensor, init: tf.Tensor) => {
         if (!(reset instanceof tf.Tensor) || !s.shape.slice(0, reset.rank).every((d, i) => d === reset.shape[i])) {
-          throw new Error(
-            `${where}: should_reset signal shape [${reset instanceof tf.Tensor ? reset.shape.join(",") : typeof reset}] ` +
-              `is not compatible with state shape [${s.shape.join(",")}]; it must be a prefix of it (e.g. [batch]).`,
-          );
+          throw new ShapeError(where, `should_reset signal shape ${reset instanceof tf.Tensor ? formatShape(reset.shape) : describe(reset)} is not compatible with state shape ${formatShape(s.shape)}; it must be a prefix of it`, "pass `shouldReset` of shape [batch].");
         }
         const cond = tf.reshape(reset.dtype === "bool" ? reset : tf.notEqual(reset, 0), [
           ...reset.shape,
@@ -432,21 +432,21 @@ export class DeepRNN extends RNNCore<unknown, unknown[], unknown> {
   constructor(layers: readonly DeepRNNLayer[], opts: { name?: string; skipConnections?: boolean } = {}) {
     super(opts.name);
     if (!Array.isArray(layers)) {
-      throw new Error(`DeepRNN '${this.moduleName}': \`layers\` must be an array of cores and functions.`);
+      throw new InvalidArgumentError(moduleWhere(this), "`layers` must be an array of cores and functions", "pass e.g. `[new hk.LSTM(8), tf.relu]`.");
     }
     this.layers = [...layers];
     this.skipConnections = opts.skipConnections ?? false;
     if (this.skipConnections && !layers.every((l) => l instanceof RNNCore)) {
-      throw new Error(`DeepRNN '${this.moduleName}': skip_connections requires for all layers to be \`hk.RNNCore\`s.`);
+      throw new InvalidArgumentError(moduleWhere(this), "`skipConnections` (Haiku's `skip_connections`) requires for all layers to be `hk.RNNCore`s", "drop the plain functions from `layers`, or set `skipConnections: false`.");
     }
   }
 
   /** Runs every layer; returns `[output, nextStates]`. */
   call(inputs: unknown, state: unknown[]): [unknown, unknown[]] {
-    const where = `DeepRNN '${this.moduleName}'`;
+    const where = moduleWhere(this);
     const numCores = this.layers.filter((l) => l instanceof RNNCore).length;
     if (!Array.isArray(state) || state.length !== numCores) {
-      throw new Error(`${where}: \`state\` must be an array with one entry per RNNCore layer (${numCores}); use initialState().`);
+      throw new ShapeError(where, `\`state\` must be an array with one entry per RNNCore layer (${numCores})`, "start from `initialState(batchSize)` and pass the state the previous step returned.");
     }
     let current: unknown = inputs;
     const nextStates: unknown[] = [];

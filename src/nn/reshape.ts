@@ -3,7 +3,10 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { Module, module } from "../core/index.js";
-import { assertTensor, fmtShape } from "./conv_utils.js";
+import { assertTensor } from "../util/assert.js";
+import { describe, formatShape } from "../util/describe.js";
+import { moduleWhere } from "../core/module.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 
 /** Options of {@link Reshape}.
  *
@@ -45,13 +48,13 @@ export class Reshape extends Module {
     super(options.name);
     const preserveDims = options.preserveDims ?? 1;
     if (!Number.isInteger(preserveDims) || preserveDims === 0) {
-      throw new Error(`${this.moduleName}: Argument preserve_dims should be non-zero (and an integer), got ${String(preserveDims)}.`);
+      throw new InvalidArgumentError(moduleWhere(this), `Argument \`preserveDims\` (Haiku's \`preserve_dims\`) should be non-zero (and an integer), got ${describe(preserveDims)}`, "pass e.g. 1 (keep the batch axis).");
     }
     if (!Array.isArray(outputShape) || outputShape.some((d) => !Number.isInteger(d) || d < -1)) {
-      throw new Error(`${this.moduleName}: output_shape must be an array of non-negative integers and at most one -1, got ${JSON.stringify(outputShape)}.`);
+      throw new InvalidArgumentError(moduleWhere(this), `\`outputShape\` (Haiku's \`output_shape\`) must be an array of non-negative integers and at most one -1, got ${describe(outputShape)}`, "pass e.g. `[-1, 4]`.");
     }
     if (outputShape.filter((d) => d === -1).length > 1) {
-      throw new Error(`${this.moduleName}: -1 can only occur once in \`output_shape\`, got ${JSON.stringify(outputShape)}.`);
+      throw new InvalidArgumentError(moduleWhere(this), `-1 can only occur once in \`outputShape\` (Haiku's \`output_shape\`), got ${JSON.stringify(outputShape)}`, "give all dimensions but one.");
     }
     this.outputShape = Object.freeze([...outputShape]);
     this.preserveDims = preserveDims;
@@ -59,7 +62,7 @@ export class Reshape extends Module {
 
   /** Reshapes `inputs`, keeping its first `preserveDims` dims. */
   call(inputs: tf.Tensor): tf.Tensor {
-    assertTensor(inputs, this.moduleName);
+    assertTensor(inputs, moduleWhere(this));
     if (inputs.rank <= this.preserveDims) return inputs;
     // Python slicing: shape[:p] / shape[p:] with negative p counting from the end.
     const kept = inputs.shape.slice(0, this.preserveDims);
@@ -72,10 +75,7 @@ export class Reshape extends Module {
     }
     const size = target.reduce((a, b) => a * b, 1);
     if (size !== n) {
-      throw new Error(
-        `${this.moduleName}: cannot reshape dims ${fmtShape(dims)} of input ${fmtShape(inputs.shape)} (${n} elements) ` +
-          `to ${fmtShape(this.outputShape)}; the sizes must match.`,
-      );
+      throw new ShapeError(moduleWhere(this), `cannot reshape dims ${formatShape(dims)} of input ${formatShape(inputs.shape)} (${n} elements) to ${formatShape(this.outputShape)}; the sizes must match`, "choose an `outputShape` with the same number of elements (or use -1 once).");
     }
     return tf.reshape(inputs, [...kept, ...target]);
   }

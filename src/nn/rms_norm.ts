@@ -5,8 +5,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import { Module, getParameter, module } from "../core/index.js";
 import type { Initializer } from "../core/index.js";
 import { paramShape } from "./layer_norm.js";
-import { onesInit, toAbsAxes, toAxesOrSlice } from "./norm_axes.js";
+import { toAbsAxes, toAxesOrSlice } from "./norm_axes.js";
 import type { AxesOrSlice, AxisOrAxes } from "./norm_axes.js";
+import { moduleWhere } from "../core/module.js";
+import { onesInit } from "../initializers/constant.js";
+import { InvalidArgumentError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /** Options of {@link RMSNorm} (Haiku's keyword arguments).
  *
@@ -55,15 +59,15 @@ export class RMSNorm extends Module {
    */
   constructor(axis: AxisOrAxes, opts: RMSNormOptions = {}) {
     super(opts.name);
-    const where = `RMSNorm '${this.moduleName}'`;
+    const where = moduleWhere(this);
     this.createScale = opts.createScale ?? true;
     if (!this.createScale && opts.scaleInit != null) {
-      throw new Error(`${where}: Cannot set \`scale_init\` if \`create_scale=False\` (pass createScale: true or drop scaleInit).`);
+      throw new InvalidArgumentError(where, "Cannot set `scaleInit` (Haiku's `scale_init`) if `createScale` (Haiku's `create_scale`) is false", "pass `createScale: true`, or drop `scaleInit`.");
     }
     this.axis = toAxesOrSlice(axis, where);
     this.eps = opts.eps ?? 1e-5;
     this.scaleInit = opts.scaleInit ?? onesInit;
-    this.paramAxis = opts.paramAxis == null ? [-1] : toAxesOrSlice(opts.paramAxis, where, "param_axis");
+    this.paramAxis = opts.paramAxis == null ? [-1] : toAxesOrSlice(opts.paramAxis, where, "`paramAxis` (Haiku's `param_axis`)");
   }
 
   /**
@@ -72,16 +76,16 @@ export class RMSNorm extends Module {
    * @param inputs - tensor `[N, ..., C]`.
    */
   call(inputs: tf.Tensor): tf.Tensor {
-    const where = `RMSNorm '${this.moduleName}'`;
+    const where = moduleWhere(this);
     if (!(inputs instanceof tf.Tensor)) {
-      throw new Error(`${where}: call() expects a tf.Tensor as inputs, got ${typeof inputs}.`);
+      throw new InvalidArgumentError(where, `\`inputs\` must be a tf.Tensor, got ${describe(inputs)}`, "pass a tf.Tensor.");
     }
     const ndim = inputs.rank;
     const axis = toAbsAxes(this.axis, ndim, where);
     const meanSquared = tf.mean(tf.square(inputs), axis, true);
     let inv = tf.rsqrt(tf.add(meanSquared, tf.scalar(this.eps, meanSquared.dtype)));
     if (this.createScale) {
-      const shape = paramShape(inputs.shape, toAbsAxes(this.paramAxis, ndim, where, "param_axis"));
+      const shape = paramShape(inputs.shape, toAbsAxes(this.paramAxis, ndim, where, "`paramAxis` (Haiku's `param_axis`)"));
       const scale = getParameter("scale", shape, { init: this.scaleInit, dtype: inputs.dtype });
       inv = tf.mul(scale, inv);
     }

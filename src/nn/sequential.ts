@@ -2,6 +2,9 @@
  * `Sequential` (Haiku's `basic.py`, class `Sequential`).
  */
 import { Module, module } from "../core/index.js";
+import { moduleWhere } from "../core/module.js";
+import { InvalidArgumentError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
 
 /** Something {@link Sequential} can call: a module with `call`, or a plain function. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -52,12 +55,12 @@ export class Sequential extends Module {
   constructor(layers: Iterable<SequentialLayer>, options: SequentialOptions = {}) {
     super(options.name);
     if (layers === null || layers === undefined || typeof (layers as Iterable<unknown>)[Symbol.iterator] !== "function") {
-      throw new Error(`${this.moduleName}: layers must be an array of modules or functions, got ${String(layers)}.`);
+      throw new InvalidArgumentError(moduleWhere(this), `\`layers\` must be an array of modules or functions, got ${describe(layers)}`, "pass e.g. `[new hk.Linear(8), tf.relu]`.");
     }
     this.layers = Object.freeze([...layers]);
     this.layers.forEach((l, i) => {
       if (typeof l !== "function" && (typeof l !== "object" || l === null || typeof l.call !== "function")) {
-        throw new Error(`${this.moduleName}: layers[${i}] is neither a function nor a module with a call method.`);
+        throw new InvalidArgumentError(moduleWhere(this), `\`layers[${i}]\` is neither a function nor a module with a call method, got ${describe(l)}`, "pass modules and functions only.");
       }
     });
   }

@@ -6,8 +6,11 @@ import * as tf from "@tensorflow/tfjs-core";
 import { Module, getState, module, setState } from "../core/index.js";
 import type { Params } from "../core/index.js";
 import { RandomNormal } from "../initializers/index.js";
-import { onesInit } from "./norm_axes.js";
 import { mapParamsTree } from "./params_tree.js";
+import { moduleWhere } from "../core/module.js";
+import { onesInit } from "../initializers/constant.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
+import { describe, formatShape } from "../util/describe.js";
 
 /** Options of {@link SpectralNorm}.
  *
@@ -72,7 +75,7 @@ export class SpectralNorm extends Module {
     this.eps = opts.eps ?? 1e-4;
     this.nSteps = opts.nSteps ?? 1;
     if (!Number.isInteger(this.nSteps) || this.nSteps < 1) {
-      throw new Error(`SpectralNorm '${this.moduleName}': \`n_steps\` must be a positive integer, got ${String(this.nSteps)}.`);
+      throw new InvalidArgumentError(moduleWhere(this), `\`nSteps\` (Haiku's \`n_steps\`) must be a positive integer, got ${describe(this.nSteps)}`, "pass e.g. `{ nSteps: 1 }`.");
     }
   }
 
@@ -83,14 +86,14 @@ export class SpectralNorm extends Module {
    * @param opts - `updateStats`, `errorOnNonMatrix`.
    */
   call(value: tf.Tensor, opts: SpectralNormCallOptions = {}): tf.Tensor {
-    const where = `SpectralNorm '${this.moduleName}'`;
-    if (!(value instanceof tf.Tensor)) throw new Error(`${where}: call() expects a tf.Tensor, got ${typeof value}.`);
+    const where = moduleWhere(this);
+    if (!(value instanceof tf.Tensor)) throw new InvalidArgumentError(where, `\`value\` must be a tf.Tensor, got ${describe(value)}`, "pass the weight matrix as a tf.Tensor.");
     if (value.rank <= 1) {
-      throw new Error(`${where}: Spectral normalization is not well defined for scalar or vector inputs (got shape [${value.shape.join(",")}]).`);
+      throw new ShapeError(where, `Spectral normalization is not well defined for scalar or vector inputs, got shape ${formatShape(value.shape)}`, "pass a tensor of rank >= 2 (a weight matrix).");
     }
     let matrix = value;
     if (value.rank > 2) {
-      if (opts.errorOnNonMatrix) throw new Error(`${where}: Input is ${value.rank}D but error_on_non_matrix is True`);
+      if (opts.errorOnNonMatrix) throw new ShapeError(where, `Input is ${value.rank}D but \`errorOnNonMatrix\` (Haiku's \`error_on_non_matrix\`) is true`, "pass a rank-2 matrix, or set `errorOnNonMatrix: false` to reshape higher-rank inputs.");
       matrix = tf.reshape(value, [-1, value.shape[value.rank - 1]!]);
     }
     const cols = matrix.shape[1]!;

@@ -6,6 +6,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import * as tree from "../tree/index.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
+import { describe, formatShape } from "../util/describe.js";
 
 /**
  * What can be unrolled: a core (anything with `call(inputs, prevState) -> [output, nextState]`)
@@ -56,32 +58,24 @@ function loop<I, S, O>(
   } else if (core !== null && typeof core === "object" && typeof core.call === "function") {
     step = (inputs, prevState) => core.call(inputs, prevState);
   } else {
-    throw new Error(
-      `hk.${fnName}: \`core\` must be an RNNCore (an object with call(inputs, prevState)) or a step ` +
-        `function (inputs, prevState) => [output, nextState], got ${typeof core}.`,
-    );
+    throw new InvalidArgumentError(`hk.${fnName}`, `\`core\` must be an RNNCore (an object with call(inputs, prevState)) or a step function (inputs, prevState) => [output, nextState], got ${describe(core)}`, "pass an `hk.RNNCore` such as `new hk.LSTM(8)`.");
   }
   const [leaves, def] = tree.flatten(inputSequence as tree.PyTree);
   if (leaves.length === 0 || !leaves.every((l) => l instanceof tf.Tensor)) {
-    throw new Error(`hk.${fnName}: \`input_sequence\` must be a tensor or a tree of tensors with a time axis.`);
+    throw new InvalidArgumentError(`hk.${fnName}`, "`inputSequence` (Haiku's `input_sequence`) must be a tensor or a tree of tensors with a time axis", "pass a tensor of shape [T, B, ...] (or [B, T, ...] with `timeMajor: false`).");
   }
   const tensors = leaves as tf.Tensor[];
   const first = tensors[0]!;
   if (first.rank <= timeAxis) {
-    throw new Error(
-      `hk.${fnName}: input of shape [${first.shape.join(",")}] has no time axis ${timeAxis} ` +
-        `(timeMajor ${timeAxis === 0}: expected ${timeAxis === 0 ? "[T, ...]" : "[B, T, ...]"}).`,
-    );
+    throw new ShapeError(`hk.${fnName}`, `input of shape ${formatShape(first.shape)} has no time axis ${timeAxis} (\`timeMajor\` ${timeAxis === 0}: expected ${timeAxis === 0 ? "[T, ...]" : "[B, T, ...]"})`, "add the time axis, or set `timeMajor` to match the layout.");
   }
   const numSteps = first.shape[timeAxis]!;
   for (const t of tensors) {
     if (t.rank <= timeAxis || t.shape[timeAxis] !== numSteps) {
-      throw new Error(
-        `hk.${fnName}: every input leaf needs ${numSteps} steps on axis ${timeAxis}; got shape [${t.shape.join(",")}].`,
-      );
+      throw new ShapeError(`hk.${fnName}`, `every input leaf needs ${numSteps} steps on axis ${timeAxis}, got shape ${formatShape(t.shape)}`, "give every input the same number of time steps.");
     }
   }
-  if (numSteps === 0) throw new Error(`hk.${fnName}: the input sequence has no time steps.`);
+  if (numSteps === 0) throw new ShapeError(`hk.${fnName}`, "the input sequence has no time steps", "pass at least one step.");
 
   const perStep = tensors.map((t) => tf.unstack(t, timeAxis));
   const outputs = new Array<O>(numSteps);

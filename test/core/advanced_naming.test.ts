@@ -102,7 +102,8 @@ describe("DO_NOT_STORE", () => {
     const [p, s] = f.init(null);
     expect(got).toEqual([5, 6]);
     expect([p, s]).toEqual([{}, {}]);
-    expect(() => hk.DO_NOT_STORE.shape).toThrow("`hk.DO_NOT_STORE` has no shape");
+    expect(() => hk.DO_NOT_STORE.shape).toThrow("hk.DO_NOT_STORE: has no shape");
+    expect(() => hk.DO_NOT_STORE.shape).toThrow(hk.InvalidArgumentError);
   });
 
   it("a setter returning it drops the write; without a getter the read is an error", () => {
@@ -110,6 +111,7 @@ describe("DO_NOT_STORE", () => {
     const [, s] = f.init(null);
     expect(s).toEqual({});
     const g = hk.transform(() => hk.customCreator(() => hk.DO_NOT_STORE, () => hk.getParameter("w", [1], { init: ones })));
-    expect(() => g.init(null)).toThrow('Parameter "~/w" was not stored (`hk.DO_NOT_STORE`) and no custom getter supplied a value');
+    expect(() => g.init(null)).toThrow(/^hk\.getParameter: parameter "~\/w" was not stored \(`hk\.DO_NOT_STORE`\) and no custom getter supplied a value\. Fix: /);
+    expect(() => g.init(null)).toThrow(hk.ParameterError);
   });
 });

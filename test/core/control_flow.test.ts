@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "../../src/index.js";
+import { InvalidArgumentError, ParameterError, TransformError } from "../../src/util/errors.js";
 
 const xs = tf.ones([3, 2]);
 
@@ -12,6 +13,7 @@ describe("stateful control flow", () => {
     // Haiku 0.0.17 raises `AssertionError: New parameters were created: [('linear_1', 'b'), ('linear_1', 'w')]`.
     const f = hk.transform((v: tf.Tensor) => hk.scan((c: tf.Tensor, x: tf.Tensor) => [c, new hk.Linear(2).call(tf.expandDims(x, 0))], tf.zeros([]), v));
     expect(() => f.init(0, xs)).toThrow(/hk\.scan: new parameters were created in step 1 \(after the first\), got \[linear_1\/b, linear_1\/w\].*Fix: create the modules outside/);
+    expect(() => f.init(0, xs)).toThrow(ParameterError);
   });
 
   it("scan: names allocated in a step do not leak out of the loop", () => {
@@ -50,27 +52,36 @@ describe("stateful control flow", () => {
   it("scan validates length and unroll", () => {
     const f = (opts: hk.ScanOptions) => hk.transform(() => hk.scan((c: null, _x: null): [null, null] => [c, null], null, null, opts));
     expect(() => f({}).init(null)).toThrow(/hk\.scan: `length` is needed when `xs` has no tensor.*Fix: pass `\{ length \}`/);
-    expect(() => f({ length: 2, unroll: 0 }).init(null)).toThrow(/hk\.scan: `unroll` must be a positive integer or a boolean, got number: 0/);
+    expect(() => f({}).init(null)).toThrow(InvalidArgumentError);
+    expect(() => f({ length: 2, unroll: 0 }).init(null)).toThrow(/hk\.scan: `unroll` must be a positive integer or a boolean, got the number 0/);
+    expect(() => f({ length: 2, unroll: 0 }).init(null)).toThrow(hk.InvalidArgumentError);
   });
 
   it("whileLoop refuses init and state changes in condFn", () => {
     const f = hk.transform(() => hk.whileLoop(() => false, (v: number) => v, 0));
-    expect(() => f.init(null)).toThrow(/hk\.whileLoop does not support initialization.*Fix/);
+    expect(() => f.init(null)).toThrow(/hk\.whileLoop: `hk\.whileLoop` does not support initialization.*Fix/);
+    expect(() => f.init(null)).toThrow(hk.TransformError);
     const g = hk.transform(() => hk.whileLoop(() => (hk.nextRngKey(), false), (v: number) => v, 0));
-    expect(() => g.apply({}, 0)).toThrow(/hk\.whileLoop does not support `hk\.setState`, `hk\.nextRngKey` \(et al\) in `condFn`/);
+    expect(() => g.apply({}, 0)).toThrow(/hk\.whileLoop: `hk\.whileLoop` does not support `hk\.setState`, `hk\.nextRngKey` \(et al\) in `condFn`/);
+    expect(() => g.apply({}, 0)).toThrow(TransformError);
   });
 
   it("cond: params created in a branch at init give Haiku's hint", () => {
     const f = hk.transform((v: tf.Tensor) => hk.cond(true, (x: tf.Tensor) => new hk.Linear(2).call(x), (x: tf.Tensor) => x, v));
     expect(() => f.init(0, xs)).toThrow(/hk\.cond: parameters were created inside a branch during init.*hk\.runningInit/);
+    expect(() => f.init(0, xs)).toThrow(hk.ParameterError);
     const g = hk.transform((v: tf.Tensor) => hk.cond(tf.ones([2]), (x: tf.Tensor) => x, (x: tf.Tensor) => x, v));
-    expect(() => g.init(null, xs)).toThrow(/hk\.cond: `pred` must be a scalar.*got tf\.Tensor \(shape \[2\]/);
+    expect(() => g.init(null, xs)).toThrow(/hk\.cond: `pred` must be a scalar.*got a float32 tensor of shape \[2\]/);
+    expect(() => g.init(null, xs)).toThrow(hk.InvalidArgumentError);
   });
 
   it("refuses to run outside a transform", () => {
     expect(() => hk.scan((c: null, x: null): [null, null] => [c, x], null, null, { length: 1 })).toThrow(/hk\.scan\(\) should not be used outside of hk\.transform\(\).*Fix/);
+    expect(() => hk.scan((c: null, x: null): [null, null] => [c, x], null, null, { length: 1 })).toThrow(TransformError);
     expect(() => hk.foriLoop(0, 1, (_i: number, v: number) => v, 0)).toThrow(/hk\.foriLoop\(\) should not be used outside/);
+    expect(() => hk.foriLoop(0, 1, (_i: number, v: number) => v, 0)).toThrow(TransformError);
     expect(() => hk.cond(true, () => 1, () => 2)).toThrow(/hk\.cond\(\) should not be used outside/);
+    expect(() => hk.cond(true, () => 1, () => 2)).toThrow(TransformError);
   });
 
   it("keeps memory flat over repeated apply", () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "../../src/core/index.js";
 import { Linear, disposeTree } from "./helpers.js";
+import { ParameterError, TransformError } from "../../src/util/errors.js";
 
 const x = tf.ones([1, 3]);
 const inner = hk.transform((v: tf.Tensor) => new Linear(2).call(v));
@@ -21,6 +22,7 @@ describe("hk.lift", () => {
         return [a, b];
       });
     expect(() => f(false).init(null, x)).toThrow(/hk\.lift "same": key 'same\/linear' already exists.*Fix: .*allowReuse/);
+    expect(() => f(false).init(null, x)).toThrow(ParameterError);
     const p = f(true).init(null, x);
     expect(Object.keys(p)).toEqual(["same/linear"]);
     disposeTree(p);
@@ -40,10 +42,12 @@ describe("hk.lift", () => {
   it("tells to use liftWithState for a stateful init", () => {
     const f = hk.transform((v: tf.Tensor) => hk.lift(innerS.init as never)(null, v));
     expect(() => f.init(null, x)).toThrow(/hk\.lift: .*use `hk\.liftWithState`/);
+    expect(() => f.init(null, x)).toThrow(hk.NonEmptyStateError);
   });
 
   it("requires a transform", () => {
     expect(() => hk.lift(inner.init)).toThrow(/hk\.lift must be used as part of an `hk\.transform`.*Fix/);
+    expect(() => hk.lift(inner.init)).toThrow(TransformError);
   });
 
   it("the liftWithState updater must be used exactly once, in the same call", () => {
@@ -52,6 +56,7 @@ describe("hk.lift", () => {
       return fn(null, v);
     });
     expect(() => unused.init(null, x)).toThrow(/LiftWithStateUpdater must be used.*Fix: call `\.update\(state\)`/);
+    expect(() => unused.init(null, x)).toThrow(TransformError);
     const twice = hk.transformWithState((v: tf.Tensor) => {
       const [fn, up] = hk.liftWithState(innerS.init);
       fn(null, v);
@@ -59,6 +64,7 @@ describe("hk.lift", () => {
       up.ignoreUpdate();
     });
     expect(() => twice.init(null, x)).toThrow(/must only be used once/);
+    expect(() => twice.init(null, x)).toThrow(TransformError);
     let leaked: hk.LiftWithStateUpdater | undefined;
     const first = hk.transformWithState((v: tf.Tensor) => {
       const [fn, up] = hk.liftWithState(innerS.init);
@@ -68,6 +74,7 @@ describe("hk.lift", () => {
     });
     disposeTree(first.init(null, x));
     expect(() => leaked!.ignoreUpdate()).toThrow(/must only be used once/);
+    expect(() => leaked!.ignoreUpdate()).toThrow(TransformError);
   });
 
   it("keeps memory flat over repeated apply", () => {

@@ -325,7 +325,8 @@ describe("registration", () => {
     }
     const msg = "The super constructor must be called before you create parameters or submodules";
     expect(() => inInit(() => new InSuperArgs())).toThrow(msg);
-    expect(() => inInit(() => new InSuperArgs())).toThrow("in the constructor of `InSuperArgs`");
+    expect(() => inInit(() => new InSuperArgs())).toThrow(/^new InSuperArgs\(\): The super constructor must be called.*\. Fix: /);
+    expect(() => inInit(() => new InSuperArgs())).toThrow(hk.TransformError);
     expect(() => inInit(() => new ParamBeforeSuper())).toThrow(msg);
     // Children passed in from outside are fine.
     expect(inInit(() => (new Holder(new Empty()).child as Empty).moduleName)).toBe("empty");
@@ -334,7 +335,7 @@ describe("registration", () => {
   it("throws a clear error for an unregistered subclass", () => {
     class Foo extends hk.Module {}
     expect(() => inInit(() => new Foo())).toThrow(
-      "Module class `Foo` is not registered: add `@hk.module` above `class Foo extends hk.Module` " +
+      "new Foo(): Module class `Foo` is not registered. Fix: add `@hk.module` above `class Foo extends hk.Module` " +
         "(or wrap it: `const Foo = hk.module(\"foo\", class Foo ...)`), so that modules it creates in its " +
         "constructor are named `foo/~/child` as in Haiku.",
     );
@@ -408,13 +409,15 @@ describe("registration", () => {
 
   it("rejects an explicit registration name that is not a valid identifier", () => {
     expect(() => hk.module("my-block")).toThrow(
-      "`hk.module(name)`: 'my-block' is not a valid module name (must be a valid Python identifier)",
+      "hk.module(\"my-block\"): 'my-block' is not a valid module name (must be a valid Python identifier). Fix: ",
     );
-    expect(() => hk.module("", class E extends hk.Module {})).toThrow("`hk.module(name)`: '' is not a valid module name");
+    expect(() => hk.module("my-block")).toThrow(hk.InvalidArgumentError);
+    expect(() => hk.module("", class E extends hk.Module {})).toThrow("hk.module(\"\"): '' is not a valid module name");
   });
 
   it("refuses to construct modules outside a transform", () => {
-    expect(() => new Empty()).toThrow("All `hk.Module`s must be initialized inside an `hk.transform`.");
+    expect(() => new Empty()).toThrow("new Empty(): All `hk.Module`s must be initialized inside an `hk.transform`. Fix: ");
+    expect(() => new Empty()).toThrow(hk.TransformError);
     const m = inInit(() => new ScalarModule());
     expect(() => m.call()).toThrow("All `hk.Module`s must be initialized inside an `hk.transform`.");
     expect(() => m.paramsDict()).toThrow("`hk.Module#paramsDict` must be used as part of an `hk.transform`");
@@ -467,7 +470,8 @@ describe("nameScope and currentName", () => {
     }
     const p = hk.transform(() => new MyModule().call()).init(null);
     expect(Object.keys(p)).toEqual(["my_module/my_name_scope", "my_module/my_name_scope/submodule"]);
-    expect(() => inInit(() => hk.nameScope("/x", () => 0))).toThrow("Name scopes must not start with /");
+    expect(() => inInit(() => hk.nameScope("/x", () => 0))).toThrow('hk.nameScope: Name scopes must not start with / (nor be empty), got the string "/x". Fix: ');
+    expect(() => inInit(() => hk.nameScope("/x", () => 0))).toThrow(hk.InvalidArgumentError);
     expect(() => hk.nameScope("x", () => 0)).toThrow("`hk.nameScope` must be used as part of an `hk.transform`");
     expect(() => hk.currentName()).toThrow("`hk.currentName` must be used as part of an `hk.transform`");
   });

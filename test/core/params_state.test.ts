@@ -94,19 +94,22 @@ describe("getParameter", () => {
 
   it("fails without an initializer, or with one that returns no tensor", () => {
     expect(() => hk.transform(() => hk.getParameter("w", [1])).init(null)).toThrow(
-      'Initializer must be specified for parameter "~/w"',
+      'hk.getParameter: Initializer must be specified for parameter "~/w". Fix: ',
     );
+    expect(() => hk.transform(() => hk.getParameter("w", [1])).init(null)).toThrow(hk.ParameterError);
     expect(() =>
       hk.transform(() => hk.getParameter("w", [1], { init: (() => [1]) as unknown as hk.Initializer })).init(null),
-    ).toThrow('The initializer of parameter "~/w" returned Array(1)');
+    ).toThrow('hk.getParameter: the initializer of parameter "~/w" returned an array of length 1');
   });
 
   it("rejects a malformed bundle and disposed parameters", () => {
     const f = hk.transform(() => hk.getParameter("w", [1], { init: ones }));
-    expect(() => f.apply({ "~": tf.ones([1]) as never }, null)).toThrow('params["~"] should be an object');
+    expect(() => f.apply({ "~": tf.ones([1]) as never }, null)).toThrow('hk.getParameter: params["~"] should be an object');
+    expect(() => f.apply({ "~": tf.ones([1]) as never }, null)).toThrow(hk.ShapeError);
     const w = tf.ones([1]);
     w.dispose();
-    expect(() => f.apply({ "~": { w } }, null)).toThrow('Parameter "~/w" has been disposed');
+    expect(() => f.apply({ "~": { w } }, null)).toThrow('hk.getParameter: parameter "~/w" has been disposed. Fix: ');
+    expect(() => f.apply({ "~": { w } }, null)).toThrow(hk.ParameterError);
   });
 
   it("getParams returns copies of what exists; runningInit tells init from apply", () => {
@@ -123,7 +126,8 @@ describe("getParameter", () => {
     }).init(null);
     expect(got).toEqual([[], ["~"], true]);
     expect(f.apply(p, null)).toEqual([["~"], ["~"], false]);
-    expect(() => hk.runningInit()).toThrow("`hk.runningInit` must be used as part of an `hk.transform`");
+    expect(() => hk.runningInit()).toThrow("hk.runningInit: `hk.runningInit` must be used as part of an `hk.transform`. Fix: ");
+    expect(() => hk.runningInit()).toThrow(hk.TransformError);
     expect(() => hk.getParameter("w", [])).toThrow("`hk.getParameter` must be used as part of an `hk.transform`");
   });
 });
@@ -196,10 +200,11 @@ describe("state", () => {
     const missing = hk.transformWithState(() => hk.getState("average"));
     expect(() => missing.init(null)).toThrow('No value for "average" in "~", perhaps set an init function?');
     expect(() => hk.transformWithState(() => hk.getState("x", { init: zeros })).init(null)).toThrow(
-      'Must provide shape and dtype to initialize "x" in "~"',
+      'hk.getState: Must provide shape and dtype to initialize "x" in "~". Fix: ',
     );
     const stateless = hk.transform(() => hk.getState("x", { shape: [], init: zeros }));
     expect(() => stateless.init(null)).toThrow(hk.NonEmptyStateError);
+    expect(() => stateless.init(null)).toThrow(hk.ParameterError);
     expect(() => stateless.init(null)).toThrow("then use `hk.transformWithState`");
     expect(() => hk.transform(() => hk.setState("x", 1)).apply({}, null)).toThrow("then use `hk.transformWithState`");
     expect(() => hk.setState("x", 1)).toThrow("`hk.setState` must be used as part of an `hk.transform`");

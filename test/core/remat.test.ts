@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "../../src/index.js";
+import { TransformError } from "../../src/util/errors.js";
 
 const x = tf.randomNormal([4, 8], 0, 1, "float32", 5);
 
@@ -74,6 +75,7 @@ describe("hk.remat", () => {
     const [y2] = net(false).apply(params, state, hk.random.key(3), x);
     expect(Array.from(y1.dataSync())).toEqual(Array.from(y2.dataSync()));
     expect(() => hk.remat((v: tf.Tensor) => v)(x)).toThrow(/hk\.remat\(\) should not be used outside of hk\.transform\(\)/);
+    expect(() => hk.remat((v: tf.Tensor) => v)(x)).toThrow(TransformError);
   });
 
   it("keeps memory flat over training steps", () => {

@@ -40,8 +40,9 @@ describe("signatures and types", () => {
     const f = hk.withoutApplyRng(hk.transform(() => 1));
     expect(hk.withoutApplyRng(f)).toBe(f);
     expect(() => hk.withoutApplyRng({ init: () => 0, apply: () => 0 })).toThrow(
-      "Must be called with the result of `hk.transform`, `hk.multiTransform`, `hk.transformWithState` or `hk.multiTransformWithState`, actually called with object",
+      "hk.withoutApplyRng: Must be called with the result of `hk.transform`, `hk.multiTransform`, `hk.transformWithState` or `hk.multiTransformWithState`, actually called with an object with keys [apply, init]. Fix: ",
     );
+    expect(() => hk.withoutApplyRng({})).toThrow(hk.InvalidArgumentError);
   });
 });
 
@@ -50,21 +51,24 @@ describe("misuse", () => {
     const f = hk.transform((x: tf.Tensor) => x);
     const x = tf.ones([1]);
     expect(() => f.apply(x as never, null, x)).toThrow(
-      "params argument does not appear valid. It should be an object (module name -> parameter name -> tensor) but is of type tf.Tensor (shape [1], dtype float32). For reference the parameters for apply are `apply(params, rng, ...args)` for `hk.transform` and `apply(params, state, rng, ...args)` for `hk.transformWithState`.",
+      "hk.transform(f).apply: params argument does not appear valid. It should be an object (module name -> parameter name -> tensor) but is a float32 tensor of shape [1]. Fix: pass what `init` returned; the parameters for apply are `apply(params, rng, ...args)` for `hk.transform` and `apply(params, state, rng, ...args)` for `hk.transformWithState`.",
     );
-    expect(() => f.apply([] as never, null, x)).toThrow("params argument does not appear valid");
+    expect(() => f.apply([] as never, null, x)).toThrow(hk.TransformError);
     const g = hk.transformWithState((y: tf.Tensor) => y);
-    expect(() => g.apply({}, 5 as never, null, x)).toThrow("state argument does not appear valid");
-    expect(() => g.apply({}, { bn: x } as never, null, x)).toThrow('state["bn"] should be an object mapping entry names');
+    expect(() => g.apply({}, 5 as never, null, x)).toThrow("hk.transformWithState(f).apply: state argument does not appear valid");
+    expect(() => g.apply({}, { bn: x } as never, null, x)).toThrow('hk.transformWithState(f).apply: state["bn"] should be an object mapping entry names');
+    expect(() => g.apply({}, { bn: x } as never, null, x)).toThrow(hk.ShapeError);
     // null / undefined params mean {} (Haiku's check_mapping), and apply stays frozen.
     expect(vals(f.apply(null, null, x))).toEqual([1]);
     x.dispose();
   });
 
   it("rejects non-functions and async functions", () => {
-    expect(() => hk.transform(5 as never)).toThrow("`hk.transform` expects the function to transform, got number: 5");
+    expect(() => hk.transform(5 as never)).toThrow("hk.transform: expects the function to transform, got the number 5. Fix: ");
+    expect(() => hk.transform(5 as never)).toThrow(hk.InvalidArgumentError);
     const f = hk.transform(async () => 1);
-    expect(() => f.apply({}, null)).toThrow("Transformed functions must be synchronous");
+    expect(() => f.apply({}, null)).toThrow("hk.transform: Transformed functions must be synchronous");
+    expect(() => f.apply({}, null)).toThrow(hk.TransformError);
   });
 });
 

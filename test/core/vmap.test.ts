@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "../../src/index.js";
+import { InvalidArgumentError, ParameterError, ShapeError } from "../../src/util/errors.js";
 
 const xs = tf.randomNormal([3, 4], 0, 1, "float32", 3);
 
@@ -31,13 +32,18 @@ describe("hk.vmap", () => {
 
   it("errors follow Haiku's rules, with the fix", () => {
     expect(() => hk.vmap((x: tf.Tensor) => x, {} as hk.VmapOptions)).toThrow(/hk\.vmap: Haiku requires the splitRng argument.*Fix/);
+    expect(() => hk.vmap((x: tf.Tensor) => x, {} as hk.VmapOptions)).toThrow(InvalidArgumentError);
     expect(() => hk.vmap((x: tf.Tensor) => x, { splitRng: false, inAxes: null })).toThrow(/at least one non-null value in inAxes/);
+    expect(() => hk.vmap((x: tf.Tensor) => x, { splitRng: false, inAxes: null })).toThrow(InvalidArgumentError);
     const init = hk.transform((v: tf.Tensor) => hk.vmap((x: tf.Tensor) => new hk.Linear(2).call(tf.expandDims(x, 0)), { splitRng: true })(v));
     expect(() => init.init(0, xs)).toThrow(/does not support setting splitRng to true during initialization.*splitRng: !hk\.runningInit\(\)/);
+    expect(() => init.init(0, xs)).toThrow(ParameterError);
     const state = hk.transformWithState((v: tf.Tensor) => hk.vmap((x: tf.Tensor) => hk.setState("last", x), { splitRng: false })(v));
     expect(() => state.init(0, xs)).toThrow(/hk\.vmap: state is not mapped .*\[~\/last\]/);
+    expect(() => state.init(0, xs)).toThrow(ParameterError);
     const sizes = hk.transform((a: tf.Tensor, b: tf.Tensor) => hk.vmap((x: tf.Tensor, y: tf.Tensor) => tf.add(x, y), { splitRng: false })(a, b));
     expect(() => sizes.init(0, xs, tf.ones([2, 4]))).toThrow(/hk\.vmap: every leaf of a mapped input must have size 3 on axis 0, got shape \[2, 4\]/);
+    expect(() => sizes.init(0, xs, tf.ones([2, 4]))).toThrow(ShapeError);
   });
 
   it("keeps memory flat over repeated apply", () => {

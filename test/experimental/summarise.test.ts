@@ -7,6 +7,7 @@ import { evalSummary, formatBytes, tabulate } from "../../src/experimental/index
 import { BatchNorm } from "../../src/nn/batch_norm.js";
 import { Linear } from "../../src/nn/linear.js";
 import { MLP } from "../../src/nn/nets/mlp.js";
+import { InvalidArgumentError } from "../../src/util/errors.js";
 
 // haiku/_src/summarise.py, tabulate's docstring: hk.nets.MLP([300, 100, 10]) on f32[8,784].
 const HAIKU_MLP_TABLE = `
@@ -122,8 +123,11 @@ describe("tabulate", () => {
 
   it("raises Haiku's errors for unknown columns and filters", () => {
     expect(() => tabulate(mlp, { columns: ["nonsense" as never] })).toThrow(/Invalid column\(s\) \['nonsense'\], valid columns \['module'/);
+    expect(() => tabulate(mlp, { columns: ["nonsense" as never] })).toThrow(InvalidArgumentError);
     expect(() => tabulate(mlp, { filters: ["nonsense" as never] })).toThrow(/Invalid filter\(s\) \['nonsense'\], valid filters \['has_output', 'has_params'\]/);
+    expect(() => tabulate(mlp, { filters: ["nonsense" as never] })).toThrow(InvalidArgumentError);
     expect(() => tabulate(42)).toThrow(/expected a function or the result of hk.transform/);
+    expect(() => tabulate(42)).toThrow(InvalidArgumentError);
   });
 });
 

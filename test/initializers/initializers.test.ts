@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, test } from "vitest";
 import * as hk from "../../src/index.js";
+import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 
 const { random, initializers: I } = hk;
 
@@ -58,6 +59,7 @@ describe("Constant", () => {
 
   test("non-broadcastable constant names both shapes", () => {
     expect(() => sample(I.Constant([1, 2, 3]), [2, 2])).toThrow(/cannot be broadcast to the parameter shape \[2, 2\]/);
+    expect(() => sample(I.Constant([1, 2, 3]), [2, 2])).toThrow(ShapeError);
   });
 });
 
@@ -96,14 +98,19 @@ describe("random initializers use the transform's keys and JAX's samplers", () =
   });
 
   test("integer dtypes are refused with the initializer's name", () => {
-    expect(() => sample(I.RandomNormal(), [2], 0, "int32")).toThrow(/RandomNormal: dtype must be "float32".*got "int32"/);
+    expect(() => sample(I.RandomNormal(), [2], 0, "int32")).toThrow(/^hk\.initializers\.RandomNormal: `dtype` must be "float32".*got "int32"\. Fix: /);
+    expect(() => sample(I.RandomNormal(), [2], 0, "int32")).toThrow(InvalidArgumentError);
     expect(() => sample(I.TruncatedNormal(), [2], 0, "int32")).toThrow(/TruncatedNormal/);
+    expect(() => sample(I.TruncatedNormal(), [2], 0, "int32")).toThrow(InvalidArgumentError);
     expect(() => sample(I.RandomUniform(), [2], 0, "int32")).toThrow(/RandomUniform/);
+    expect(() => sample(I.RandomUniform(), [2], 0, "int32")).toThrow(InvalidArgumentError);
   });
 
   test("bad hyper-parameters are refused at construction", () => {
-    expect(() => I.TruncatedNormal(1, 0, 2, -2)).toThrow(/need lower < upper/);
+    expect(() => I.TruncatedNormal(1, 0, 2, -2)).toThrow(/^hk\.initializers\.TruncatedNormal: `lower` must be less than `upper`, got lower=the number 2, upper=the number -2\. Fix: /);
+    expect(() => I.TruncatedNormal(1, 0, 2, -2)).toThrow(InvalidArgumentError);
     expect(() => I.RandomNormal(Number.NaN)).toThrow(/`stddev` must be a finite number/);
+    expect(() => I.RandomNormal(Number.NaN)).toThrow(InvalidArgumentError);
   });
 });
 
@@ -153,8 +160,11 @@ describe("VarianceScaling", () => {
 
   test("errors as Haiku's", () => {
     expect(() => I.VarianceScaling(-1)).toThrow(/`scale` must be a positive float/);
-    expect(() => I.VarianceScaling(1, "fan_sideways" as never)).toThrow(/invalid `mode` argument "fan_sideways"/);
-    expect(() => I.VarianceScaling(1, "fan_in", "cauchy" as never)).toThrow(/invalid `distribution` argument "cauchy"/);
+    expect(() => I.VarianceScaling(-1)).toThrow(InvalidArgumentError);
+    expect(() => I.VarianceScaling(1, "fan_sideways" as never)).toThrow(/invalid `mode` argument the string "fan_sideways"/);
+    expect(() => I.VarianceScaling(1, "fan_sideways" as never)).toThrow(InvalidArgumentError);
+    expect(() => I.VarianceScaling(1, "fan_in", "cauchy" as never)).toThrow(/invalid `distribution` argument the string "cauchy"/);
+    expect(() => I.VarianceScaling(1, "fan_in", "cauchy" as never)).toThrow(InvalidArgumentError);
   });
 
   test("UniformScaling: ±sqrt(3 / prod(shape[:-1])) * scale", () => {
@@ -210,6 +220,7 @@ describe("Orthogonal", () => {
 
   test("needs at least 2-D", () => {
     expect(() => sample(I.Orthogonal(), [3])).toThrow(/Orthogonal initializer requires at least a 2D shape, got \[3\]/);
+    expect(() => sample(I.Orthogonal(), [3])).toThrow(ShapeError);
   });
 });
 
@@ -219,6 +230,7 @@ describe("Identity", () => {
     const b = sample(I.Identity(), [2, 2, 2]);
     expect(Array.from(b.dataSync())).toEqual([1, 0, 0, 1, 1, 0, 0, 1]);
     expect(() => sample(I.Identity(), [4])).toThrow(/Identity initializer requires at least a 2D shape/);
+    expect(() => sample(I.Identity(), [4])).toThrow(ShapeError);
   });
 });
 

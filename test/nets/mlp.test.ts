@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, test } from "vitest";
 import * as hk from "../../src/index.js";
 import { expectClose, ramp, shapes } from "../nn/helpers.js";
+import { InvalidArgumentError, TransformError } from "../../src/util/errors.js";
 
 const { random } = hk;
 
@@ -46,11 +47,15 @@ describe("nets.MLP", () => {
     const x = tf.ones([1, 2]);
     const run = (fn: (x: tf.Tensor) => unknown) => () => hk.transform(fn).init(random.key(0), x);
     expect(run(() => new hk.nets.MLP([1], { withBias: false, bInit: hk.initializers.Constant(1) }))).toThrow(
-      /When with_bias=False b_init must not be set/,
+      /^MLP 'mlp': When `withBias` \(Haiku's `with_bias`\) is false `bInit` \(Haiku's `b_init`\) must not be set\. Fix: /,
     );
+    expect(run(() => new hk.nets.MLP([1], { withBias: false, bInit: hk.initializers.Constant(1) }))).toThrow(InvalidArgumentError);
     expect(run((y) => new hk.nets.MLP([1]).call(y, { dropoutRate: 0.5 }))).toThrow(/When using dropout an rng key must be passed/);
+    expect(run((y) => new hk.nets.MLP([1]).call(y, { dropoutRate: 0.5 }))).toThrow(InvalidArgumentError);
     expect(run((y) => new hk.nets.MLP([1]).call(y, { rng: random.key(0) }))).toThrow(/RNG should only be passed when using dropout/);
-    expect(run(() => new hk.nets.MLP([1]).reverse())).toThrow(/mlp: You cannot reverse an MLP until it has been called/);
+    expect(run((y) => new hk.nets.MLP([1]).call(y, { rng: random.key(0) }))).toThrow(InvalidArgumentError);
+    expect(run(() => new hk.nets.MLP([1]).reverse())).toThrow(/^MLP 'mlp': You cannot reverse an MLP until it has been called\. Fix: /);
+    expect(run(() => new hk.nets.MLP([1]).reverse())).toThrow(TransformError);
   });
 
   test("reverse() mirrors the sizes, named <name>_reversed (made inside the reverse method)", () => {

@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, test } from "vitest";
 import * as hk from "../../src/index.js";
 import { expectClose, ramp, shapes } from "../nn/helpers.js";
+import { InvalidArgumentError } from "../../src/util/errors.js";
 
 const { random } = hk;
 
@@ -108,6 +109,7 @@ describe("nets.ResNet", () => {
     expect(params["res_net/~/final_batchnorm"]).toBeDefined();
     expect(params["res_net/~/initial_batchnorm"]).toBeUndefined();
     const bad = hk.transform(() => new hk.nets.ResNet([1, 1, 1], 3));
-    expect(() => bad.init(random.key(0))).toThrow(/`blocks_per_group` must be of length 4 not 3/);
+    expect(() => bad.init(random.key(0))).toThrow(/^ResNet 'res_net': `blocksPerGroup` \(Haiku's `blocks_per_group`\) must be of length 4 not 3\. Fix: /);
+    expect(() => bad.init(random.key(0))).toThrow(InvalidArgumentError);
   });
 });

@@ -9,6 +9,7 @@ import { VarianceScaling } from "../../src/initializers/index.js";
 import { key } from "../../src/random/index.js";
 import { MultiHeadAttention } from "../../src/nn/attention.js";
 import { expectClose, expectCpuAgrees, expectNoLeak, lcg, paramGrads, shapes } from "./helpers.js";
+import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 
 /** x [T, D] @ w [D, O] + b, on plain arrays. */
 function affine(x: number[], t: number, d: number, w: number[], b: number[], o: number): number[] {
@@ -119,15 +120,20 @@ describe("MultiHeadAttention", () => {
   it("raises Haiku's errors", () => {
     const x = tf.ones([2, 3, 4]);
     const init = (fn: () => unknown) => () => transform(fn).init(key(0));
-    expect(init(() => new MultiHeadAttention(2, 3))).toThrow(/Please provide a weight initializer: `w_init`/);
+    expect(init(() => new MultiHeadAttention(2, 3))).toThrow(/Please provide a weight initializer: `wInit` \(Haiku's `w_init`\)/);
+    expect(init(() => new MultiHeadAttention(2, 3))).toThrow(InvalidArgumentError);
     expect(init(() => new MultiHeadAttention(2, 3, { wInit: VarianceScaling(1), wInitScale: 1 }))).toThrow(
-      /Please provide only `w_init`, not `w_init_scale`/,
+      /Please provide only `wInit` \(Haiku's `w_init`\), not `wInitScale` \(Haiku's `w_init_scale`\)/,
     );
+    expect(init(() => new MultiHeadAttention(2, 3, { wInit: VarianceScaling(1), wInitScale: 1 }))).toThrow(InvalidArgumentError);
     expect(init(() => new MultiHeadAttention(2, 3, { wInitScale: 1 }).call(x, x, x, tf.ones([2, 3, 3])))).toThrow(
       /Mask dimensionality 3 must match logits dimensionality 4/,
     );
-    expect(init(() => new MultiHeadAttention(0, 3, { wInitScale: 1 }))).toThrow(/`num_heads` must be a positive integer/);
+    expect(init(() => new MultiHeadAttention(2, 3, { wInitScale: 1 }).call(x, x, x, tf.ones([2, 3, 3])))).toThrow(ShapeError);
+    expect(init(() => new MultiHeadAttention(0, 3, { wInitScale: 1 }))).toThrow(/`numHeads` \(Haiku's `num_heads`\) must be a positive integer/);
+    expect(init(() => new MultiHeadAttention(0, 3, { wInitScale: 1 }))).toThrow(InvalidArgumentError);
     expect(init(() => new MultiHeadAttention(2, 3, { wInitScale: 1 }).call(tf.ones([4]), x, x))).toThrow(/`query` must be a tf.Tensor of rank >= 2/);
+    expect(init(() => new MultiHeadAttention(2, 3, { wInitScale: 1 }).call(tf.ones([4]), x, x))).toThrow(ShapeError);
   });
 
   it("keeps the tensor count flat", () => {

@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, test } from "vitest";
 import * as hk from "../../src/index.js";
 import { expectClose, ramp, shapes } from "./helpers.js";
+import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 
 const { random } = hk;
 
@@ -42,7 +43,8 @@ describe("Sequential", () => {
 
   test("rejects non-callable layers", () => {
     const f = hk.transform(() => new hk.Sequential([42 as never]));
-    expect(() => f.init(random.key(0))).toThrow(/sequential: layers\[0\] is neither a function nor a module/);
+    expect(() => f.init(random.key(0))).toThrow(/^Sequential 'sequential': `layers\[0\]` is neither a function nor a module.*\. Fix: /);
+    expect(() => f.init(random.key(0))).toThrow(InvalidArgumentError);
   });
 });
 
@@ -73,9 +75,12 @@ describe("Reshape / Flatten", () => {
 
   test("errors as Haiku's", () => {
     const mk = (fn: () => unknown) => () => hk.transform(fn).init(random.key(0));
-    expect(mk(() => new hk.Reshape([-1], { preserveDims: 0 }))).toThrow(/Argument preserve_dims should be non-zero/);
-    expect(mk(() => new hk.Reshape([-1, -1]))).toThrow(/-1 can only occur once in `output_shape`/);
-    expect(() => run(() => new hk.Reshape([5]), [2, 3])).toThrow(/reshape: cannot reshape dims \(3,\) of input \(2, 3\)/);
+    expect(mk(() => new hk.Reshape([-1], { preserveDims: 0 }))).toThrow(/Reshape 'reshape': Argument `preserveDims` \(Haiku's `preserve_dims`\) should be non-zero/);
+    expect(mk(() => new hk.Reshape([-1], { preserveDims: 0 }))).toThrow(InvalidArgumentError);
+    expect(mk(() => new hk.Reshape([-1, -1]))).toThrow(/-1 can only occur once in `outputShape` \(Haiku's `output_shape`\)/);
+    expect(mk(() => new hk.Reshape([-1, -1]))).toThrow(InvalidArgumentError);
+    expect(() => run(() => new hk.Reshape([5]), [2, 3])).toThrow(/Reshape 'reshape': cannot reshape dims \[3\] of input \[2, 3\]/);
+    expect(() => run(() => new hk.Reshape([5]), [2, 3])).toThrow(ShapeError);
   });
 
   test("gradient flows through Flatten on wasm", () => {
@@ -110,10 +115,13 @@ describe("dropout", () => {
   test("rate 0 returns x itself; rate outside [0, 1) and bad keys are refused", () => {
     const x = tf.ones([2]);
     expect(hk.dropout(random.key(0), 0, x)).toBe(x);
-    expect(() => hk.dropout(random.key(0), 1, x)).toThrow(/rate must be in \[0, 1\), got 1/);
-    expect(() => hk.dropout(random.key(0), -0.1, x)).toThrow(/rate must be in \[0, 1\)/);
+    expect(() => hk.dropout(random.key(0), 1, x)).toThrow(/^hk\.dropout: `rate` must be in \[0, 1\), got the number 1\. Fix: /);
+    expect(() => hk.dropout(random.key(0), 1, x)).toThrow(InvalidArgumentError);
+    expect(() => hk.dropout(random.key(0), -0.1, x)).toThrow(/`rate` must be in \[0, 1\)/);
+    expect(() => hk.dropout(random.key(0), -0.1, x)).toThrow(InvalidArgumentError);
     expect(() => hk.dropout(null as never, 0.5, x)).toThrow(/hk.dropout rng/);
-    expect(() => hk.dropout(random.key(0), 0.5, x, [3])).toThrow(/Broadcast dimension does not exist. Got dimension 3 for shape \(2,\)/);
+    expect(() => hk.dropout(random.key(0), 0.5, x, [3])).toThrow(/Broadcast dimension does not exist. Got dimension the number 3 for shape \[2\]/);
+    expect(() => hk.dropout(random.key(0), 0.5, x, [3])).toThrow(ShapeError);
   });
 
   test("inside a transform with nextRngKey; gradient on wasm is mask / keep_rate", () => {
@@ -157,6 +165,7 @@ describe("BatchApply / expandApply", () => {
     expect(r.out.shape).toEqual([2, 3, 4]);
     expect(r.k).toBe(7);
     expect(() => ba.call(tf.ones([4]), tf.ones([4]), 1)).toThrow(/BatchApply requires at least one input with ndim >= 2/);
+    expect(() => ba.call(tf.ones([4]), tf.ones([4]), 1)).toThrow(ShapeError);
   });
 
   test("expandApply adds and removes a unit axis (0 or -1)", () => {
@@ -164,6 +173,7 @@ describe("BatchApply / expandApply", () => {
     expect(f(tf.ones([2, 3])).shape).toEqual([2, 3]);
     const g = hk.expandApply((x: tf.Tensor) => (expect(x.shape).toEqual([2, 3, 1]), x), -1);
     expect(g(tf.ones([2, 3])).shape).toEqual([2, 3]);
-    expect(() => hk.expandApply((x: tf.Tensor) => x, 1 as never)).toThrow(/expand_apply currently only supports axis=0 or axis=-1/);
+    expect(() => hk.expandApply((x: tf.Tensor) => x, 1 as never)).toThrow(/^hk\.expandApply: expand_apply currently only supports `axis` 0 or -1, got the number 1\. Fix: /);
+    expect(() => hk.expandApply((x: tf.Tensor) => x, 1 as never)).toThrow(InvalidArgumentError);
   });
 });

@@ -7,6 +7,7 @@ import type { Initializer, Params, State } from "../../src/core/index.js";
 import { BatchNorm } from "../../src/nn/batch_norm.js";
 import type { BatchNormOptions } from "../../src/nn/batch_norm.js";
 import { channelStats, expectClose, expectNoLeak, lcg, shapes } from "./helpers.js";
+import { InvalidArgumentError, ParameterError } from "../../src/util/errors.js";
 
 const bnFn = (opts: BatchNormOptions = {}, create = true) =>
   transformWithState((x: tf.Tensor, isTraining: boolean) => new BatchNorm(create, create, 0.9, opts).call(x, isTraining));
@@ -134,24 +135,32 @@ describe("BatchNorm", () => {
   it("raises Haiku's errors", () => {
     const init = (fn: () => unknown) => () => transformWithState(fn).init(null);
     expect(init(() => new BatchNorm(false, true, 0.9, { scaleInit: (s, d) => tf.ones(s, d) }))).toThrow(
-      /Cannot set `scale_init` if `create_scale=False`/,
+      /Cannot set `scaleInit` \(Haiku's `scale_init`\) if `createScale` \(Haiku's `create_scale`\) is false\. Fix: /,
     );
+    expect(init(() => new BatchNorm(false, true, 0.9, { scaleInit: (s, d) => tf.ones(s, d) }))).toThrow(InvalidArgumentError);
     expect(init(() => new BatchNorm(true, false, 0.9, { offsetInit: (s, d) => tf.zeros(s, d) }))).toThrow(
-      /Cannot set `offset_init` if `create_offset=False`/,
+      /Cannot set `offsetInit` \(Haiku's `offset_init`\) if `createOffset` \(Haiku's `create_offset`\) is false\. Fix: /,
     );
+    expect(init(() => new BatchNorm(true, false, 0.9, { offsetInit: (s, d) => tf.zeros(s, d) }))).toThrow(InvalidArgumentError);
     expect(init(() => new BatchNorm(true, true, 0.9).call(x, true, { scale: tf.ones([3]) }))).toThrow(
-      /Cannot pass `scale` at call time if `create_scale=True`/,
+      /Cannot pass `scale` at call time if `createScale` \(Haiku's `create_scale`\) is true/,
     );
+    expect(init(() => new BatchNorm(true, true, 0.9).call(x, true, { scale: tf.ones([3]) }))).toThrow(InvalidArgumentError);
     expect(init(() => new BatchNorm(true, true, 0.9).call(x, true, { offset: tf.ones([3]) }))).toThrow(
-      /Cannot pass `offset` at call time if `create_offset=True`/,
+      /Cannot pass `offset` at call time if `createOffset` \(Haiku's `create_offset`\) is true/,
     );
+    expect(init(() => new BatchNorm(true, true, 0.9).call(x, true, { offset: tf.ones([3]) }))).toThrow(InvalidArgumentError);
     expect(init(() => new BatchNorm(true, true, 0.9).call(x, undefined as unknown as boolean))).toThrow(
-      /batch_norm.*`is_training` must be a boolean/,
+      /^BatchNorm 'batch_norm': `isTraining` \(Haiku's `is_training`\) must be a boolean, got undefined\. Fix: /,
     );
+    expect(init(() => new BatchNorm(true, true, 0.9).call(x, undefined as unknown as boolean))).toThrow(InvalidArgumentError);
     expect(init(() => new BatchNorm(true, true, 0.9, { axis: [0, 4] }).call(x, true))).toThrow(/`axis` 4 is out of range/);
+    expect(init(() => new BatchNorm(true, true, 0.9, { axis: [0, 4] }).call(x, true))).toThrow(InvalidArgumentError);
     expect(init(() => new BatchNorm(true, true, 0.9, { dataFormat: "HWC?" }))).toThrow(/Unable to extract channel information/);
+    expect(init(() => new BatchNorm(true, true, 0.9, { dataFormat: "HWC?" }))).toThrow(InvalidArgumentError);
     // Haiku issue #579: initialising in eval mode cannot read the moving averages.
-    expect(() => bnFn().init(null, x, false)).toThrow(/average.*batch_norm\/~\/mean_ema[\s\S]*isTraining = true/);
+    expect(() => bnFn().init(null, x, false)).toThrow(/^BatchNorm 'batch_norm': the moving statistics are missing \(No value for "average" in "batch_norm\/~\/mean_ema".*\. Fix: run init with `isTraining` true/);
+    expect(() => bnFn().init(null, x, false)).toThrow(ParameterError);
   });
 
   it("keeps the tensor count flat over repeated applies", () => {

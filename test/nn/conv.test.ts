@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, test } from "vitest";
 import * as hk from "../../src/index.js";
 import { affineGrad, expectClose, ramp, refConv, samePads, shapes } from "./helpers.js";
+import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 
 const { random } = hk;
 
@@ -148,13 +149,20 @@ describe("Conv numerics against XLA's convolution", () => {
 
   test("errors as Haiku's", () => {
     const bad = (make: () => Mod, shape: number[]) => () => run(make, tf.ones(shape));
-    expect(bad(() => new hk.Conv2D(3, 3), [2, 2])).toThrow(/conv2_d: Input to ConvND needs to have rank in \[3, 4\], but input has shape \(2, 2\)/);
-    expect(bad(() => new hk.Conv2D(3, [3, 3, 3]), [1, 4, 4, 1])).toThrow(/kernel_shape must be a scalar or sequence of length 1 or sequence of length 2/);
-    expect(bad(() => new hk.Conv2D(3, 3, { padding: "FULL" }), [1, 4, 4, 1])).toThrow(/invalid padding 'FULL'/);
-    expect(bad(() => new hk.Conv2D(4, 3, { featureGroupCount: 2 }), [1, 4, 4, 3])).toThrow(/Inputs channels 3 should be a multiple of feature_group_count 2/);
-    expect(bad(() => new hk.Conv2D(3, 3, { mask: tf.ones([3, 3]) }), [1, 4, 4, 1])).toThrow(/Mask needs to have the same shape as weights. Shapes are: \(3, 3\), \(3, 3, 1, 3\)/);
-    expect(bad(() => new hk.ConvND(0, 3, 3), [1, 4])).toThrow(/greater than 0, received num_spatial_dims=0/);
+    expect(bad(() => new hk.Conv2D(3, 3), [2, 2])).toThrow(/^Conv2D 'conv2_d': Input to ConvND needs to have rank in \[3, 4\], but input has shape \[2, 2\]\. Fix: /);
+    expect(bad(() => new hk.Conv2D(3, 3), [2, 2])).toThrow(ShapeError);
+    expect(bad(() => new hk.Conv2D(3, [3, 3, 3]), [1, 4, 4, 1])).toThrow(/`kernelShape` \(Haiku's `kernel_shape`\) must be a scalar or sequence of length 1 or sequence of length 2/);
+    expect(bad(() => new hk.Conv2D(3, [3, 3, 3]), [1, 4, 4, 1])).toThrow(InvalidArgumentError);
+    expect(bad(() => new hk.Conv2D(3, 3, { padding: "FULL" }), [1, 4, 4, 1])).toThrow(/invalid `padding` the string "FULL"/);
+    expect(bad(() => new hk.Conv2D(3, 3, { padding: "FULL" }), [1, 4, 4, 1])).toThrow(InvalidArgumentError);
+    expect(bad(() => new hk.Conv2D(4, 3, { featureGroupCount: 2 }), [1, 4, 4, 3])).toThrow(/Inputs channels 3 should be a multiple of `featureGroupCount` \(Haiku's `feature_group_count`\) 2/);
+    expect(bad(() => new hk.Conv2D(4, 3, { featureGroupCount: 2 }), [1, 4, 4, 3])).toThrow(ShapeError);
+    expect(bad(() => new hk.Conv2D(3, 3, { mask: tf.ones([3, 3]) }), [1, 4, 4, 1])).toThrow(/Mask needs to have the same shape as weights. Shapes are: \[3, 3\], \[3, 3, 1, 3\]/);
+    expect(bad(() => new hk.Conv2D(3, 3, { mask: tf.ones([3, 3]) }), [1, 4, 4, 1])).toThrow(ShapeError);
+    expect(bad(() => new hk.ConvND(0, 3, 3), [1, 4])).toThrow(/`numSpatialDims` \(Haiku's `num_spatial_dims`\) greater than 0, got the number 0/);
+    expect(bad(() => new hk.ConvND(0, 3, 3), [1, 4])).toThrow(InvalidArgumentError);
     expect(bad(() => new hk.Conv2D(3, 3, { dataFormat: "HWNC" }), [1, 4, 4, 1])).toThrow(/Unable to extract channel information from 'HWNC'/);
+    expect(bad(() => new hk.Conv2D(3, 3, { dataFormat: "HWNC" }), [1, 4, 4, 1])).toThrow(InvalidArgumentError);
   });
 });
 
@@ -196,9 +204,11 @@ describe("transposed convolutions (lax.conv_transpose, kernel not flipped)", () 
     expect(() => run(() => new hk.Conv2DTranspose(4, 3, { stride: 2, outputShape: [20, 10] }), x4)).toThrow(
       /The expected input size with the current set of input parameters is 10 which doesn't match the actual input size 4/,
     );
+    expect(() => run(() => new hk.Conv2DTranspose(4, 3, { stride: 2, outputShape: [20, 10] }), x4)).toThrow(ShapeError);
     expect(() => run(() => new hk.Conv2DTranspose(4, 3, { outputShape: 5, padding: [[1, 1]] }), x4)).toThrow(
-      /When specifying `output_shape`, ensure that paddding is 'VALID' or 'SAME'/,
+      /When specifying `outputShape` \(Haiku's `output_shape`\), ensure that padding is 'VALID' or 'SAME'/,
     );
+    expect(() => run(() => new hk.Conv2DTranspose(4, 3, { outputShape: 5, padding: [[1, 1]] }), x4)).toThrow(InvalidArgumentError);
   });
 
   test("Conv1DTranspose, Conv3DTranspose and NCHW", () => {
@@ -217,7 +227,9 @@ describe("transposed convolutions (lax.conv_transpose, kernel not flipped)", () 
 
   test("errors", () => {
     expect(() => run(() => new hk.Conv2DTranspose(3, 3), tf.ones([2, 2]))).toThrow(/Input to ConvNDTranspose needs to have rank in \[3, 4\]/);
-    expect(() => run(() => new hk.Conv2DTranspose(3, 3, { padding: "FULL" }), x4)).toThrow(/`padding` must be 'VALID' or 'SAME'. Passed: FULL/);
+    expect(() => run(() => new hk.Conv2DTranspose(3, 3), tf.ones([2, 2]))).toThrow(ShapeError);
+    expect(() => run(() => new hk.Conv2DTranspose(3, 3, { padding: "FULL" }), x4)).toThrow(/`padding` must be 'VALID' or 'SAME', got the string "FULL"/);
+    expect(() => run(() => new hk.Conv2DTranspose(3, 3, { padding: "FULL" }), x4)).toThrow(InvalidArgumentError);
   });
 });
 

@@ -10,6 +10,7 @@ import { Conv1DLSTM, Conv2DLSTM, Conv3DLSTM } from "../../src/nn/conv_lstm.js";
 import type { LSTMState } from "../../src/nn/recurrent.js";
 import { dynamicUnroll } from "../../src/nn/unroll.js";
 import { expectClose, expectCpuAgrees, lcg, paramGrads, shapes } from "./helpers.js";
+import { InvalidArgumentError } from "../../src/util/errors.js";
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
@@ -88,7 +89,9 @@ describe("ConvNDLSTM", () => {
   });
 
   it("validates its arguments", () => {
-    expect(() => transform(() => new Conv2DLSTM([2, -1], 3, 3)).init(null)).toThrow(/conv2_dlstm.*`input_shape` must be a list of positive integers/);
-    expect(() => transform(() => new Conv2DLSTM([2, 2], 0, 3)).init(null)).toThrow(/`output_channels` must be a positive integer/);
+    expect(() => transform(() => new Conv2DLSTM([2, -1], 3, 3)).init(null)).toThrow(/^Conv2DLSTM 'conv2_dlstm': `inputShape` \(Haiku's `input_shape`\) must be a list of positive integers/);
+    expect(() => transform(() => new Conv2DLSTM([2, -1], 3, 3)).init(null)).toThrow(InvalidArgumentError);
+    expect(() => transform(() => new Conv2DLSTM([2, 2], 0, 3)).init(null)).toThrow(/`outputChannels` \(Haiku's `output_channels`\) must be a positive integer/);
+    expect(() => transform(() => new Conv2DLSTM([2, 2], 0, 3)).init(null)).toThrow(InvalidArgumentError);
   });
 });

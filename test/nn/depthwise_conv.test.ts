@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, test } from "vitest";
 import * as hk from "../../src/index.js";
 import { affineGrad, expectClose, ramp, refConv, samePads, shapes } from "./helpers.js";
+import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 
 const { random } = hk;
 
@@ -87,8 +88,10 @@ describe("numerics", () => {
   });
 
   test("errors: unbatched input, bad multiplier", () => {
-    expect(() => run(() => new hk.DepthwiseConv2D(1, 3), tf.ones([4, 4, 2]))).toThrow(/depthwise_conv2_d: Input to DepthwiseConv2D needs to have rank 4 \(batched\), but input has shape \(4, 4, 2\)/);
-    expect(() => run(() => new hk.DepthwiseConv2D(0, 3), tf.ones([1, 4, 4, 2]))).toThrow(/channel_multiplier must be a positive integer, got 0/);
+    expect(() => run(() => new hk.DepthwiseConv2D(1, 3), tf.ones([4, 4, 2]))).toThrow(/DepthwiseConv2D 'depthwise_conv2_d': Input to DepthwiseConv2D needs to have rank 4 \(batched\), but input has shape \[4, 4, 2\]/);
+    expect(() => run(() => new hk.DepthwiseConv2D(1, 3), tf.ones([4, 4, 2]))).toThrow(ShapeError);
+    expect(() => run(() => new hk.DepthwiseConv2D(0, 3), tf.ones([1, 4, 4, 2]))).toThrow(/`channelMultiplier` \(Haiku's `channel_multiplier`\) must be a positive integer, got the number 0/);
+    expect(() => run(() => new hk.DepthwiseConv2D(0, 3), tf.ones([1, 4, 4, 2]))).toThrow(InvalidArgumentError);
   });
 });
 

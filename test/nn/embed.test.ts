@@ -7,6 +7,7 @@ import { TruncatedNormal } from "../../src/initializers/index.js";
 import { key } from "../../src/random/index.js";
 import { Embed } from "../../src/nn/embed.js";
 import { expectClose, expectNoLeak, lcg, shapes } from "./helpers.js";
+import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 
 const ids = tf.tensor1d([0, 5, 2, 2, 1, 3, 4, 0], "int32");
 
@@ -30,6 +31,7 @@ describe("Embed", () => {
     expect(() => transform(() => new Embed(6, undefined as unknown as number)).init(key(0))).toThrow(
       /hk\.Embed: the positional form is `new hk\.Embed\(vocabSize, embedDim, opts\)`, got embedDim undefined\. Fix/,
     );
+    expect(() => transform(() => new Embed(6, undefined as unknown as number)).init(key(0))).toThrow(InvalidArgumentError);
   });
 
   it("looks ids up by gather and by one-hot matmul with identical results", () => {
@@ -72,17 +74,23 @@ describe("Embed", () => {
     expect(init(() => new Embed({ vocabSize: 6, embedDim: 2 }).call(tf.tensor1d([0, 1])))).toThrow(
       /hk.Embed's __call__ method must take an array of integer dtype but was called with an array of float32/,
     );
+    expect(init(() => new Embed({ vocabSize: 6, embedDim: 2 }).call(tf.tensor1d([0, 1])))).toThrow(InvalidArgumentError);
     expect(init(() => new Embed({ vocabSize: 6, embedDim: 2 }).call([0.5]))).toThrow(/must take an array of integer dtype/);
+    expect(init(() => new Embed({ vocabSize: 6, embedDim: 2 }).call([0.5]))).toThrow(InvalidArgumentError);
     expect(init(() => new Embed({ vocabSize: 6 }))).toThrow(
-      /hk.Embed must be supplied either with an initial `embedding_matrix` or with `embed_dim` and `vocab_size`/,
+      /hk.Embed must be supplied either with an initial `embeddingMatrix` \(Haiku's `embedding_matrix`\) or with `embedDim` and `vocabSize`/,
     );
+    expect(init(() => new Embed({ vocabSize: 6 }))).toThrow(InvalidArgumentError);
     expect(init(() => new Embed({ vocabSize: 5, embeddingMatrix: tf.ones([6, 2]) }))).toThrow(
-      /the `vocab_size` of 5 was not consistent with its shape \[6, 2\]/,
+      /the `vocabSize` \(Haiku's `vocab_size`\) of 5 was not consistent with its shape \[6, 2\]/,
     );
-    expect(init(() => new Embed({ embedDim: 3, embeddingMatrix: [[1, 2]] }))).toThrow(/the `embed_dim` of 3 was not consistent/);
+    expect(init(() => new Embed({ vocabSize: 5, embeddingMatrix: tf.ones([6, 2]) }))).toThrow(ShapeError);
+    expect(init(() => new Embed({ embedDim: 3, embeddingMatrix: [[1, 2]] }))).toThrow(/the `embedDim` \(Haiku's `embed_dim`\) of 3 was not consistent/);
+    expect(init(() => new Embed({ embedDim: 3, embeddingMatrix: [[1, 2]] }))).toThrow(ShapeError);
     expect(init(() => new Embed({ vocabSize: 6, embedDim: 2, lookupStyle: "MAGIC" as never }))).toThrow(
-      /MAGIC is not supported by hk.Embed/,
+      /`lookupStyle` \(Haiku's `lookup_style`\) the string "MAGIC" is not supported by hk.Embed/,
     );
+    expect(init(() => new Embed({ vocabSize: 6, embedDim: 2, lookupStyle: "MAGIC" as never }))).toThrow(InvalidArgumentError);
   });
 
   it("keeps the tensor count flat", () => {

@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, test } from "vitest";
 import * as hk from "../../src/index.js";
 import { expectClose, ramp, shapes } from "./helpers.js";
+import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 
 const { random } = hk;
 
@@ -52,7 +53,8 @@ describe("Linear", () => {
 
   test("scalar input is refused as Haiku does", () => {
     const f = hk.transform((x: tf.Tensor) => new hk.Linear(2).call(x));
-    expect(() => f.init(random.key(0), tf.scalar(1))).toThrow(/linear: Input must not be scalar/);
+    expect(() => f.init(random.key(0), tf.scalar(1))).toThrow(/^Linear 'linear': Input must not be scalar, got a scalar tensor\. Fix: /);
+    expect(() => f.init(random.key(0), tf.scalar(1))).toThrow(ShapeError);
   });
 
   test("gradients on wasm: dL/dw = sum over the batch of x, dL/db = batch size", () => {
@@ -88,7 +90,9 @@ describe("Bias", () => {
     expect(hk.calculateBiasShape([1, 2, 3, 4], [-1])).toEqual([4]);
     expect(hk.calculateBiasShape([1, 2, 3, 4], [1])).toEqual([2, 1, 1]);
     expect(() => hk.calculateBiasShape([1, 2, 3, 4], [0])).toThrow(/Cannot apply bias across the minibatch dimension/);
-    expect(() => hk.calculateBiasShape([1, 2], [5])).toThrow(/Dimension 5 \(bias_dims=\[5\]\) out of range for input of rank 2/);
+    expect(() => hk.calculateBiasShape([1, 2, 3, 4], [0])).toThrow(InvalidArgumentError);
+    expect(() => hk.calculateBiasShape([1, 2], [5])).toThrow(/^hk\.Bias: Dimension 5 \(`biasDims` \(Haiku's `bias_dims`\) \[5\]\) out of range for input of rank 2\. Fix: /);
+    expect(() => hk.calculateBiasShape([1, 2], [5])).toThrow(InvalidArgumentError);
   });
 
   test("adds b (times multiplier); subtracting then adding restores x", () => {
@@ -108,9 +112,11 @@ describe("Bias", () => {
 
   test("errors: rank < 2, wrong output_size", () => {
     const bad = hk.transform((x: tf.Tensor) => new hk.Bias().call(x));
-    expect(() => bad.init(random.key(0), tf.ones([3]))).toThrow(/bias: Input must have rank >= 2/);
+    expect(() => bad.init(random.key(0), tf.ones([3]))).toThrow(/Bias 'bias': Input must have rank >= 2/);
+    expect(() => bad.init(random.key(0), tf.ones([3]))).toThrow(ShapeError);
     const sized = hk.transform((x: tf.Tensor) => new hk.Bias({ outputSize: [4] }).call(x));
-    expect(() => sized.init(random.key(0), tf.ones([2, 3]))).toThrow(/Input shape must be \(-1, 4\) not \(2, 3\)/);
+    expect(() => sized.init(random.key(0), tf.ones([2, 3]))).toThrow(/Input shape must be \[-1, 4\] not \[2, 3\]/);
+    expect(() => sized.init(random.key(0), tf.ones([2, 3]))).toThrow(ShapeError);
   });
 
   test("gradient on wasm: dL/db sums over the broadcast dims", () => {

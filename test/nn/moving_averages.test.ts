@@ -5,6 +5,7 @@ import { transformWithState } from "../../src/core/index.js";
 import type { Params } from "../../src/core/index.js";
 import { EMAParamsTree, ExponentialMovingAverage } from "../../src/nn/moving_averages.js";
 import { expectClose, expectNoLeak, lcg } from "./helpers.js";
+import { InvalidArgumentError } from "../../src/util/errors.js";
 
 describe("ExponentialMovingAverage", () => {
   it("ema(3.) then ema(6.) with decay 0.5 gives 3 and 5 (moving_averages_test.py test_call)", () => {
@@ -91,8 +92,10 @@ describe("ExponentialMovingAverage", () => {
 
   it("rejects Haiku's invalid configurations", () => {
     const make = (opts: object) => () => transformWithState(() => new ExponentialMovingAverage(0.5, opts)).init(null);
-    expect(make({ warmupLength: -1, zeroDebias: false })).toThrow(/`warmup_length` is -1, but should be non-negative/);
+    expect(make({ warmupLength: -1, zeroDebias: false })).toThrow(/`warmupLength` \(Haiku's `warmup_length`\) is -1, but should be non-negative/);
+    expect(make({ warmupLength: -1, zeroDebias: false })).toThrow(InvalidArgumentError);
     expect(make({ warmupLength: 2 })).toThrow(/Zero debiasing does not make sense/);
+    expect(make({ warmupLength: 2 })).toThrow(InvalidArgumentError);
   });
 
   it("has gradients on wasm: d average / d value = (1 - decay) / (1 - decay^counter)", () => {

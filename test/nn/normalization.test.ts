@@ -10,6 +10,7 @@ import { InstanceNorm, LayerNorm } from "../../src/nn/layer_norm.js";
 import { getChannelIndex } from "../../src/nn/norm_axes.js";
 import { RMSNorm } from "../../src/nn/rms_norm.js";
 import { expectClose, expectNoLeak, lcg, shapes } from "./helpers.js";
+import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 
 const constant = (c: number): Initializer => (shape, dtype) => tf.fill(shape, c, dtype);
 
@@ -83,16 +84,23 @@ describe("LayerNorm", () => {
   it("raises Haiku's errors", () => {
     const init = (fn: () => unknown) => () => transform(fn).init(null);
     expect(init(() => new LayerNorm("foo" as never, false, false))).toThrow(/`axis` should be an int, slice or iterable of ints/);
+    expect(init(() => new LayerNorm("foo" as never, false, false))).toThrow(InvalidArgumentError);
     expect(init(() => new LayerNorm(["foo"] as never, false, false))).toThrow(/`axis` should be an int, slice or iterable of ints/);
-    expect(init(() => new LayerNorm(3, false, true, { scaleInit: constant(1) }))).toThrow(/Cannot set `scale_init` if `create_scale=False`/);
-    expect(init(() => new LayerNorm(3, true, false, { offsetInit: constant(0) }))).toThrow(/Cannot set `offset_init` if `create_offset=False`/);
+    expect(init(() => new LayerNorm(["foo"] as never, false, false))).toThrow(InvalidArgumentError);
+    expect(init(() => new LayerNorm(3, false, true, { scaleInit: constant(1) }))).toThrow(/Cannot set `scaleInit` \(Haiku's `scale_init`\) if `createScale` \(Haiku's `create_scale`\) is false\. Fix: /);
+    expect(init(() => new LayerNorm(3, false, true, { scaleInit: constant(1) }))).toThrow(InvalidArgumentError);
+    expect(init(() => new LayerNorm(3, true, false, { offsetInit: constant(0) }))).toThrow(/Cannot set `offsetInit` \(Haiku's `offset_init`\) if `createOffset` \(Haiku's `create_offset`\) is false\. Fix: /);
+    expect(init(() => new LayerNorm(3, true, false, { offsetInit: constant(0) }))).toThrow(InvalidArgumentError);
     expect(init(() => new LayerNorm([2], true, false).call(tf.ones([2, 3, 4]), { scale: tf.ones([4]) }))).toThrow(
-      /Cannot pass `scale` at call time if `create_scale=True`/,
+      /Cannot pass `scale` at call time if `createScale` \(Haiku's `create_scale`\) is true/,
     );
+    expect(init(() => new LayerNorm([2], true, false).call(tf.ones([2, 3, 4]), { scale: tf.ones([4]) }))).toThrow(InvalidArgumentError);
     expect(init(() => new LayerNorm([2], false, true).call(tf.ones([2, 3, 4]), { offset: tf.ones([4]) }))).toThrow(
-      /Cannot pass `offset` at call time if `create_offset=True`/,
+      /Cannot pass `offset` at call time if `createOffset` \(Haiku's `create_offset`\) is true/,
     );
+    expect(init(() => new LayerNorm([2], false, true).call(tf.ones([2, 3, 4]), { offset: tf.ones([4]) }))).toThrow(InvalidArgumentError);
     expect(init(() => new LayerNorm(5, true, true).call(tf.ones([2, 3])))).toThrow(/layer_norm.*`axis` 5 is out of range for an input of rank 2/);
+    expect(init(() => new LayerNorm(5, true, true).call(tf.ones([2, 3])))).toThrow(InvalidArgumentError);
   });
 
   it("keeps the tensor count flat", () => {
@@ -152,9 +160,11 @@ describe("RMSNorm", () => {
     ]);
     expectClose(gScale!, normGroups([1, 2, 3, 4], 4, 1e-5, true), 1e-5);
     expect(() => transform(() => new RMSNorm(-1, { createScale: false, scaleInit: constant(1) })).init(null)).toThrow(
-      /Cannot set `scale_init` if `create_scale=False`/,
+      /Cannot set `scaleInit` \(Haiku's `scale_init`\) if `createScale` \(Haiku's `create_scale`\) is false\. Fix: /,
     );
+    expect(() => transform(() => new RMSNorm(-1, { createScale: false, scaleInit: constant(1) })).init(null)).toThrow(InvalidArgumentError);
     expect(() => transform(() => new RMSNorm("x" as never)).init(null)).toThrow(/`axis` should be an int, slice or iterable of ints/);
+    expect(() => transform(() => new RMSNorm("x" as never)).init(null)).toThrow(InvalidArgumentError);
   });
 });
 
@@ -210,12 +220,17 @@ describe("GroupNorm", () => {
     expect(init(() => new GroupNorm(3).call(tf.ones([2, 4, 10])))).toThrow(
       /The number of channels must be divisible by the number of groups, was channels=10, groups=3/,
     );
+    expect(init(() => new GroupNorm(3).call(tf.ones([2, 4, 10])))).toThrow(ShapeError);
     expect(init(() => new GroupNorm(5, { dataFormat: "NHW" }))).toThrow(/Unable to extract channel information from 'NHW'/);
-    expect(init(() => new GroupNorm(5, { createScale: false, scaleInit: constant(1) }))).toThrow(/Cannot set `scale_init` if `create_scale=False`/);
+    expect(init(() => new GroupNorm(5, { dataFormat: "NHW" }))).toThrow(InvalidArgumentError);
+    expect(init(() => new GroupNorm(5, { createScale: false, scaleInit: constant(1) }))).toThrow(/Cannot set `scaleInit` \(Haiku's `scale_init`\) if `createScale` \(Haiku's `create_scale`\) is false\. Fix: /);
+    expect(init(() => new GroupNorm(5, { createScale: false, scaleInit: constant(1) }))).toThrow(InvalidArgumentError);
     expect(init(() => new GroupNorm(5, { axis: "foo" as never }))).toThrow(/`axis` should be an int, slice or iterable of ints/);
+    expect(init(() => new GroupNorm(5, { axis: "foo" as never }))).toThrow(InvalidArgumentError);
     expect(init(() => new GroupNorm(5).call(tf.ones([2, 10]), { scale: tf.ones([10]) }))).toThrow(
-      /Cannot pass `scale` at call time if `create_scale=True`/,
+      /Cannot pass `scale` at call time if `createScale` \(Haiku's `create_scale`\) is true/,
     );
+    expect(init(() => new GroupNorm(5).call(tf.ones([2, 10]), { scale: tf.ones([10]) }))).toThrow(InvalidArgumentError);
     expect(
       init(() => {
         const gn = new GroupNorm(5);

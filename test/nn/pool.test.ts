@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, test } from "vitest";
 import * as hk from "../../src/index.js";
 import { expectClose, ramp, refPool } from "./helpers.js";
+import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 
 const { random } = hk;
 
@@ -52,9 +53,12 @@ describe("maxPool / avgPool against reduce_window", () => {
   });
 
   test("errors as Haiku's", () => {
-    expect(() => hk.maxPool(x, 2, 2, "same" as never)).toThrow(/Invalid padding 'same', must be 'SAME' or 'VALID'/);
-    expect(() => hk.avgPool(x, 2, 2, "VALID", 4)).toThrow(/Invalid channel axis 4 for \(2, 7, 6, 3\)/);
-    expect(() => hk.avgPool(x, [1, 1, 2, 2, 1], 1, "VALID")).toThrow(/window_shape \[1,1,2,2,1\] has more entries than the input has dims/);
+    expect(() => hk.maxPool(x, 2, 2, "same" as never)).toThrow(/^hk\.maxPool: Invalid `padding` the string "same", must be 'SAME' or 'VALID'\. Fix: /);
+    expect(() => hk.maxPool(x, 2, 2, "same" as never)).toThrow(InvalidArgumentError);
+    expect(() => hk.avgPool(x, 2, 2, "VALID", 4)).toThrow(/Invalid `channelAxis` \(Haiku's `channel_axis`\) 4 for shape \[2, 7, 6, 3\]/);
+    expect(() => hk.avgPool(x, 2, 2, "VALID", 4)).toThrow(InvalidArgumentError);
+    expect(() => hk.avgPool(x, [1, 1, 2, 2, 1], 1, "VALID")).toThrow(/`windowShape` \(Haiku's `window_shape`\) \[1,1,2,2,1\] has more entries than the input has dims/);
+    expect(() => hk.avgPool(x, [1, 1, 2, 2, 1], 1, "VALID")).toThrow(ShapeError);
   });
 });
 
@@ -70,8 +74,9 @@ describe("MaxPool / AvgPool modules", () => {
     expectClose(a!, refPool("avg", x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID").data, 1e-5);
     expectClose(m!, refPool("max", x, [1, 3, 3, 1], [1, 2, 2, 1], "SAME").data, 1e-5);
     expect(() => hk.transform(() => new hk.MaxPool(2, 2, "FULL" as never)).init(random.key(0))).toThrow(
-      /max_pool: Invalid padding 'FULL', must be 'SAME' or 'VALID'/,
+      /^MaxPool 'max_pool': Invalid `padding` the string "FULL", must be 'SAME' or 'VALID'/,
     );
+    expect(() => hk.transform(() => new hk.MaxPool(2, 2, "FULL" as never)).init(random.key(0))).toThrow(InvalidArgumentError);
   });
 
   test("gradients on wasm: max routes to the argmax, SAME avg divides by the window count", () => {

@@ -10,6 +10,7 @@ import { DeepRNN, GRU, IdentityCore, LSTM, RNNCore, ResetCore, VanillaRNN, deepR
 import type { LSTMState } from "../../src/nn/recurrent.js";
 import { dynamicUnroll, staticUnroll } from "../../src/nn/unroll.js";
 import { expectClose, expectCpuAgrees, expectNoLeak, lcg, paramGrads, shapes } from "./helpers.js";
+import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 const arr = (t: tf.Tensor) => Array.from(t.dataSync());
@@ -302,12 +303,18 @@ describe("ResetCore, DeepRNN, IdentityCore", () => {
   it("raises Haiku's errors", () => {
     const init = (fn: () => unknown) => () => transform(fn).init(key(0));
     expect(init(() => { const c = new LSTM(2); return c.call(tf.ones([1, 2, 3]), c.initialState(1)); })).toThrow(/LSTM input must be rank-1 or rank-2/);
+    expect(init(() => { const c = new LSTM(2); return c.call(tf.ones([1, 2, 3]), c.initialState(1)); })).toThrow(ShapeError);
     expect(init(() => { const c = new GRU(2); return c.call(tf.ones([1, 2, 3]), c.initialState(1)); })).toThrow(/GRU input must be rank-1 or rank-2/);
-    expect(init(() => deepRnnWithSkipConnections([new LSTM(2), tf.relu as never]))).toThrow(/skip_connections requires for all layers to be `hk.RNNCore`s/);
+    expect(init(() => { const c = new GRU(2); return c.call(tf.ones([1, 2, 3]), c.initialState(1)); })).toThrow(ShapeError);
+    expect(init(() => deepRnnWithSkipConnections([new LSTM(2), tf.relu as never]))).toThrow(/`skipConnections` \(Haiku's `skip_connections`\) requires for all layers to be `hk.RNNCore`s/);
+    expect(init(() => deepRnnWithSkipConnections([new LSTM(2), tf.relu as never]))).toThrow(InvalidArgumentError);
     expect(init(() => { const c = new ResetCore(new LSTM(2)); return c.call([tf.ones([3, 2]), tf.ones([2])], c.initialState(3)); })).toThrow(
-      /should_reset signal shape \[2\] is not compatible with state shape \[3,2\]/,
+      /should_reset signal shape \[2\] is not compatible with state shape \[3, 2\]/,
     );
-    expect(init(() => new LSTM(0))).toThrow(/`hidden_size` must be a positive integer/);
+    expect(init(() => { const c = new ResetCore(new LSTM(2)); return c.call([tf.ones([3, 2]), tf.ones([2])], c.initialState(3)); })).toThrow(ShapeError);
+    expect(init(() => new LSTM(0))).toThrow(/`hiddenSize` \(Haiku's `hidden_size`\) must be a positive integer/);
+    expect(init(() => new LSTM(0))).toThrow(InvalidArgumentError);
     expect(() => dynamicUnroll({} as never, tf.ones([2]), null)).toThrow(/`core` must be an RNNCore/);
+    expect(() => dynamicUnroll({} as never, tf.ones([2]), null)).toThrow(InvalidArgumentError);
   });
 });

@@ -8,6 +8,7 @@ import type { Params } from "../../src/core/index.js";
 import { key } from "../../src/random/index.js";
 import { SNParamsTree, SpectralNorm } from "../../src/nn/spectral_norm.js";
 import { expectClose, lcg, shapes } from "./helpers.js";
+import { ShapeError } from "../../src/util/errors.js";
 
 describe("SpectralNorm", () => {
   it("matches the golden state structure", () => {
@@ -73,9 +74,11 @@ describe("SpectralNorm", () => {
   it("raises Haiku's errors and leaves state alone without updateStats", () => {
     const init = (fn: (x: tf.Tensor) => unknown, x: tf.Tensor) => () => transformWithState(fn).init(key(0), x);
     expect(init((x) => new SpectralNorm().call(x), tf.ones([3]))).toThrow(/Spectral normalization is not well defined for scalar or vector inputs/);
+    expect(init((x) => new SpectralNorm().call(x), tf.ones([3]))).toThrow(ShapeError);
     expect(init((x) => new SpectralNorm().call(x, { errorOnNonMatrix: true }), tf.ones([2, 2, 2]))).toThrow(
-      /Input is 3D but error_on_non_matrix is True/,
+      /Input is 3D but `errorOnNonMatrix` \(Haiku's `error_on_non_matrix`\) is true/,
     );
+    expect(init((x) => new SpectralNorm().call(x, { errorOnNonMatrix: true }), tf.ones([2, 2, 2]))).toThrow(ShapeError);
     const f = transformWithState((x: tf.Tensor) => new SpectralNorm().call(x, { updateStats: false }));
     const x = tf.ones([2, 2]);
     const [, s] = f.init(key(0), x);

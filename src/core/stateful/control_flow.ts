@@ -2,7 +2,7 @@
  * `hk.cond`, `hk.switch`, `hk.foriLoop` and `hk.whileLoop` (Haiku's `stateful.py`): JAX control
  * flow with Haiku state threaded through, run eagerly.
  */
-import { describe } from "../errors.js";
+import { describe } from "../../util/describe.js";
 import type { Frame } from "../frame.js";
 import {
   NamingSnapshot,
@@ -14,6 +14,7 @@ import {
   saveInternalState,
   truthy,
 } from "./internal.js";
+import { InvalidArgumentError, ParameterError, TransformError } from "../../util/errors.js";
 
 /** Haiku's `RUNNING_INIT_HINT`, in our spelling. */
 const RUNNING_INIT_HINT =
@@ -25,7 +26,7 @@ const RUNNING_INIT_HINT =
 /** Runs one branch as Haiku's `stateful_branch` does: decoupled names, keys topped up after. */
 function runBranch<R>(frame: Frame, who: string, branch: (...operands: never[]) => R, operands: unknown[]): R {
   if (typeof branch !== "function") {
-    throw new TypeError(`${who}: every branch must be a function, got ${describe(branch)}. Fix: pass functions taking the operands.`);
+    throw new InvalidArgumentError(who, `every branch must be a function, got ${describe(branch)}`, "pass functions taking the operands.");
   }
   reserveUpToFull(frame);
   const names = new NamingSnapshot(frame);
@@ -34,7 +35,7 @@ function runBranch<R>(frame: Frame, who: string, branch: (...operands: never[]) 
     const out = (branch as (...a: unknown[]) => R)(...operands);
     const created = newParams(frame, before);
     if (created.length > 0) {
-      throw new TypeError(`${who}: parameters were created inside a branch during init, got [${created.join(", ")}]. ${RUNNING_INIT_HINT}`);
+      throw new ParameterError(who, `parameters were created inside a branch during init, got [${created.join(", ")}]. ${RUNNING_INIT_HINT}`);
     }
     reserveUpToFull(frame);
     return out;
@@ -64,7 +65,7 @@ export function cond<A extends unknown[], R>(pred: unknown, trueFn: (...operands
   const frame = insideTransform("hk.cond()", "use a plain `if`");
   const p = truthy(pred, "hk.cond", "`pred`");
   if (typeof trueFn !== "function" || typeof falseFn !== "function") {
-    throw new TypeError(`hk.cond: \`trueFn\` and \`falseFn\` must be functions, got ${describe(trueFn)} and ${describe(falseFn)}. Fix: hk.cond(pred, trueFn, falseFn, ...operands).`);
+    throw new InvalidArgumentError("hk.cond", `\`trueFn\` and \`falseFn\` must be functions, got ${describe(trueFn)} and ${describe(falseFn)}`, "hk.cond(pred, trueFn, falseFn, ...operands).");
   }
   return runBranch(frame, "hk.cond", (p ? trueFn : falseFn) as unknown as (...o: never[]) => R, operands);
 }
@@ -89,7 +90,7 @@ export function cond<A extends unknown[], R>(pred: unknown, trueFn: (...operands
 export function switch_<A extends unknown[], R>(index: unknown, branches: readonly ((...operands: A) => R)[], ...operands: A): R {
   const frame = insideTransform("hk.switch()", "index the array of functions");
   if (!Array.isArray(branches) || branches.length === 0) {
-    throw new TypeError(`hk.switch: \`branches\` must be a non-empty array of functions, got ${describe(branches)}. Fix: pass [f0, f1, ...].`);
+    throw new InvalidArgumentError("hk.switch", `\`branches\` must be a non-empty array of functions, got ${describe(branches)}`, "pass [f0, f1, ...].");
   }
   const i = Math.min(Math.max(intValue(index, "hk.switch", "`index`"), 0), branches.length - 1);
   return runBranch(frame, "hk.switch", branches[i] as (...o: never[]) => R, operands);
@@ -111,7 +112,7 @@ export function switch_<A extends unknown[], R>(index: unknown, branches: readon
  */
 export function foriLoop<T>(lower: number, upper: number, body: (i: number, val: T) => T, initVal: T): T {
   const frame = insideTransform("hk.foriLoop()", "use a plain `for` loop");
-  if (typeof body !== "function") throw new TypeError(`hk.foriLoop: \`body\` must be a function (i, val) => val, got ${describe(body)}. Fix: hk.foriLoop(lower, upper, body, init).`);
+  if (typeof body !== "function") throw new InvalidArgumentError("hk.foriLoop", `\`body\` must be a function (i, val) => val, got ${describe(body)}`, "hk.foriLoop(lower, upper, body, init).");
   let lo = intValue(lower, "hk.foriLoop", "`lower`");
   const hi = intValue(upper, "hk.foriLoop", "`upper`");
   let val = initVal;
@@ -129,10 +130,7 @@ export function foriLoop<T>(lower: number, upper: number, body: (i: number, val:
       val = body(i, val);
       const created = newParams(frame, before);
       if (created.length > 0) {
-        throw new Error(
-          `hk.foriLoop: new parameters were created in step ${i} (after the first), got [${created.join(", ")}]. ` +
-            "Fix: create the modules outside the loop body and call them inside.",
-        );
+        throw new ParameterError("hk.foriLoop", `new parameters were created in step ${i} (after the first), got [${created.join(", ")}]`, "create the modules outside the loop body and call them inside.");
       }
       reserveUpToFull(frame);
     }
@@ -179,14 +177,14 @@ function sameInternalState(a: ReturnType<typeof saveInternalState>, b: ReturnTyp
 export function whileLoop<T>(condFn: (val: T) => unknown, bodyFn: (val: T) => T, initVal: T): T {
   const frame = insideTransform("hk.whileLoop()", "use a plain `while` loop");
   if (!frame.frozen) {
-    throw new Error(
-      "hk.whileLoop does not support initialization (since we cannot statically determine if your loop " +
-        "will run at least once), got a call during init. Fix: run the body unconditionally at init time: " +
-        "`val = hk.runningInit() ? module(val) : hk.whileLoop((v) => tf.less(tf.mean(v), 1), module, val)`.",
+    throw new TransformError(
+      "hk.whileLoop",
+      "`hk.whileLoop` does not support initialization (since we cannot statically determine if your loop will run at least once), got a call during init",
+      "run the body unconditionally at init time: `val = hk.runningInit() ? module(val) : hk.whileLoop((v) => tf.less(tf.mean(v), 1), module, val)`.",
     );
   }
   if (typeof condFn !== "function" || typeof bodyFn !== "function") {
-    throw new TypeError(`hk.whileLoop: \`condFn\` and \`bodyFn\` must be functions, got ${describe(condFn)} and ${describe(bodyFn)}. Fix: hk.whileLoop(cond, body, init).`);
+    throw new InvalidArgumentError("hk.whileLoop", `\`condFn\` and \`bodyFn\` must be functions, got ${describe(condFn)} and ${describe(bodyFn)}`, "hk.whileLoop(cond, body, init).");
   }
   reserveUpToFull(frame);
   const names = new NamingSnapshot(frame);
@@ -197,9 +195,10 @@ export function whileLoop<T>(condFn: (val: T) => unknown, bodyFn: (val: T) => T,
       const before = saveInternalState(frame);
       const c = truthy(condFn(val), "hk.whileLoop", "the value `condFn` returns");
       if (!sameInternalState(before, saveInternalState(frame))) {
-        throw new Error(
-          "hk.whileLoop does not support `hk.setState`, `hk.nextRngKey` (et al) in `condFn`, got a change of state or keys in it. " +
-            "Fix: compute what the condition needs in `bodyFn` and carry it in the loop value.",
+        throw new TransformError(
+          "hk.whileLoop",
+          "`hk.whileLoop` does not support `hk.setState`, `hk.nextRngKey` (et al) in `condFn`, got a change of state or keys in it",
+          "compute what the condition needs in `bodyFn` and carry it in the loop value.",
         );
       }
       if (!c) break;

@@ -7,16 +7,18 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { currentFrame, maybeCurrentFrame } from "../frame.js";
 import type { Frame, ModuleEntry, StatePair } from "../frame.js";
-import { describe } from "../errors.js";
+import { describe } from "../../util/describe.js";
 import type { PRNGSequenceState } from "../rng.js";
+import { InvalidArgumentError, TransformError } from "../../util/errors.js";
 
 /** The running frame; Haiku's "should not be used outside of hk.transform()" otherwise. @internal */
 export function insideTransform(who: string, jaxName: string): Frame {
   const frame = maybeCurrentFrame();
   if (frame === undefined) {
-    throw new Error(
-      `${who} should not be used outside of hk.transform(), got a call outside any transform. ` +
-        `Fix: call it inside the function passed to \`hk.transform\` / \`hk.transformWithState\` (outside, ${jaxName}).`,
+    throw new TransformError(
+      who.replace(/\(\)$/, ""),
+      `${who} should not be used outside of hk.transform(), got a call outside any transform`,
+      `call it inside the function passed to \`hk.transform\` / \`hk.transformWithState\` (outside, ${jaxName}).`,
     );
   }
   return currentFrame(who);
@@ -124,17 +126,14 @@ export function truthy(pred: unknown, who: string, what: string): boolean {
   if (typeof pred === "boolean") return pred;
   if (typeof pred === "number") return pred !== 0;
   if (pred instanceof tf.Tensor && pred.size === 1) return pred.dataSync()[0] !== 0;
-  throw new TypeError(
-    `${who}: ${what} must be a scalar (a boolean, a number or a one-element tensor), got ${describe(pred)}. ` +
-      "Fix: reduce it to one value first (e.g. `tf.all(x)`).",
-  );
+  throw new InvalidArgumentError(who, `${what} must be a scalar (a boolean, a number or a one-element tensor), got ${describe(pred)}`, "reduce it to one value first (e.g. `tf.all(x)`).");
 }
 
 /** An integer scalar's value (a number or a one-element tensor). @internal */
 export function intValue(x: unknown, who: string, what: string): number {
   const v = typeof x === "number" ? x : x instanceof tf.Tensor && x.size === 1 ? x.dataSync()[0]! : Number.NaN;
   if (!Number.isInteger(v)) {
-    throw new TypeError(`${who}: ${what} must be an integer scalar (a number or a one-element tensor), got ${describe(x)}. Fix: pass e.g. 0.`);
+    throw new InvalidArgumentError(who, `${what} must be an integer scalar (a number or a one-element tensor), got ${describe(x)}`, "pass e.g. 0.");
   }
   return v;
 }

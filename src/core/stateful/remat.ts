@@ -5,11 +5,12 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { flatten, unflatten } from "../../tree/index.js";
-import { describe } from "../errors.js";
+import { describe } from "../../util/describe.js";
 import { Frame, withFrame } from "../frame.js";
 import { PRNGSequence } from "../rng.js";
 import { insideTransform, saveInternalState } from "./internal.js";
 import type { SavedInternalState } from "./internal.js";
+import { InvalidArgumentError } from "../../util/errors.js";
 
 const WHO = "hk.remat";
 
@@ -76,7 +77,7 @@ function changedState(frame: Frame, before: SavedInternalState): [string, string
  * @category Transforms
  */
 export function remat<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-  if (typeof fn !== "function") throw new TypeError(`${WHO}: expects the function to checkpoint, got ${describe(fn)}. Fix: hk.remat((x) => ...).`);
+  if (typeof fn !== "function") throw new InvalidArgumentError(WHO, `expects the function to checkpoint, got ${describe(fn)}`, "hk.remat((x) => ...).");
   const wrapped = (...args: A): R => {
     const frame = insideTransform(WHO + "()", "call the function directly");
     if (!frame.frozen || !tapeOn()) return fn(...args);
@@ -107,13 +108,13 @@ export function remat<A extends unknown[], R>(fn: (...args: A) => R): (...args: 
       for (const [bundle, name] of ch) {
         const v = f.state.get(bundle)!.get(name)!.current;
         if (!(v instanceof tf.Tensor)) {
-          throw new TypeError(`${WHO}: state "${bundle}/${name}" set inside a rematerialised function must be a tensor, got ${describe(v)}. Fix: set a tf.Tensor, or set it outside hk.remat.`);
+          throw new InvalidArgumentError(WHO, `state "${bundle}/${name}" set inside a rematerialised function must be a tensor, got ${describe(v)}`, "set a tf.Tensor, or set it outside hk.remat.");
         }
         tensors.push(v);
       }
       for (const t of tensors) {
         if (t.dtype !== "float32") {
-          throw new TypeError(`${WHO}: under a gradient, outputs and state of a rematerialised function must be float32, got a ${t.dtype} tensor of shape [${t.shape.join(", ")}]. Fix: cast it, or compute it outside hk.remat.`);
+          throw new InvalidArgumentError(WHO, `under a gradient, outputs and state of a rematerialised function must be float32, got a ${t.dtype} tensor of shape [${t.shape.join(", ")}]`, "cast it, or compute it outside hk.remat.");
         }
       }
       if (outDef === undefined) {

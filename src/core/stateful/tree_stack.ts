@@ -4,17 +4,15 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { flatten, unflatten } from "../../tree/index.js";
-import { describe } from "../errors.js";
+import { describe } from "../../util/describe.js";
+import { InvalidArgumentError, ShapeError } from "../../util/errors.js";
 
 /** The tree's leaves, each checked to be a tensor (`who` names the API in errors). */
 function tensorLeaves(tree: unknown, who: string, what: string): [tf.Tensor[], ReturnType<typeof flatten>[1]] {
   const [leaves, def] = flatten<unknown>(tree as never);
   for (const l of leaves) {
     if (!(l instanceof tf.Tensor)) {
-      throw new TypeError(
-        `${who}: every leaf of ${what} must be a tf.Tensor, got ${describe(l)}. ` +
-          "Fix: turn numbers into tensors (tf.scalar) before passing them.",
-      );
+      throw new InvalidArgumentError(who, `every leaf of ${what} must be a tf.Tensor, got ${describe(l)}`, "turn numbers into tensors (tf.scalar) before passing them.");
     }
   }
   return [leaves as tf.Tensor[], def];
@@ -30,10 +28,7 @@ export function unstackTree(tree: unknown, n: number, who: string, what: string,
   const sliced = leaves.map((l) => {
     const ax = axis < 0 ? axis + l.rank : axis;
     if (ax < 0 || ax >= l.rank || l.shape[ax] !== n) {
-      throw new Error(
-        `${who}: every leaf of ${what} must have size ${n} on axis ${axis}, got shape [${l.shape.join(", ")}]. ` +
-          "Fix: give all mapped inputs the same size on the mapped axis (or pass `length` / `axisSize`).",
-      );
+      throw new ShapeError(who, `every leaf of ${what} must have size ${n} on axis ${axis}, got shape [${l.shape.join(", ")}]`, "give all mapped inputs the same size on the mapped axis (or pass `length` / `axisSize`).");
     }
     return tf.unstack(l, ax);
   });
@@ -48,10 +43,7 @@ export function stackTrees(trees: readonly unknown[], who: string, what: string,
   const all = trees.map((t, i) => {
     const [ls, d] = i === 0 ? [first, def] : tensorLeaves(t, who, what);
     if (d.numLeaves !== def.numLeaves || (i > 0 && !d.equals(def))) {
-      throw new Error(
-        `${who}: ${what} must have the same structure in every step, got ${d.toString()} at step ${i} and ${def.toString()} at step 0. ` +
-          "Fix: return the same structure (keys, array lengths, null positions) every time.",
-      );
+      throw new ShapeError(who, `${what} must have the same structure in every step, got ${d.toString()} at step ${i} and ${def.toString()} at step 0`, "return the same structure (keys, array lengths, null positions) every time.");
     }
     return ls;
   });

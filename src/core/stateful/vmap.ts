@@ -4,12 +4,13 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { leaves } from "../../tree/index.js";
-import { describe } from "../errors.js";
+import { describe } from "../../util/describe.js";
 import { PRNGSequence, nextRngKeys } from "../rng.js";
 import type { StatePair } from "../frame.js";
 import { NamingSnapshot, insideTransform, paramNames, restoreInternalState, saveInternalState } from "./internal.js";
 import type { SavedInternalState } from "./internal.js";
 import { stackTrees, unstackTree } from "./tree_stack.js";
+import { InvalidArgumentError, ParameterError, ShapeError } from "../../util/errors.js";
 
 /**
  * Which axis of an input or output is mapped: a number (negative counts from the end), `null`
@@ -59,12 +60,12 @@ function mapPrefix(axes: Axes, tree: unknown, fn: (axis: number | null, sub: unk
   if (isAxis(axes)) return fn(axes, tree);
   if (Array.isArray(axes)) {
     if (!Array.isArray(tree) || tree.length !== axes.length) {
-      throw new Error(`${WHO}: the axes at ${path || "the top"} are an array of ${axes.length}, got ${describe(tree)} there. Fix: give one axis per element (or one number for all).`);
+      throw new ShapeError(WHO, `the axes at ${path || "the top"} are an array of ${axes.length}, got ${describe(tree)} there`, "give one axis per element (or one number for all).");
     }
     return axes.map((a: Axes, i: number) => mapPrefix(a, tree[i], fn, `${path}[${i}]`));
   }
   if (tree === null || typeof tree !== "object" || Array.isArray(tree)) {
-    throw new Error(`${WHO}: the axes at ${path || "the top"} are an object, got ${describe(tree)} there. Fix: match the value's structure (or pass one number).`);
+    throw new ShapeError(WHO, `the axes at ${path || "the top"} are an object, got ${describe(tree)} there`, "match the value's structure (or pass one number).");
   }
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(tree)) {
@@ -78,7 +79,7 @@ function checkAxes(axes: unknown, what: string): Axes {
   const ok = (a: unknown): boolean =>
     a === null || (typeof a === "number" && Number.isInteger(a)) || (Array.isArray(a) ? a.every(ok) : typeof a === "object" && a !== null && Object.values(a).every(ok));
   if (!ok(axes)) {
-    throw new TypeError(`${WHO}: \`${what}\` must be an integer, null, or an array / object of them, got ${describe(axes)}. Fix: e.g. \`{ ${what}: 0 }\` or \`{ ${what}: [0, null] }\`.`);
+    throw new InvalidArgumentError(WHO, `\`${what}\` must be an integer, null, or an array / object of them, got ${describe(axes)}`, `e.g. \`{ ${what}: 0 }\` or \`{ ${what}: [0, null] }\`.`);
   }
   return axes as Axes;
 }
@@ -135,24 +136,21 @@ function differingState(a: SavedInternalState, b: SavedInternalState): string[] 
  * @category Transforms
  */
 export function vmap<A extends unknown[], R>(fn: (...args: A) => R, opts: VmapOptions): (...args: A) => R {
-  if (typeof fn !== "function") throw new TypeError(`${WHO}: expects the function to map, got ${describe(fn)}. Fix: hk.vmap(fn, { splitRng: false }).`);
+  if (typeof fn !== "function") throw new InvalidArgumentError(WHO, `expects the function to map, got ${describe(fn)}`, "hk.vmap(fn, { splitRng: false }).");
   if (opts === undefined || opts === null || typeof opts.splitRng !== "boolean") {
-    throw new TypeError(
-      `${WHO}: Haiku requires the splitRng argument to be passed to hk.vmap, got ${describe(opts?.splitRng)}. ` +
-        "Fix: pass `{ splitRng: false }` (same keys for every element) or `{ splitRng: true }` (one key each).",
-    );
+    throw new InvalidArgumentError(WHO, `Haiku requires the splitRng argument to be passed to hk.vmap, got ${describe(opts?.splitRng)}`, "pass `{ splitRng: false }` (same keys for every element) or `{ splitRng: true }` (one key each).");
   }
   const inAxes = checkAxes(opts.inAxes === undefined ? 0 : opts.inAxes, "inAxes");
   const outAxes = checkAxes(opts.outAxes === undefined ? 0 : opts.outAxes, "outAxes");
   if (axesLeaves(inAxes).length === 0) {
-    throw new Error(`${WHO}: ${fn.name || "the function"} must have at least one non-null value in inAxes to use with \`hk.vmap\`, got ${JSON.stringify(inAxes)}. Fix: map at least one argument (e.g. \`inAxes: 0\`).`);
+    throw new InvalidArgumentError(WHO, `${fn.name || "the function"} must have at least one non-null value in inAxes to use with \`hk.vmap\`, got ${JSON.stringify(inAxes)}`, "map at least one argument (e.g. `inAxes: 0`).");
   }
   const splitRng = opts.splitRng;
   const mapped = (...args: A): R => {
     const frame = insideTransform(WHO, "loop over the axis yourself");
     const argAxes: Axes = Array.isArray(inAxes) ? inAxes : args.map(() => inAxes);
     if ((argAxes as Axes[]).length !== args.length) {
-      throw new Error(`${WHO}: inAxes has ${(argAxes as Axes[]).length} entries, got ${args.length} arguments. Fix: give one axis spec per argument.`);
+      throw new ShapeError(WHO, `inAxes has ${(argAxes as Axes[]).length} entries, got ${args.length} arguments`, "give one axis spec per argument.");
     }
     // Haiku's get_mapped_axis_size: the first mapped input decides.
     let n: number | undefined;
@@ -162,7 +160,7 @@ export function vmap<A extends unknown[], R>(fn: (...args: A) => R, opts: VmapOp
       if (first !== undefined) {
         const ax = axis < 0 ? axis + first.rank : axis;
         if (ax < 0 || ax >= first.rank) {
-          throw new Error(`${WHO}: inAxes ${axis} is out of range for an input of shape [${first.shape.join(", ")}]. Fix: pass an axis the input has.`);
+          throw new ShapeError(WHO, `inAxes ${axis} is out of range for an input of shape [${first.shape.join(", ")}]`, "pass an axis the input has.");
         }
         n = first.shape[ax];
       }
@@ -170,12 +168,12 @@ export function vmap<A extends unknown[], R>(fn: (...args: A) => R, opts: VmapOp
     }, "");
     if (opts.axisSize !== undefined) {
       if (n !== undefined && n !== opts.axisSize) {
-        throw new Error(`${WHO}: axisSize is ${opts.axisSize}, got inputs with ${n} elements on the mapped axis. Fix: drop axisSize or make them agree.`);
+        throw new ShapeError(WHO, `axisSize is ${opts.axisSize}, got inputs with ${n} elements on the mapped axis`, "drop axisSize or make them agree.");
       }
       n = opts.axisSize;
     }
     if (n === undefined) {
-      throw new Error(`${WHO}: no mapped input has a tensor to read the axis size from, got ${args.length} arguments. Fix: pass \`axisSize\`.`);
+      throw new InvalidArgumentError(WHO, `no mapped input has a tensor to read the axis size from, got ${args.length} arguments`, "pass `axisSize`.");
     }
     const size = n;
     const perArg = mapPrefix(argAxes, args, (axis, sub) => (axis === null ? null : unstackTree(sub, size, WHO, "a mapped input", axis)), "");
@@ -211,10 +209,10 @@ export function vmap<A extends unknown[], R>(fn: (...args: A) => R, opts: VmapOp
               const full = `${bundle}/${name}`;
               if (before.has(full)) continue;
               if (keys !== null) {
-                throw new Error(
-                  `${WHO} does not support setting splitRng to true during initialization because it assumes parameters ` +
-                    `are always shared along the mapped dimension, got new parameter ${full}. Fix: switch the value of ` +
-                    "`splitRng` to false during initialization: `splitRng: !hk.runningInit()`.",
+                throw new ParameterError(
+                  WHO,
+                  `does not support setting splitRng to true during initialization because it assumes parameters are always shared along the mapped dimension, got new parameter ${full}`,
+                  "switch the value of `splitRng` to false during initialization: `splitRng: !hk.runningInit()`.",
                 );
               }
               if (i === 0) created.set(full, t);
@@ -227,11 +225,7 @@ export function vmap<A extends unknown[], R>(fn: (...args: A) => R, opts: VmapOp
         else {
           const diff = differingState(firstState, after);
           if (diff.length > 0) {
-            throw new Error(
-              `${WHO}: state is not mapped (shared by all elements, as in Haiku), got values of [${diff.join(", ")}] that ` +
-                "differ between elements. Fix: set state from values that do not depend on the mapped inputs, or " +
-                "return the per-element values as outputs instead.",
-            );
+            throw new ParameterError(WHO, `state is not mapped (shared by all elements, as in Haiku), got values of [${diff.join(", ")}] that differ between elements`, "set state from values that do not depend on the mapped inputs, or return the per-element values as outputs instead.");
           }
         }
       }
@@ -262,14 +256,14 @@ function stackOutputs(axes: Axes, outs: unknown[]): unknown {
   if (Array.isArray(axes)) {
     return axes.map((a: Axes, j: number) => stackOutputs(a, outs.map((o) => {
       if (!Array.isArray(o) || o.length !== axes.length) {
-        throw new Error(`${WHO}: outAxes is an array of ${axes.length}, got output ${describe(o)}. Fix: match outAxes to the output's structure.`);
+        throw new ShapeError(WHO, `outAxes is an array of ${axes.length}, got output ${describe(o)}`, "match outAxes to the output's structure.");
       }
       return o[j];
     })));
   }
   const first = outs[0];
   if (first === null || typeof first !== "object") {
-    throw new Error(`${WHO}: outAxes is an object, got output ${describe(first)}. Fix: match outAxes to the output's structure.`);
+    throw new ShapeError(WHO, `outAxes is an object, got output ${describe(first)}`, "match outAxes to the output's structure.");
   }
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(first)) {

@@ -7,6 +7,8 @@ import type { Initializer } from "../../core/index.js";
 import type { PRNGKey } from "../../random/index.js";
 import { dropout } from "../dropout.js";
 import { Linear } from "../linear.js";
+import { moduleWhere } from "../../core/module.js";
+import { InvalidArgumentError, TransformError } from "../../util/errors.js";
 
 /** Options of {@link MLP} (Haiku's keyword arguments). */
 export interface MLPOptions {
@@ -74,7 +76,11 @@ export class MLP extends Module {
   constructor(outputSizes: Iterable<number>, options: MLPOptions = {}) {
     const withBias = options.withBias ?? true;
     if (!withBias && options.bInit !== undefined && options.bInit !== null) {
-      throw new Error(`hk.nets.MLP${options.name ? ` '${options.name}'` : ""}: When with_bias=False b_init must not be set.`);
+      throw new InvalidArgumentError(
+        `MLP '${options.name ?? "mlp"}'`,
+        "When `withBias` (Haiku's `with_bias`) is false `bInit` (Haiku's `b_init`) must not be set",
+        "drop `bInit`, or set `withBias: true`.",
+      );
     }
     super(options.name);
     const sizes = Array.isArray(outputSizes) ? (outputSizes as number[]) : [...outputSizes];
@@ -102,10 +108,10 @@ export class MLP extends Module {
     const rate = options.dropoutRate ?? null;
     const rngIn = options.rng ?? null;
     if (rate !== null && rngIn === null) {
-      throw new Error(`${this.moduleName}: When using dropout an rng key must be passed (call(x, { dropoutRate, rng: hk.nextRngKey() })).`);
+      throw new InvalidArgumentError(moduleWhere(this), "When using dropout an rng key must be passed", "call `mlp.call(x, { dropoutRate, rng: hk.nextRngKey() })`.");
     }
     if (rate === null && rngIn !== null) {
-      throw new Error(`${this.moduleName}: RNG should only be passed when using dropout (set dropoutRate or drop rng).`);
+      throw new InvalidArgumentError(moduleWhere(this), "RNG should only be passed when using dropout", "set `dropoutRate`, or drop `rng`.");
     }
     const rng = rngIn !== null ? new PRNGSequence(rngIn) : null;
     const layers = this.layers;
@@ -128,7 +134,7 @@ export class MLP extends Module {
   reverse(options: { activateFinal?: boolean; name?: string } = {}): MLP {
     const sizes = [...this.layers].reverse().map((l) => l.inputSize).filter((s): s is number => s !== null);
     if (sizes.length !== this.layers.length) {
-      throw new Error(`${this.moduleName}: You cannot reverse an MLP until it has been called.`);
+      throw new TransformError(moduleWhere(this), "You cannot reverse an MLP until it has been called", "call the MLP once (so its input size is known) before `reverse()`.");
     }
     return new MLP(sizes, {
       wInit: this.wInit,

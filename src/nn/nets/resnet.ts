@@ -8,9 +8,12 @@ import { BatchNorm } from "../batch_norm.js";
 import type { BatchNormOptions } from "../batch_norm.js";
 import { Conv2D } from "../conv.js";
 import type { ConvOptions } from "../conv.js";
-import { Linear, zeros } from "../linear.js";
+import { Linear } from "../linear.js";
 import type { LinearOptions } from "../linear.js";
 import { maxPool } from "../pool.js";
+import { moduleWhere } from "../../core/module.js";
+import { zerosInit } from "../../initializers/constant.js";
+import { InvalidArgumentError } from "../../util/errors.js";
 
 /**
  * Keyword arguments for every `BatchNorm` of a ResNet (Haiku's `bn_config`): `decayRate`
@@ -34,7 +37,7 @@ export interface ResNetInitialConvConfig extends ConvOptions {
   kernelShape?: number | readonly number[];
 }
 
-/** Keyword arguments of the `logits` `Linear` (Haiku's `logits_config`; `wInit` defaults to zeros). */
+/** Keyword arguments of the `logits` `Linear` (Haiku's `logits_config`; `wInit` defaults to zerosInit). */
 export type ResNetLogitsConfig = LinearOptions;
 
 /** A `BatchNorm` from a bn_config, `scaleInit` overridable (BlockV1's last norm starts at zero). */
@@ -83,7 +86,7 @@ export class BlockV1 extends Module {
       [conv(channels / div, bottleneck ? 1 : 3, bottleneck ? 1 : stride, "conv_0"), batchNorm(bnConfig, "batchnorm_0")],
       [conv(channels / div, 3, bottleneck ? stride : 1, "conv_1"), batchNorm(bnConfig, "batchnorm_1")],
     ];
-    if (bottleneck) layers.push([conv(channels, 1, 1, "conv_2"), batchNorm(bnConfig, "batchnorm_2", zeros)]);
+    if (bottleneck) layers.push([conv(channels, 1, 1, "conv_2"), batchNorm(bnConfig, "batchnorm_2", zerosInit)]);
     this.layers = layers;
   }
 
@@ -200,7 +203,7 @@ export interface ResNetOptions {
   channelsPerGroup?: readonly number[];
   /** Whether each group's first block projects its shortcut (default all true). */
   useProjection?: readonly boolean[];
-  /** Options of the `logits` Linear (`wInit` defaults to zeros). */
+  /** Options of the `logits` Linear (`wInit` defaults to zerosInit). */
   logitsConfig?: ResNetLogitsConfig | null;
   /** Module name; default `"res_net"`. */
   name?: string;
@@ -214,7 +217,7 @@ export interface ResNetOptions {
 export type ResNetPresetOptions = Omit<ResNetOptions, "bottleneck" | "channelsPerGroup" | "useProjection">;
 
 function checkLength(where: string, value: readonly unknown[], name: string): void {
-  if (value.length !== 4) throw new Error(`${where}: \`${name}\` must be of length 4 not ${value.length}`);
+  if (value.length !== 4) throw new InvalidArgumentError(where, `${name} must be of length 4 not ${value.length}`, "pass one entry per block group, e.g. `[2, 2, 2, 2]`.");
 }
 
 /**
@@ -254,7 +257,7 @@ export class ResNet extends Module {
    */
   constructor(blocksPerGroup: readonly number[], numClasses: number, options: ResNetOptions = {}) {
     super(options.name);
-    const where = this.moduleName;
+    const where = moduleWhere(this);
     this.blocksPerGroup = Object.freeze([...blocksPerGroup]);
     this.numClasses = numClasses;
     this.resnetV2 = options.resnetV2 ?? false;
@@ -262,9 +265,9 @@ export class ResNet extends Module {
     const strides = options.strides ?? [1, 2, 2, 2];
     const channels = options.channelsPerGroup ?? [256, 512, 1024, 2048];
     const useProjection = options.useProjection ?? [true, true, true, true];
-    checkLength(where, blocksPerGroup, "blocks_per_group");
-    checkLength(where, channels, "channels_per_group");
-    checkLength(where, strides, "strides");
+    checkLength(where, blocksPerGroup, "`blocksPerGroup` (Haiku's `blocks_per_group`)");
+    checkLength(where, channels, "`channelsPerGroup` (Haiku's `channels_per_group`)");
+    checkLength(where, strides, "`strides`");
     const { outputChannels, kernelShape, ...convRest } = options.initialConvConfig ?? {};
     this.initialConv = new Conv2D(outputChannels ?? 64, kernelShape ?? 7, {
       stride: 2,
@@ -279,7 +282,7 @@ export class ResNet extends Module {
         new BlockGroup(channels[i]!, blocksPerGroup[i]!, stride, bn, this.resnetV2, options.bottleneck ?? true, useProjection[i] ?? true, `block_group_${i}`),
     );
     if (this.resnetV2) this.finalBatchnorm = batchNorm(bn, "final_batchnorm");
-    this.logits = new Linear(numClasses, { wInit: zeros, name: "logits", ...(options.logitsConfig ?? {}) });
+    this.logits = new Linear(numClasses, { wInit: zerosInit, name: "logits", ...(options.logitsConfig ?? {}) });
   }
 
   /** Logits for an NHWC batch. */
