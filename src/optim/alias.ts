@@ -80,6 +80,7 @@ export function adamw(
   { weightDecay = 1e-4, mask, ...adamOpts }: AdamWOptions = {},
 ): GradientTransformation<unknown[]> {
   checkNumber("hk.optim.adamw", "learningRate", learningRate, { schedule: true });
+  checkNumber("hk.optim.adamw", "weightDecay", weightDecay, { schedule: true });
   return chain(scaleByAdam(adamOpts), addDecayedWeights(weightDecay, mask), scaleByLearningRate(learningRate));
 }
 
