@@ -6,11 +6,11 @@
 import { describe } from "../util/describe.js";
 import { InvalidArgumentError } from "../util/errors.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 /** Any function that can be registered for `JaxLayer` save/load.
  *
  * @category Keras
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFn = (...args: any[]) => unknown;
 
 const byName = new Map<string, AnyFn>();

@@ -9,7 +9,7 @@
  * @module
  * @category Data structures
  */
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 import { freeze } from "immer";
 
 import { leaves } from "./treedef.js";

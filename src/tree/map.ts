@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 
 import { leaves } from "./treedef.js";
 import type { Leaf, MapLeaves, PathEntry, PyTree } from "./types.js";

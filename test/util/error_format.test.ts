@@ -2,7 +2,7 @@
 // hk.ready and the Keras JaxLayer: each must throw a HaikuError subclass (the family a caller
 // catches) whose message has the one format `where: problem. Fix: what to do`, where `where` is
 // what the user called and the problem names the argument as typed.
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 
 import * as hk from "../../src/index.js";
