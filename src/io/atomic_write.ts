@@ -18,6 +18,7 @@
 import type { Stats } from "node:fs";
 import type * as FsPromises from "node:fs/promises";
 import type * as NodePath from "node:path";
+import { CheckpointError } from "../util/errors.js";
 import { errorCode, nodeFs, nodePath } from "./node_fs.js";
 
 /** Largest single write (Node aborts on a write above 2^31 - 1 bytes). */
@@ -32,7 +33,7 @@ const TEMP_PREFIX = ".haiku-tfjs-";
 type Fs = typeof FsPromises;
 
 /** Follows symlinks at `path` to the file that should be replaced (which may not exist yet). */
-async function resolveTarget(fs: Fs, path: typeof NodePath, file: string, fail: (what: string, e: unknown) => Error): Promise<string> {
+async function resolveTarget(fs: Fs, path: typeof NodePath, file: string, fail: (what: string, e: unknown, fix?: string) => Error): Promise<string> {
   let current = file;
   for (let hops = 0; hops <= MAX_LINKS; hops++) {
     let isLink: boolean;
@@ -51,17 +52,16 @@ async function resolveTarget(fs: Fs, path: typeof NodePath, file: string, fail: 
     }
     current = path.resolve(path.dirname(current), link);
   }
-  throw fail(`follow the symlinks at the path (more than ${MAX_LINKS}; a loop?)`, undefined);
+  throw fail(`follow the symlinks at the path (more than ${MAX_LINKS}; a loop?)`, undefined, "point the path at a file, or a chain of fewer symlinks without loops.");
 }
 
 /** `fs.stat`, or `undefined` when nothing is there; other errors become `fail()` with the cause. */
-async function statOrUndefined(fs: Fs, file: string, fail: () => Error): Promise<Stats | undefined> {
+async function statOrUndefined(fs: Fs, file: string, fail: (e: unknown) => Error): Promise<Stats | undefined> {
   try {
     return await fs.stat(file);
   } catch (e) {
     if (errorCode(e) === "ENOENT") return undefined;
-    const err = fail();
-    throw new Error(`${err.message} (${errorCode(e) ?? String(e)})`, { cause: e });
+    throw fail(e);
   }
 }
 
@@ -98,21 +98,23 @@ async function syncDirectory(fs: Fs, dir: string): Promise<void> {
 export async function writeFileAtomic(file: string, bytes: Uint8Array, where: string): Promise<void> {
   const fs = await nodeFs(where);
   const path = await nodePath(where);
-  const fail = (what: string, e: unknown) => {
+  const fail = (what: string, e: unknown, fix = "check that the path's directory exists and is writable, and that the disk has room.") => {
     const code = errorCode(e);
     const detail = e === undefined ? "" : ` (${code ?? (e instanceof Error ? e.message : String(e))})`;
-    return new Error(`${where}: could not ${what}${detail}`, e === undefined ? undefined : { cause: e });
+    return new CheckpointError(where, `could not ${what}${detail}`, fix, e === undefined ? undefined : { cause: e });
   };
   const target = await resolveTarget(fs, path, file, fail);
   const dir = path.dirname(target);
   const via = target === file ? "" : ` (the symlink's target)`;
 
-  const existing = await statOrUndefined(fs, target, () => fail(`look at ${JSON.stringify(target)}`, undefined));
-  if (existing?.isDirectory()) throw fail(`write ${JSON.stringify(target)}${via}: it is a directory`, undefined);
+  const existing = await statOrUndefined(fs, target, (e) => fail(`look at ${JSON.stringify(target)}`, e));
+  if (existing?.isDirectory()) throw fail(`write ${JSON.stringify(target)}${via}: it is a directory`, undefined, "pass a file path, not a directory.");
   if (existing === undefined) {
-    const d = await statOrUndefined(fs, dir, () => fail(`look at the directory ${JSON.stringify(dir)}`, undefined));
-    if (d === undefined) throw fail(`write ${JSON.stringify(target)}${via}: the directory ${JSON.stringify(dir)} does not exist; create it first (fs.mkdir(dir, { recursive: true }))`, undefined);
-    if (!d.isDirectory()) throw fail(`write ${JSON.stringify(target)}${via}: ${JSON.stringify(dir)} is not a directory`, undefined);
+    const d = await statOrUndefined(fs, dir, (e) => fail(`look at the directory ${JSON.stringify(dir)}`, e));
+    if (d === undefined) {
+      throw fail(`write ${JSON.stringify(target)}${via}: the directory ${JSON.stringify(dir)} does not exist`, undefined, "create it first (fs.mkdir(dir, { recursive: true })).");
+    }
+    if (!d.isDirectory()) throw fail(`write ${JSON.stringify(target)}${via}: ${JSON.stringify(dir)} is not a directory`, undefined, "save into a directory.");
   }
   // An existing destination's permission bits are kept.
   const mode = existing === undefined ? undefined : existing.mode & 0o7777;

@@ -4,7 +4,9 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import { flattenTree, isTensor } from "./names.js";
+import { isTensor, sameShape } from "../util/describe.js";
+import { ParameterError } from "../util/errors.js";
+import { flattenTree } from "./names.js";
 
 /** An entry present on both sides whose shape (or dtype) differs. */
 export interface ParamsMismatch {
@@ -40,15 +42,13 @@ function isShapeLeaf(x: unknown): x is ShapeLeaf {
 }
 
 function collect(tree: unknown, which: string, where: string): Map<string, { shape: readonly number[]; dtype?: tf.DataType }> {
-  const { leaves } = flattenTree(tree, isShapeLeaf, "a tf.Tensor or a shape (number[])", `${where}: ${which}`);
+  const { leaves } = flattenTree(tree, isShapeLeaf, "a tf.Tensor or a shape (number[])", where, "give every leaf as a tensor or its shape.", `\`${which}\``);
   const out = new Map<string, { shape: readonly number[]; dtype?: tf.DataType }>();
   for (const { name, value } of leaves) {
     out.set(name, isTensor(value) ? { shape: value.shape, dtype: value.dtype } : { shape: value });
   }
   return out;
 }
-
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
  * Compares a loaded params (or state) tree with the tree a model expects, entry by entry, using
@@ -105,7 +105,7 @@ function describeMismatch(m: ParamsMismatch): string {
 }
 
 /**
- * Throws one `Error` listing every missing, unexpected and mismatched entry when `loaded` does
+ * Throws one {@link ParameterError} listing every missing, unexpected and mismatched entry when `loaded` does
  * not match `expected` (see {@link checkParams}); returns `loaded` unchanged otherwise.
  *
  * @param loaded - e.g. the result of {@link loadParams}.
@@ -124,8 +124,9 @@ export function assertParamsMatch<T extends Readonly<Record<string, unknown>>>(l
   if (missing.length > 0) parts.push(`missing (${missing.length}), expected by the model but not loaded:\n${list(missing)}`);
   if (unexpected.length > 0) parts.push(`unexpected (${unexpected.length}), loaded but not in the model:\n${list(unexpected)}`);
   if (mismatched.length > 0) parts.push(`mismatched (${mismatched.length}):\n${list(mismatched.map(describeMismatch))}`);
-  throw new Error(
-    `${where}: the loaded params do not match the model's:\n${parts.join("\n")}\n` +
-      "Names are Haiku's module/param: compare the export script's keys with the model's (Object.keys of init's params).",
+  throw new ParameterError(
+    where,
+    `\`loaded\` does not match the params the model expects (\`expected\`):\n${parts.join("\n")}`,
+    "names are Haiku's module/param: compare the export script's keys with the model's (Object.keys of init's params).",
   );
 }

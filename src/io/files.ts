@@ -8,11 +8,13 @@ import { writeFileAtomic } from "./atomic_write.js";
 import { parseHeaderBytes, readHeaderLength, type SafetensorsHeader } from "./header.js";
 import { nodeFs } from "./node_fs.js";
 import { ioError, readAllEntries, readExactly } from "./read_entries.js";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError } from "../util/errors.js";
 import { buildTree, checkLoadable, serializeIn, type LoadedParams, type SerializeOptions } from "./serialize.js";
 
 function checkPath(path: unknown, where: string): string {
   if (typeof path !== "string" || path.length === 0) {
-    throw new Error(`${where}: path must be a non-empty string, got ${typeof path === "string" ? '""' : typeof path}`);
+    throw new InvalidArgumentError(where, `\`path\` must be a non-empty string, got ${describe(path)}`, 'pass a file path such as "params.safetensors".');
   }
   return path;
 }

@@ -14,6 +14,8 @@
  *
  * @module
  */
+import { describe } from "../util/describe.js";
+import { CheckpointError, InvalidArgumentError } from "../util/errors.js";
 import { bitsOf, isSafetensorsDtype, type SafetensorsDtype } from "./dtypes.js";
 import { readHeaderDirect, type DirectHeader } from "./header_direct.js";
 
@@ -63,21 +65,16 @@ export interface SafetensorsHeader {
 const METADATA_KEY = "__metadata__";
 const ENTRY_FIELDS = ["dtype", "shape", "data_offsets"] as const;
 
-/** The `Error` every rejected file throws: says where, that the file is bad, and why. */
-function bad(where: string, problem: string): Error {
-  return new Error(`${where}: not a valid safetensors file: ${problem}`);
+/** What to do about a file that is not valid safetensors, when nothing more specific applies. */
+const REWRITE_FIX = "load a complete safetensors file (written by hk.io.saveParams or safetensors' save_file); if it was copied or downloaded, fetch it again.";
+
+/** The {@link CheckpointError} every rejected file throws: says where, that the file is bad, and why. */
+function bad(where: string, problem: string, fix = REWRITE_FIX): CheckpointError {
+  return new CheckpointError(where, `not a valid safetensors file: ${problem}`, fix);
 }
 
-function tooManyTensors(where: string): Error {
-  return bad(where, `the header lists more than ${MAX_TENSORS} tensors (the per-file limit, hk.io.MAX_TENSORS); split the checkpoint into several files, as sharded checkpoints do`);
-}
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "..." : v)}`;
-  if (typeof v === "object") return "an object";
-  return `${typeof v} ${String(v)}`;
+function tooManyTensors(where: string): CheckpointError {
+  return bad(where, `the header lists more than ${MAX_TENSORS} tensors (the per-file limit, hk.io.MAX_TENSORS)`, "split the checkpoint into several files, as sharded checkpoints do.");
 }
 
 /**
@@ -374,7 +371,7 @@ function checkTiling(where: string, entries: readonly TensorEntry[], dataBytes: 
  *
  * @param bytes - the whole file.
  * @returns the validated header; entries in the order the header lists them.
- * @throws Error naming the problem (and the entry) when the file is not valid safetensors.
+ * @throws CheckpointError naming the problem (and the entry) when the file is not valid safetensors.
  * @example
  * ```ts
  * const { entries, metadata } = hk.io.readHeader(bytes);
@@ -395,5 +392,5 @@ export function readHeaderIn(bytes: Uint8Array, where: string): SafetensorsHeade
 export function toBytes(bytes: unknown, where: string): Uint8Array {
   if (bytes instanceof Uint8Array) return bytes;
   if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
-  throw new Error(`${where}: expected the file's bytes as a Uint8Array or ArrayBuffer, got ${describe(bytes)}; read the file first (or use hk.io.loadParams(path) in Node)`);
+  throw new InvalidArgumentError(where, `\`bytes\` must be the file's bytes as a Uint8Array or ArrayBuffer, got ${describe(bytes)}`, "read the file first (or use hk.io.loadParams(path) in Node).");
 }

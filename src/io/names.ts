@@ -14,7 +14,8 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import { describe, isPlainObject } from "../util/describe.js";
+import { CheckpointError, InvalidArgumentError } from "../util/errors.js";
 import { getOwn, hasOwn, setOwn } from "../tree/own.js";
 
 /** `__metadata__` key holding the structure of trees that are not plain `{module: {name}}`. */
@@ -33,29 +34,6 @@ export interface FlatLeaf<L> {
   readonly value: L;
 }
 
-/** Pytree nodes are plain objects (prototype Object or null) and arrays. */
-export function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (x === null || typeof x !== "object" || Array.isArray(x)) return false;
-  const proto: unknown = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
-
-/** A tfjs tensor, also from another copy of tfjs-core (duck-typed as a fallback). */
-export function isTensor(x: unknown): x is tf.Tensor {
-  if (x instanceof tf.Tensor) return true;
-  if (x === null || typeof x !== "object") return false;
-  const t = x as Record<string, unknown>;
-  return Array.isArray(t["shape"]) && typeof t["dtype"] === "string" && "dataId" in t && typeof t["dataSync"] === "function";
-}
-
-function kindOf(x: unknown): string {
-  if (x === undefined) return "undefined";
-  if (x === null) return "null";
-  if (typeof x !== "object") return `a ${typeof x} (${String(x).slice(0, 40)})`;
-  const ctor = (x as { constructor?: { name?: unknown } }).constructor;
-  return `an instance of ${typeof ctor?.name === "string" ? ctor.name : "an unknown class"}`;
-}
-
 /**
  * Walks `tree` depth first in insertion order and returns its leaves with their names, plus the
  * structure JSON when splitting the names at their last `/` would not rebuild the tree.
@@ -64,20 +42,26 @@ function kindOf(x: unknown): string {
  * @param isLeaf - which values are leaves.
  * @param leafHint - what a leaf should be, for the error on anything else.
  * @param where - the caller, for error messages.
+ * @param leafFix - what to do about a leaf that is not one, for the error's "Fix:".
+ * @param treeName - the argument as the caller named it, e.g. `` `params` ``.
  */
 export function flattenTree<L>(
   tree: unknown,
   isLeaf: (x: unknown) => x is L,
   leafHint: string,
   where: string,
+  leafFix: string,
+  treeName: string,
 ): { leaves: FlatLeaf<L>[]; structure: string | undefined } {
   if (!isPlainObject(tree)) {
-    throw new Error(`${where}: expected a params/state tree (a plain object such as {"mlp/~/linear_0": {w, b}}), got ${kindOf(tree)}`);
+    throw new InvalidArgumentError(where, `${treeName} must be a params/state tree (a plain object such as {"mlp/~/linear_0": {w, b}}), got ${describe(tree)}`, "pass params or state as init returns them.");
   }
   const leaves: FlatLeaf<L>[] = [];
   let simple = true;
   const walk = (node: unknown, path: (string | number)[]): unknown => {
-    if (path.length > MAX_DEPTH) throw new Error(`${where}: the tree is nested deeper than ${MAX_DEPTH} levels (at "${path.slice(0, 8).join("/")}/...")`);
+    if (path.length > MAX_DEPTH) {
+      throw new InvalidArgumentError(where, `${treeName} is nested deeper than ${MAX_DEPTH} levels (at "${path.slice(0, 8).join("/")}/...")`, "flatten the tree before saving it.");
+    }
     if (isLeaf(node)) {
       const name = path.join("/");
       // Reloading splits at the last "/": only a `module/name` pair or a top-level name
@@ -101,18 +85,22 @@ export function flattenTree<L>(
       for (const k of keys) setOwn(out, k, walk(node[k], [...path, k]));
       return out;
     }
-    throw new Error(`${where}: the leaf at "${path.join("/")}" is ${kindOf(node)}; expected ${leafHint}`);
+    throw new InvalidArgumentError(where, `the leaf at "${path.join("/")}" of ${treeName} must be ${leafHint}, got ${describe(node)}`, leafFix);
   };
   const skeleton = walk(tree, []);
   const seen = new Map<string, readonly (string | number)[]>();
   for (const leaf of leaves) {
     const other = seen.get(leaf.name);
     if (other !== undefined) {
-      throw new Error(`${where}: two leaves get the same name "${leaf.name}" (paths ${JSON.stringify(other)} and ${JSON.stringify(leaf.path)}); rename one of them`);
+      throw new InvalidArgumentError(where, `two leaves get the same name "${leaf.name}" (paths ${JSON.stringify(other)} and ${JSON.stringify(leaf.path)})`, "rename one of them.");
     }
     seen.set(leaf.name, leaf.path);
   }
   return { leaves, structure: simple ? undefined : JSON.stringify(skeleton) };
+}
+
+function bothTensorAndModule(where: string, name: string): CheckpointError {
+  return new CheckpointError(where, `the file has both a tensor "${name}" and a module "${name}/..."; cannot build a tree holding both`, "rename the tensor or the module in the file.");
 }
 
 /**
@@ -124,7 +112,7 @@ export function unflattenByLastSlash(names: readonly string[], values: readonly 
   names.forEach((name, i) => {
     const cut = name.lastIndexOf("/");
     if (cut < 0) {
-      if (hasOwn(root, name)) throw new Error(`${where}: the file has both a tensor "${name}" and a module "${name}/..."; cannot build a tree holding both`);
+      if (hasOwn(root, name)) throw bothTensorAndModule(where, name);
       setOwn(root, name, values[i]);
       return;
     }
@@ -135,7 +123,7 @@ export function unflattenByLastSlash(names: readonly string[], values: readonly 
       mod = {};
       setOwn(root, moduleName, mod);
     } else if (!isPlainObject(mod)) {
-      throw new Error(`${where}: the file has both a tensor "${moduleName}" and a module "${moduleName}/..."; cannot build a tree holding both`);
+      throw bothTensorAndModule(where, moduleName);
     }
     setOwn(mod as Record<string, unknown>, paramName, values[i]);
   });
@@ -152,7 +140,8 @@ export function unflattenByStructure(
   values: readonly unknown[],
   where: string,
 ): Record<string, unknown> {
-  const fail = (problem: string) => new Error(`${where}: not a valid safetensors file: __metadata__["${TREE_METADATA_KEY}"] ${problem}`);
+  const fail = (problem: string) =>
+    new CheckpointError(where, `not a valid safetensors file: __metadata__["${TREE_METADATA_KEY}"] ${problem}`, "load a file written by hk.io.saveParams / hk.io.serialize, or remove that metadata key to load the tensors by name.");
   let skeleton: unknown;
   try {
     skeleton = JSON.parse(structureJson);
@@ -178,7 +167,7 @@ export function unflattenByStructure(
       for (const k of Object.keys(node)) setOwn(out, k, build(node[k], depth + 1));
       return out;
     }
-    throw fail(`holds ${kindOf(node)} where a tensor name, array, object or null belongs`);
+    throw fail(`holds ${describe(node)} where a tensor name, array, object or null belongs`);
   };
   const root = build(skeleton, 0);
   if (!isPlainObject(root)) throw fail("must be a JSON object at the top");

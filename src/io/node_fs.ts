@@ -6,6 +6,7 @@
  */
 import type * as FsPromises from "node:fs/promises";
 import type * as NodePath from "node:path";
+import { CheckpointError } from "../util/errors.js";
 
 const FS_MODULE = "node:fs/promises";
 const PATH_MODULE = "node:path";
@@ -14,7 +15,7 @@ async function load<T>(specifier: string, where: string): Promise<T> {
   try {
     return (await import(/* @vite-ignore */ specifier)) as T;
   } catch {
-    throw new Error(`${where}: needs Node's fs (not available here); in a browser use hk.io.serialize / hk.io.deserialize on bytes`);
+    throw new CheckpointError(where, "needs Node's fs (not available here)", "in a browser use hk.io.serialize / hk.io.deserialize on bytes.");
   }
 }
 

@@ -9,10 +9,12 @@ import type * as FsPromises from "node:fs/promises";
 import { LITTLE_ENDIAN, LOADABLE_DTYPES, bitsOf } from "./dtypes.js";
 import type { SafetensorsHeader, TensorEntry } from "./header.js";
 import { decodeEntry, type DecodedValues } from "./serialize.js";
+import { CheckpointError } from "../util/errors.js";
 
-export function ioError(where: string, action: string, e: unknown): Error {
+/** A failed file operation as a {@link CheckpointError}, with the system's error as its cause. */
+export function ioError(where: string, action: string, e: unknown, fix = "check that the path names a readable safetensors file."): CheckpointError {
   const detail = e instanceof Error ? e.message : String(e);
-  return new Error(`${where}: could not ${action} (${detail})`, { cause: e });
+  return new CheckpointError(where, `could not ${action} (${detail})`, fix, { cause: e });
 }
 
 /**
@@ -26,7 +28,7 @@ function allocate<T>(make: () => T, bytes: number, where: string): T {
   try {
     return make();
   } catch (e) {
-    throw ioError(where, `allocate ${bytes} bytes for the file's data (split the checkpoint into smaller files)`, e);
+    throw ioError(where, `allocate ${bytes} bytes for the file's data`, e, "split the checkpoint into smaller files.");
   }
 }
 
@@ -42,7 +44,9 @@ async function readInto(fh: FsPromises.FileHandle, target: Uint8Array, position:
     } catch (e) {
       throw ioError(where, "read the file", e);
     }
-    if (bytesRead === 0) throw new Error(`${where}: the file shrank while being read (got ${done} of ${length} bytes at offset ${position})`);
+    if (bytesRead === 0) {
+      throw new CheckpointError(where, `the file shrank while being read (got ${done} of ${length} bytes at offset ${position})`, "do not change the file while it loads; load it again.");
+    }
     done += bytesRead;
   }
 }

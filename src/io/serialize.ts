@@ -16,7 +16,9 @@ import {
   type SafetensorsDtype,
 } from "./dtypes.js";
 import { MAX_HEADER_BYTES, readHeaderIn, toBytes, type SafetensorsHeader, type TensorEntry } from "./header.js";
-import { TREE_METADATA_KEY, flattenTree, isTensor, unflattenByLastSlash, unflattenByStructure } from "./names.js";
+import { describe, isTensor } from "../util/describe.js";
+import { CheckpointError, InvalidArgumentError } from "../util/errors.js";
+import { TREE_METADATA_KEY, flattenTree, unflattenByLastSlash, unflattenByStructure } from "./names.js";
 
 /**
  * What {@link deserialize} and {@link loadParams} return by default: Haiku's params layout,
@@ -36,15 +38,15 @@ export interface SerializeOptions {
 function checkMetadata(metadata: unknown, where: string): Record<string, string> {
   if (metadata === undefined) return {};
   if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata)) {
-    throw new Error(`${where}: options.metadata must be an object of strings, got ${metadata === null ? "null" : Array.isArray(metadata) ? "an array" : typeof metadata}`);
+    throw new InvalidArgumentError(where, `\`options.metadata\` must be an object of strings, got ${describe(metadata)}`, 'pass e.g. { step: "1000" }.');
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(metadata as Record<string, unknown>)) {
     if (typeof v !== "string") {
-      throw new Error(`${where}: options.metadata["${k}"] must be a string (safetensors metadata is string to string), got ${typeof v}; use String(x) or JSON.stringify(x)`);
+      throw new InvalidArgumentError(where, `\`options.metadata["${k}"]\` must be a string (safetensors metadata is string to string), got ${describe(v)}`, "use String(x) or JSON.stringify(x).");
     }
     if (k === TREE_METADATA_KEY) {
-      throw new Error(`${where}: options.metadata["${TREE_METADATA_KEY}"] is reserved for the tree structure; pick another key`);
+      throw new InvalidArgumentError(where, `\`options.metadata["${TREE_METADATA_KEY}"]\` is reserved for the tree structure`, "pick another key.");
     }
     Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
@@ -64,7 +66,7 @@ function checkMetadata(metadata: unknown, where: string): Record<string, string>
  * @param tree - params or state, with tf.Tensor leaves.
  * @param options - optional `metadata` strings.
  * @returns the file's bytes.
- * @throws Error naming the leaf when a leaf is not a live float32 / int32 / bool tensor.
+ * @throws InvalidArgumentError naming the leaf when a leaf is not a live float32 / int32 / bool tensor.
  * @example
  * ```ts
  * const bytes = hk.io.serialize(params, { metadata: { step: "1000" } });
@@ -78,7 +80,7 @@ export function serialize(tree: Readonly<Record<string, unknown>>, options: Seri
 /** {@link serialize} with the caller's name in its errors. */
 export function serializeIn(tree: Readonly<Record<string, unknown>>, options: SerializeOptions, where: string): Uint8Array {
   const metadata = checkMetadata((options ?? {}).metadata, where);
-  const { leaves, structure } = flattenTree(tree, isTensor, "a tf.Tensor (wrap numbers with tf.scalar(x))", where);
+  const { leaves, structure } = flattenTree(tree, isTensor, "a tf.Tensor", where, "wrap numbers with tf.scalar(x).", "`tree`");
   if (structure !== undefined) metadata[TREE_METADATA_KEY] = structure;
 
   const header: Record<string, unknown> = {};
@@ -86,10 +88,12 @@ export function serializeIn(tree: Readonly<Record<string, unknown>>, options: Se
   let offset = 0;
   const plan: { tensor: tf.Tensor; begin: number; dtype: SafetensorsDtype }[] = [];
   for (const { name, value: tensor } of leaves) {
-    if (name === "__metadata__") throw new Error(`${where}: a leaf may not be named "__metadata__" (reserved by safetensors); rename it`);
-    if (tensor.isDisposed) throw new Error(`${where}: the tensor at "${name}" is disposed; save params before disposing them`);
+    if (name === "__metadata__") throw new InvalidArgumentError(where, 'a leaf may not be named "__metadata__" (reserved by safetensors)', "rename it.");
+    if (tensor.isDisposed) throw new InvalidArgumentError(where, `the tensor at "${name}" is disposed`, "save params before disposing them.");
     const dtype = dtypeForTensor(tensor.dtype);
-    if (dtype === undefined) throw new Error(`${where}: the tensor at "${name}" has dtype ${tensor.dtype}; only float32, int32 and bool can be saved (cast it with tf.cast)`);
+    if (dtype === undefined) {
+      throw new InvalidArgumentError(where, `the tensor at "${name}" has dtype ${tensor.dtype}; only float32, int32 and bool can be saved`, "cast it with tf.cast.");
+    }
     const bytes = tensor.size * (bitsOf(dtype) / 8);
     Object.defineProperty(header, name, {
       value: { dtype, shape: tensor.shape, data_offsets: [offset, offset + bytes] },
@@ -103,7 +107,7 @@ export function serializeIn(tree: Readonly<Record<string, unknown>>, options: Se
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerLength = Math.ceil(json.length / 8) * 8;
   if (headerLength > MAX_HEADER_BYTES) {
-    throw new Error(`${where}: the header would be ${headerLength} bytes, over safetensors' ${MAX_HEADER_BYTES}-byte limit; save fewer tensors or shorter metadata per file`);
+    throw new CheckpointError(where, `the header would be ${headerLength} bytes, over safetensors' ${MAX_HEADER_BYTES}-byte limit`, "save fewer tensors or shorter metadata per file.");
   }
   const dataStart = 8 + headerLength;
   const out = new Uint8Array(dataStart + offset);
@@ -154,7 +158,7 @@ export function decodeEntry(
   const at = data.byteOffset + begin;
   const view = share && LITTLE_ENDIAN && at % 4 === 0;
   const lost = (i: number, value: string, target: string) =>
-    new Error(`${where}: entry "${name}" (${dtype}) holds ${value} at flat index ${indexBase + i}, which ${target}; convert it in Python first (e.g. np.asarray(v, np.float32))`);
+    new CheckpointError(where, `entry "${name}" (${dtype}) holds ${value} at flat index ${indexBase + i}, which ${target}`, "convert it in Python first (e.g. np.asarray(v, np.float32)).");
   switch (dtype) {
     case "F32":
       return { values: view ? new Float32Array(data.buffer, at, (end - begin) / 4) : new Float32Array(copy(4)), dtype: "float32" };
@@ -211,7 +215,7 @@ export function decodeEntry(
       return { values, dtype: "float32" };
     }
     default:
-      throw new Error(`${where}: entry "${name}" has dtype ${dtype}, which tfjs cannot hold; convert it in Python first (e.g. np.asarray(v, np.float32))`);
+      throw unloadable(where, name, dtype);
   }
 }
 
@@ -230,11 +234,15 @@ export function decodeToTree(header: SafetensorsHeader, data: Uint8Array, owned:
   return buildTree(header, header.entries.map((e) => decodeEntry(data, e, share, where)), where);
 }
 
+function unloadable(where: string, name: string, dtype: string): CheckpointError {
+  return new CheckpointError(where, `entry "${name}" has dtype ${dtype}, which tfjs cannot hold`, "convert it in Python first (e.g. np.asarray(v, np.float32)).");
+}
+
 /** Throws, naming the entry, when a dtype cannot be held by tfjs (before anything is read). */
 export function checkLoadable(header: SafetensorsHeader, where: string): void {
   for (const entry of header.entries) {
     if (LOADABLE_DTYPES[entry.dtype] === undefined) {
-      throw new Error(`${where}: entry "${entry.name}" has dtype ${entry.dtype}, which tfjs cannot hold; convert it in Python first (e.g. np.asarray(v, np.float32))`);
+      throw unloadable(where, entry.name, entry.dtype);
     }
   }
 }
@@ -268,7 +276,7 @@ export function buildTree(header: SafetensorsHeader, decoded: (DecodedValues | t
  * Reads a safetensors file held in memory into a params (or state) tree of tensors.
  *
  * The file is fully validated before any tensor is created (see {@link readHeader}); a bad file
- * throws an `Error` naming the entry and the problem. F32, I32 and BOOL load as float32, int32
+ * throws a `CheckpointError` naming the entry and the problem. F32, I32 and BOOL load as float32, int32
  * and bool; F16 / BF16 / F64 become float32, U8 / I8 / I16 / U16 / U32 / I64 / U64 become int32
  * (U32 / I64 / U64 / F64 only when every value fits, else an error). Names `module/param` are
  * split at the last `/` into `{module: {param: tensor}}`; trees written with a structure in

@@ -10,6 +10,8 @@
 import type * as FsPromises from "node:fs/promises";
 import type * as NodePath from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
+import { describe } from "../util/describe.js";
+import { CheckpointError, InvalidArgumentError } from "../util/errors.js";
 
 const WHERE = "haiku-tfjs/keras fileSystem";
 const SCHEME = "file://";
@@ -31,13 +33,13 @@ async function node(): Promise<Node> {
     ]);
     return { fs, path };
   } catch {
-    throw new Error(`${WHERE}: needs Node's fs (not available here); in a browser save to "indexeddb://..." or "downloads://...".`);
+    throw new CheckpointError(WHERE, "needs Node's fs (not available here)", 'in a browser save to "indexeddb://..." or "downloads://...".');
   }
 }
 
-function failure(action: string, target: string, e: unknown): Error {
+function failure(action: string, target: string, e: unknown): CheckpointError {
   const detail = e instanceof Error ? e.message : String(e);
-  return new Error(`${WHERE}: could not ${action} ${JSON.stringify(target)} (${detail})`, { cause: e });
+  return new CheckpointError(WHERE, `could not ${action} ${JSON.stringify(target)} (${detail})`, "check the path and its permissions.", { cause: e });
 }
 
 async function statOrNull(fs: typeof FsPromises, p: string): Promise<Awaited<ReturnType<typeof FsPromises.stat>> | null> {
@@ -75,9 +77,11 @@ function weightsFile(path: typeof NodePath, dir: string, name: unknown, modelPat
     !name.includes("\0") &&
     !name.split(/[\\/]/).includes("..");
   if (!ok) {
-    throw new Error(
-      `${WHERE}: ${JSON.stringify(modelPath)} names the weights file ${JSON.stringify(name)}; weights files must be ` +
-        "relative paths inside the model's directory (no \"..\", not absolute). Fix the weightsManifest paths.",
+    throw new CheckpointError(
+      WHERE,
+      `${JSON.stringify(modelPath)} names the weights file ${JSON.stringify(name)}; weights files must be ` +
+        "relative paths inside the model's directory (no \"..\", not absolute)",
+      "fix the weightsManifest paths.",
     );
   }
   return path.join(dir, name as string);
@@ -88,15 +92,16 @@ class NodeFileSystem implements tf.io.IOHandler {
 
   async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
     if (artifacts.modelTopology instanceof ArrayBuffer) {
-      throw new Error(`${WHERE}: saving a binary (GraphDef) topology is not supported; save a tfjs-layers model.`);
+      throw new CheckpointError(WHERE, "saving a binary (GraphDef) topology is not supported", "save a tfjs-layers model.");
     }
     const { fs, path } = await node();
     const dir = this.target;
     const existing = await statOrNull(fs, dir);
     if (existing !== null && !existing.isDirectory()) {
-      throw new Error(
-        `${WHERE}: cannot save to ${JSON.stringify(dir)}: it exists and is not a directory. A model is saved as a ` +
-          `directory holding ${MODEL_JSON} and ${WEIGHTS_BIN}; pass a new or existing directory path.`,
+      throw new CheckpointError(
+        WHERE,
+        `cannot save to ${JSON.stringify(dir)}: it exists and is not a directory (a model is saved as a directory holding ${MODEL_JSON} and ${WEIGHTS_BIN})`,
+        "pass a new or existing directory path.",
       );
     }
     const json = modelJson(artifacts, [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }]);
@@ -135,7 +140,7 @@ class NodeFileSystem implements tf.io.IOHandler {
     const { fs, path } = await node();
     const info = await statOrNull(fs, this.target);
     if (info === null) {
-      throw new Error(`${WHERE}: ${JSON.stringify(this.target)} does not exist; pass the path of a saved model's ${MODEL_JSON} (or its directory).`);
+      throw new CheckpointError(WHERE, `${JSON.stringify(this.target)} does not exist`, `pass the path of a saved model's ${MODEL_JSON} (or its directory).`);
     }
     const jsonPath = info.isDirectory() ? path.join(this.target, MODEL_JSON) : this.target;
     let json: tf.io.ModelJSON;
@@ -145,18 +150,18 @@ class NodeFileSystem implements tf.io.IOHandler {
       throw failure("read the model JSON", jsonPath, e);
     }
     if (json === null || typeof json !== "object" || Array.isArray(json)) {
-      throw new Error(`${WHERE}: ${JSON.stringify(jsonPath)} is not a model JSON object (tfjs' model.json format).`);
+      throw new CheckpointError(WHERE, `${JSON.stringify(jsonPath)} is not a model JSON object (tfjs' model.json format)`, "load a model.json written by model.save.");
     }
     const dir = path.dirname(jsonPath);
     return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
       if (!Array.isArray(manifest)) {
-        throw new Error(`${WHERE}: ${JSON.stringify(jsonPath)} has a weightsManifest that is not an array.`);
+        throw new CheckpointError(WHERE, `${JSON.stringify(jsonPath)} has a weightsManifest that is not an array`, "load a model.json written by model.save.");
       }
       const specs: tf.io.WeightsManifestEntry[] = [];
       const buffers: ArrayBuffer[] = [];
       for (const group of manifest) {
         if (group === null || typeof group !== "object" || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
-          throw new Error(`${WHERE}: ${JSON.stringify(jsonPath)} has a weightsManifest entry without \`paths\` and \`weights\` arrays.`);
+          throw new CheckpointError(WHERE, `${JSON.stringify(jsonPath)} has a weightsManifest entry without \`paths\` and \`weights\` arrays`, "load a model.json written by model.save.");
         }
         specs.push(...group.weights);
         for (const name of group.paths) {
@@ -195,7 +200,7 @@ class NodeFileSystem implements tf.io.IOHandler {
  */
 export function fileSystem(path: string): tf.io.IOHandler {
   if (typeof path !== "string" || path.length === 0) {
-    throw new Error(`${WHERE}: \`path\` must be a non-empty string (a directory or a model.json path), got ${typeof path === "string" ? '""' : typeof path}.`);
+    throw new InvalidArgumentError(WHERE, `\`path\` must be a non-empty string (a directory or a model.json path), got ${describe(path)}`, 'pass e.g. "models/mlp".');
   }
   return new NodeFileSystem(path);
 }

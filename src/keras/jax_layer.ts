@@ -9,6 +9,8 @@ import * as tfl from "@tensorflow/tfjs-layers";
 
 import * as tree from "../tree/index.js";
 import type { PathEntry } from "../tree/index.js";
+import { describe, sameShape } from "../util/describe.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 import { getRegisteredJaxFunction, getRegisteredJaxFunctionName } from "./registry.js";
 import { SeedGenerator, drawGlobalKey } from "./seed.js";
 import { CALL_FN_ARGS, INIT_FN_ARGS, validateSignature } from "./signature.js";
@@ -75,29 +77,12 @@ interface HeldTree {
 
 const SUPPORTED_DTYPES = new Set<string>(["float32", "int32", "bool"]);
 
-function describe(x: unknown): string {
-  if (x === null) return "null";
-  if (x === undefined) return "undefined";
-  if (x instanceof tf.Tensor) return `a tensor ${x.dtype}[${x.shape.join(",")}]`;
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (typeof x === "object") {
-    const proto = Object.getPrototypeOf(x) as unknown;
-    if (proto === Object.prototype || proto === null) return `an object with keys [${Object.keys(x).join(", ")}]`;
-    return `a ${(x as object).constructor?.name ?? "object"}`;
-  }
-  return `the ${typeof x} ${String(x)}`;
-}
-
 function pathString(prefix: string, path: readonly PathEntry[]): string {
   return prefix + path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
 }
 
 function isShapeList(s: Shape | Shape[]): s is Shape[] {
   return s.length > 0 && s.every((d) => Array.isArray(d));
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** A tfjs-layers initializer returning a fresh copy of a precomputed value (addWeight disposes it). */
@@ -191,8 +176,10 @@ export class JaxLayer extends tfl.layers.Layer {
 
   constructor(args: JaxLayerArgs) {
     if (args == null || typeof args !== "object") {
-      throw new Error(
-        `JaxLayer: expected an options object { callFn, initFn?, params?, state?, seed?, ...LayerArgs }, got ${describe(args)}.`,
+      throw new InvalidArgumentError(
+        "JaxLayer",
+        `\`args\` must be an options object { callFn, initFn?, params?, state?, seed?, ...LayerArgs }, got ${describe(args)}`,
+        "pass e.g. new JaxLayer({ callFn: net.apply, initFn: net.init }).",
       );
     }
     const { callFn, initFn, params, state, seed, ...layerArgs } = args;
@@ -208,14 +195,14 @@ export class JaxLayer extends tfl.layers.Layer {
       this.callFnHasParams = this.callFnArguments.includes("params");
       this.callFnHasState = this.callFnArguments.includes("state");
       this.seedGenerator = this.callFnArguments.includes("rng")
-        ? new SeedGenerator(seed, `JaxLayer '${this.name}' option \`seed\``)
+        ? new SeedGenerator(seed, `JaxLayer '${this.name}'`)
         : null;
       if (this.initFn === null && params == null && state == null && (this.callFnHasParams || this.callFnHasState)) {
-        throw new Error(
-          "`init_fn`, `params` and `state` cannot all be `None` when `call_fn` takes a `params` or a `state` argument. " +
-            `(JaxLayer '${this.name}': \`initFn\`, \`params\` and \`state\` are all null/undefined while \`callFn\` ` +
-            `declares (${this.callFnArguments.join(", ")}); pass \`initFn\` to create them at build time, or ` +
-            "`params` / `state` with their initial values.)",
+        throw new InvalidArgumentError(
+          `JaxLayer '${this.name}'`,
+          "`init_fn`, `params` and `state` cannot all be `None` when `call_fn` takes a `params` or a `state` argument " +
+            `(\`initFn\`, \`params\` and \`state\` are all null/undefined while \`callFn\` declares (${this.callFnArguments.join(", ")}))`,
+          "pass `initFn` to create them at build time, or `params` / `state` with their initial values.",
         );
       }
       this.initFnArguments = this.initFn
@@ -298,8 +285,10 @@ export class JaxLayer extends tfl.layers.Layer {
     const cached = this.outputShapeCache.get(key);
     if (cached) return cached;
     if (!this.built) {
-      throw new Error(
-        `JaxLayer '${this.name}': computeOutputShape needs the layer's weights; call layer.apply(...) (which builds it) first.`,
+      throw new InvalidArgumentError(
+        `JaxLayer '${this.name}'`,
+        "computeOutputShape needs the layer's weights, and the layer is not built yet",
+        "call layer.apply(...) (which builds it) first.",
       );
     }
     const first = this.traceOutputShapes(inputShape, 1);
@@ -350,25 +339,27 @@ export class JaxLayer extends tfl.layers.Layer {
       if (ref == null) return null;
       const name = (ref as { name?: unknown }).name;
       if (typeof name !== "string") {
-        throw new Error(
-          `JaxLayer '${layerName}': cannot rebuild \`${tsName}\` from the saved model: the function was not registered ` +
+        throw new InvalidArgumentError(
+          `JaxLayer '${layerName}'`,
+          `cannot rebuild \`${tsName}\` from the saved model: the function was not registered ` +
             "with registerJaxFunction(name, fn) when the model was saved, and unregistered functions (closures, " +
-            "lambdas) cannot be reloaded (as in Keras). Register it under a name, save the model again, and register " +
-            "the same name before tf.loadLayersModel.",
+            "lambdas) cannot be reloaded (as in Keras)",
+          "register it under a name, save the model again, and register the same name before tf.loadLayersModel.",
         );
       }
       const fn = getRegisteredJaxFunction(name);
       if (fn === undefined) {
-        throw new Error(
-          `JaxLayer '${layerName}': the saved model refers to the \`${tsName}\` registered as "${name}", but no ` +
-            `function is registered under that name. Call registerJaxFunction("${name}", fn) before tf.loadLayersModel.`,
+        throw new InvalidArgumentError(
+          `JaxLayer '${layerName}'`,
+          `the saved model refers to the \`${tsName}\` registered as "${name}", but no function is registered under that name`,
+          `call registerJaxFunction("${name}", fn) before tf.loadLayersModel.`,
         );
       }
       return fn as JaxFunction;
     };
     const call = resolve(callFn, "callFn");
     if (call === null) {
-      throw new Error(`JaxLayer '${layerName}': the saved config has no \`callFn\` entry; it was not saved by JaxLayer.getConfig.`);
+      throw new InvalidArgumentError(`JaxLayer '${layerName}'`, "the saved config has no `callFn` entry; it was not saved by JaxLayer.getConfig", "load a model saved with a JaxLayer, or pass `callFn` in the config.");
     }
     return new cls({ ...rest, callFn: call, initFn: resolve(initFn, "initFn") });
   }
@@ -385,7 +376,7 @@ export class JaxLayer extends tfl.layers.Layer {
     return tree.map((leaf: unknown) => {
       if (leaf instanceof tf.Tensor) {
         if (leaf.isDisposed) {
-          throw new Error(`JaxLayer '${this.name}': a tensor leaf of \`${what}\` is already disposed; pass live tensors.`);
+          throw new InvalidArgumentError(`JaxLayer '${this.name}'`, `a tensor leaf of \`${what}\` is already disposed`, "pass live tensors.");
         }
         return tf.keep(tf.clone(leaf));
       }
@@ -409,7 +400,7 @@ export class JaxLayer extends tfl.layers.Layer {
     const initFn = this.initFn;
     if (initFn === null) {
       // Only reachable when `params` / `state` were consumed already; the constructor rejects the rest.
-      throw new Error(`JaxLayer '${this.name}': no \`initFn\` to create \`params\` / \`state\` with.`);
+      throw new InvalidArgumentError(`JaxLayer '${this.name}'`, "there is no `initFn` to create `params` / `state` with", "pass `initFn`, or `params` / `state`.");
     }
     tf.tidy(() => {
       const inputs = this.placeholders(inputShape, 1);
@@ -419,9 +410,10 @@ export class JaxLayer extends tfl.layers.Layer {
       let state: unknown = null;
       if (this.callFnHasState) {
         if (!Array.isArray(result) || result.length !== 2) {
-          throw new Error(
-            `JaxLayer '${this.name}': \`initFn\` must return [params, state] because \`callFn\` takes a \`state\` ` +
-              `argument, but it returned ${describe(result)}. Return both trees (use transformWithState's init).`,
+          throw new InvalidArgumentError(
+            `JaxLayer '${this.name}'`,
+            `\`initFn\` must return [params, state] because \`callFn\` takes a \`state\` argument, but it returned ${describe(result)}`,
+            "return both trees (use transformWithState's init).",
           );
         }
         [params, state] = result as [unknown, unknown];
@@ -438,12 +430,13 @@ export class JaxLayer extends tfl.layers.Layer {
     for (const [path, leaf] of tree.leavesWithPath(value as tree.PyTree<unknown>)) {
       if (!(leaf instanceof tf.Tensor)) continue;
       if (leaf.isDisposed) {
-        throw new Error(`JaxLayer '${this.name}': the tensor at \`${pathString(what, path)}\` is disposed.`);
+        throw new InvalidArgumentError(`JaxLayer '${this.name}'`, `the tensor at \`${pathString(what, path)}\` is disposed`, "pass live tensors.");
       }
       if (!SUPPORTED_DTYPES.has(leaf.dtype)) {
-        throw new Error(
-          `JaxLayer '${this.name}': the tensor at \`${pathString(what, path)}\` has dtype ${leaf.dtype}; weights ` +
-            "may be float32, int32 or bool. Cast it, or keep it out of the pytree.",
+        throw new InvalidArgumentError(
+          `JaxLayer '${this.name}'`,
+          `the tensor at \`${pathString(what, path)}\` has dtype ${leaf.dtype}; weights may be float32, int32 or bool`,
+          "cast it, or keep it out of the pytree.",
         );
       }
     }
@@ -508,9 +501,10 @@ export class JaxLayer extends tfl.layers.Layer {
     let outputs: unknown = result;
     if (this.callFnHasState) {
       if (!Array.isArray(result) || result.length !== 2) {
-        throw new Error(
-          `JaxLayer '${this.name}': \`callFn\` takes a \`state\` argument, so it must return [outputs, newState], ` +
-            `but it returned ${describe(result)}.`,
+        throw new InvalidArgumentError(
+          `JaxLayer '${this.name}'`,
+          `\`callFn\` takes a \`state\` argument, so it must return [outputs, newState], but it returned ${describe(result)}`,
+          "return the outputs and the new state as a two-element array.",
         );
       }
       outputs = result[0];
@@ -526,18 +520,21 @@ export class JaxLayer extends tfl.layers.Layer {
       outputs instanceof tf.Tensor ||
       (Array.isArray(outputs) && outputs.length > 0 && outputs.every((o) => o instanceof tf.Tensor));
     if (!ok) {
-      throw new Error(
-        `JaxLayer '${this.name}': the outputs of \`callFn\` must be a tf.Tensor or a non-empty array of tf.Tensors ` +
-          `(what a tfjs-layers layer can output), got ${describe(outputs)}.`,
+      throw new InvalidArgumentError(
+        `JaxLayer '${this.name}'`,
+        "the outputs of `callFn` must be a tf.Tensor or a non-empty array of tf.Tensors " +
+          `(what a tfjs-layers layer can output), got ${describe(outputs)}`,
+        "return a tensor or an array of tensors from `callFn`.",
       );
     }
   }
 
-  private structureMismatch(detail: string): Error {
-    return new Error(
+  private structureMismatch(detail: string): ShapeError {
+    return new ShapeError(
+      `JaxLayer '${this.name}'`,
       "Structure mismatch: the structure of the state returned by `call` does not match the structure of the state " +
-        `at initialization time. (JaxLayer '${this.name}': ${detail} Return from \`callFn\` a new state with exactly ` +
-        "the structure, shapes and non-tensor leaves of the `state` it received.)",
+        `at initialization time (${detail})`,
+      "return from `callFn` a new state with exactly the structure, shapes and non-tensor leaves of the `state` it received.",
     );
   }
 
@@ -546,7 +543,7 @@ export class JaxLayer extends tfl.layers.Layer {
     const held = this.heldState ?? { def: tree.structure(null), vars: [], consts: [], paths: [] };
     const [leaves, def] = tree.flatten(newState as tree.PyTree<unknown>);
     if (!def.equals(held.def)) {
-      throw this.structureMismatch(`expected ${held.def.toString()}, got ${def.toString()}.`);
+      throw this.structureMismatch(`expected ${held.def.toString()}, got ${def.toString()}`);
     }
     const writes: [tfl.LayerVariable, tf.Tensor][] = [];
     for (let i = 0; i < leaves.length; i++) {
@@ -556,7 +553,7 @@ export class JaxLayer extends tfl.layers.Layer {
       if (!v) {
         if (leaf !== held.consts[i]) {
           throw this.structureMismatch(
-            `the non-tensor leaf at \`${where}\` was ${describe(held.consts[i])} and is now ${describe(leaf)}.`,
+            `the non-tensor leaf at \`${where}\` was ${describe(held.consts[i])} and is now ${describe(leaf)}`,
           );
         }
         continue;
@@ -564,12 +561,13 @@ export class JaxLayer extends tfl.layers.Layer {
       let t: tf.Tensor;
       if (leaf instanceof tf.Tensor) t = leaf;
       else if (typeof leaf === "number" || typeof leaf === "boolean") t = tf.scalar(leaf, v.dtype);
-      else throw this.structureMismatch(`the leaf at \`${where}\` must be a tensor, got ${describe(leaf)}.`);
+      else throw this.structureMismatch(`the leaf at \`${where}\` must be a tensor, got ${describe(leaf)}`);
       if (!sameShape(t.shape, v.shape as number[])) {
-        throw new Error(
-          "The shape of the target variable and the shape of the target value in `variable.assign(value)` must match. " +
-            `(JaxLayer '${this.name}': the state at \`${where}\` has shape [${v.shape.join(",")}] but \`callFn\` returned ` +
-            `shape [${t.shape.join(",")}]; keep state shapes fixed.)`,
+        throw new ShapeError(
+          `JaxLayer '${this.name}'`,
+          "The shape of the target variable and the shape of the target value in `variable.assign(value)` must match " +
+            `(the state at \`${where}\` has shape [${v.shape.join(",")}] but \`callFn\` returned shape [${t.shape.join(",")}])`,
+          "keep state shapes fixed.",
         );
       }
       if (t === v.read()) continue;

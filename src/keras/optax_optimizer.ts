@@ -6,7 +6,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 
-import { describe } from "../core/errors.js";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 import type { GradientTransformation } from "../optim/types.js";
 import * as tree from "../tree/index.js";
 import { getOwn, setOwn } from "../tree/own.js";
@@ -80,9 +81,10 @@ export class OptaxOptimizer extends tf.Optimizer {
     super();
     const t = transformation as unknown as { init?: unknown; update?: unknown } | null;
     if (t === null || typeof t !== "object" || typeof t.init !== "function" || typeof t.update !== "function") {
-      throw new TypeError(
-        `${WHERE}: expected a gradient transformation ({init, update}) such as hk.optim.adam(1e-3), got ${describe(t)}. ` +
-          "Pass the transformation itself (call the factory: hk.optim.adam(1e-3), not hk.optim.adam).",
+      throw new InvalidArgumentError(
+        WHERE,
+        `\`transformation\` must be a gradient transformation ({init, update}) such as hk.optim.adam(1e-3), got ${describe(t)}`,
+        "pass the transformation itself (call the factory: hk.optim.adam(1e-3), not hk.optim.adam).",
       );
     }
   }
@@ -99,7 +101,7 @@ export class OptaxOptimizer extends tf.Optimizer {
       if (g === null || g === undefined) continue;
       const v = getOwn(registered, name);
       if (v === undefined) {
-        throw new Error(`${WHERE}: got a gradient for "${name}", but no variable has that name. Pass gradients keyed by tf.Variable names (as Optimizer.minimize does).`);
+        throw new InvalidArgumentError(`${WHERE}.applyGradients`, `\`variableGradients\` has a gradient for "${name}", but no variable has that name`, "pass gradients keyed by tf.Variable names (as Optimizer.minimize does).");
       }
       if (!v.trainable) continue;
       setOwn(params, name, v);
@@ -175,9 +177,10 @@ export class OptaxOptimizer extends tf.Optimizer {
     _cls: tf.serialization.SerializableConstructor<T>,
     _config: tf.serialization.ConfigDict,
   ): T {
-    throw new Error(
-      `${WHERE} cannot be rebuilt from a saved model: its transformation is code, not config. Save the model ` +
-        "without includeOptimizer, compile the loaded model with a new OptaxOptimizer(sameTransformation), and " +
+    throw new InvalidArgumentError(
+      `${WHERE}.fromConfig`,
+      "an OptaxOptimizer cannot be rebuilt from a saved model: its transformation is code, not config",
+      "save the model without includeOptimizer, compile the loaded model with a new OptaxOptimizer(sameTransformation), and " +
         "restore its state with setWeights() from weights kept with getWeights().",
     );
   }
@@ -192,11 +195,11 @@ export class OptaxOptimizer extends tf.Optimizer {
     const restored = tree.mapWithPath((path: string, leaf: unknown) => {
       const w = byName.get(path);
       if (w === undefined) {
-        throw new Error(`${WHERE}.setWeights: no weight named "${path}" for this optimizer's state (got ${[...byName.keys()].join(", ") || "none"}). Restore weights saved from the same transformation and model.`);
+        throw new ShapeError(`${WHERE}.setWeights`, `no weight named "${path}" for this optimizer's state (got ${[...byName.keys()].join(", ") || "none"})`, "restore weights saved from the same transformation and model.");
       }
       if (leaf instanceof tf.Tensor) {
         if (!tf.util.arraysEqual(leaf.shape, w.shape)) {
-          throw new Error(`${WHERE}.setWeights: weight "${path}" has shape [${w.shape.join(", ")}], the state expects [${leaf.shape.join(", ")}].`);
+          throw new ShapeError(`${WHERE}.setWeights`, `weight "${path}" has shape [${w.shape.join(", ")}], the state expects [${leaf.shape.join(", ")}]`, "restore weights saved from the same transformation and model.");
         }
         return tf.keep(tf.cast(w, leaf.dtype));
       }

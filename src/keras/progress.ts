@@ -7,6 +7,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError } from "../util/errors.js";
 
 import { ProgressBar } from "../optim/progress.js";
 import type { ProgressStream } from "../optim/progress.js";
@@ -79,7 +81,7 @@ export class ProgressLogger extends tfl.Callback {
     super();
     const verbose = options.verbose ?? 1;
     if (verbose !== 1 && verbose !== 2) {
-      throw new Error(`haiku-tfjs/keras ProgressLogger: \`verbose\` must be 1 (a bar per batch) or 2 (a line per epoch), got ${String(verbose)}.`);
+      throw new InvalidArgumentError("ProgressLogger", `\`verbose\` must be 1 (a bar per batch) or 2 (a line per epoch), got ${describe(verbose)}`, "pass verbose: 1 or verbose: 2.");
     }
     this.options = { ...options, verbose };
   }

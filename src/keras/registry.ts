@@ -3,11 +3,14 @@
  * (`@keras.saving.register_keras_serializable()`); closures cannot be found again at load time.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError } from "../util/errors.js";
+
 /** Any function that can be registered for `JaxLayer` save/load.
  *
  * @category Keras
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFn = (...args: any[]) => unknown;
 
 const byName = new Map<string, AnyFn>();
@@ -34,16 +37,17 @@ const byFn = new Map<AnyFn, string>();
  */
 export function registerJaxFunction<F extends AnyFn>(name: string, fn: F): F {
   if (typeof name !== "string" || name.length === 0) {
-    throw new Error(`registerJaxFunction: \`name\` must be a non-empty string, got ${JSON.stringify(name)}.`);
+    throw new InvalidArgumentError("registerJaxFunction", `\`name\` must be a non-empty string, got ${describe(name)}`, 'pass a unique name such as "mlp_apply".');
   }
   if (typeof fn !== "function") {
-    throw new Error(`registerJaxFunction("${name}", fn): \`fn\` must be a function, got ${typeof fn}.`);
+    throw new InvalidArgumentError(`registerJaxFunction("${name}", fn)`, `\`fn\` must be a function, got ${describe(fn)}`, "pass the function to register, e.g. net.apply.");
   }
   const existing = byName.get(name);
   if (existing !== undefined && existing !== fn) {
-    throw new Error(
-      `registerJaxFunction: the name "${name}" is already registered to another function. ` +
-        `Pick a unique name (e.g. prefix it with your model's name).`,
+    throw new InvalidArgumentError(
+      "registerJaxFunction",
+      `\`name\` "${name}" is already registered to another function`,
+      "pick a unique name (e.g. prefix it with your model's name).",
     );
   }
   byName.set(name, fn);

@@ -4,6 +4,7 @@
  * key from its own.
  */
 import type { PRNGKey } from "../random/index.js";
+import { InvalidArgumentError } from "../util/errors.js";
 
 const UINT32 = 2 ** 32;
 
@@ -18,9 +19,10 @@ function defaultSeed(): number {
  */
 export function checkSeed(seed: unknown, where: string): number {
   if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed >= UINT32) {
-    throw new Error(
-      `Argument \`seed\` must be an integer. Received: seed=${String(seed)} (${where}: expected an integer ` +
-        `in [0, 2**32) or undefined for a random seed).`,
+    throw new InvalidArgumentError(
+      where,
+      `Argument \`seed\` must be an integer. Received: seed=${String(seed)} (expected an integer in [0, 2**32) or undefined for a random seed)`,
+      "pass an integer seed such as 42, or leave it out for a random one.",
     );
   }
   return seed;
@@ -79,8 +81,10 @@ let globalGenerator: SeedGenerator | null = null;
  */
 export function setRandomSeed(seed: number): void {
   if (typeof seed !== "number" || !Number.isInteger(seed)) {
-    throw new Error(
-      `Expected \`seed\` argument to be an integer. Received: seed=${String(seed)} (setRandomSeed: pass an integer in [0, 2**32)).`,
+    throw new InvalidArgumentError(
+      "setRandomSeed",
+      `Expected \`seed\` argument to be an integer. Received: seed=${String(seed)}`,
+      "pass an integer in [0, 2**32).",
     );
   }
   globalGenerator = new SeedGenerator(seed, "setRandomSeed");

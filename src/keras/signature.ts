@@ -4,6 +4,7 @@
  * and returned in declaration order so arguments can be passed positionally.
  */
 import { argNames } from "../core/arg_names.js";
+import { InvalidArgumentError } from "../util/errors.js";
 
 /** Arguments `callFn` may declare, in the order Keras documents them.
  *
@@ -74,9 +75,10 @@ export function validateSignature<A extends string>(
   required: readonly A[],
 ): A[] {
   if (typeof fn !== "function") {
-    throw new Error(
-      `JaxLayer '${layerName}': \`${tsName}\` (Keras \`${pyName}\`) must be a function, got ${describeFn(fn)}. ` +
-        `Pass e.g. \`${tsName}: (params, inputs) => ...\` or a transform's \`.${tsName === "initFn" ? "init" : "apply"}\`.`,
+    throw new InvalidArgumentError(
+      `JaxLayer '${layerName}'`,
+      `\`${tsName}\` (Keras \`${pyName}\`) must be a function, got ${describeFn(fn)}`,
+      `pass e.g. \`${tsName}: (params, inputs) => ...\` or a transform's \`.${tsName === "initFn" ? "init" : "apply"}\`.`,
     );
   }
   const names = argNames(fn as (...args: never[]) => unknown).map((n) => (n.startsWith("...") ? n.slice(3) : n));
@@ -88,9 +90,10 @@ export function validateSignature<A extends string>(
       : "";
   for (const r of required) {
     if (!names.some((n) => canonicalArgName(n, allowed) === r)) {
-      throw new Error(
-        `Missing required argument in \`${pyName}\`: \`${r}\` (JaxLayer '${layerName}': \`${tsName}\` declares ${declared}). ` +
-          `Name the parameter that receives the layer's inputs \`${r}\`.` +
+      throw new InvalidArgumentError(
+        `JaxLayer '${layerName}'`,
+        `Missing required argument in \`${pyName}\`: \`${r}\` (\`${tsName}\` declares ${declared})`,
+        `name the parameter that receives the layer's inputs \`${r}\`.` +
           (hidden || " If a minifier renamed the parameters, declare the names with `withArgNames(fn, names)`."),
       );
     }
@@ -99,19 +102,21 @@ export function validateSignature<A extends string>(
   for (const n of names) {
     const c = canonicalArgName(n, allowed);
     if (c === null) {
-      throw new Error(
+      throw new InvalidArgumentError(
+        `JaxLayer '${layerName}'`,
         `Unsupported argument in \`${pyName}\`: \`${n}\`, supported arguments are \`${allowed.join("`, `")}\` ` +
-          `(JaxLayer '${layerName}': \`${tsName}\` declares ${declared}). Rename or remove \`${n}\`; ` +
-          `to adapt another signature, wrap the function, e.g. (params, rng, inputs, training) => f(params, ...). ` +
+          `(\`${tsName}\` declares ${declared})`,
+        `rename or remove \`${n}\`; to adapt another signature, wrap the function, e.g. (params, rng, inputs, training) => f(params, ...). ` +
           "If a minifier renamed the parameters, declare the names with `withArgNames(fn, names)`.",
       );
     }
     const previous = names[canonical.indexOf(c)];
     if (previous !== undefined) {
-      throw new Error(
-        `JaxLayer '${layerName}': \`${tsName}\` declares ${declared}, where both \`${previous}\` and \`${n}\` stand for ` +
-          `\`${c}\` (a bundler renames \`${c}\` to \`${c}2\` or \`${c}$1\` when it shadows an outer \`${c}\`). ` +
-          "Give each argument its own name, or declare the names with `withArgNames(fn, names)`.",
+      throw new InvalidArgumentError(
+        `JaxLayer '${layerName}'`,
+        `\`${tsName}\` declares ${declared}, where both \`${previous}\` and \`${n}\` stand for ` +
+          `\`${c}\` (a bundler renames \`${c}\` to \`${c}2\` or \`${c}$1\` when it shadows an outer \`${c}\`)`,
+        "give each argument its own name, or declare the names with `withArgNames(fn, names)`.",
       );
     }
     canonical.push(c);

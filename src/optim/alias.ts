@@ -9,6 +9,7 @@ import type { RmsOptions } from "./rms.js";
 import { scaleByRms, scaleByRss, scaleByStddev } from "./rms.js";
 import { scaleByLearningRate } from "./scale.js";
 import type { GradientTransformation, ScalarOrSchedule } from "./types.js";
+import { checkNumber } from "./util.js";
 
 /**
  * Stochastic gradient descent, optionally with (Nesterov) momentum (optax `sgd`):
@@ -23,6 +24,7 @@ export function sgd(
   learningRate: ScalarOrSchedule,
   { momentum, nesterov = false }: { momentum?: number; nesterov?: boolean } = {},
 ): GradientTransformation<unknown[]> {
+  checkNumber("hk.optim.sgd", "learningRate", learningRate, { schedule: true });
   return chain(momentum === undefined ? identity() : trace(momentum, { nesterov }), scaleByLearningRate(learningRate));
 }
 
@@ -32,6 +34,7 @@ export function momentum(
   beta = 0.9,
   { nesterov = false }: { nesterov?: boolean } = {},
 ): GradientTransformation<unknown[]> {
+  checkNumber("hk.optim.momentum", "learningRate", learningRate, { schedule: true });
   return sgd(learningRate, { momentum: beta, nesterov });
 }
 
@@ -47,6 +50,7 @@ export function momentum(
  * ```
  */
 export function adam(learningRate: ScalarOrSchedule, opts: AdamOptions = {}): GradientTransformation<unknown[]> {
+  checkNumber("hk.optim.adam", "learningRate", learningRate, { schedule: true });
   return chain(scaleByAdam(opts), scaleByLearningRate(learningRate));
 }
 
@@ -75,6 +79,8 @@ export function adamw(
   learningRate: ScalarOrSchedule,
   { weightDecay = 1e-4, mask, ...adamOpts }: AdamWOptions = {},
 ): GradientTransformation<unknown[]> {
+  checkNumber("hk.optim.adamw", "learningRate", learningRate, { schedule: true });
+  checkNumber("hk.optim.adamw", "weightDecay", weightDecay, { schedule: true });
   return chain(scaleByAdam(adamOpts), addDecayedWeights(weightDecay, mask), scaleByLearningRate(learningRate));
 }
 
@@ -96,6 +102,7 @@ export function rmsprop(
   learningRate: ScalarOrSchedule,
   { centered = false, momentum: m, nesterov = false, ...rmsOpts }: RmspropOptions = {},
 ): GradientTransformation<unknown[]> {
+  checkNumber("hk.optim.rmsprop", "learningRate", learningRate, { schedule: true });
   return chain(
     centered ? scaleByStddev(rmsOpts) : scaleByRms(rmsOpts),
     scaleByLearningRate(learningRate),
@@ -111,5 +118,6 @@ export function adagrad(
   learningRate: ScalarOrSchedule,
   opts: { initialAccumulatorValue?: number; eps?: number } = {},
 ): GradientTransformation<unknown[]> {
+  checkNumber("hk.optim.adagrad", "learningRate", learningRate, { schedule: true });
   return chain(scaleByRss(opts), scaleByLearningRate(learningRate));
 }

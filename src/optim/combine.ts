@@ -2,6 +2,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { freeze } from "immer";
 
 import * as tree from "../tree/index.js";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 import { own } from "./scalars.js";
 import type { EmptyState, GradientTransformation } from "./types.js";
 import { mapN } from "./util.js";
@@ -42,8 +44,10 @@ export type AnyTransformation = GradientTransformation<any>;
 export function chain<const Ts extends readonly AnyTransformation[]>(...transforms: Ts): GradientTransformation<ChainState<Ts>> {
   transforms.forEach((t, i) => {
     if (t === null || typeof t !== "object" || typeof t.init !== "function" || typeof t.update !== "function") {
-      throw new Error(
-        `hk.optim.chain: argument ${i} is not a GradientTransformation ({init, update}); got ${t === null ? "null" : typeof t}. Did you pass an optimizer factory without calling it (e.g. hk.optim.scaleByAdam instead of hk.optim.scaleByAdam())?`,
+      throw new InvalidArgumentError(
+        "hk.optim.chain",
+        `\`transforms[${i}]\` must be a GradientTransformation ({init, update}), got ${describe(t)}`,
+        "call optimizer factories before chaining them (hk.optim.scaleByAdam(), not hk.optim.scaleByAdam).",
       );
     }
   });
@@ -51,8 +55,10 @@ export function chain<const Ts extends readonly AnyTransformation[]>(...transfor
     init: (params) => transforms.map((t) => t.init(params)) as ChainState<Ts>,
     update<U>(updates: U, state: ChainState<Ts>, params?: unknown): [U, ChainState<Ts>] {
       if (!Array.isArray(state) || state.length !== transforms.length) {
-        throw new Error(
-          `hk.optim.chain: expected the state from this chain's init/update (an array of ${transforms.length} states), got ${Array.isArray(state) ? `an array of length ${state.length}` : typeof state}.`,
+        throw new ShapeError(
+          "hk.optim.chain",
+          `\`state\` must be the state from this chain's init/update (an array of ${transforms.length} states), got ${describe(state)}`,
+          "pass the state that this chain's init(params) or previous update returned.",
         );
       }
       return tf.tidy(() => {

@@ -2,6 +2,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 
 import * as tree from "../tree/index.js";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError } from "../util/errors.js";
 import { identity } from "./combine.js";
 import type { ScaleByScheduleState } from "./scale.js";
 import { constant, own } from "./scalars.js";
@@ -84,21 +86,18 @@ export interface MaskedState<S> {
 
 function expandMask(where: string, mask: Mask, tree0: unknown): unknown {
   const m = typeof mask === "function" ? (mask as (p: unknown) => unknown)(tree0) : mask;
-  try {
-    return tree.map(
-      (flag: unknown, sub: unknown) => {
-        if (typeof flag !== "boolean") {
-          throw new Error(`${where}: mask leaves must be booleans, got ${typeof flag}.`);
-        }
-        return tree.map(() => flag, sub);
-      },
-      m,
-      tree0,
-    );
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new Error(msg.replace(/^hk\.tree\.map/, `${where} (mask vs params/updates)`));
-  }
+  return tree.mapLabeled(
+    where,
+    ["`mask`", "the params/updates"],
+    (flag: unknown, sub: unknown) => {
+      if (typeof flag !== "boolean") {
+        throw new InvalidArgumentError(where, `\`mask\` leaves must be booleans, got ${describe(flag)}`, "give every leaf of `mask` the value true (transform it) or false (pass it through).");
+      }
+      return tree.map(() => flag, sub);
+    },
+    m,
+    tree0,
+  );
 }
 
 function applyMask(m: unknown, t: unknown): unknown {

@@ -5,6 +5,9 @@
  * loop helper it is shown beside.
  */
 
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError } from "../util/errors.js";
+
 /**
  * Where a {@link ProgressBar} writes: `process.stdout`, `process.stderr`, or anything with a
  * `write` (a fake stream in tests). `isTTY` selects the redrawn bar; `columns` caps its width.
@@ -124,10 +127,10 @@ export class ProgressBar {
     const where = "hk.optim.ProgressBar";
     const { total, label = "", examplesPerStep = 0, stream, logEvery = 0, redrawMs = 100, autoFinish = true, now } = options ?? ({} as ProgressBarOptions);
     if (total !== null && !(Number.isInteger(total) && total >= 0)) {
-      throw new Error(`${where}: \`total\` must be a non-negative integer (steps) or null when unknown, got ${String(total)}.`);
+      throw new InvalidArgumentError(where, `\`total\` must be a non-negative integer (steps) or null when unknown, got ${describe(total)}`, "pass the number of steps, or null.");
     }
     if (!(Number.isInteger(logEvery) && logEvery >= 0)) {
-      throw new Error(`${where}: \`logEvery\` must be a non-negative integer (0: only the final line), got ${String(logEvery)}.`);
+      throw new InvalidArgumentError(where, `\`logEvery\` must be a non-negative integer (0: only the final line), got ${describe(logEvery)}`, "pass a step interval such as 100, or 0.");
     }
     this.total = total;
     this.label = label;

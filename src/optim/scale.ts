@@ -1,6 +1,8 @@
 // optax/_src/transform.py: scale, scale_by_schedule, scale_by_learning_rate.
 import * as tf from "@tensorflow/tfjs-core";
 
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError } from "../util/errors.js";
 import { constant } from "./scalars.js";
 import { tidy } from "./tree_init.js";
 import type { EmptyState, GradientTransformation, ScalarOrSchedule, Schedule } from "./types.js";
@@ -34,7 +36,7 @@ export interface ScaleByScheduleState {
 export function scaleBySchedule(stepSizeFn: Schedule): GradientTransformation<ScaleByScheduleState> {
   const where = "hk.optim.scaleBySchedule";
   if (typeof stepSizeFn !== "function") {
-    throw new Error(`${where}: expected a schedule (count) => number, got ${typeof stepSizeFn}.`);
+    throw new InvalidArgumentError(where, `\`stepSizeFn\` (optax's \`step_size_fn\`) must be a schedule (count) => number, got ${describe(stepSizeFn)}`, "pass a function of the step count, e.g. hk.optim.constantSchedule(1e-3).");
   }
   return {
     init: () => ({ count: 0 }),

@@ -105,7 +105,7 @@ export function cosineDecay(
   checkNumber(where, "alpha", alpha);
   checkNumber(where, "exponent", exponent);
   if (!(decaySteps > 0)) {
-    throw new Error(`${where}: the cosine decay schedule requires positive decaySteps, got decaySteps=${String(decaySteps)}.`);
+    throw new InvalidArgumentError(where, `\`decaySteps\` (optax's \`decay_steps\`) must be positive, got ${describe(decaySteps)}`, "pass the number of steps to decay over, e.g. 1000.");
   }
   return (count) => {
     const c = Math.min(count, decaySteps);
@@ -120,8 +120,10 @@ export function cosineDecay(
  */
 export function joinSchedules(schedules: readonly Schedule[], boundaries: readonly number[]): Schedule {
   if (schedules.length !== boundaries.length + 1) {
-    throw new Error(
-      `hk.optim.joinSchedules: expected one more schedule than boundaries, got ${schedules.length} schedules and ${boundaries.length} boundaries.`,
+    throw new InvalidArgumentError(
+      "hk.optim.joinSchedules",
+      `\`schedules\` must hold one more schedule than \`boundaries\`, got ${schedules.length} schedules and ${boundaries.length} boundaries`,
+      "pass n schedules and the n - 1 step counts where each next one starts.",
     );
   }
   return (count) => {
@@ -156,8 +158,10 @@ export function warmupCosineDecay(
   checkNumber(where, "endValue", endValue);
   const alpha = peakValue === 0 ? 0 : endValue / peakValue;
   if (!(decaySteps - warmupSteps > 0)) {
-    throw new Error(
-      `${where}: decaySteps (${String(decaySteps)}) must be greater than warmupSteps (${String(warmupSteps)}); decaySteps counts from step 0, warm-up included.`,
+    throw new InvalidArgumentError(
+      where,
+      `\`decaySteps\` (optax's \`decay_steps\`, ${describe(decaySteps)}) must be greater than \`warmupSteps\` (optax's \`warmup_steps\`, ${describe(warmupSteps)})`,
+      "count decaySteps from step 0, warm-up included.",
     );
   }
   return joinSchedules(

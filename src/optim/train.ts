@@ -2,6 +2,8 @@ import * as tf from "@tensorflow/tfjs-core";
 
 import { valueAndGrad } from "../grad/index.js";
 import * as tree from "../tree/index.js";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError } from "../util/errors.js";
 import { applyUpdates } from "./combine.js";
 import type { GradientTransformation } from "./types.js";
 
@@ -63,7 +65,7 @@ export function trainStep(
   { hasAux = false, disposeInputs = true }: TrainStepOptions = {},
 ): (params: unknown, optState: unknown, ...args: unknown[]) => TrainStepResult<unknown, unknown, unknown> {
   if (opt === null || typeof opt !== "object" || typeof opt.update !== "function") {
-    throw new Error(`hk.optim.trainStep: the second argument must be a GradientTransformation such as hk.optim.adam(1e-3), got ${opt === null ? "null" : typeof opt}.`);
+    throw new InvalidArgumentError("hk.optim.trainStep", `\`opt\` (the second argument) must be a GradientTransformation, got ${describe(opt)}`, "pass an optimizer such as hk.optim.adam(1e-3).");
   }
   const vg = (hasAux ? valueAndGrad(lossFn as never, { hasAux: true }) : valueAndGrad(lossFn as never)) as (
     ...args: unknown[]

@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 
 import * as tree from "../tree/index.js";
-import { InvalidArgumentError } from "../util/errors.js";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 
 /**
  * `tree.map` whose errors name the optimizer function and the trees (`names`, e.g.
@@ -24,8 +25,11 @@ export function mapN<R>(
     for (let i = 0; i < trees.length; i++) {
       for (const [path, leaf] of tree.leavesWithPath(trees[i] as tree.PyTree<unknown>)) {
         if (leaf instanceof tf.Tensor && leaf.isDisposed) {
-          throw new Error(
-            `${where}: the tensor at \`${tree.formatPath(path)}\` of ${names[i] ?? `tree ${i}`} is already disposed. Pass the state returned by the previous update and the current params; dispose old trees only after the step that replaces them.`,
+          throw new InvalidArgumentError(
+            where,
+            `the tensor at \`${tree.formatPath(path)}\` of ${names[i] ?? `tree ${i}`} is already disposed`,
+            "pass the state returned by the previous update and the current params; dispose old trees only after the step that replaces them.",
+            { cause: e },
           );
         }
       }
@@ -63,9 +67,10 @@ export function mapMulti(
 export function checkFloatTree(where: string, params: unknown): void {
   for (const [path, leaf] of tree.leavesWithPath(params as tree.PyTree<unknown>)) {
     if (!(leaf instanceof tf.Tensor) || leaf.dtype !== "float32") {
-      const what = leaf instanceof tf.Tensor ? `a ${leaf.dtype} tensor` : `a ${typeof leaf}`;
-      throw new Error(
-        `${where}: leaf \`${tree.formatPath(path)}\` of params is ${what}; optimizers work on float32 tensor leaves only. Keep integer or non-tensor values out of the tree you optimize (e.g. with hk.data.partition).`,
+      throw new InvalidArgumentError(
+        where,
+        `leaf \`${tree.formatPath(path)}\` of \`params\` must be a float32 tensor (optimizers work on float32 leaves only), got ${describe(leaf)}`,
+        "keep integer or non-tensor values out of the tree you optimize (e.g. split them off with hk.data.partition).",
       );
     }
   }
@@ -79,8 +84,10 @@ export function checkFloatTree(where: string, params: unknown): void {
  */
 export function checkState(where: string, state: unknown, keys: readonly string[]): Record<string, unknown> {
   if (!tree.isPlainObject(state) || keys.some((k) => !(k in state))) {
-    throw new Error(
-      `${where}: expected the state returned by this transformation's init/update (an object with keys [${keys.join(", ")}]), got ${state === null ? "null" : Array.isArray(state) ? `an array of length ${state.length}` : tree.isPlainObject(state) ? `an object with keys [${Object.keys(state).join(", ")}]` : typeof state}.`,
+    throw new ShapeError(
+      where,
+      `\`state\` must be the state returned by this transformation's init/update (an object with keys [${keys.join(", ")}]), got ${describe(state)}`,
+      "pass the state that this transformation's init(params) or previous update returned, not another optimizer's.",
     );
   }
   return state;
@@ -106,8 +113,12 @@ export function biasCorrection(decay: number, count: number): number {
 export function checkNumber(where: string, name: string, v: unknown, opts: { min?: number; schedule?: boolean } = {}): void {
   if (opts.schedule === true && typeof v === "function") return;
   if (typeof v !== "number" || !Number.isFinite(v) || (opts.min !== undefined && v < opts.min)) {
-    throw new Error(
-      `${where}: ${name} must be a finite number${opts.min !== undefined ? ` >= ${opts.min}` : ""}${opts.schedule === true ? " or a schedule (count) => number" : ""}, got ${String(v)}.`,
+    const atLeast = opts.min !== undefined ? ` >= ${opts.min}` : "";
+    const orSchedule = opts.schedule === true ? " or a schedule (count) => number" : "";
+    throw new InvalidArgumentError(
+      where,
+      `${argName(name)} must be a finite number${atLeast}${orSchedule}, got ${describe(v)}`,
+      `pass a finite number${atLeast}${opts.schedule === true ? " or a function of the step count" : ""}.`,
     );
   }
 }
@@ -126,4 +137,16 @@ export function requireParams(where: string, params: unknown): void {
       "call opt.update(grads, state, params).",
     );
   }
+}
+
+/**
+ * ``\`learningRate\` (optax's \`learning_rate\`)`` for an argument name, so searches for optax's
+ * messages still help; a phrase that is not an identifier (a schedule's value) stays as is.
+ *
+ * @internal
+ */
+export function argName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return name;
+  const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return snake === name ? `\`${name}\`` : `\`${name}\` (optax's \`${snake}\`)`;
 }

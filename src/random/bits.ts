@@ -33,8 +33,8 @@ export function fillBits(key: PRNGKey, out: Uint32Array | Int32Array, n: number)
  * ```
  */
 export function bitsValues(key: PRNGKey, shape: readonly number[] = []): Uint32Array {
-  const k = assertKey(key, "random.bitsValues: key");
-  const n = sizeOf(shape, "random.bitsValues");
+  const k = assertKey(key, "hk.random.bitsValues");
+  const n = sizeOf(shape, "hk.random.bitsValues");
   const out = new Uint32Array(n);
   fillBits(k, out, n);
   return out;
@@ -51,8 +51,8 @@ export function bitsValues(key: PRNGKey, shape: readonly number[] = []): Uint32A
  * ```
  */
 export function bits(key: PRNGKey, shape: readonly number[] = []): tf.Tensor {
-  const k = assertKey(key, "random.bits: key");
-  const n = sizeOf(shape, "random.bits");
+  const k = assertKey(key, "hk.random.bits");
+  const n = sizeOf(shape, "hk.random.bits");
   const out = new Int32Array(n);
   fillBits(k, out, n);
   return tf.tensor(out, shape.slice(), "int32");

@@ -4,6 +4,9 @@
  * @module
  */
 
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError } from "../util/errors.js";
+
 let partitionable = true;
 
 /**
@@ -30,9 +33,10 @@ export const config = {
   /** Switches the scheme; throws unless `value` is a boolean. */
   set threefryPartitionable(value: boolean) {
     if (typeof value !== "boolean") {
-      throw new Error(
-        `random.config.threefryPartitionable: expected a boolean, got ${String(value)} ` +
-          `(${typeof value}). Fix: assign true (JAX >= 0.5 default) or false (legacy JAX < 0.5).`,
+      throw new InvalidArgumentError(
+        "hk.random.config.threefryPartitionable",
+        `the value must be a boolean, got ${describe(value)}`,
+        "assign true (JAX >= 0.5 default) or false (legacy JAX < 0.5).",
       );
     }
     partitionable = value;

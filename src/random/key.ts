@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError } from "../util/errors.js";
 import { config } from "./config.js";
 import { fillBitsLegacy, threefryBlock } from "./threefry.js";
 
@@ -28,8 +30,8 @@ const TWO_63_NUMBER = 2 ** 63;
  * (`key(-1n)` is `[4294967295, 4294967295]`, `key(2n ** 40n)` is `[256, 0]`), so seeds that
  * differ above bit 32 give different keys.
  *
- * Throws a `TypeError` for a seed that is not an integer (JAX: "PRNG key seed must be an
- * integer"), and a `RangeError` for seeds outside JAX's int64 range `[-2^63, 2^63)` (JAX raises
+ * Throws an `InvalidArgumentError` for a seed that is not an integer (JAX: "PRNG key seed must
+ * be an integer"), for seeds outside JAX's int64 range `[-2^63, 2^63)` (JAX raises
  * `OverflowError`) and for `number` seeds beyond `Number.MAX_SAFE_INTEGER` in magnitude: such a
  * number may already differ from the integer that was written (`2**53 + 1 === 2**53`), and JAX
  * would seed from the exact value; pass a `bigint` instead.
@@ -47,25 +49,29 @@ export function key(seed: number | bigint): PRNGKey {
     s = seed;
   } else if (typeof seed === "number" && Number.isInteger(seed)) {
     if (!Number.isSafeInteger(seed) && seed >= -TWO_63_NUMBER && seed < TWO_63_NUMBER) {
-      throw new RangeError(
-        `random.key: seed ${BigInt(seed)} is beyond Number.MAX_SAFE_INTEGER (2^53 - 1), so it may not be ` +
+      throw new InvalidArgumentError(
+        "hk.random.key",
+        `\`seed\` ${BigInt(seed)} is beyond Number.MAX_SAFE_INTEGER (2^53 - 1), so it may not be ` +
           `the integer that was written (in JavaScript 2**53 + 1 === 2**53); JAX would seed from ` +
-          `the exact value. Fix: pass the seed as a bigint, e.g. hk.random.key(${BigInt(seed)}n) ` +
+          `the exact value`,
+        `pass the seed as a bigint, e.g. hk.random.key(${BigInt(seed)}n) ` +
           `(JAX with jax_enable_x64), or its low 32 bits as a number, ` +
           `hk.random.key(${BigInt.asUintN(32, BigInt(seed))}) (JAX's default).`,
       );
     }
     s = BigInt(seed);
   } else {
-    throw new TypeError(
-      `random.key: seed must be an integer (number or bigint), got ${describe(seed)}. ` +
-        `Fix: pass an integer such as hk.random.key(42).`,
+    throw new InvalidArgumentError(
+      "hk.random.key",
+      `PRNG key seed must be an integer: \`seed\` must be a number or bigint integer, got ${describe(seed)}`,
+      "pass an integer such as hk.random.key(42).",
     );
   }
   if (s < -TWO_63 || s >= TWO_63) {
-    throw new RangeError(
-      `random.key: seed ${s} is outside the int64 range [-2^63, 2^63 - 1] that JAX accepts. ` +
-        `Fix: reduce the seed, e.g. seed % 2**32.`,
+    throw new InvalidArgumentError(
+      "hk.random.key",
+      `\`seed\` ${s} is outside the int64 range [-2^63, 2^63 - 1] that JAX accepts`,
+      "reduce the seed, e.g. seed % 2**32.",
     );
   }
   const out = new Uint32Array(2);
@@ -100,27 +106,26 @@ export function isKey(x: unknown): x is PRNGKey {
 }
 
 /**
- * Returns `x` if it is a PRNG key, otherwise throws an error that names `where` (the calling
- * function or parameter), says what was passed, and how to make a key.
+ * Returns `x` if it is a PRNG key, otherwise throws an {@link InvalidArgumentError} that names
+ * `where` (the calling function) and `name` (its parameter), says what was passed, and how to
+ * make a key.
  *
  * @example
  * ```ts
- * const k = hk.random.assertKey(rng, "MyModule.call: rng");
+ * const k = hk.random.assertKey(rng, "MyModule.call", "rng");
  * ```
  */
-export function assertKey(x: unknown, where: string): PRNGKey {
+export function assertKey(x: unknown, where: string, name = "key"): PRNGKey {
   if (isKey(x)) return x;
-  let hint = "Fix: use hk.random.key(seed) to make a key, and hk.random.split(key) to derive new ones.";
+  let fix = "use hk.random.key(seed) to make a key, and hk.random.split(key) to derive new ones.";
   if (typeof x === "number" || typeof x === "bigint") {
-    hint = `Fix: use hk.random.key(${String(x)}) to turn the seed into a key.`;
+    fix = `use hk.random.key(${String(x)}) to turn the seed into a key.`;
   } else if (x instanceof Uint32Array && x.length > 2 && x.length % 2 === 0) {
-    hint =
-      "Fix: pass a single key; hk.random.split returns an array of separate keys, not one " +
-      "packed buffer. Or use hk.random.key(seed).";
+    fix = "pass a single key; hk.random.split returns an array of separate keys, not one packed buffer. Or use hk.random.key(seed).";
   } else if (isTypedArrayOrArray(x) && x.length === 2) {
-    hint = "Fix: use hk.random.key(seed), or new Uint32Array(words) if these are key data words.";
+    fix = "use hk.random.key(seed), or new Uint32Array(words) if these are key data words.";
   }
-  throw new Error(`${where}: expected a PRNG key (Uint32Array(2)), got ${describe(x)}. ${hint}`);
+  throw new InvalidArgumentError(where, `\`${name}\` must be a PRNG key (Uint32Array(2)), got ${describe(x)}`, fix);
 }
 
 /**
@@ -140,11 +145,12 @@ export function assertKey(x: unknown, where: string): PRNGKey {
 export function split(key: PRNGKey, num?: 2): [PRNGKey, PRNGKey];
 export function split(key: PRNGKey, num: number): PRNGKey[];
 export function split(key: PRNGKey, num = 2): PRNGKey[] {
-  const k = assertKey(key, "random.split: key");
+  const k = assertKey(key, "hk.random.split");
   if (!Number.isInteger(num) || num < 0) {
-    throw new Error(
-      `random.split: num must be a non-negative integer, got ${describe(num)}. ` +
-        `Fix: pass a count such as hk.random.split(key, 3).`,
+    throw new InvalidArgumentError(
+      "hk.random.split",
+      `\`num\` must be a non-negative integer, got ${describe(num)}`,
+      "pass a count such as hk.random.split(key, 3).",
     );
   }
   const k0 = k[0] as number;
@@ -172,8 +178,8 @@ export function split(key: PRNGKey, num = 2): PRNGKey[] {
  * or an integer array cast to uint32. Here `data` is an integer in `[-2^31, 2^32)`: negative
  * values use their 32-bit two's-complement pattern, as JAX does with `jnp.int32` data (a traced
  * step counter, say), so `foldIn(k, -1)` is `fold_in(k, jnp.int32(-1))`, which equals
- * `fold_in(k, 2**32 - 1)`. Anything else throws (a `TypeError` for non-integers, which JAX would
- * silently truncate, a `RangeError` outside the range).
+ * `fold_in(k, 2**32 - 1)`. Anything else throws an `InvalidArgumentError` (non-integers, which
+ * JAX would silently truncate, and values outside the range).
  *
  * @param data - an integer in `[-2^31, 2^32)`.
  * @example
@@ -182,12 +188,12 @@ export function split(key: PRNGKey, num = 2): PRNGKey[] {
  * ```
  */
 export function foldIn(key: PRNGKey, data: number): PRNGKey {
-  const k = assertKey(key, "random.foldIn: key");
+  const k = assertKey(key, "hk.random.foldIn");
   if (!Number.isInteger(data) || data < -0x80000000 || data > 0xffffffff) {
-    const Err = typeof data === "number" && Number.isInteger(data) ? RangeError : TypeError;
-    throw new Err(
-      `random.foldIn: data must be an integer in [-2^31, 2^32), got ${describe(data)}. ` +
-        `Fix: pass a 32-bit integer (e.g. a step counter or data % 2**32).`,
+    throw new InvalidArgumentError(
+      "hk.random.foldIn",
+      `\`data\` must be an integer in [-2^31, 2^32), got ${describe(data)}`,
+      "pass a 32-bit integer (e.g. a step counter or data % 2**32).",
     );
   }
   const out = new Uint32Array(2);
@@ -199,26 +205,3 @@ function isTypedArrayOrArray(x: unknown): x is ArrayLike<unknown> {
   return Array.isArray(x) || ArrayBuffer.isView(x);
 }
 
-/** A short description of a value for error messages. @internal */
-export function describe(x: unknown): string {
-  if (x === null) return "null";
-  if (x === undefined) return "undefined";
-  if (typeof x === "number") return `number ${String(x)}`;
-  if (typeof x === "bigint") return `bigint ${String(x)}n`;
-  if (typeof x === "string") return `string ${JSON.stringify(x)}`;
-  if (typeof x === "boolean") return `boolean ${String(x)}`;
-  if (Array.isArray(x)) return `Array(${x.length})`;
-  if (ArrayBuffer.isView(x)) {
-    const name = x.constructor.name;
-    const len = (x as unknown as { length?: number }).length;
-    return len === undefined ? name : `${name}(${len})`;
-  }
-  if (typeof x === "object") {
-    const t = x as { shape?: unknown; dtype?: unknown; constructor?: { name?: string } };
-    if (Array.isArray(t.shape) && typeof t.dtype === "string") {
-      return `a tf.Tensor of shape [${t.shape.join(", ")}] and dtype ${t.dtype}`;
-    }
-    return `an object (${t.constructor?.name ?? "Object"})`;
-  }
-  return typeof x;
-}

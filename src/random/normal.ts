@@ -4,6 +4,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+
+import { InvalidArgumentError } from "../util/errors.js";
 import { SQRT2_F32, erf32, erfInv32, nextafter32 } from "./float32.js";
 import { assertKey } from "./key.js";
 import type { PRNGKey } from "./key.js";
@@ -34,7 +36,7 @@ function fillNormal(key: PRNGKey, out: Float32Array, n: number): void {
 
 // normal and normalValues differ only in the name their errors carry and the returned wrapper.
 function drawNormal(where: string, key: PRNGKey, shape: readonly number[], opts: NormalOptions | undefined): Float32Array {
-  const k = assertKey(key, `${where}: key`);
+  const k = assertKey(key, where);
   const n = sizeOf(shape, where);
   checkFloatDtype(opts?.dtype, where);
   const out = new Float32Array(n);
@@ -51,7 +53,7 @@ function drawNormal(where: string, key: PRNGKey, shape: readonly number[], opts:
  * ```
  */
 export function normalValues(key: PRNGKey, shape: readonly number[] = [], opts?: NormalOptions): Float32Array {
-  return drawNormal("random.normalValues", key, shape, opts);
+  return drawNormal("hk.random.normalValues", key, shape, opts);
 }
 
 /**
@@ -65,7 +67,7 @@ export function normalValues(key: PRNGKey, shape: readonly number[] = [], opts?:
  * ```
  */
 export function normal(key: PRNGKey, shape: readonly number[] = [], opts?: NormalOptions): tf.Tensor {
-  return tf.tensor(drawNormal("random.normal", key, shape, opts), shape.slice(), "float32");
+  return tf.tensor(drawNormal("hk.random.normal", key, shape, opts), shape.slice(), "float32");
 }
 
 function fillTruncated(key: PRNGKey, lower: number, upper: number, out: Float32Array, n: number): void {
@@ -86,13 +88,10 @@ function fillTruncated(key: PRNGKey, lower: number, upper: number, out: Float32A
 }
 
 function checkBounds(lower: unknown, upper: unknown, where: string): [number, number] {
-  const lo = checkNumber(lower, `${where}: lower`);
-  const hi = checkNumber(upper, `${where}: upper`);
+  const lo = checkNumber(lower, where, "lower");
+  const hi = checkNumber(upper, where, "upper");
   if (!(lo < hi)) {
-    throw new Error(
-      `${where}: lower must be below upper, got lower=${lo}, upper=${hi}. ` +
-        `Fix: pass bounds with lower < upper, e.g. (-2, 2).`,
-    );
+    throw new InvalidArgumentError(where, `\`lower\` must be below \`upper\`, got lower=${lo}, upper=${hi}`, "pass bounds with lower < upper, e.g. (-2, 2).");
   }
   return [lo, hi];
 }
@@ -106,7 +105,7 @@ function drawTruncated(
   shape: readonly number[],
   opts: NormalOptions | undefined,
 ): Float32Array {
-  const k = assertKey(key, `${where}: key`);
+  const k = assertKey(key, where);
   const [lo, hi] = checkBounds(lower, upper, where);
   const n = sizeOf(shape, where);
   checkFloatDtype(opts?.dtype, where);
@@ -130,7 +129,7 @@ export function truncatedNormalValues(
   shape: readonly number[] = [],
   opts?: NormalOptions,
 ): Float32Array {
-  return drawTruncated("random.truncatedNormalValues", key, lower, upper, shape, opts);
+  return drawTruncated("hk.random.truncatedNormalValues", key, lower, upper, shape, opts);
 }
 
 /**
@@ -151,5 +150,5 @@ export function truncatedNormal(
   shape: readonly number[] = [],
   opts?: NormalOptions,
 ): tf.Tensor {
-  return tf.tensor(drawTruncated("random.truncatedNormal", key, lower, upper, shape, opts), shape.slice(), "float32");
+  return tf.tensor(drawTruncated("hk.random.truncatedNormal", key, lower, upper, shape, opts), shape.slice(), "float32");
 }

@@ -70,14 +70,14 @@ function isPowerOfTwo(x: number): boolean {
 
 function bounds(opts: UniformOptions | undefined, where: string): [number, number] {
   checkFloatDtype(opts?.dtype, where);
-  const lo = Math.fround(checkNumber(opts?.minval ?? 0, `${where}: minval`));
-  const hi = Math.fround(checkNumber(opts?.maxval ?? 1, `${where}: maxval`));
+  const lo = Math.fround(checkNumber(opts?.minval ?? 0, where, "minval"));
+  const hi = Math.fround(checkNumber(opts?.maxval ?? 1, where, "maxval"));
   return [lo, hi];
 }
 
 // uniform and uniformValues differ only in the name their errors carry and the returned wrapper.
 function drawUniform(where: string, key: PRNGKey, shape: readonly number[], opts: UniformOptions | undefined): Float32Array {
-  const k = assertKey(key, `${where}: key`);
+  const k = assertKey(key, where);
   const n = sizeOf(shape, where);
   const [lo, hi] = bounds(opts, where);
   const out = new Float32Array(n);
@@ -94,7 +94,7 @@ function drawUniform(where: string, key: PRNGKey, shape: readonly number[], opts
  * ```
  */
 export function uniformValues(key: PRNGKey, shape: readonly number[] = [], opts?: UniformOptions): Float32Array {
-  return drawUniform("random.uniformValues", key, shape, opts);
+  return drawUniform("hk.random.uniformValues", key, shape, opts);
 }
 
 /**
@@ -107,7 +107,7 @@ export function uniformValues(key: PRNGKey, shape: readonly number[] = [], opts?
  * ```
  */
 export function uniform(key: PRNGKey, shape: readonly number[] = [], opts?: UniformOptions): tf.Tensor {
-  return tf.tensor(drawUniform("random.uniform", key, shape, opts), shape.slice(), "float32");
+  return tf.tensor(drawUniform("hk.random.uniform", key, shape, opts), shape.slice(), "float32");
 }
 
 /**
@@ -119,9 +119,9 @@ export function uniform(key: PRNGKey, shape: readonly number[] = [], opts?: Unif
  * ```
  */
 export function bernoulliValues(key: PRNGKey, p = 0.5, shape: readonly number[] = []): Uint8Array {
-  const k = assertKey(key, "random.bernoulliValues: key");
-  const n = sizeOf(shape, "random.bernoulliValues");
-  return bernoulliFill(k, checkNumber(p, "random.bernoulliValues: p"), n);
+  const k = assertKey(key, "hk.random.bernoulliValues");
+  const n = sizeOf(shape, "hk.random.bernoulliValues");
+  return bernoulliFill(k, checkNumber(p, "hk.random.bernoulliValues", "p"), n);
 }
 
 function bernoulliFill(key: PRNGKey, p: number, n: number): Uint8Array {
@@ -145,8 +145,8 @@ function bernoulliFill(key: PRNGKey, p: number, n: number): Uint8Array {
  * ```
  */
 export function bernoulli(key: PRNGKey, p = 0.5, shape: readonly number[] = []): tf.Tensor {
-  const k = assertKey(key, "random.bernoulli: key");
-  const n = sizeOf(shape, "random.bernoulli");
-  const out = bernoulliFill(k, checkNumber(p, "random.bernoulli: p"), n);
+  const k = assertKey(key, "hk.random.bernoulli");
+  const n = sizeOf(shape, "hk.random.bernoulli");
+  const out = bernoulliFill(k, checkNumber(p, "hk.random.bernoulli", "p"), n);
   return tf.tensor(out, shape.slice(), "bool");
 }

@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { describe } from "../util/describe.js";
+import { BackendError, InvalidArgumentError } from "../util/errors.js";
 import { getThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { installWasmKernels } from "./kernels/install.js";
 import { silenceCpuNodeBanner } from "./quiet_cpu.js";
@@ -162,9 +164,10 @@ async function select(name: BackendName): Promise<boolean> {
   if (name === "wasm") return startWasm();
   if (name === "cpu") await registerCpu();
   if (tf.findBackendFactory(name) == null) {
-    throw new Error(
-      `hk.ready({ backend: "${name}" }): the ${name} backend is not registered. ` +
-        `Fix: \`import "@tensorflow/tfjs-backend-${name}";\` before calling ready() (and install that package).`,
+    throw new BackendError(
+      `hk.ready({ backend: "${name}" })`,
+      `\`backend\` "${name}" is not registered`,
+      `\`import "@tensorflow/tfjs-backend-${name}";\` before calling ready() (and install that package).`,
     );
   }
   return tf.setBackend(name);
@@ -188,9 +191,10 @@ async function fallBackToCpu(): Promise<string> {
   const reason = wasmStartError === undefined ? "tf.setBackend(\"wasm\") returned false" : messageOf(wasmStartError);
   await registerCpu();
   if (!(await tf.setBackend("cpu"))) {
-    throw new Error(
-      `hk.ready(): neither the wasm backend (${reason}) nor the cpu backend could start. ` +
-        `Fix: ${wasmFixHint()}; and install @tensorflow/tfjs-backend-cpu.`,
+    throw new BackendError(
+      "hk.ready()",
+      `neither the wasm backend (${reason}) nor the cpu backend could start`,
+      `${wasmFixHint()}; and install @tensorflow/tfjs-backend-cpu.`,
     );
   }
   if (!fallbackWarned) {
@@ -235,12 +239,14 @@ async function describeBackend(chosenBy: ReadyInfo["chosenBy"], fallbackReason?:
 function checkOptions(options: unknown): ReadyOptions {
   if (options === undefined || options === null) return {};
   if (typeof options !== "object") {
-    throw new TypeError(`hk.ready(options): \`options\` must be an object like { backend: "wasm" }, got ${typeof options}.`);
+    throw new InvalidArgumentError("hk.ready(options)", `\`options\` must be an object like { backend: "wasm" }, got ${describe(options)}`, 'pass an object such as { backend: "wasm" }, or nothing.');
   }
   const { backend } = options as ReadyOptions;
   if (backend !== undefined && !["wasm", "webgl", "webgpu", "cpu"].includes(backend)) {
-    throw new Error(
-      `hk.ready(options): \`backend\` must be "wasm", "webgl", "webgpu" or "cpu", got ${JSON.stringify(backend)}.`,
+    throw new InvalidArgumentError(
+      "hk.ready(options)",
+      `\`backend\` must be "wasm", "webgl", "webgpu" or "cpu", got ${describe(backend)}`,
+      'pick one of "wasm", "webgl", "webgpu" or "cpu", or leave `backend` out to use wasm.',
     );
   }
   return options as ReadyOptions;
@@ -258,9 +264,10 @@ async function start(options: ReadyOptions): Promise<ReadyInfo> {
   if (options.backend !== undefined) {
     if (!(await select(options.backend))) {
       const why = options.backend === "wasm" && wasmStartError !== undefined ? `: ${messageOf(wasmStartError)}` : "";
-      throw new Error(
-        `hk.ready({ backend: "${options.backend}" }): the ${options.backend} backend could not start${why}. ` +
-          (options.backend === "wasm" ? `Fix: ${wasmFixHint()}.` : "Fix: pick another backend, or leave `backend` out to use wasm."),
+      throw new BackendError(
+        `hk.ready({ backend: "${options.backend}" })`,
+        `the ${options.backend} backend could not start${why}`,
+        options.backend === "wasm" ? `${wasmFixHint()}.` : "pick another backend, or leave `backend` out to use wasm.",
       );
     }
     result = await describeBackend("option");
@@ -314,9 +321,10 @@ export function ready(options?: ReadyOptions): Promise<ReadyInfo> {
   }
   if (opts.wasmPaths !== undefined && "wasm" in tf.engine().registry) {
     return Promise.reject(
-      new Error(
-        "hk.ready({ wasmPaths }): the wasm backend has already started, so its file locations " +
-          "can no longer change. Fix: pass `wasmPaths` to the first ready() call.",
+      new BackendError(
+        "hk.ready({ wasmPaths })",
+        "the wasm backend has already started, so its file locations (`wasmPaths`) can no longer change",
+        "pass `wasmPaths` to the first ready() call.",
       ),
     );
   }

@@ -9,13 +9,15 @@
  * @module
  * @category Data structures
  */
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 import { freeze } from "immer";
 
 import { leaves } from "./treedef.js";
 import { map as treeMap } from "./map.js";
 import { hasOwn, ownChild, setOwn } from "./own.js";
-import { describe, isPlainObject, isTensor, sortedKeys } from "./types.js";
+import { isPlainObject, isTensor, sortedKeys } from "./types.js";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 
 /** A Haiku two-level mapping: module name -> entry name -> value (a tensor or a pytree). */
 export type Structure<T = unknown> = Readonly<Record<string, Readonly<Record<string, T>>>>;
@@ -28,15 +30,19 @@ export type Predicate<T = unknown> = (moduleName: string, name: string, value: T
 
 function checkStructure(structure: unknown, where: string): asserts structure is Structure {
   if (!isPlainObject(structure)) {
-    throw new Error(
-      `${where}: expected a two-level mapping {moduleName: {name: value}} (params or state), got ${describe(structure)}.`,
+    throw new InvalidArgumentError(
+      where,
+      `expected a two-level mapping {moduleName: {name: value}} (params or state), got ${describe(structure)}`,
+      "pass Haiku params or state, as init returns them.",
     );
   }
   for (const m of Object.keys(structure)) {
     const bundle = structure[m];
     if (!isPlainObject(bundle)) {
-      throw new Error(
-        `${where}: module "${m}" must map entry names to values ({name: value}), got ${describe(bundle)}. Haiku params/state are two-level: {moduleName: {name: value}}.`,
+      throw new InvalidArgumentError(
+        where,
+        `module "${m}" must map entry names to values ({name: value}), got ${describe(bundle)}`,
+        "pass a two-level mapping {moduleName: {name: value}}, as Haiku params and state are.",
       );
     }
   }
@@ -82,14 +88,16 @@ export function partitionN<T>(
   n: number,
 ): Structure<T>[] {
   if (!Number.isInteger(n) || n < 0) {
-    throw new Error(`hk.data.partitionN: n must be a non-negative integer, got ${String(n)}.`);
+    throw new InvalidArgumentError("hk.data.partitionN", `\`n\` must be a non-negative integer, got ${describe(n)}`, "pass the number of partitions, e.g. 2.");
   }
   const out: MutableStructure<T>[] = Array.from({ length: n }, () => ({}));
   for (const [m, name, v] of traverse(structure)) {
     const i = fn(m, name, v);
     if (!Number.isInteger(i) || i < 0 || i >= n) {
-      throw new Error(
-        `hk.data.partitionN: fn returned ${String(i)} for ${m}/${name}; it must return an integer in [0, ${n}).`,
+      throw new InvalidArgumentError(
+        "hk.data.partitionN",
+        `\`fn\` returned ${describe(i)} for ${m}/${name}; it must return an integer in [0, ${n})`,
+        `make \`fn\` return a partition index from 0 to ${n - 1}.`,
       );
     }
     const bucket = out[i] as MutableStructure<T>;
@@ -168,8 +176,10 @@ export function merge<T = unknown>(...args: (Structure<T> | MergeOptions)[]): St
       if (checkDuplicates && hasOwn(bundle, n)) {
         const prev = bundle[n];
         if (shapeOf(prev) !== shapeOf(v)) {
-          throw new Error(
-            `hk.data.merge: duplicate array found with different shape/dtype for ${m}.${n}: ${describe(prev)} vs ${describe(v)}.`,
+          throw new ShapeError(
+            "hk.data.merge",
+            `duplicate array found with different shape/dtype for ${m}.${n}: ${describe(prev)} vs ${describe(v)}`,
+            "merge structures that agree on every shared entry, or rename one of them.",
           );
         }
       }
@@ -201,7 +211,7 @@ const BYTES: Record<tf.DataType, number> = {
 function leafSize(x: unknown, where: string): [size: number, bytes: number] {
   if (isTensor(x)) {
     if (x.dtype === "string") {
-      throw new Error(`${where}: string tensors have no fixed byte size; got ${describe(x)}.`);
+      throw new InvalidArgumentError(where, `string tensors have no fixed byte size; got ${describe(x)}`, "leave string tensors out of the tree you measure.");
     }
     return [x.size, x.size * BYTES[x.dtype]];
   }
@@ -212,7 +222,7 @@ function leafSize(x: unknown, where: string): [size: number, bytes: number] {
   // Scalars count as the tensors they become: float32 / bool.
   if (typeof x === "number") return [1, 4];
   if (typeof x === "boolean") return [1, 1];
-  throw new Error(`${where}: expected a tree of tensors (or typed arrays / numbers), found ${describe(x)}.`);
+  throw new InvalidArgumentError(where, `expected a tree of tensors (or typed arrays / numbers), found ${describe(x)}`, "pass a tree whose leaves are tensors, typed arrays, numbers or booleans.");
 }
 
 /**

@@ -1,9 +1,11 @@
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 
 import { leaves } from "./treedef.js";
 import type { Leaf, MapLeaves, PathEntry, PyTree } from "./types.js";
 import { setOwn } from "./own.js";
-import { describe, formatPath, isPlainObject, isTensor, sortedKeys } from "./types.js";
+import { formatPath, isPlainObject, isTensor, sortedKeys } from "./types.js";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 
 /** What the walker calls at each leaf of the first tree: the path and the matching values. */
 type Visit = (path: readonly PathEntry[], leaf: unknown, rest: readonly unknown[]) => unknown;
@@ -21,11 +23,13 @@ function mismatch(
   expected: unknown,
   actual: unknown,
   detail = "",
-): Error {
+): ShapeError {
   const first = labels.names?.[0] ?? "tree 0";
   const other = labels.names?.[treeIndex] ?? `tree ${treeIndex}`;
-  return new Error(
-    `${labels.where}: structure mismatch at \`${formatPath(path)}\`: ${other} should match ${first}, which has ${describe(expected)} there, but it has ${describe(actual)}${detail}. All trees must share the structure of ${first} (object keys, array lengths, null positions).`,
+  return new ShapeError(
+    labels.where,
+    `structure mismatch at \`${formatPath(path)}\`: ${other} should match ${first}, which has ${describe(expected)} there, but it has ${describe(actual)}${detail}`,
+    `give every tree the structure of ${first} (object keys, array lengths, null positions).`,
   );
 }
 
@@ -123,7 +127,7 @@ export function map<T, R>(
   ...rest: readonly unknown[]
 ): MapLeaves<T, R> {
   if (typeof fn !== "function") {
-    throw new Error(`hk.tree.map: the first argument must be a function (leaf, ...rest) => value, got ${describe(fn)}. Call it as map(fn, tree, ...rest).`);
+    throw new InvalidArgumentError("hk.tree.map", `\`fn\` (the first argument) must be a function (leaf, ...rest) => value, got ${describe(fn)}`, "call it as map(fn, tree, ...rest).");
   }
   return walk({ where: "hk.tree.map" }, tree, rest, [], (_p, leaf, r) => fn(leaf, ...r)) as MapLeaves<T, R>;
 }
@@ -161,8 +165,10 @@ export function assertSameStructure(a: unknown, b: unknown, what = "hk.tree.asse
   walk({ where: what, names: ["the first tree", "the second tree"] }, a, [b], [], (p, leaf, r) => {
     const other = r[0];
     if (other === null || other === undefined || Array.isArray(other) || isPlainObject(other)) {
-      throw new Error(
-        `${what}: structure mismatch at \`${formatPath(p)}\`: expected a leaf (like ${describe(leaf)}) but got ${describe(other)}. Both trees must have the same structure.`,
+      throw new ShapeError(
+        what,
+        `structure mismatch at \`${formatPath(p)}\`: expected a leaf (like ${describe(leaf)}) but got ${describe(other)}`,
+        "pass two trees with the same structure.",
       );
     }
     return leaf;

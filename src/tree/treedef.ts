@@ -1,6 +1,8 @@
 import type { Leaf, PyTree } from "./types.js";
 import { setOwn } from "./own.js";
 import { isPlainObject, sortedKeys } from "./types.js";
+import { describe } from "../util/describe.js";
+import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 
 type Node =
   | { readonly kind: "leaf"; readonly numLeaves: 1 }
@@ -166,16 +168,20 @@ export function structure(tree: PyTree<unknown>): TreeDef {
  */
 export function unflatten<L = Leaf>(treedef: TreeDef, leaves: readonly L[]): PyTree<L> {
   if (!(treedef instanceof TreeDef)) {
-    throw new Error(
-      `hk.tree.unflatten: expected a TreeDef from hk.tree.flatten / hk.tree.structure as the first argument, got ${typeof treedef}. Call it as unflatten(treedef, leaves).`,
+    throw new InvalidArgumentError(
+      "hk.tree.unflatten",
+      `\`treedef\` must be a TreeDef from hk.tree.flatten / hk.tree.structure, got ${describe(treedef)}`,
+      "call it as unflatten(treedef, leaves).",
     );
   }
   if (!Array.isArray(leaves)) {
-    throw new Error(`hk.tree.unflatten: expected an array of leaves as the second argument, got ${typeof leaves}.`);
+    throw new InvalidArgumentError("hk.tree.unflatten", `\`leaves\` must be an array of leaves, got ${describe(leaves)}`, "pass the leaves array that hk.tree.flatten returned.");
   }
   if (leaves.length !== treedef.numLeaves) {
-    throw new Error(
-      `hk.tree.unflatten: ${treedef.toString()} holds ${treedef.numLeaves} leaves but ${leaves.length} were given. Pass exactly the leaves that hk.tree.flatten returned (or as many, in the same order).`,
+    throw new ShapeError(
+      "hk.tree.unflatten",
+      `\`treedef\` ${treedef.toString()} holds ${treedef.numLeaves} leaves but \`leaves\` has ${leaves.length}`,
+      "pass exactly the leaves that hk.tree.flatten returned (or as many, in the same order).",
     );
   }
   const cursor = { i: 0 };

@@ -1,4 +1,6 @@
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
+
+import { isPlainObject as isPlainObjectValue, isTensor as isTensorValue } from "../util/describe.js";
 
 /** Any typed array; a `PRNGKey` (`Uint32Array` of length 2) is one, and is a leaf. */
 export type TypedArray =
@@ -46,16 +48,17 @@ export type MapLeaves<T, R> = T extends Leaf
 /** One step of a path into a pytree: an object key (string) or an array index (number). */
 export type PathEntry = string | number;
 
-/** True for the leaf types this module treats specially (tensors). */
+/**
+ * True for tfjs tensors, the leaf type this module treats specially (duck-typed, so tensors from
+ * a second copy of tfjs-core count too).
+ */
 export function isTensor(x: unknown): x is tf.Tensor {
-  return x instanceof tf.Tensor;
+  return isTensorValue(x);
 }
 
 /** True for plain objects (containers); class instances, typed arrays and tensors are leaves. */
 export function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
-  const proto = Object.getPrototypeOf(x) as unknown;
-  return proto === Object.prototype || proto === null;
+  return isPlainObjectValue(x);
 }
 
 /** True when `x` is a leaf (not an array, a plain object, `null` or `undefined`). */
@@ -102,20 +105,4 @@ export function sortedKeys(obj: object): string[] {
   const keys = Object.keys(obj);
   if (keys.length > 1) keys.sort(compareKeys);
   return keys;
-}
-
-/** Describes a value for error messages: `a tensor float32[3,4]`, `an array of length 2`, ... */
-export function describe(x: unknown): string {
-  if (x === null) return "null";
-  if (x === undefined) return "undefined";
-  if (isTensor(x)) return `a tensor ${x.dtype}[${x.shape.join(",")}]`;
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (isPlainObject(x)) {
-    const keys = sortedKeys(x);
-    const shown = keys.length > 8 ? [...keys.slice(0, 8), "..."] : keys;
-    return `an object with keys [${shown.join(", ")}]`;
-  }
-  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name} of length ${(x as TypedArray).length}`;
-  if (typeof x === "object") return `a ${(x as object).constructor?.name ?? "object"} leaf`;
-  return `the ${typeof x} leaf ${String(x)}`;
 }

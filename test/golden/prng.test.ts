@@ -10,6 +10,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { log32 } from "../../src/random/float32.js";
 import * as random from "../../src/random/index.js";
+import { InvalidArgumentError } from "../../src/util/errors.js";
 
 interface Case {
   key: number;
@@ -87,8 +88,8 @@ describe("golden prng: seeds (jax.random.key / PRNGKey, jax_enable_x64 off)", ()
     for (const row of unsafe) {
       const asNumber = Number(row.seed);
       if (Math.abs(asNumber) < 2 ** 63 || asNumber === -(2 ** 63)) {
-        expect(() => random.key(asNumber)).toThrow(RangeError);
-        expect(() => random.key(asNumber)).toThrow(/random\.key: seed .* is beyond Number\.MAX_SAFE_INTEGER.*Fix: pass the seed as a bigint/);
+        expect(() => random.key(asNumber)).toThrow(InvalidArgumentError);
+        expect(() => random.key(asNumber)).toThrow(/^hk\.random\.key: `seed` .* is beyond Number\.MAX_SAFE_INTEGER.*Fix: pass the seed as a bigint/);
       }
       // The recipe the error names: the low 32 bits, as a number.
       expect(u32(random.key(Number(BigInt.asUintN(32, BigInt(row.seed))))), row.seed).toEqual(row.key);
@@ -102,13 +103,13 @@ describe("golden prng: seeds (jax.random.key / PRNGKey, jax_enable_x64 off)", ()
   it("throws where JAX throws: outside int64 (JAX OverflowError) and non-integers (JAX TypeError)", () => {
     for (const row of fixture.seeds_rejected) {
       if (row.error.startsWith("OverflowError")) {
-        expect(() => random.key(BigInt(row.seed))).toThrow(RangeError);
-        expect(() => random.key(BigInt(row.seed))).toThrow(/random\.key: seed .* is outside the int64 range/);
-        expect(() => random.key(Number(row.seed))).toThrow(RangeError);
+        expect(() => random.key(BigInt(row.seed))).toThrow(InvalidArgumentError);
+        expect(() => random.key(BigInt(row.seed))).toThrow(/^hk\.random\.key: `seed` .* is outside the int64 range/);
+        expect(() => random.key(Number(row.seed))).toThrow(InvalidArgumentError);
       } else {
         expect(row.error).toMatch(/^TypeError: PRNG key seed must be an integer/);
-        expect(() => random.key(Number(row.seed))).toThrow(TypeError);
-        expect(() => random.key(Number(row.seed))).toThrow(/random\.key: seed must be an integer/);
+        expect(() => random.key(Number(row.seed))).toThrow(InvalidArgumentError);
+        expect(() => random.key(Number(row.seed))).toThrow(/^hk\.random\.key: PRNG key seed must be an integer/);
       }
     }
   });
@@ -128,8 +129,8 @@ describe("golden prng: fold_in", () => {
       // for both, so negative int32 data is accepted here.
       if (row.data < 0) continue;
       expect(row.error).toMatch(/^OverflowError: .* out of bounds for uint32/);
-      expect(() => random.foldIn(random.key(0), row.data)).toThrow(RangeError);
-      expect(() => random.foldIn(random.key(0), row.data)).toThrow(/random\.foldIn: data must be an integer in \[-2\^31, 2\^32\)/);
+      expect(() => random.foldIn(random.key(0), row.data)).toThrow(InvalidArgumentError);
+      expect(() => random.foldIn(random.key(0), row.data)).toThrow(/^hk\.random\.foldIn: `data` must be an integer in \[-2\^31, 2\^32\)/);
     }
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 import * as io from "../../src/io/index.js";
+import { ParameterError } from "../../src/util/errors.js";
 
 describe("checkParams / assertParamsMatch", () => {
   const expected = {
@@ -41,7 +42,7 @@ describe("checkParams / assertParamsMatch", () => {
     });
     expect(() => io.assertParamsMatch(loaded, expected)).toThrow(
       [
-        "hk.io.assertParamsMatch: the loaded params do not match the model's:",
+        "hk.io.assertParamsMatch: `loaded` does not match the params the model expects (`expected`):",
         "missing (2), expected by the model but not loaded:",
         "  mlp/~/linear_1/w",
         "  mlp/~/linear_1/b",
@@ -49,10 +50,10 @@ describe("checkParams / assertParamsMatch", () => {
         "  mlp/~/linear_2/w",
         "mismatched (2):",
         "  mlp/~/linear_0/w: expected shape [784, 300], got [300, 784] (transposed: a PyTorch Linear weight is [out, in], Haiku's w is [in, out])",
-        "  ~/scale: expected shape [], got [1]",
-        "Names are Haiku's module/param: compare the export script's keys with the model's (Object.keys of init's params).",
+        "  ~/scale: expected shape [], got [1]. Fix: names are Haiku's module/param: compare the export script's keys with the model's (Object.keys of init's params).",
       ].join("\n"),
     );
+    expect(() => io.assertParamsMatch(loaded, expected)).toThrow(ParameterError);
     for (const m of Object.values(loaded)) for (const t of Object.values(m)) t.dispose();
   });
 
@@ -80,7 +81,7 @@ describe("checkParams / assertParamsMatch", () => {
       return "";
     })();
     expect(message).toContain("missing (25), expected by the model but not loaded:\n  m0/w\n");
-    expect(message).toContain("  m19/w\n  ... and 5 more\n");
+    expect(message).toContain("  m19/w\n  ... and 5 more. Fix: ");
     expect(message).not.toContain("m20/w");
     loaded.lstm.carry[0]!.dispose();
   });
@@ -94,10 +95,10 @@ describe("checkParams / assertParamsMatch", () => {
 
   it("rejects leaves that are neither tensors nor shapes", () => {
     expect(() => io.checkParams({ m: { w: "x" } }, expected)).toThrow(
-      'hk.io.checkParams: loaded: the leaf at "m/w" is a string (x); expected a tf.Tensor or a shape (number[])',
+      'hk.io.checkParams: the leaf at "m/w" of `loaded` must be a tf.Tensor or a shape (number[]), got the string "x". Fix: give every leaf as a tensor or its shape.',
     );
     expect(() => io.checkParams({}, null as unknown as Record<string, unknown>)).toThrow(
-      'hk.io.checkParams: expected: expected a params/state tree (a plain object such as {"mlp/~/linear_0": {w, b}}), got null',
+      'hk.io.checkParams: `expected` must be a params/state tree (a plain object such as {"mlp/~/linear_0": {w, b}}), got null. Fix: ',
     );
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 import * as io from "../../src/io/index.js";
+import { CheckpointError } from "../../src/util/errors.js";
 import { leBytes, pythonSaveFile, type RawTensor } from "./python_layout.js";
 
 /** Loads one tensor written as Python would write it; returns [dtype, shape, values]. */
@@ -18,7 +19,7 @@ function loadError(raw: Omit<RawTensor, "name">): string {
     io.deserialize(pythonSaveFile([{ name: "m/x", ...raw }, { name: "m/ok", dtype: "F32", shape: [], data: leBytes("f32", [1]) }]));
   } catch (e) {
     expect(tf.memory().numTensors).toBe(before);
-    expect((e as Error).constructor).toBe(Error);
+    expect((e as Error).constructor).toBe(CheckpointError);
     return (e as Error).message;
   }
   throw new Error("expected deserialize to throw");
@@ -57,7 +58,7 @@ describe("dtype conversion on load", () => {
       [Math.fround(0.1), -0, Math.fround(1e38), Infinity],
     ]);
     expect(loadError({ dtype: "F64", shape: [2], data: leBytes("f64", [1, 1e300]) })).toBe(
-      'hk.io.deserialize: entry "m/x" (F64) holds 1e+300 at flat index 1, which overflows float32; convert it in Python first (e.g. np.asarray(v, np.float32))',
+      'hk.io.deserialize: entry "m/x" (F64) holds 1e+300 at flat index 1, which overflows float32. Fix: convert it in Python first (e.g. np.asarray(v, np.float32)).',
     );
   });
 
@@ -78,13 +79,13 @@ describe("dtype conversion on load", () => {
     ]);
     expect(loadOne({ dtype: "U64", shape: [1], data: leBytes("i64", [123n]) })).toEqual(["int32", [1], [123]]);
     expect(loadError({ dtype: "I64", shape: [2], data: leBytes("i64", [0n, 2n ** 31n]) })).toBe(
-      'hk.io.deserialize: entry "m/x" (I64) holds 2147483648 at flat index 1, which does not fit in int32 (tfjs has no 64-bit integers); convert it in Python first (e.g. np.asarray(v, np.float32))',
+      'hk.io.deserialize: entry "m/x" (I64) holds 2147483648 at flat index 1, which does not fit in int32 (tfjs has no 64-bit integers). Fix: convert it in Python first (e.g. np.asarray(v, np.float32)).',
     );
     expect(loadError({ dtype: "I64", shape: [1], data: leBytes("i64", [-(2n ** 31n) - 1n]) })).toContain("holds -2147483649 at flat index 0");
     expect(loadError({ dtype: "I64", shape: [1], data: leBytes("i64", [-(2n ** 63n)]) })).toContain("holds -9223372036854775808");
     expect(loadError({ dtype: "U64", shape: [1], data: leBytes("i64", [-1n]) })).toContain("(U64) holds 18446744073709551615 at flat index 0");
     expect(loadError({ dtype: "U32", shape: [1], data: leBytes("u32", [2 ** 32 - 1]) })).toBe(
-      'hk.io.deserialize: entry "m/x" (U32) holds 4294967295 at flat index 0, which does not fit in int32; convert it in Python first (e.g. np.asarray(v, np.float32))',
+      'hk.io.deserialize: entry "m/x" (U32) holds 4294967295 at flat index 0, which does not fit in int32. Fix: convert it in Python first (e.g. np.asarray(v, np.float32)).',
     );
   });
 
@@ -102,7 +103,7 @@ describe("dtype conversion on load", () => {
       const bytes = pythonSaveFile([{ name: "m/x", dtype, shape: [2], data }]);
       expect(io.readHeader(bytes).entries[0]!.dtype).toBe(dtype);
       expect(loadError({ dtype, shape: [2], data })).toBe(
-        `hk.io.deserialize: entry "m/x" has dtype ${dtype}, which tfjs cannot hold; convert it in Python first (e.g. np.asarray(v, np.float32))`,
+        `hk.io.deserialize: entry "m/x" has dtype ${dtype}, which tfjs cannot hold. Fix: convert it in Python first (e.g. np.asarray(v, np.float32)).`,
       );
     }
   });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as io from "../../src/io/index.js";
+import { CheckpointError } from "../../src/util/errors.js";
 import * as data from "../../src/tree/data_structures.js";
 import * as tree from "../../src/tree/index.js";
 import { leBytes, pythonSaveFile, rawFile } from "./python_layout.js";
@@ -136,7 +137,7 @@ function leaves(tree: unknown, out: tf.Tensor[] = []): tf.Tensor[] {
   return out;
 }
 
-/** Either a correct load (checked against the header) or a plain hk.io Error; never anything else. */
+/** Either a correct load (checked against the header) or a CheckpointError from hk.io; never anything else. */
 function outcome(bytes: Uint8Array, where: string, loaded: () => unknown): "loaded" | "rejected" {
   try {
     const tree = loaded();
@@ -155,13 +156,13 @@ function outcome(bytes: Uint8Array, where: string, loaded: () => unknown): "load
     }
     return "loaded";
   } catch (e) {
-    if (!(e instanceof Error) || e.constructor !== Error || !e.message.startsWith(where)) throw e;
+    if (!(e instanceof CheckpointError) || e.constructor !== CheckpointError || !e.message.startsWith(where)) throw e;
     return "rejected";
   }
 }
 
 describe("fuzzing the reader with mutated files", () => {
-  it("every mutated file loads correctly or throws a plain Error; no hang, no leak", () => {
+  it("every mutated file loads correctly or throws a CheckpointError; no hang, no leak", () => {
     const bases = baseFiles();
     const before = tf.memory().numTensors;
     const counts = { loaded: 0, rejected: 0 };
@@ -199,7 +200,7 @@ describe("fuzzing the reader with mutated files", () => {
     expect(performance.now() - start).toBeLessThan(40_000);
   });
 
-  it("random garbage with plausible length fields throws plain Errors", () => {
+  it("random garbage with plausible length fields throws CheckpointErrors", () => {
     const before = tf.memory().numTensors;
     for (let c = 0; c < 2000; c++) {
       const next = rng(100_000 + c);
@@ -236,7 +237,7 @@ describe("fuzzing the reader with mutated files", () => {
         }
         const viaMemory = outcome(bytes, "hk.io.deserialize: ", () => io.deserialize(bytes));
         if (fileError !== undefined) {
-          expect(fileError.constructor).toBe(Error);
+          expect(fileError.constructor).toBe(CheckpointError);
           expect(fileError.message.startsWith(where)).toBe(true);
           expect(viaMemory, `case ${c}`).toBe("rejected");
         } else {

@@ -6,6 +6,7 @@ import { parseHeaderText, type SafetensorsHeader } from "../../src/io/header.js"
 import { readHeaderDirect } from "../../src/io/header_direct.js";
 import * as io from "../../src/io/index.js";
 import { rawFile } from "./python_layout.js";
+import { CheckpointError } from "../../src/util/errors.js";
 
 /** mulberry32, seeded per case so a failure is reproducible from its number. */
 function rng(seed: number): () => number {
@@ -78,7 +79,7 @@ function outcome(headerBytes: Uint8Array, dataBytes: number, direct: boolean): {
   try {
     return { header: parseHeaderText(headerBytes, dataBytes, "test", direct) };
   } catch (e) {
-    expect((e as Error).constructor).toBe(Error);
+    expect(e).toBeInstanceOf(CheckpointError);
     return { error: (e as Error).message };
   }
 }

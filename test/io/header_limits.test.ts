@@ -3,6 +3,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 import * as io from "../../src/io/index.js";
+import { CheckpointError } from "../../src/util/errors.js";
 import { rawFile } from "./python_layout.js";
 
 const BAD = "hk.io.deserialize: not a valid safetensors file: ";
@@ -11,7 +12,7 @@ function errorOf(f: () => unknown): Error {
   try {
     f();
   } catch (e) {
-    expect((e as Error).constructor).toBe(Error);
+    expect((e as Error).constructor).toBe(CheckpointError);
     return e as Error;
   }
   throw new Error("expected an error");
@@ -37,7 +38,7 @@ describe("header nesting", () => {
   it("rejects 128 levels before parsing, naming the limit and where", () => {
     // Python reports "at line 1 column 183" (1-based); we report the 0-based byte in the header.
     expect(errorOf(() => io.deserialize(nestedFile(126))).message).toBe(
-      `${BAD}the header nests objects/arrays deeper than 127 levels (at byte 182); safetensors (serde_json) refuses this too, and a valid header needs 3`,
+      `${BAD}the header nests objects/arrays deeper than 127 levels (at byte 182); safetensors (serde_json) refuses this too, and a valid header needs 3. Fix: load a complete safetensors file (written by hk.io.saveParams or safetensors' save_file); if it was copied or downloaded, fetch it again.`,
     );
   });
 
@@ -70,7 +71,7 @@ describe("tensor count", () => {
     const before = tf.memory().numTensors;
     for (const metadata of [false, true]) {
       expect(errorOf(() => io.deserialize(zeroSize(io.MAX_TENSORS + 1, metadata))).message).toBe(
-        `${BAD}the header lists more than 100000 tensors (the per-file limit, hk.io.MAX_TENSORS); split the checkpoint into several files, as sharded checkpoints do`,
+        `${BAD}the header lists more than 100000 tensors (the per-file limit, hk.io.MAX_TENSORS). Fix: split the checkpoint into several files, as sharded checkpoints do.`,
       );
     }
     expect(tf.memory().numTensors).toBe(before);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as io from "../../src/io/index.js";
+import { CheckpointError, InvalidArgumentError } from "../../src/util/errors.js";
 
 const dir = await mkdtemp(join(tmpdir(), "hk-io-roundtrip-"));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -143,7 +144,8 @@ describe("serialize -> deserialize", () => {
     expect(snapshot(flatLoaded)).toEqual(snapshot(flat));
 
     const slashy = { m: { "a/b": tf.scalar(1) }, "m/a": { b: tf.scalar(2) } };
-    expect(() => io.serialize(slashy)).toThrow('hk.io.serialize: two leaves get the same name "m/a/b" (paths ["m","a/b"] and ["m/a","b"]); rename one of them');
+    expect(() => io.serialize(slashy)).toThrow('hk.io.serialize: two leaves get the same name "m/a/b" (paths ["m","a/b"] and ["m/a","b"]). Fix: rename one of them.');
+    expect(() => io.serialize(slashy)).toThrow(InvalidArgumentError);
     const odd = { m: { "a/b": tf.scalar(1) } };
     const oddBytes = io.serialize(odd);
     expect(io.readHeader(oddBytes).metadata[io.TREE_METADATA_KEY]).toBe('{"m":{"a/b":"m/a/b"}}');
@@ -236,11 +238,14 @@ describe("saveParams -> loadParams", () => {
     await expect(io.loadParams(join(dir, "nope.safetensors"))).rejects.toThrow(
       /^hk\.io\.loadParams\(".*nope\.safetensors"\): could not open the file \(ENOENT/,
     );
-    await expect(io.loadParams("" as string)).rejects.toThrow('hk.io.loadParams: path must be a non-empty string, got ""');
-    await expect(io.loadHeader(42 as unknown as string)).rejects.toThrow("hk.io.loadHeader: path must be a non-empty string, got number");
-    await expect(io.loadParams(dir)).rejects.toThrow(/^hk\.io\.loadParams\(".*"\): could not read the file \(EISDIR/);
+    await expect(io.loadParams("" as string)).rejects.toThrow('hk.io.loadParams: `path` must be a non-empty string, got the string "". Fix: ');
+    await expect(io.loadParams("" as string)).rejects.toThrow(InvalidArgumentError);
+    await expect(io.loadHeader(42 as unknown as string)).rejects.toThrow("hk.io.loadHeader: `path` must be a non-empty string, got the number 42. Fix: ");
+    await expect(io.loadParams(join(dir, "nope.safetensors"))).rejects.toThrow(CheckpointError);
+    await expect(io.loadParams(dir)).rejects.toThrow(/^hk\.io\.loadParams\(".*"\): could not read the file \(EISDIR.*\)\. Fix: /);
+    await expect(io.loadParams(dir)).rejects.toThrow(CheckpointError);
     const t = tf.scalar(1);
-    await expect(io.saveParams(join(dir, "no-such-dir", "p.safetensors"), { m: { t } })).rejects.toThrow(/the directory ".*no-such-dir" does not exist; create it first/);
+    await expect(io.saveParams(join(dir, "no-such-dir", "p.safetensors"), { m: { t } })).rejects.toThrow(/the directory ".*no-such-dir" does not exist\. Fix: create it first/);
     t.dispose();
   });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import * as io from "../../src/io/index.js";
+import { CheckpointError } from "../../src/util/errors.js";
 
 const posix = process.platform !== "win32";
 
@@ -99,8 +100,9 @@ describe("hk.io.saveParams", () => {
     const d = await fresh();
     const path = join(d, "missing", "p.safetensors");
     const e = await io.saveParams(path, params).then(() => undefined, (x: unknown) => x as Error);
+    expect(e).toBeInstanceOf(CheckpointError);
     expect(e?.message).toBe(
-      `hk.io.saveParams(${JSON.stringify(path)}): could not write ${JSON.stringify(path)}: the directory ${JSON.stringify(join(d, "missing"))} does not exist; create it first (fs.mkdir(dir, { recursive: true }))`,
+      `hk.io.saveParams(${JSON.stringify(path)}): could not write ${JSON.stringify(path)}: the directory ${JSON.stringify(join(d, "missing"))} does not exist. Fix: create it first (fs.mkdir(dir, { recursive: true })).`,
     );
   });
 

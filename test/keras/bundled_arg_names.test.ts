@@ -55,7 +55,7 @@ describe("JaxLayer callFn names after bundling", () => {
   it("after minifying: names it cannot map get Keras' error and a pointer to withArgNames, which works", async () => {
     const { inline, named } = await bundleAndRun(true);
     expect(inline.source).not.toContain("params");
-    expect(inline.error).toMatch(/^Missing required argument in `call_fn`: `inputs`/);
+    expect(inline.error).toMatch(/^JaxLayer '.+': Missing required argument in `call_fn`: `inputs`/);
     expect(inline.error).toContain("withArgNames(fn, names)");
     expect(named.args).toEqual(["params", "inputs"]);
     expect(named.y).toEqual([9, 12]);
@@ -88,9 +88,9 @@ describe("validateSignature with renamed names", () => {
 
   it("keeps Keras' error for names that are not renamings", () => {
     expect(() => validate(new Function("params", "inputs", "mode", "return inputs;"))).toThrow(
-      /^Unsupported argument in `call_fn`: `mode`, supported arguments are `params`, `state`, `rng`, `inputs`, `training`/,
+      /^JaxLayer 'l': Unsupported argument in `call_fn`: `mode`, supported arguments are `params`, `state`, `rng`, `inputs`, `training`.* Fix: /,
     );
-    expect(() => validate(new Function("params", "x2", "return x2;"))).toThrow(/^Missing required argument in `call_fn`: `inputs`/);
+    expect(() => validate(new Function("params", "x2", "return x2;"))).toThrow(/^JaxLayer 'l': Missing required argument in `call_fn`: `inputs`/);
   });
 
   it("rejects two names that stand for the same argument", () => {

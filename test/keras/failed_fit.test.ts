@@ -47,7 +47,7 @@ const weightValues = (m: tfl.LayersModel): number[][] => m.getWeights().map((w) 
 describe("a failing JaxLayer training step inside model.fit", () => {
   const errors = {
     throw: "callFn failed after its forward pass",
-    badState: /^Structure mismatch/,
+    badState: /^JaxLayer '.+': Structure mismatch/,
     badOutputs: /the outputs of `callFn` must be a tf.Tensor/,
   };
   for (const mode of ["throw", "badState", "badOutputs"] as const) {

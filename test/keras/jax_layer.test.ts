@@ -1,6 +1,7 @@
 // Mirrors keras/src/utils/jax_layer_test.py (Keras 3.15, identical to keras-team/keras HEAD
 // 3422977a): the same cases, with plain TS functions and tfjs-layers models, small sizes.
 import * as tf from "@tensorflow/tfjs-core";
+import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { describe, expect, it } from "vitest";
 
@@ -138,8 +139,10 @@ describe.each([
 describe("JaxLayer argument validation (Keras messages)", () => {
   it("rejects a callFn with params but no initFn, params or state", () => {
     expect(() => new JaxLayer({ callFn: (params: unknown, inputs: tf.Tensor) => inputs })).toThrow(
-      "`init_fn`, `params` and `state` cannot all be `None` when `call_fn` takes a `params` or a `state` argument.",
+      "`init_fn`, `params` and `state` cannot all be `None` when `call_fn` takes a `params` or a `state` argument (",
     );
+    expect(() => new JaxLayer({ callFn: (params: unknown, inputs: tf.Tensor) => inputs })).toThrow(InvalidArgumentError);
+    expect(() => new JaxLayer({ callFn: (params: unknown, inputs: tf.Tensor) => inputs, name: "jl" })).toThrow(/^JaxLayer 'jl': `init_fn`/);
     expect(() => new JaxLayer({ callFn: (state: unknown, inputs: tf.Tensor) => [inputs, state] })).toThrow(/cannot all be `None`/);
   });
 
@@ -193,7 +196,8 @@ describe("JaxLayer argument validation (Keras messages)", () => {
     expect(() => badInit.apply(tf.ones([1]))).toThrow(/`initFn` must return \[params, state\] because `callFn` takes a `state`/);
     expect(badInit.weights.length).toBe(0);
     const badCall = new JaxLayer({ callFn: (state: unknown, inputs: tf.Tensor) => inputs, state: {} });
-    expect(() => badCall.apply(tf.ones([1]))).toThrow(/must return \[outputs, newState\], but it returned a tensor float32\[1\]/);
+    expect(() => badCall.apply(tf.ones([1]))).toThrow(/must return \[outputs, newState\], but it returned a float32 tensor of shape \[1\]\. Fix: /);
+    expect(() => badCall.apply(tf.ones([1]))).toThrow(InvalidArgumentError);
     const notTensor = new JaxLayer({ callFn: (inputs: tf.Tensor) => ({ out: inputs }) });
     expect(() => notTensor.apply(tf.ones([1]))).toThrow(/must be a tf.Tensor or a non-empty array of tf.Tensors.*got an object with keys \[out\]/);
     const badDtype = new JaxLayer({ callFn: (params: unknown, inputs: tf.Tensor) => inputs, params: { c: tf.tensor1d(["a"], "string") } });
@@ -411,8 +415,9 @@ describe("JaxLayer weights and state", () => {
       state: initState,
     });
     expect(() => layer.apply(tf.ones([1]))).toThrow(
-      /^Structure mismatch: the structure of the state returned by `call` does not match the structure of the state at initialization time\./,
+      /^JaxLayer '.+': Structure mismatch: the structure of the state returned by `call` does not match the structure of the state at initialization time \(.*\)\. Fix: /,
     );
+    expect(() => layer.apply(tf.ones([1]))).toThrow(ShapeError);
   });
 
   it("rejects a state of another shape and writes nothing when the new state is bad", () => {
@@ -424,7 +429,7 @@ describe("JaxLayer weights and state", () => {
       params: {},
       state: { a: tf.zeros([]), b: tf.zeros([2]) },
     });
-    expect(() => layer.apply(tf.ones([1]))).toThrow(/must match.*`state.b` has shape \[2\] but `callFn` returned shape \[3\]/);
+    expect(() => layer.apply(tf.ones([1]))).toThrow(/must match \(the state at `state.b` has shape \[2\] but `callFn` returned shape \[3\]\)\. Fix: keep state shapes fixed\./);
     expect((layer.state as { a: tf.Tensor }).a.dataSync()[0]).toBe(0);
     const before = tf.memory().numTensors;
     expect(() => layer.apply(tf.ones([1]))).toThrow(/must match/);

@@ -116,14 +116,15 @@ describe("OptaxOptimizer", () => {
 
   it("explains misuse: an uncalled factory, unknown variables, a model loaded with its optimizer", () => {
     expect(() => new OptaxOptimizer(hk.optim.adam as never)).toThrow(
-      "OptaxOptimizer: expected a gradient transformation ({init, update}) such as hk.optim.adam(1e-3), got function",
+      "OptaxOptimizer: `transformation` must be a gradient transformation ({init, update}) such as hk.optim.adam(1e-3), got function adam. Fix: ",
     );
+    expect(() => new OptaxOptimizer(hk.optim.adam as never)).toThrow(hk.InvalidArgumentError);
     const opt = new OptaxOptimizer(hk.optim.sgd(1));
     expect(() => opt.applyGradients({ no_such_variable: tf.ones([1]) })).toThrow(
-      'OptaxOptimizer: got a gradient for "no_such_variable", but no variable has that name',
+      'OptaxOptimizer.applyGradients: `variableGradients` has a gradient for "no_such_variable", but no variable has that name. Fix: ',
     );
     expect(() => tf.serialization.SerializationMap.getMap().classNameMap["HaikuTfjsOptaxOptimizer"]![1](OptaxOptimizer as never, {})).toThrow(
-      "OptaxOptimizer cannot be rebuilt from a saved model",
+      "OptaxOptimizer.fromConfig: an OptaxOptimizer cannot be rebuilt from a saved model",
     );
     opt.dispose();
   });

@@ -82,7 +82,7 @@ describe("ProgressLogger", () => {
 
   it("rejects a bad verbose with a clear error", () => {
     expect(() => new ProgressLogger({ verbose: 3 as 1 })).toThrow(
-      "haiku-tfjs/keras ProgressLogger: `verbose` must be 1 (a bar per batch) or 2 (a line per epoch), got 3.",
+      "ProgressLogger: `verbose` must be 1 (a bar per batch) or 2 (a line per epoch), got the number 3. Fix: ",
     );
   });
 });

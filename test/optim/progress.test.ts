@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { ProgressBar } from "../../src/optim/index.js";
+import { InvalidArgumentError } from "../../src/util/errors.js";
 
 /** A stream that records what is written; `isTTY` as a terminal or a log. */
 function fakeStream(isTTY: boolean, columns?: number) {
@@ -102,8 +103,9 @@ describe("ProgressBar", () => {
     const bar = new ProgressBar({ total: 3, label: "a long label here", stream, now: () => 0 });
     bar.update(1, { loss: 1 });
     expect(screen(writes)[0]).toHaveLength(19);
+    expect(() => new ProgressBar({ total: -1 })).toThrow(InvalidArgumentError);
     expect(() => new ProgressBar({ total: -1 })).toThrow(
-      "hk.optim.ProgressBar: `total` must be a non-negative integer (steps) or null when unknown, got -1.",
+      "hk.optim.ProgressBar: `total` must be a non-negative integer (steps) or null when unknown, got the number -1. Fix: pass the number of steps, or null.",
     );
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 
 import * as optim from "../../src/optim/index.js";
+import { InvalidArgumentError } from "../../src/util/errors.js";
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
@@ -54,7 +55,8 @@ describe("schedules (optax/schedules/_schedule.py)", () => {
     const want = [0.1, 0.09516553580760956, 0.025, 0.0021446612663567066, 0.0];
     [0, 10, 50, 75, 100].forEach((c, i) => expect(Math.abs(e(c) - (want[i] as number))).toBeLessThan(1e-8 + 1e-6 * (want[i] as number)));
     expect(optim.cosineDecay(1000, 1e10)(1e9)).toBeCloseTo(975.52826, 3);
-    expect(() => optim.cosineDecay(1, 0)).toThrow(/requires positive decaySteps, got decaySteps=0/);
+    expect(() => optim.cosineDecay(1, 0)).toThrow(/hk\.optim\.cosineDecay: `decaySteps` \(optax's `decay_steps`\) must be positive, got the number 0\. Fix: /);
+    expect(() => optim.cosineDecay(1, 0)).toThrow(InvalidArgumentError);
   });
 
   it("warmupCosineDecay (WarmupCosineDecayTest: limits, exponent, zero peak, decay == warmup)", () => {
@@ -74,7 +76,8 @@ describe("schedules (optax/schedules/_schedule.py)", () => {
     const z = optim.warmupCosineDecay(0.2, 0, 50, 100, { endValue: -3.0, exponent: 2 });
     const wantZ = [0.2, 0.16, 0.0, 0.0, 0.0];
     [0, 10, 50, 75, 100].forEach((c, i) => expect(z(c)).toBeCloseTo(wantZ[i] as number, 6));
-    expect(() => optim.warmupCosineDecay(0.2, 1.2, 10, 10)).toThrow(/decaySteps \(10\) must be greater than warmupSteps \(10\)/);
+    expect(() => optim.warmupCosineDecay(0.2, 1.2, 10, 10)).toThrow(/`decaySteps` \(optax's `decay_steps`, the number 10\) must be greater than `warmupSteps` \(optax's `warmup_steps`, the number 10\)/);
+    expect(() => optim.warmupCosineDecay(0.2, 1.2, 10, 10)).toThrow(InvalidArgumentError);
   });
 
   it("linearSchedule / polynomialSchedule (PolynomialTest.test_linear, test_with_decay_begin)", () => {

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterEach, describe, expect, it } from "vitest";
 import * as random from "../../src/random/index.js";
+import { InvalidArgumentError } from "../../src/util/errors.js";
 import { threefryBlock } from "../../src/random/threefry.js";
 
 const key = random.key;
@@ -130,13 +131,14 @@ describe("uniform", () => {
   });
   it("rejects other dtypes, bad shapes, bad bounds and bad keys with clear errors", () => {
     expect(() => random.uniform(key(0), [2], { dtype: "int32" })).toThrow(
-      /random\.uniform: dtype must be "float32", got string "int32"/,
+      /hk\.random\.uniform: `dtype` must be "float32", got the string "int32"\. Fix: /,
     );
-    expect(() => random.uniform(key(0), [2, -1])).toThrow(/random\.uniform: shape must be an array of non-negative integers, got \[2, -1\]/);
-    expect(() => random.uniform(key(0), 3 as unknown as number[])).toThrow(/random\.uniform: shape must be an array/);
-    expect(() => random.uniform(key(0), [2], { minval: Number.NaN })).toThrow(/random\.uniform: minval: expected a number/);
+    expect(() => random.uniform(key(0), [2, -1])).toThrow(/hk\.random\.uniform: `shape` must be an array of non-negative integers, got \[2, -1\]/);
+    expect(() => random.uniform(key(0), [2, -1])).toThrow(InvalidArgumentError);
+    expect(() => random.uniform(key(0), 3 as unknown as number[])).toThrow(/hk\.random\.uniform: `shape` must be an array/);
+    expect(() => random.uniform(key(0), [2], { minval: Number.NaN })).toThrow(/hk\.random\.uniform: `minval` must be a number, got the number NaN/);
     expect(() => random.uniform(42 as unknown as Uint32Array, [2])).toThrow(
-      /random\.uniform: key: expected a PRNG key \(Uint32Array\(2\)\), got number 42\. Fix: use hk\.random\.key\(42\)/,
+      /hk\.random\.uniform: `key` must be a PRNG key \(Uint32Array\(2\)\), got the number 42\. Fix: use hk\.random\.key\(42\)/,
     );
   });
 });
@@ -183,7 +185,7 @@ describe("normal", () => {
     }
   });
   it("rejects other dtypes", () => {
-    expect(() => random.normal(key(0), [2], { dtype: "int32" })).toThrow(/random\.normal: dtype must be "float32"/);
+    expect(() => random.normal(key(0), [2], { dtype: "int32" })).toThrow(/hk\.random\.normal: `dtype` must be "float32"/);
   });
 });
 
@@ -219,7 +221,7 @@ describe("truncatedNormal", () => {
   });
   it("rejects lower >= upper", () => {
     expect(() => random.truncatedNormal(key(0), 2, -2, [3])).toThrow(
-      /random\.truncatedNormal: lower must be below upper, got lower=2, upper=-2/,
+      /hk\.random\.truncatedNormal: `lower` must be below `upper`, got lower=2, upper=-2\. Fix: /,
     );
   });
 });
@@ -243,7 +245,8 @@ describe("bernoulli", () => {
     const t = random.bernoulli(key(0));
     expect(t.shape).toEqual([]);
     t.dispose();
-    expect(() => random.bernoulli(key(0), "0.5" as unknown as number, [2])).toThrow(/random\.bernoulli: p: expected a number/);
+    expect(() => random.bernoulli(key(0), "0.5" as unknown as number, [2])).toThrow(/hk\.random\.bernoulli: `p` must be a number/);
+    expect(() => random.bernoulli(key(0), "0.5" as unknown as number, [2])).toThrow(InvalidArgumentError);
   });
 });
 

@@ -54,15 +54,19 @@ describe("hk.ready", () => {
 
   it("rejects bad options and late wasmPaths with errors that say what to do", async () => {
     expect(() => hk.ready({ backend: "gpu" as "wasm" })).toThrow(
-      'hk.ready(options): `backend` must be "wasm", "webgl", "webgpu" or "cpu", got "gpu".',
+      'hk.ready(options): `backend` must be "wasm", "webgl", "webgpu" or "cpu", got the string "gpu". Fix: pick one of',
     );
+    expect(() => hk.ready({ backend: "gpu" as "wasm" })).toThrow(hk.InvalidArgumentError);
+    expect(() => hk.ready(3 as never)).toThrow(/^hk\.ready\(options\): `options` must be an object .*, got the number 3\. Fix: /);
     await expect(hk.ready({ wasmPaths: "/wasm/" })).rejects.toThrow(
-      "hk.ready({ wasmPaths }): the wasm backend has already started, so its file locations can no longer change. " +
+      "hk.ready({ wasmPaths }): the wasm backend has already started, so its file locations (`wasmPaths`) can no longer change. " +
         "Fix: pass `wasmPaths` to the first ready() call.",
     );
+    await expect(hk.ready({ wasmPaths: "/wasm/" })).rejects.toThrow(hk.BackendError);
     await expect(hk.ready({ backend: "webgl" })).rejects.toThrow(
-      'hk.ready({ backend: "webgl" }): the webgl backend is not registered. Fix: `import "@tensorflow/tfjs-backend-webgl";`',
+      'hk.ready({ backend: "webgl" }): `backend` "webgl" is not registered. Fix: `import "@tensorflow/tfjs-backend-webgl";`',
     );
+    await expect(hk.ready({ backend: "webgl" })).rejects.toThrow(hk.BackendError);
     expect(tf.getBackend()).toBe("wasm");
   });
 

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 
 import * as data from "../../src/tree/data_structures.js";
+import { InvalidArgumentError } from "../../src/util/errors.js";
 
 // Examples are the docstrings of dm-haiku haiku/_src/filtering.py (partition, filter, map,
 // merge, is_subset) and haiku/_src/utils.py (tree_size / tree_bytes).
@@ -31,7 +32,8 @@ describe("hk.data traversal and filtering", () => {
     const idx = new Map<string, number>();
     const parts = data.partitionN((m) => idx.get(m) ?? (idx.set(m, idx.size), idx.size - 1), s, 3);
     expect(parts).toEqual([{ layer_0: { b: -0, w: 0 } }, { layer_1: { b: -1, w: 1 } }, { layer_2: { b: -2, w: 2 } }]);
-    expect(() => data.partitionN(() => 3, s, 3)).toThrow(/returned 3 for layer_0\/b; .*\[0, 3\)/);
+    expect(() => data.partitionN(() => 3, s, 3)).toThrow(/hk\.data\.partitionN: `fn` returned the number 3 for layer_0\/b; .*\[0, 3\)\. Fix: /);
+    expect(() => data.partitionN(() => 3, s, 3)).toThrow(InvalidArgumentError);
   });
 
   it("filter and map (filtering.py docstrings)", () => {
@@ -45,6 +47,7 @@ describe("hk.data traversal and filtering", () => {
   it("rejects structures that are not two-level", () => {
     expect(() => data.filter(() => true, { linear: 3 } as never)).toThrow(/module "linear" must map entry names/);
     expect(() => [...data.traverse([] as never)]).toThrow(/expected a two-level mapping/);
+    expect(() => [...data.traverse([] as never)]).toThrow(InvalidArgumentError);
   });
 });
 
@@ -61,7 +64,7 @@ describe("hk.data.merge / isSubset", () => {
     const ok = data.merge({ l: { w: a } }, { l: { w: b } }, { checkDuplicates: true });
     expect((ok["l"] as Record<string, tf.Tensor>)["w"]).toBe(b);
     expect(() => data.merge({ l: { w: a } }, { l: { w: c } }, { checkDuplicates: true })).toThrow(
-      /duplicate array found with different shape\/dtype for l\.w: a tensor float32\[2\] vs a tensor float32\[3\]/,
+      /duplicate array found with different shape\/dtype for l\.w: a float32 tensor of shape \[2\] vs a float32 tensor of shape \[3\]/,
     );
     tf.dispose([a, b, c]);
   });

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 
 import * as tree from "../../src/tree/index.js";
+import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 
 describe("hk.tree order (JAX's jax.tree_util)", () => {
   it("sorts object keys and keeps array order, depth first", () => {
@@ -64,8 +65,10 @@ describe("hk.tree order (JAX's jax.tree_util)", () => {
 
   it("unflatten rejects a wrong number of leaves with a clear error", () => {
     const def = tree.structure({ a: 1, b: 2 });
-    expect(() => tree.unflatten(def, [1])).toThrow(/holds 2 leaves but 1 were given/);
-    expect(() => tree.unflatten({} as tree.TreeDef, [1])).toThrow(/expected a TreeDef/);
+    expect(() => tree.unflatten(def, [1])).toThrow(/hk\.tree\.unflatten: `treedef` .* holds 2 leaves but `leaves` has 1\. Fix: /);
+    expect(() => tree.unflatten(def, [1])).toThrow(ShapeError);
+    expect(() => tree.unflatten({} as tree.TreeDef, [1])).toThrow(/`treedef` must be a TreeDef/);
+    expect(() => tree.unflatten({} as tree.TreeDef, [1])).toThrow(InvalidArgumentError);
   });
 });
 
@@ -98,9 +101,11 @@ describe("hk.tree.map", () => {
     expect(() => tree.map((a: number, b: number) => a + b, { l: [1, 2] }, { l: [1] })).toThrow(
       /at `l`: tree 1 .* an array of length 2 .* an array of length 1/,
     );
-    expect(() => tree.map((a: number) => a, { a: null }, { a: 3 })).toThrow(/at `a`.*null.*number leaf 3/);
+    expect(() => tree.map((a: number) => a, { a: null }, { a: 3 })).toThrow(/at `a`.*null.*the number 3/);
+    expect(() => tree.map((a: number) => a, { a: null }, { a: 3 })).toThrow(ShapeError);
     expect(() => tree.map((a: number) => a, { a: [{ q: 1 }] }, { a: [5] })).toThrow(/at `a\[0\]`/);
-    expect(() => tree.map("nope" as never, {})).toThrow(/first argument must be a function/);
+    expect(() => tree.map("nope" as never, {})).toThrow(/^hk\.tree\.map: `fn` \(the first argument\) must be a function .* Fix: /);
+    expect(() => tree.map("nope" as never, {})).toThrow(InvalidArgumentError);
   });
 
   it("mapWithPath passes formatted paths", () => {

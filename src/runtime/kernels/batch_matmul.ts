@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { InvalidArgumentError } from "../../util/errors.js";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { call, copy, free, reshape } from "./wasm_ops.js";
 
@@ -75,8 +76,11 @@ function epilogue(
     } else {
       const kernel = ACTIVATION_KERNELS[activation];
       if (kernel === undefined) {
-        throw new Error(`haiku-tfjs runtime: _FusedMatMul activation '${activation}' is not ` +
-          `supported on wasm; expected linear, relu, relu6, elu, sigmoid, prelu or leakyrelu.`);
+        throw new InvalidArgumentError(
+          "tf.fused.matMul (haiku-tfjs wasm kernel)",
+          `\`activation\` '${activation}' is not supported on wasm; expected linear, relu, relu6, elu, sigmoid, prelu or leakyrelu`,
+          "use one of those activations, or apply yours after an unfused tf.matMul.",
+        );
       }
       step(call(kernel, backend, { x: out }));
     }

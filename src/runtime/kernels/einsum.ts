@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { InvalidArgumentError } from "../../util/errors.js";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { call, free, reshape, transpose } from "./wasm_ops.js";
 
@@ -51,7 +52,7 @@ export const einsum: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
         remaining--;
       }
     }
-    if (out === null) throw new Error("haiku-tfjs runtime: Einsum got no operands.");
+    if (out === null) throw new InvalidArgumentError("tf.einsum (haiku-tfjs wasm kernel)", "Einsum got no operands", "pass at least one tensor.");
     // The result must hold its own reference: an input returned as is would be freed twice.
     if (!made.includes(out)) {
       out = call(tf.Identity, backend, { x: out });

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { ShapeError } from "../../util/errors.js";
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -50,9 +51,11 @@ export function emptyReduction(kernelName: string): (original: tf.KernelFunc) =>
     if (tf.util.sizeFromShape(reduceShape) !== 0) return original(args);
     if (kernelName === tf.ArgMax || kernelName === tf.ArgMin) {
       const op = kernelName === tf.ArgMax ? "argMax" : "argMin";
-      throw new Error(`tf.${op}: axis ${JSON.stringify(axis)} of the input (shape ` +
-        `${JSON.stringify(x.shape)}) has size 0, so there is no index to return (jnp.${op.toLowerCase()} ` +
-        `raises here too). Fix: check the axis is non-empty before calling tf.${op}.`);
+      throw new ShapeError(
+        `tf.${op}`,
+        `\`axis\` ${JSON.stringify(axis)} of the input (shape ${JSON.stringify(x.shape)}) has size 0, so there is no index to return (jnp.${op.toLowerCase()} raises here too)`,
+        `check the axis is non-empty before calling tf.${op}.`,
+      );
     }
     const identity = IDENTITY[kernelName];
     if (identity === undefined) return original(args);

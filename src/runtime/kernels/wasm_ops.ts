@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { BackendError } from "../../util/errors.js";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 /**
@@ -16,8 +17,11 @@ export function call(
 ): tf.TensorInfo {
   const kernel = tf.getKernel(name, "wasm");
   if (kernel == null) {
-    throw new Error(`haiku-tfjs runtime: the wasm kernel '${name}' is not registered; ` +
-      `import "@tensorflow/tfjs-backend-wasm" before "haiku-tfjs".`);
+    throw new BackendError(
+      "hk.ready() (wasm kernels)",
+      `the wasm kernel '${name}' is not registered`,
+      'import "@tensorflow/tfjs-backend-wasm" before "haiku-tfjs".',
+    );
   }
   return kernel.kernelFunc({ inputs, backend, attrs }) as tf.TensorInfo;
 }
