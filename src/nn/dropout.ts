@@ -29,7 +29,7 @@ export function dropout(rng: PRNGKey, rate: number, x: tf.Tensor, broadcastDims:
   if (typeof rate !== "number" || Number.isNaN(rate) || rate < 0 || rate >= 1) {
     throw new InvalidArgumentError(where, `\`rate\` must be in [0, 1), got ${describe(rate)}`, "pass the probability of dropping a unit, e.g. 0.1.");
   }
-  random.assertKey(rng, `${where} rng (pass a key, e.g. hk.nextRngKey())`);
+  random.assertKey(rng, where, "rng");
   assertTensor(x, where, "`x`");
   if (rate === 0) return x;
   const shape = [...x.shape];

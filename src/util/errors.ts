@@ -22,7 +22,6 @@ export class HaikuError extends Error {
 
   constructor(where: string, problem: string, fix?: string, options?: { cause?: unknown }) {
     super(formatMessage(where, problem, fix), options);
-    this.name = new.target.name;
     this.where = where;
     this.fix = fix;
   }
@@ -72,6 +71,20 @@ export class CheckpointError extends HaikuError {}
  * @category Errors
  */
 export class BackendError extends HaikuError {}
+
+// Each class's `name` is a string on its prototype, not `new.target.name`: bundlers and minifiers
+// rename classes, and users match on these names.
+for (const [cls, name] of [
+  [HaikuError, "HaikuError"],
+  [InvalidArgumentError, "InvalidArgumentError"],
+  [ShapeError, "ShapeError"],
+  [ParameterError, "ParameterError"],
+  [TransformError, "TransformError"],
+  [CheckpointError, "CheckpointError"],
+  [BackendError, "BackendError"],
+] as const) {
+  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
+}
 
 /** `where: problem. Fix: fix`, with exactly one period between the parts. */
 export function formatMessage(where: string, problem: string, fix?: string): string {

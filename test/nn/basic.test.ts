@@ -119,7 +119,7 @@ describe("dropout", () => {
     expect(() => hk.dropout(random.key(0), 1, x)).toThrow(InvalidArgumentError);
     expect(() => hk.dropout(random.key(0), -0.1, x)).toThrow(/`rate` must be in \[0, 1\)/);
     expect(() => hk.dropout(random.key(0), -0.1, x)).toThrow(InvalidArgumentError);
-    expect(() => hk.dropout(null as never, 0.5, x)).toThrow(/hk.dropout rng/);
+    expect(() => hk.dropout(null as never, 0.5, x)).toThrow(/^hk\.dropout: `rng` must be a PRNG key \(Uint32Array\(2\)\), got null\. Fix: /);
     expect(() => hk.dropout(random.key(0), 0.5, x, [3])).toThrow(/Broadcast dimension does not exist. Got dimension the number 3 for shape \[2\]/);
     expect(() => hk.dropout(random.key(0), 0.5, x, [3])).toThrow(ShapeError);
   });
