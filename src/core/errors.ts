@@ -4,9 +4,6 @@
  */
 import { ParameterError, TransformError } from "../util/errors.js";
 
-/** @internal Kept for callers outside the core; new code imports `src/util/describe.ts`. */
-export { describe } from "../util/describe.js";
-
 /**
  * Thrown when randomness is requested but `init` / `apply` was called with `rng = null`
  * (Haiku's `MissingRNGError`). A {@link TransformError}.

@@ -25,7 +25,7 @@ export const SUBMODULES: unique symbol = Symbol("haiku-tfjs.submodules");
  *
  * @category Modules and parameters
  */
-export interface ModuleLike {
+interface ModuleLike {
   readonly moduleName: string;
   /**
    * Created on first use: most modules (the leaves) never get a submodule. A short array (a
@@ -248,10 +248,18 @@ export function currentFrame(symbol: string): Frame {
  */
 export function withFrame<T>(frame: Frame, fn: () => T): T {
   frames.push(frame);
+  let threw = true;
   try {
-    return fn();
+    const out = fn();
+    threw = false;
+    return out;
   } finally {
-    const top = frames.pop();
-    if (top !== frame) throw new HaikuError("haiku-tfjs", "internal error: frame stack out of sync", "please report this as a bug.");
+    popFrame(frame, threw);
   }
+}
+
+/** Pops `frame`; an out-of-sync stack is a bug, reported unless an error is already on its way. */
+function popFrame(frame: Frame, threw: boolean): void {
+  const top = frames.pop();
+  if (top !== frame && !threw) throw new HaikuError("haiku-tfjs", "internal error: frame stack out of sync", "please report this as a bug.");
 }

@@ -296,12 +296,3 @@ export function runSetters(stack: readonly Setter[], context: SetterContext, val
   return next(value);
 }
 
-/**
- * Splits `a/b/c` into `["a/b", "c"]` (Haiku's `rsplit("/", 1)`). @internal
- *
- * @category Modules and parameters
- */
-export function splitFullName(fullName: string): [string, string] {
-  const i = fullName.lastIndexOf("/");
-  return [fullName.slice(0, i), fullName.slice(i + 1)];
-}

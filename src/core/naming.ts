@@ -42,7 +42,7 @@ function numberSuffixStart(name: string): number {
  *
  * @category Modules and parameters
  */
-export function nameAndNumber(name: string): [string, number | undefined] {
+function nameAndNumber(name: string): [string, number | undefined] {
   const i = numberSuffixStart(name);
   return i < 0 ? [name, undefined] : [name.slice(0, i), Number(name.slice(i + 1))];
 }
@@ -80,7 +80,7 @@ function notUniqueError(name: string): Error {
  *
  * @category Modules and parameters
  */
-export function reserveModuleName(frame: Frame, name: string, checkUnique: boolean): void {
+function reserveModuleName(frame: Frame, name: string, checkUnique: boolean): void {
   const used = frame.usedNames();
   if (checkUnique && used.has(name)) throw notUniqueError(name);
   used.add(name);
@@ -197,16 +197,6 @@ function parseName(name: string, validated: boolean): ParsedName | null {
   return parsed;
 }
 
-/**
- * The full name for a new module called `name`, given the innermost running module method:
- * `parent/name` under `call`, `parent/~/name` under the constructor, `parent/~method/name` under
- * other methods; then `_N` numbering unique within that method invocation.
- *
- * @category Modules and parameters
- */
-export function uniqueAndCanonicalName(frame: Frame, name: string): string {
-  return canonicalName(frame, name, parseName(name, false));
-}
 
 function canonicalName(frame: Frame, name: string, parsed: ParsedName | null): string {
   const top = lastOf(frame.moduleStack);

@@ -171,7 +171,7 @@ export function getterContext(
  *
  * @category Modules and parameters
  */
-export function* paramBundles(frame: Frame): Generator<[string, Iterable<[string, tf.Tensor]>]> {
+function* paramBundles(frame: Frame): Generator<[string, Iterable<[string, tf.Tensor]>]> {
   if (frame.paramsIn !== null) {
     for (const bundle of Object.keys(frame.paramsIn)) {
       const b = frame.paramsIn[bundle];

@@ -23,7 +23,7 @@ const RESERVE_SIZE = 1;
  *
  * @category Random numbers
  */
-export function checkKey(x: unknown, where: string): PRNGKey {
+function checkKey(x: unknown, where: string): PRNGKey {
   if (random.isKey(x)) return x;
   if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
     const arr = x as unknown as { length: number; constructor: { name: string } };

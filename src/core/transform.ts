@@ -15,7 +15,7 @@ import type { Params, RngInput, State } from "./types.js";
  *
  * @category Transforms
  */
-export const TRANSFORM_KIND: unique symbol = Symbol.for("haiku-tfjs.transformKind");
+const TRANSFORM_KIND: unique symbol = Symbol.for("haiku-tfjs.transformKind");
 /**
  * @internal
  *
@@ -86,7 +86,7 @@ const APPLY_STATE_RNG_SIG = "`apply(params, state, rng, ...args)`";
  *
  * @category Transforms
  */
-export const INIT_RNG_ERROR =
+const INIT_RNG_ERROR =
   "Init must be called with an RNG as the first argument, the required signature is: " +
   "`init(rng, ...args)` (rng: a key from `hk.random.key(seed)`, an integer seed, or null)";
 
@@ -95,7 +95,7 @@ export const INIT_RNG_ERROR =
  *
  * @category Transforms
  */
-export function applyRngError(withState: boolean): string {
+function applyRngError(withState: boolean): string {
   return (
     `Apply must be called with an RNG as the ${withState ? "third" : "second"} argument, the required ` +
     `signature is: ${withState ? APPLY_STATE_RNG_SIG : APPLY_RNG_SIG} (rng: a key, an integer seed, or ` +
@@ -112,7 +112,7 @@ const APPLY_RNG_ERROR_WITH_STATE = applyRngError(true);
  *
  * @category Transforms
  */
-export function checkMapping<T>(which: "params" | "state", value: T | null | undefined): T {
+function checkMapping<T>(which: "params" | "state", value: T | null | undefined): T {
   if (value === null || value === undefined) return {} as T;
   if (typeof value !== "object" || Array.isArray(value) || value instanceof tf.Tensor || ArrayBuffer.isView(value)) {
     throw new TransformError(

@@ -1,7 +1,7 @@
 /**
  * Shape-and-dtype descriptions of tensors, printed as Haiku prints them (`f32[8,784]`).
  */
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 
 /** Haiku's `utils.simple_dtype`: `float32 -> f32`, `int32 -> s32`, `complex64 -> c64`. */
 export function simpleDtype(dtype: string): string {

@@ -123,7 +123,7 @@ export function alignedCopy(bytes: Uint8Array, begin: number, end: number, itemB
 let halfTable: Float32Array | undefined;
 
 /** IEEE 754 binary16 bit pattern -> its value (exact in float32). */
-export function halfBitsToNumber(h: number): number {
+function halfBitsToNumber(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exponent = (h >> 10) & 0x1f;
   const fraction = h & 0x3ff;

@@ -228,7 +228,7 @@ export function decodeEntry(
  * copies into its own memory on write (wasm). Otherwise (e.g. the cpu backend keeps the array it
  * is given) each tensor gets its own copy, so mutating the caller's bytes never changes params.
  */
-export function decodeToTree(header: SafetensorsHeader, data: Uint8Array, owned: boolean, where: string): Record<string, unknown> {
+function decodeToTree(header: SafetensorsHeader, data: Uint8Array, owned: boolean, where: string): Record<string, unknown> {
   checkLoadable(header, where);
   const share = owned || tf.getBackend() === "wasm";
   return buildTree(header, header.entries.map((e) => decodeEntry(data, e, share, where)), where);

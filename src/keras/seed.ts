@@ -17,7 +17,7 @@ function defaultSeed(): number {
  *
  * @category Keras
  */
-export function checkSeed(seed: unknown, where: string): number {
+function checkSeed(seed: unknown, where: string): number {
   if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed >= UINT32) {
     throw new InvalidArgumentError(
       where,

@@ -51,7 +51,7 @@ export interface ConvOptions {
  *
  * @category Layers
  */
-export function toChannelsLast(x: tf.Tensor): tf.Tensor {
+function toChannelsLast(x: tf.Tensor): tf.Tensor {
   const perm = [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2), 1];
   return tf.transpose(x, perm);
 }
@@ -61,7 +61,7 @@ export function toChannelsLast(x: tf.Tensor): tf.Tensor {
  *
  * @category Layers
  */
-export function toChannelsFirst(x: tf.Tensor): tf.Tensor {
+function toChannelsFirst(x: tf.Tensor): tf.Tensor {
   const perm = [0, x.rank - 1, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 1)];
   return tf.transpose(x, perm);
 }

@@ -61,7 +61,7 @@ function transposePadding(k: number, s: number, padding: "SAME" | "VALID"): [num
  *
  * @category Layers
  */
-export function computeAdjustedPadding(
+function computeAdjustedPadding(
   inputSize: number,
   outputSize: number,
   kernelSize: number,

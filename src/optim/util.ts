@@ -145,7 +145,7 @@ export function requireParams(where: string, params: unknown): void {
  *
  * @internal
  */
-export function argName(name: string): string {
+function argName(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return name;
   const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   return snake === name ? `\`${name}\`` : `\`${name}\` (optax's \`${snake}\`)`;

@@ -69,6 +69,7 @@ export function nextafter32(x: number, toward: number): number {
 // xla/codegen/intrinsic/log1p.cc): for |x| < sqrt(2) - 1 a Cephes rational approximation,
 // x - x^2/2 + x^3 * P(x) / Q(x), whose Horner steps XLA:CPU contracts into FMAs; otherwise
 // log(1 + x).
+/* eslint-disable no-loss-of-precision -- constants quoted digit for digit from XLA / Cephes; f32() rounds them */
 const LOG1P_SMALL = f32(0.4142135623730950488);
 const LP_N0 = f32(4.5270000862445199635215e-5);
 const LP_N1 = f32(4.9854102823193375972212e-1);

@@ -12,7 +12,7 @@ export interface Pool {
 }
 
 /** A pooling kernel's attributes (MaxPool, AvgPool and their 3-D and gradient kernels). */
-export type PoolAttrs = {
+type PoolAttrs = {
   filterSize: number | number[];
   strides: number | number[];
   pad: "valid" | "same" | number;

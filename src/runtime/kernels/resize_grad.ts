@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 import { hostOutput } from "./host_output.js";
 
 type ResizeAttrs = { alignCorners: boolean; halfPixelCenters: boolean };
