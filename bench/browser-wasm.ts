@@ -29,7 +29,12 @@ const ROUNDS = Number(process.argv[2] ?? 3);
 const FIRST = 10;
 const LAST = 40;
 
-const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
+const TYPES: Record<string, string> = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
+};
 
 /** A static server for the build, with or without the cross-origin isolation headers. */
 function serve(root: string, isolated: boolean): Promise<{ server: Server; url: string }> {
@@ -79,17 +84,31 @@ async function measure(browser: Browser, url: string): Promise<Run> {
   try {
     await page.addInitScript(recordStepTimes);
     await page.goto(`${url}/?quick`);
-    await page.waitForFunction(() => {
-      const s = (globalThis as unknown as { haikuDemo?: { state: string } }).haikuDemo?.state;
-      return s === "trained" || s === "failed";
-    }, undefined, { timeout: 300_000 });
+    await page.waitForFunction(
+      () => {
+        const s = (globalThis as unknown as { haikuDemo?: { state: string } }).haikuDemo?.state;
+        return s === "trained" || s === "failed";
+      },
+      undefined,
+      { timeout: 300_000 },
+    );
     const got = await page.evaluate(() => {
       const g = globalThis as unknown as {
-        haikuDemo: { state: string; error?: string; backend: { wasmFlavour: string; threads: number; crossOriginIsolated: boolean } };
+        haikuDemo: {
+          state: string;
+          error?: string;
+          backend: { wasmFlavour: string; threads: number; crossOriginIsolated: boolean };
+        };
         stepTimes: number[];
         navigator: { hardwareConcurrency: number };
       };
-      return { state: g.haikuDemo.state, error: g.haikuDemo.error, backend: g.haikuDemo.backend, times: g.stepTimes, cores: g.navigator.hardwareConcurrency };
+      return {
+        state: g.haikuDemo.state,
+        error: g.haikuDemo.error,
+        backend: g.haikuDemo.backend,
+        times: g.stepTimes,
+        cores: g.navigator.hardwareConcurrency,
+      };
     });
     if (got.state !== "trained") throw new Error(`the demo page failed: ${got.error}`);
     if (got.times.length < LAST) throw new Error(`the page reported ${got.times.length} steps, expected ${LAST}`);
@@ -106,13 +125,19 @@ async function measure(browser: Browser, url: string): Promise<Run> {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(CHROMIUM)) throw new Error(`bench/browser-wasm: Chromium not found at ${CHROMIUM}. Fix: apt-get install -y chromium`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`bench/browser-wasm: Chromium not found at ${CHROMIUM}. Fix: apt-get install -y chromium`);
   const work = mkdtempSync(join(tmpdir(), "haiku-wasm-bench-"));
   const servers: Server[] = [];
   let browser: Browser | undefined;
   try {
     const outDir = join(work, "dist");
-    await build({ configFile: join(REPO, "examples/browser/vite.config.ts"), mode: "production", logLevel: "warn", build: { outDir } });
+    await build({
+      configFile: join(REPO, "examples/browser/vite.config.ts"),
+      mode: "production",
+      logLevel: "warn",
+      build: { outDir },
+    });
     const settings: { label: string; url: string; runs: Run[] }[] = [];
     for (const isolated of [true, false]) {
       const { server, url } = await serve(outDir, isolated);
@@ -122,23 +147,44 @@ async function main(): Promise<void> {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     const load0 = loadavg();
-    console.log(`${new Date().toISOString()}; ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.map((l) => l.toFixed(2)).join(" / ")}`);
+    console.log(
+      `${new Date().toISOString()}; ${cpus().length} x ${cpus()[0]?.model ?? "?"}; load average ${load0.map((l) => l.toFixed(2)).join(" / ")}`,
+    );
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? settings : [...settings].reverse();
       for (const s of order) {
         const run = await measure(browser, s.url);
         s.runs.push(run);
-        console.log(`round ${round + 1}, ${s.label}: ${run.stepsPerSecond.toFixed(2)} steps/s (build ${run.build}, ${run.threads} thread(s), cross-origin isolated ${run.isolated}, hardwareConcurrency ${run.hardwareConcurrency})`);
+        console.log(
+          `round ${round + 1}, ${s.label}: ${run.stepsPerSecond.toFixed(2)} steps/s (build ${run.build}, ${run.threads} thread(s), cross-origin isolated ${run.isolated}, hardwareConcurrency ${run.hardwareConcurrency})`,
+        );
       }
     }
     const [threaded, simd] = settings as [(typeof settings)[0], (typeof settings)[0]];
-    for (const s of settings) console.log(`${s.label}: median ${median(s.runs.map((r) => r.stepsPerSecond)).toFixed(2)} steps/s over ${s.runs.length} runs`);
+    for (const s of settings)
+      console.log(
+        `${s.label}: median ${median(s.runs.map((r) => r.stepsPerSecond)).toFixed(2)} steps/s over ${s.runs.length} runs`,
+      );
     const ratios = threaded.runs.map((r, i) => r.stepsPerSecond / simd.runs[i]!.stepsPerSecond);
-    console.log(`paired ratio threaded-simd / simd: median ${median(ratios).toFixed(3)} (rounds: ${ratios.map((r) => r.toFixed(3)).join(", ")})`);
-    console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(" / ")}`);
+    console.log(
+      `paired ratio threaded-simd / simd: median ${median(ratios).toFixed(3)} (rounds: ${ratios.map((r) => r.toFixed(3)).join(", ")})`,
+    );
+    console.log(
+      `load average after: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" / ")}`,
+    );
   } finally {
     await browser?.close();
     for (const s of servers) await new Promise((ok) => s.close(ok));

@@ -14,7 +14,9 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
-type SystemModule = { setup(w: Workload, inferBatch: number, opts?: { optax?: boolean }): BenchSystem | Promise<BenchSystem> };
+type SystemModule = {
+  setup(w: Workload, inferBatch: number, opts?: { optax?: boolean }): BenchSystem | Promise<BenchSystem>;
+};
 const SYSTEMS: Record<string, () => Promise<SystemModule>> = {
   "tfjs-core": () => import("./systems/tfjs_core.js"),
   "tfjs-layers": () => import("./systems/tfjs_layers.js"),
@@ -41,7 +43,12 @@ async function main(): Promise<void> {
   const load = SYSTEMS[system];
   if (!load) throw new Error(`unknown system ${system}`);
   const sys = await (await load()).setup(workload, inferBatch, { optax: system === "jaxlayer-optax" });
-  const result: Record<string, unknown> = { system, workload: workload.name, backend, fixes: process.argv.includes("--fixes") };
+  const result: Record<string, unknown> = {
+    system,
+    workload: workload.name,
+    backend,
+    fixes: process.argv.includes("--fixes"),
+  };
   try {
     for (let i = 0; i < warmup; i++) await sys.trainStep();
     const tensorsBefore = tf.memory().numTensors;

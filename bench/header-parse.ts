@@ -25,8 +25,11 @@ const cases: [string, Uint8Array][] = [
   [`${MAX_TENSORS} zero-size entries (accepted)`, zeroSizeEntries(MAX_TENSORS)],
   [`${4 * MAX_TENSORS} zero-size entries (rejected: too many)`, zeroSizeEntries(4 * MAX_TENSORS)],
   ["40 MB of nested [ (rejected: too deep)", file(`{"a":${"[".repeat(40_000_000)}`)],
-  [`${MAX_HEADER_DEPTH - 1} nested [ then 40 MB of ] (rejected: JSON)`, file(`{"a":${"[".repeat(MAX_HEADER_DEPTH - 1)}${"]".repeat(40_000_000)}`)],
-  ["90 MB metadata string (accepted)", file(`{"__metadata__":{"notes":"${"x\\\"".repeat(30_000_000)}"}}`)],
+  [
+    `${MAX_HEADER_DEPTH - 1} nested [ then 40 MB of ] (rejected: JSON)`,
+    file(`{"a":${"[".repeat(MAX_HEADER_DEPTH - 1)}${"]".repeat(40_000_000)}`),
+  ],
+  ["90 MB metadata string (accepted)", file(`{"__metadata__":{"notes":"${'x\\"'.repeat(30_000_000)}"}}`)],
 ];
 
 // The floor: JSON.parse of the densest accepted header by itself (decoded text in hand).
@@ -51,5 +54,7 @@ for (const [label, bytes] of cases) {
     cpu.push((c.user + c.system) / 1000);
   }
   const mb = (bytes.length - 8) / 1e6;
-  console.log(`${label}: ${mb.toFixed(1)} MB, median ${median(cpu).toFixed(0)} ms CPU (${(mb / (median(cpu) / 1000)).toFixed(0)} MB/s), ${median(wall).toFixed(0)} ms wall`);
+  console.log(
+    `${label}: ${mb.toFixed(1)} MB, median ${median(cpu).toFixed(0)} ms CPU (${(mb / (median(cpu) / 1000)).toFixed(0)} MB/s), ${median(wall).toFixed(0)} ms wall`,
+  );
 }

@@ -50,5 +50,7 @@ for (const m of Object.keys(plain.grads)) {
   }
 }
 console.log(`MLP ${DEPTH} blocks x 2 Linear(${WIDTH}), batch ${BATCH}, backend ${tf.getBackend()}`);
-console.log(`held after the forward pass: plain ${plain.heldMiB.toFixed(1)} MiB, hk.remat ${rem.heldMiB.toFixed(1)} MiB`);
+console.log(
+  `held after the forward pass: plain ${plain.heldMiB.toFixed(1)} MiB, hk.remat ${rem.heldMiB.toFixed(1)} MiB`,
+);
 console.log(`max |grad difference| ${maxDiff.toExponential(2)}`);

@@ -41,17 +41,20 @@ function num(v: number | undefined | null, digits: number): string {
 }
 
 function table(rows: Row[], baseline: string, inferLabel: string): string {
-  const lines = [
-    `| system | steps/s (median) | paired ratio to ${baseline} | ${inferLabel} |`,
-    "|---|---|---|---|",
-  ];
+  const lines = [`| system | steps/s (median) | paired ratio to ${baseline} | ${inferLabel} |`, "|---|---|---|---|"];
   for (const r of rows) {
     if (r.error !== undefined || r.stepsPerSec === undefined) {
-      lines.push(`| ${r.label} | fails: ${String(r.error ?? "no result").replace(/\|/g, "/").slice(0, 90)} | - | - |`);
+      lines.push(
+        `| ${r.label} | fails: ${String(r.error ?? "no result")
+          .replace(/\|/g, "/")
+          .slice(0, 90)} | - | - |`,
+      );
       continue;
     }
     const p = r.label === baseline ? 1 : pairedRatio(rows, r.label, baseline);
-    lines.push(`| ${r.label} | ${num(r.stepsPerSec, 1)} | ${p === undefined ? "-" : `${p.toFixed(2)}x`} | ${num(r.inferExamplesPerSec, 0)} |`);
+    lines.push(
+      `| ${r.label} | ${num(r.stepsPerSec, 1)} | ${p === undefined ? "-" : `${p.toFixed(2)}x`} | ${num(r.inferExamplesPerSec, 0)} |`,
+    );
   }
   return lines.join("\n");
 }

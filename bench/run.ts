@@ -36,13 +36,20 @@ function runChild(c: Config, extra: string[] = []): Record<string, unknown> {
   const args = [
     "tsx",
     join(here, "child.ts"),
-    "--system", c.system,
-    "--workload", c.workload,
-    "--backend", c.backend,
-    "--steps", String(c.steps),
-    "--warmup", smoke ? "1" : "3",
-    "--infer-batch", String(c.inferBatch ?? 1024),
-    "--infer-reps", smoke ? "1" : "10",
+    "--system",
+    c.system,
+    "--workload",
+    c.workload,
+    "--backend",
+    c.backend,
+    "--steps",
+    String(c.steps),
+    "--warmup",
+    smoke ? "1" : "3",
+    "--infer-batch",
+    String(c.inferBatch ?? 1024),
+    "--infer-reps",
+    smoke ? "1" : "10",
     ...(c.fixes ? ["--fixes"] : []),
     ...extra,
   ];
@@ -59,7 +66,9 @@ function measure(configs: Config[]): Row[] {
     configs.forEach((c, i) => {
       const res = runChild(c);
       samples[i]!.push(res);
-      process.stderr.write(`  [${r + 1}/${repeats}] ${c.label}: ${res.error ? `error: ${String(res.error)}` : `${Number(res.stepsPerSec).toFixed(2)} steps/s`}\n`);
+      process.stderr.write(
+        `  [${r + 1}/${repeats}] ${c.label}: ${res.error ? `error: ${String(res.error)}` : `${Number(res.stepsPerSec).toFixed(2)} steps/s`}\n`,
+      );
     });
   }
   return configs.map((c, i) => {
@@ -71,7 +80,16 @@ function measure(configs: Config[]): Row[] {
     }
     // Every repeat's rate, in repeat order (null where it failed), for paired ratios.
     row.stepsPerSecSamples = samples[i]!.map((s) => (typeof s.stepsPerSec === "number" ? s.stepsPerSec : null));
-    for (const key of ["stepsPerSec", "inferExamplesPerSec", "rssMB", "tensorGrowth", "tensorsBefore", "tensorsAfter", "rssBeforeMB", "rssAfterMB"]) {
+    for (const key of [
+      "stepsPerSec",
+      "inferExamplesPerSec",
+      "rssMB",
+      "tensorGrowth",
+      "tensorsBefore",
+      "tensorsAfter",
+      "rssBeforeMB",
+      "rssAfterMB",
+    ]) {
       const vals = ok.map((s) => s[key]).filter((v): v is number => typeof v === "number");
       if (vals.length) row[key] = median(vals);
     }
@@ -87,18 +105,24 @@ function printTable(title: string, rows: Row[], baseline: string): void {
   const base = rows.find((r) => r.label === baseline);
   const baseRate = typeof base?.stepsPerSec === "number" ? base.stepsPerSec : undefined;
   console.log(`\n${title}`);
-  console.log(`${"system".padEnd(44)} ${"steps/s".padStart(9)} ${"ratio".padStart(8)} ${"paired".padStart(8)}`.padEnd(74) + "  infer ex/s");
+  console.log(
+    `${"system".padEnd(44)} ${"steps/s".padStart(9)} ${"ratio".padStart(8)} ${"paired".padStart(8)}`.padEnd(74) +
+      "  infer ex/s",
+  );
   for (const r of rows) {
     const rate = r.stepsPerSec as number | undefined;
     const ratio = rate !== undefined && baseRate ? `${(rate / baseRate).toFixed(2)}x` : "-";
     const paired = pairedRatio(rows, r.label, baseline);
     const line = r.error
       ? `${r.label.padEnd(44)} fails: ${String(r.error).slice(0, 70)}`
-      : `${r.label.padEnd(44)} ${fmt(rate).padStart(9)} ${ratio.padStart(8)} ${(paired === undefined ? "-" : `${paired.toFixed(2)}x`).padStart(8)}`.padEnd(74) +
-        `  ${fmt(r.inferExamplesPerSec, 0)}`;
+      : `${r.label.padEnd(44)} ${fmt(rate).padStart(9)} ${ratio.padStart(8)} ${(paired === undefined ? "-" : `${paired.toFixed(2)}x`).padStart(8)}`.padEnd(
+          74,
+        ) + `  ${fmt(r.inferExamplesPerSec, 0)}`;
     console.log(line);
   }
-  console.log(`(ratio: of the medians; paired: median over repeats of each repeat's ratio to ${baseline}, the two run back to back)`);
+  console.log(
+    `(ratio: of the medians; paired: median over repeats of each repeat's ratio to ${baseline}, the two run back to back)`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -112,23 +136,88 @@ async function main(): Promise<void> {
 
   const mlp = measure([
     { label: "haiku-tfjs", system: "haiku-tfjs", workload: "mlp", backend: "wasm", steps: steps(60) },
-    { label: "tfjs-core + runtime fixes", system: "tfjs-core", workload: "mlp", backend: "wasm", fixes: true, steps: steps(60) },
+    {
+      label: "tfjs-core + runtime fixes",
+      system: "tfjs-core",
+      workload: "mlp",
+      backend: "wasm",
+      fixes: true,
+      steps: steps(60),
+    },
     { label: "tfjs-core as shipped", system: "tfjs-core", workload: "mlp", backend: "wasm", steps: steps(10) },
     { label: "tfjs-layers as shipped", system: "tfjs-layers", workload: "mlp", backend: "wasm", steps: steps(10) },
-    { label: "tfjs-layers + runtime fixes", system: "tfjs-layers", workload: "mlp", backend: "wasm", fixes: true, steps: steps(60) },
+    {
+      label: "tfjs-layers + runtime fixes",
+      system: "tfjs-layers",
+      workload: "mlp",
+      backend: "wasm",
+      fixes: true,
+      steps: steps(60),
+    },
   ]);
-  printTable("1. MLP 784-512-512-10, Adam, batch 128 (wasm); inference at batch 1024", mlp, "tfjs-core + runtime fixes");
+  printTable(
+    "1. MLP 784-512-512-10, Adam, batch 128 (wasm); inference at batch 1024",
+    mlp,
+    "tfjs-core + runtime fixes",
+  );
 
   const cnn = measure([
     { label: "haiku-tfjs", system: "haiku-tfjs", workload: "cnn", backend: "wasm", steps: steps(40), inferBatch: 256 },
-    { label: "haiku-tfjs JaxLayer + fit", system: "jaxlayer", workload: "cnn", backend: "wasm", steps: steps(40), inferBatch: 256 },
-    { label: "haiku-tfjs JaxLayer + fit, OptaxOptimizer", system: "jaxlayer-optax", workload: "cnn", backend: "wasm", steps: steps(40), inferBatch: 256 },
-    { label: "tfjs-core + runtime fixes", system: "tfjs-core", workload: "cnn", backend: "wasm", fixes: true, steps: steps(40), inferBatch: 256 },
-    { label: "tfjs-core as shipped", system: "tfjs-core", workload: "cnn", backend: "wasm", steps: steps(5), inferBatch: 256 },
-    { label: "tfjs-layers as shipped", system: "tfjs-layers", workload: "cnn", backend: "wasm", steps: steps(5), inferBatch: 256 },
-    { label: "tfjs-layers as shipped (cpu)", system: "tfjs-layers", workload: "cnn", backend: "cpu", steps: steps(3), inferBatch: 256 },
+    {
+      label: "haiku-tfjs JaxLayer + fit",
+      system: "jaxlayer",
+      workload: "cnn",
+      backend: "wasm",
+      steps: steps(40),
+      inferBatch: 256,
+    },
+    {
+      label: "haiku-tfjs JaxLayer + fit, OptaxOptimizer",
+      system: "jaxlayer-optax",
+      workload: "cnn",
+      backend: "wasm",
+      steps: steps(40),
+      inferBatch: 256,
+    },
+    {
+      label: "tfjs-core + runtime fixes",
+      system: "tfjs-core",
+      workload: "cnn",
+      backend: "wasm",
+      fixes: true,
+      steps: steps(40),
+      inferBatch: 256,
+    },
+    {
+      label: "tfjs-core as shipped",
+      system: "tfjs-core",
+      workload: "cnn",
+      backend: "wasm",
+      steps: steps(5),
+      inferBatch: 256,
+    },
+    {
+      label: "tfjs-layers as shipped",
+      system: "tfjs-layers",
+      workload: "cnn",
+      backend: "wasm",
+      steps: steps(5),
+      inferBatch: 256,
+    },
+    {
+      label: "tfjs-layers as shipped (cpu)",
+      system: "tfjs-layers",
+      workload: "cnn",
+      backend: "cpu",
+      steps: steps(3),
+      inferBatch: 256,
+    },
   ]);
-  printTable("2. The Keras JaxLayer documentation's CNN, 28x28x1, Adam, batch 64 (wasm unless marked); inference at batch 256", cnn, "tfjs-core + runtime fixes");
+  printTable(
+    "2. The Keras JaxLayer documentation's CNN, 28x28x1, Adam, batch 64 (wasm unless marked); inference at batch 256",
+    cnn,
+    "tfjs-core + runtime fixes",
+  );
 
   const extra = await import("./micro.js");
   const overhead = await extra.applyOverhead({ smoke });
@@ -140,7 +229,13 @@ async function main(): Promise<void> {
   console.log("\n4. PRNG (M values/s)");
   for (const p of prng) console.log(`${p.name.padEnd(40)} ${(p.valuesPerSec / 1e6).toFixed(1).padStart(8)}`);
   const memory = measure([
-    { label: "haiku-tfjs MLP, 1000 steps", system: "haiku-tfjs", workload: "mlp", backend: "wasm", steps: smoke ? 20 : 1000 },
+    {
+      label: "haiku-tfjs MLP, 1000 steps",
+      system: "haiku-tfjs",
+      workload: "mlp",
+      backend: "wasm",
+      steps: smoke ? 20 : 1000,
+    },
   ]);
   const m = memory[0];
   console.log(
@@ -149,12 +244,36 @@ async function main(): Promise<void> {
   );
 
   const ratios = [
-    { name: "MLP: haiku-tfjs / tfjs-core + fixes", value: pairedRatio(mlp, "haiku-tfjs", "tfjs-core + runtime fixes"), target: 1 },
-    { name: "MLP: haiku-tfjs / tfjs-layers as shipped", value: pairedRatio(mlp, "haiku-tfjs", "tfjs-layers as shipped"), target: 4 },
-    { name: "CNN: haiku-tfjs / tfjs-core + fixes", value: pairedRatio(cnn, "haiku-tfjs", "tfjs-core + runtime fixes"), target: 1 },
-    { name: "CNN: JaxLayer+fit / tfjs-core + fixes", value: pairedRatio(cnn, "haiku-tfjs JaxLayer + fit", "tfjs-core + runtime fixes"), target: 1 },
-    { name: "CNN: JaxLayer+fit (OptaxOptimizer) / tfjs-core + fixes", value: pairedRatio(cnn, "haiku-tfjs JaxLayer + fit, OptaxOptimizer", "tfjs-core + runtime fixes"), target: 1 },
-    { name: "CNN: haiku-tfjs / tfjs-layers (cpu)", value: pairedRatio(cnn, "haiku-tfjs", "tfjs-layers as shipped (cpu)"), target: 1 },
+    {
+      name: "MLP: haiku-tfjs / tfjs-core + fixes",
+      value: pairedRatio(mlp, "haiku-tfjs", "tfjs-core + runtime fixes"),
+      target: 1,
+    },
+    {
+      name: "MLP: haiku-tfjs / tfjs-layers as shipped",
+      value: pairedRatio(mlp, "haiku-tfjs", "tfjs-layers as shipped"),
+      target: 4,
+    },
+    {
+      name: "CNN: haiku-tfjs / tfjs-core + fixes",
+      value: pairedRatio(cnn, "haiku-tfjs", "tfjs-core + runtime fixes"),
+      target: 1,
+    },
+    {
+      name: "CNN: JaxLayer+fit / tfjs-core + fixes",
+      value: pairedRatio(cnn, "haiku-tfjs JaxLayer + fit", "tfjs-core + runtime fixes"),
+      target: 1,
+    },
+    {
+      name: "CNN: JaxLayer+fit (OptaxOptimizer) / tfjs-core + fixes",
+      value: pairedRatio(cnn, "haiku-tfjs JaxLayer + fit, OptaxOptimizer", "tfjs-core + runtime fixes"),
+      target: 1,
+    },
+    {
+      name: "CNN: haiku-tfjs / tfjs-layers (cpu)",
+      value: pairedRatio(cnn, "haiku-tfjs", "tfjs-layers as shipped (cpu)"),
+      target: 1,
+    },
     { name: "apply batch 1: raw tfjs / haiku-tfjs", value: 1 / overhead.ratio, target: 1 / 1.1 },
   ];
   const result = {

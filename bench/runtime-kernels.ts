@@ -30,14 +30,20 @@ function glorot(shape: number[], seed: number): tf.Variable {
   return tf.variable(tf.randomUniform(shape, -lim, lim, "float32", seed));
 }
 
-interface Model { vars: tf.Variable[]; loss: () => tf.Scalar }
+interface Model {
+  vars: tf.Variable[];
+  loss: () => tf.Scalar;
+}
 
 function mlp(): Model {
   const x = tf.randomNormal([128, 784], 0, 1, "float32", 1);
   const y = tf.oneHot(tf.randomUniform([128], 0, 10, "int32", 2), 10);
-  const w1 = glorot([784, 512], 3), b1 = tf.variable(tf.zeros([512]));
-  const w2 = glorot([512, 512], 4), b2 = tf.variable(tf.zeros([512]));
-  const w3 = glorot([512, 10], 5), b3 = tf.variable(tf.zeros([10]));
+  const w1 = glorot([784, 512], 3),
+    b1 = tf.variable(tf.zeros([512]));
+  const w2 = glorot([512, 512], 4),
+    b2 = tf.variable(tf.zeros([512]));
+  const w3 = glorot([512, 10], 5),
+    b3 = tf.variable(tf.zeros([10]));
   return {
     vars: [w1, b1, w2, b2, w3, b3],
     loss: () => {
@@ -52,9 +58,12 @@ function mlp(): Model {
 function cnn(): Model {
   const x = tf.randomNormal([64, 28, 28, 1], 0, 1, "float32", 6) as tf.Tensor4D;
   const y = tf.oneHot(tf.randomUniform([64], 0, 10, "int32", 7), 10);
-  const k = glorot([3, 3, 1, 32], 8), kb = tf.variable(tf.zeros([32]));
-  const w1 = glorot([14 * 14 * 32, 200], 9), b1 = tf.variable(tf.zeros([200]));
-  const w2 = glorot([200, 10], 10), b2 = tf.variable(tf.zeros([10]));
+  const k = glorot([3, 3, 1, 32], 8),
+    kb = tf.variable(tf.zeros([32]));
+  const w1 = glorot([14 * 14 * 32, 200], 9),
+    b1 = tf.variable(tf.zeros([200]));
+  const w2 = glorot([200, 10], 10),
+    b2 = tf.variable(tf.zeros([10]));
   return {
     vars: [k, kb, w1, b1, w2, b2],
     loss: () => {
@@ -99,12 +108,17 @@ function compare(model: Model): Record<"builtIn" | "fast", { rate: number; leake
   };
 }
 
-for (const [name, make] of [["MLP 784-512-512-10, batch 128", mlp], ["CNN seed, batch 64", cnn]] as const) {
+for (const [name, make] of [
+  ["MLP 784-512-512-10, batch 128", mlp],
+  ["CNN seed, batch 64", cnn],
+] as const) {
   const model = make();
   const r = compare(model);
-  console.log(`${name}: built-in wasm matmul ${r.builtIn.rate.toFixed(2)} steps/s, runtime fast matmul ` +
-    `${r.fast.rate.toFixed(2)} steps/s (${(r.fast.rate / r.builtIn.rate).toFixed(1)}x; medians of ${STEPS} ` +
-    `interleaved steps; tensors leaked: ${r.builtIn.leaked} / ${r.fast.leaked})`);
+  console.log(
+    `${name}: built-in wasm matmul ${r.builtIn.rate.toFixed(2)} steps/s, runtime fast matmul ` +
+      `${r.fast.rate.toFixed(2)} steps/s (${(r.fast.rate / r.builtIn.rate).toFixed(1)}x; medians of ${STEPS} ` +
+      `interleaved steps; tensors leaked: ${r.builtIn.leaked} / ${r.fast.leaked})`,
+  );
   tf.dispose(model.vars);
 }
 use(fast);

@@ -27,7 +27,12 @@ const x = tf.add(tf.mul(hk.random.normal(hk.random.key(1), [n, 8]), 3), 5);
 const y = tf.tidy(() => tf.add(tf.sum(x, 1, true), tf.mul(hk.random.normal(hk.random.key(2), [n, 1]), 0.1)));
 
 let [params, state] = model.init(hk.random.key(0), x, true);
-console.log("state entries:", Object.keys(state).map((m) => `${m} {${Object.keys(state[m]!).join(", ")}}`).join("; "));
+console.log(
+  "state entries:",
+  Object.keys(state)
+    .map((m) => `${m} {${Object.keys(state[m]!).join(", ")}}`)
+    .join("; "),
+);
 
 type Aux = hk.State;
 const lossFn = (p: hk.Params, s: hk.State, xb: tf.Tensor, yb: tf.Tensor): [tf.Scalar, Aux] => {
@@ -55,11 +60,23 @@ for (let i = 0; i < steps; i++) {
 }
 const meanAfter = (state["batch_norm/~/mean_ema"]!["average"] as tf.Tensor).dataSync().slice(0, 3);
 console.log(`training loss ${firstLoss.toFixed(3)} -> ${lastLoss.toFixed(3)} over ${steps} steps`);
-console.log(`moving mean (first 3) before [${Array.from(meanBefore, (v) => v.toFixed(3))}] after [${Array.from(meanAfter, (v) => v.toFixed(3))}]`);
+console.log(
+  `moving mean (first 3) before [${Array.from(meanBefore, (v) => v.toFixed(3))}] after [${Array.from(meanAfter, (v) => v.toFixed(3))}]`,
+);
 
 // Evaluation uses the moving averages and leaves the state as it was.
 const [pred, evalState] = model.apply(params, state, x, false);
-const same = tf.tidy(() => tf.all(tf.equal(evalState["batch_norm/~/mean_ema"]!["average"] as tf.Tensor, state["batch_norm/~/mean_ema"]!["average"] as tf.Tensor)).dataSync()[0]);
+const same = tf.tidy(
+  () =>
+    tf
+      .all(
+        tf.equal(
+          evalState["batch_norm/~/mean_ema"]!["average"] as tf.Tensor,
+          state["batch_norm/~/mean_ema"]!["average"] as tf.Tensor,
+        ),
+      )
+      .dataSync()[0],
+);
 const evalLoss = tf.tidy(() => tf.losses.meanSquaredError(y, pred).dataSync()[0]!);
 console.log(`evaluation loss ${evalLoss.toFixed(3)}; state unchanged by evaluation: ${same === 1}`);
 if (lastLoss >= firstLoss) throw new Error("training did not reduce the loss");

@@ -40,7 +40,9 @@ class Transformer extends hk.Module {
       const a = ln(h);
       const attn = new hk.MultiHeadAttention(HEADS, D / HEADS, { wInit: hk.initializers.VarianceScaling(2 / LAYERS) });
       h = tf.add(h, attn.call(a, a, a, causal));
-      const m = new hk.Linear(D, { wInit: hk.initializers.VarianceScaling(2 / LAYERS) }).call(tf.relu(new hk.Linear(4 * D).call(ln(h))));
+      const m = new hk.Linear(D, { wInit: hk.initializers.VarianceScaling(2 / LAYERS) }).call(
+        tf.relu(new hk.Linear(4 * D).call(ln(h))),
+      );
       return tf.add(h, m);
     };
     const h = hk.layerStack(LAYERS)(block)(tf.add(x, tf.slice(pos, [0, 0], [t, D])));
@@ -67,17 +69,29 @@ const [x0, y0] = batch(0);
 let params = model.init(hk.random.key(42), x0);
 tf.dispose([x0, y0]);
 const query = params["transformer/__layer_stack_no_per_layer/multi_head_attention/query"]!;
-console.log(`vocab ${vocab.length}, ${Object.keys(params).length} param groups; transformer/__layer_stack_no_per_layer/multi_head_attention/query.w: [${query["w"]!.shape}]`);
+console.log(
+  `vocab ${vocab.length}, ${Object.keys(params).length} param groups; transformer/__layer_stack_no_per_layer/multi_head_attention/query.w: [${query["w"]!.shape}]`,
+);
 
 // Weight decay on matrices and embeddings only, never on biases or LayerNorm scales/offsets.
 const decayMask = (p: hk.Params) =>
-  Object.fromEntries(Object.entries(p).map(([m, b]) => [m, Object.fromEntries(Object.keys(b).map((n) => [n, n === "w" || n === "embeddings" || n === "pos_embs"]))]));
-const schedule = hk.optim.warmupCosineDecay(0, 3e-3, Math.max(1, Math.floor(STEPS / 10)), STEPS + 1, { endValue: 3e-4 });
+  Object.fromEntries(
+    Object.entries(p).map(([m, b]) => [
+      m,
+      Object.fromEntries(Object.keys(b).map((n) => [n, n === "w" || n === "embeddings" || n === "pos_embs"])),
+    ]),
+  );
+const schedule = hk.optim.warmupCosineDecay(0, 3e-3, Math.max(1, Math.floor(STEPS / 10)), STEPS + 1, {
+  endValue: 3e-4,
+});
 const opt = hk.optim.adamw(schedule, { weightDecay: 1e-2, mask: decayMask });
 let optState = opt.init(params);
 const step = hk.optim.trainStep((p: hk.Params, x: tf.Tensor, y: tf.Tensor) => {
   const logits = model.apply(p, x);
-  return tf.losses.softmaxCrossEntropy(tf.oneHot(tf.reshape(y, [-1]), vocab.length), tf.reshape(logits, [-1, vocab.length]));
+  return tf.losses.softmaxCrossEntropy(
+    tf.oneHot(tf.reshape(y, [-1]), vocab.length),
+    tf.reshape(logits, [-1, vocab.length]),
+  );
 }, opt);
 
 const losses: number[] = [];
@@ -108,7 +122,11 @@ function sample(prompt: string, n: number): string {
     const u = hk.random.uniform(sub!, []).dataSync()[0]!;
     let acc = 0;
     let next = probs.length - 1;
-    for (let j = 0; j < probs.length; j++) if ((acc += probs[j]!) > u) { next = j; break; }
+    for (let j = 0; j < probs.length; j++)
+      if ((acc += probs[j]!) > u) {
+        next = j;
+        break;
+      }
     out.push(next);
   }
   return out.map((i) => vocab[i]).join("");

@@ -28,7 +28,11 @@ const model = hk.withoutApplyRng(hk.transform((x: tf.Tensor) => new hk.nets.MLP(
 const header = await hk.io.loadHeader(path);
 const loaded = await hk.io.loadParams(path);
 for (const [module, entries] of Object.entries(loaded)) {
-  console.log(`${module}: ${Object.entries(entries).map(([n, t]) => `${n} ${t.dtype}[${t.shape}]`).join(", ")}`);
+  console.log(
+    `${module}: ${Object.entries(entries)
+      .map(([n, t]) => `${n} ${t.dtype}[${t.shape}]`)
+      .join(", ")}`,
+  );
 }
 
 // Check the file against what the model expects before using it.

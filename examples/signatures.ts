@@ -27,12 +27,23 @@ const stateless = tfl.sequential({
 });
 const x = tf.randomNormal([8, 3], 0, 1, "float32", 0);
 const y1 = stateless.predict(x) as tf.Tensor;
-console.log(`stateless (params, inputs): output shape [${y1.shape}], weights: ${stateless.getWeights().map((w) => `[${w.shape}]`).join(" ")}`);
+console.log(
+  `stateless (params, inputs): output shape [${y1.shape}], weights: ${stateless
+    .getWeights()
+    .map((w) => `[${w.shape}]`)
+    .join(" ")}`,
+);
 
 // --- Stateful: call_fn(params, state, rng, inputs, training) -> [outputs, newState] ---------
 type P = { w: tf.Tensor };
 type S = { calls: tf.Tensor };
-function statefulCall(params: P, state: S, rng: hk.random.PRNGKey | null, inputs: tf.Tensor, training: boolean): [tf.Tensor, S] {
+function statefulCall(
+  params: P,
+  state: S,
+  rng: hk.random.PRNGKey | null,
+  inputs: tf.Tensor,
+  training: boolean,
+): [tf.Tensor, S] {
   let out = tf.matMul(inputs, params.w);
   if (training && rng) out = tf.add(out, tf.mul(hk.random.normal(rng, out.shape), 0.01));
   return [out, { calls: tf.add(state.calls, training ? 1 : 0) }];
@@ -49,7 +60,16 @@ stateful.compile({ optimizer: "adam", loss: "meanSquaredError" });
 const target = tf.sum(x, 1, true);
 await stateful.fit(x, target, { epochs: quick ? 1 : 5, batchSize: 4, verbose: 0 });
 const trainingCalls = stateful.getWeights().find((w) => w.shape.length === 0)!;
-console.log(`stateful (params, state, rng, inputs, training): state "calls" after fit = ${trainingCalls.dataSync()[0]}`);
+console.log(
+  `stateful (params, state, rng, inputs, training): state "calls" after fit = ${trainingCalls.dataSync()[0]}`,
+);
 const pred = stateful.predict(x) as tf.Tensor;
-console.log(`prediction shape [${pred.shape}]; predict leaves the state alone: calls = ${stateful.getWeights().find((w) => w.shape.length === 0)!.dataSync()[0]}`);
+console.log(
+  `prediction shape [${pred.shape}]; predict leaves the state alone: calls = ${
+    stateful
+      .getWeights()
+      .find((w) => w.shape.length === 0)!
+      .dataSync()[0]
+  }`,
+);
 tf.dispose([x, y1, target, pred]);

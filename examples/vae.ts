@@ -48,9 +48,15 @@ function negativeElbo(p: hk.Params, rng: hk.random.PRNGKey, x: tf.Tensor): tf.Sc
   const { logits, mean, logStd } = model.apply(p, rng, x);
   const flat = tf.reshape(x, [x.shape[0]!, 784]);
   // Bernoulli log-likelihood, summed over pixels (stable form of the sigmoid cross-entropy).
-  const bce = tf.sum(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, flat)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))), 1);
+  const bce = tf.sum(
+    tf.add(tf.sub(tf.relu(logits), tf.mul(logits, flat)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))),
+    1,
+  );
   // KL(N(mean, std^2) || N(0, 1)), summed over the latent.
-  const kl = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mean), tf.exp(tf.mul(2, logStd))), tf.add(tf.mul(2, logStd), 1)), 1));
+  const kl = tf.mul(
+    0.5,
+    tf.sum(tf.sub(tf.add(tf.square(mean), tf.exp(tf.mul(2, logStd))), tf.add(tf.mul(2, logStd), 1)), 1),
+  );
   return tf.mean(tf.add(bce, kl)) as tf.Scalar;
 }
 
@@ -82,7 +88,9 @@ for (let i = 0; i < STEPS; i++) {
   r.loss.dispose();
   if (!quick && (i + 1) % 200 === 0) console.log(`step ${i + 1}: -ELBO ${losses[i]!.toFixed(1)} nats`);
 }
-console.log(`-ELBO ${losses[0]!.toFixed(1)} -> ${losses[losses.length - 1]!.toFixed(1)} nats per digit over ${STEPS} steps`);
+console.log(
+  `-ELBO ${losses[0]!.toFixed(1)} -> ${losses[losses.length - 1]!.toFixed(1)} nats per digit over ${STEPS} steps`,
+);
 
 // Two samples from the prior through the decoder (its params are those of the trained model), as ASCII art.
 const samples = tf.tidy(() => {
@@ -92,7 +100,9 @@ const samples = tf.tidy(() => {
 });
 for (let r = 0; r < 28; r += 2) {
   let line = "";
-  for (let s = 0; s < 2; s++) for (let c = 0; c < 28; c++) line += samples[s * 784 + r * 28 + c]! > 0.5 ? "#" : samples[s * 784 + r * 28 + c]! > 0.2 ? "+" : " ";
+  for (let s = 0; s < 2; s++)
+    for (let c = 0; c < 28; c++)
+      line += samples[s * 784 + r * 28 + c]! > 0.5 ? "#" : samples[s * 784 + r * 28 + c]! > 0.2 ? "+" : " ";
   console.log(line);
 }
 if (!quick && losses[losses.length - 1]! > 140) throw new Error("the VAE did not learn the digits");

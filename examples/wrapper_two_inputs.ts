@@ -21,7 +21,13 @@ interface Params {
 
 const dropoutRate = 0.5;
 
-function myModelFn(params: Params, rngs: { dropout?: hk.random.PRNGKey }, input1: tf.Tensor, input2: tf.Tensor, deterministic: boolean): tf.Tensor {
+function myModelFn(
+  params: Params,
+  rngs: { dropout?: hk.random.PRNGKey },
+  input1: tf.Tensor,
+  input2: tf.Tensor,
+  deterministic: boolean,
+): tf.Tensor {
   let x = tf.relu(tf.add(tf.matMul(input1, params.w1), tf.matMul(input2, params.w2)));
   if (!deterministic) {
     const keepRate = 1 - dropoutRate;
@@ -31,7 +37,12 @@ function myModelFn(params: Params, rngs: { dropout?: hk.random.PRNGKey }, input1
   return tf.matMul(x, params.out);
 }
 
-function myModelWrapperFn(params: Params, rng: hk.random.PRNGKey | null, inputs: tf.Tensor[], training: boolean): tf.Tensor {
+function myModelWrapperFn(
+  params: Params,
+  rng: hk.random.PRNGKey | null,
+  inputs: tf.Tensor[],
+  training: boolean,
+): tf.Tensor {
   const [input1, input2] = inputs;
   const rngs = rng ? { dropout: rng } : {};
   return myModelFn(params, rngs, input1!, input2!, !training);
@@ -46,7 +57,10 @@ const initialParams: Params = {
 
 const in1 = tfl.input({ shape: [4] });
 const in2 = tfl.input({ shape: [6] });
-const out = new JaxLayer({ callFn: myModelWrapperFn, params: initialParams, seed: 1 }).apply([in1, in2]) as tfl.SymbolicTensor;
+const out = new JaxLayer({ callFn: myModelWrapperFn, params: initialParams, seed: 1 }).apply([
+  in1,
+  in2,
+]) as tfl.SymbolicTensor;
 const model = tfl.model({ inputs: [in1, in2], outputs: out });
 model.compile({ optimizer: tf.train.adam(0.01), loss: "meanSquaredError" });
 model.summary();

@@ -26,13 +26,17 @@ function run(backend: string, fn: () => tf.Tensor | tf.Tensor[]): Result {
     return tf.tidy(() => {
       const out = fn();
       const list = Array.isArray(out) ? out : [out];
-      return { values: list.map((t) => Array.from(t.dataSync() as ArrayLike<number>)), shapes: list.map((t) => t.shape) };
+      return {
+        values: list.map((t) => Array.from(t.dataSync() as ArrayLike<number>)),
+        shapes: list.map((t) => t.shape),
+      };
     });
   } catch (e) {
     return { error: String((e as Error).message).slice(0, 100) };
   }
 }
-const same = (a: number, b: number) => (Number.isNaN(a) && Number.isNaN(b)) || a === b || Math.abs(a - b) <= 1e-5 * (1 + Math.abs(b));
+const same = (a: number, b: number) =>
+  (Number.isNaN(a) && Number.isNaN(b)) || a === b || Math.abs(a - b) <= 1e-5 * (1 + Math.abs(b));
 
 const emptyInputKernels = new Set<string>();
 let failures = 0;
@@ -56,14 +60,18 @@ for (const c of emptyCases()) {
   } else {
     w.values.forEach((v, i) => {
       const q = p.values[i]!;
-      if (v.some((x, j) => !same(x, q[j]!))) verdict = `output ${i}: wasm ${JSON.stringify(v.slice(0, 6))} cpu ${JSON.stringify(q.slice(0, 6))}`;
+      if (v.some((x, j) => !same(x, q[j]!)))
+        verdict = `output ${i}: wasm ${JSON.stringify(v.slice(0, 6))} cpu ${JSON.stringify(q.slice(0, 6))}`;
     });
   }
   if (verdict !== "ok") failures++;
   console.log(`${verdict === "ok" ? "ok  " : "FAIL"} ${c.name}${verdict === "ok" ? "" : `\n     ${verdict}`}`);
 }
 tf.setBackend("wasm");
-const withInputs = tf.getKernelsForBackend("wasm").map((k) => k.kernelName).sort();
+const withInputs = tf
+  .getKernelsForBackend("wasm")
+  .map((k) => k.kernelName)
+  .sort();
 console.log(`\n${failures} case(s) differ from cpu.`);
 console.log(`wasm kernels given a zero-size input: ${[...emptyInputKernels].sort().join(" ")}`);
 console.log(`wasm kernels never given one: ${withInputs.filter((k) => !emptyInputKernels.has(k)).join(" ")}`);

@@ -32,7 +32,8 @@ export async function setup(w: Workload, inferBatch: number): Promise<BenchSyste
   const opt = hk.optim.adam(LEARNING_RATE);
   let optState = opt.init(params);
   const step = hk.optim.trainStep(
-    (p: Params, rng: PRNGKey, xb: tf.Tensor, yb: tf.Tensor) => tf.losses.softmaxCrossEntropy(yb, model.apply(p, rng, xb, true)) as tf.Scalar,
+    (p: Params, rng: PRNGKey, xb: tf.Tensor, yb: tf.Tensor) =>
+      tf.losses.softmaxCrossEntropy(yb, model.apply(p, rng, xb, true)) as tf.Scalar,
     opt,
   );
   let rng = hk.random.key(1);

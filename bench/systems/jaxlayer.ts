@@ -13,7 +13,9 @@ export async function setup(w: Workload, inferBatch: number, opts: { optax?: boo
   await hk.ready();
   const fn = forwardFor(w);
   const t = hk.transform((inputs: tf.Tensor, training: boolean) => fn(inputs, training));
-  const model = tfl.sequential({ layers: [new keras.JaxLayer({ callFn: t.apply, initFn: t.init, seed: 0, inputShape: w.inputShape })] });
+  const model = tfl.sequential({
+    layers: [new keras.JaxLayer({ callFn: t.apply, initFn: t.init, seed: 0, inputShape: w.inputShape })],
+  });
   model.compile({
     optimizer: opts.optax ? new keras.OptaxOptimizer(hk.optim.adam(LEARNING_RATE)) : tf.train.adam(LEARNING_RATE),
     loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),

@@ -16,7 +16,9 @@ export function setup(w: Workload, inferBatch: number): BenchSystem {
       ),
     );
   } else {
-    model.add(tfl.layers.conv2d({ filters: 32, kernelSize: 3, padding: "same", activation: "relu", inputShape: w.inputShape }));
+    model.add(
+      tfl.layers.conv2d({ filters: 32, kernelSize: 3, padding: "same", activation: "relu", inputShape: w.inputShape }),
+    );
     model.add(tfl.layers.averagePooling2d({ poolSize: 2, strides: 2, padding: "valid" }));
     model.add(tfl.layers.flatten());
     model.add(tfl.layers.dense({ units: 200 }));

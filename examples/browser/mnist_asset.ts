@@ -25,7 +25,8 @@ function encodeDigits(digits: readonly PackageDigit[]): Uint8Array {
   table.forEach((v, i) => view.setFloat32(TABLE_OFFSET + i * 4, v, true));
   let at = PIXELS_OFFSET;
   for (const d of digits) for (let i = 0; i < d.length * PIXELS; i++) bytes[at++] = index.get(d.raw[i]!)!;
-  if (digits.length !== DIGIT_CLASSES) throw new Error(`mnist_asset: expected ${DIGIT_CLASSES} digit classes, got ${digits.length}`);
+  if (digits.length !== DIGIT_CLASSES)
+    throw new Error(`mnist_asset: expected ${DIGIT_CLASSES} digit classes, got ${digits.length}`);
   return bytes;
 }
 

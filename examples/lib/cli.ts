@@ -13,6 +13,7 @@ export function flag(name: string): boolean {
 export function option(name: string): string | undefined {
   const i = argv.indexOf(`--${name}`);
   const value = i >= 0 ? argv[i + 1] : undefined;
-  if (i >= 0 && (value === undefined || value.startsWith("--"))) throw new Error(`--${name} needs a value, e.g. --${name} out.safetensors`);
+  if (i >= 0 && (value === undefined || value.startsWith("--")))
+    throw new Error(`--${name} needs a value, e.g. --${name} out.safetensors`);
   return value;
 }

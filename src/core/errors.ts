@@ -31,8 +31,7 @@ export class NonEmptyStateError extends ParameterError {
   }
 }
 
-const MISSING_RNG_PROBLEM =
-  "You must pass a non-null PRNGKey to init and/or apply if you make use of random numbers";
+const MISSING_RNG_PROBLEM = "You must pass a non-null PRNGKey to init and/or apply if you make use of random numbers";
 const MISSING_RNG_FIX =
   "pass a key (`hk.random.key(0)`) or an integer seed as the `rng` argument; with " +
   "`hk.withoutApplyRng` there is no rng in apply, so either remove the randomness from the " +

@@ -153,7 +153,8 @@ export class Frame {
   /** Pops `entry` (asserting it is on top) and tells the enclosing modules about the module. */
   popModule(entry: ModuleEntry): void {
     const top = this.moduleStack.pop();
-    if (top !== entry) throw new HaikuError("haiku-tfjs", "internal error: module stack out of sync", "please report this as a bug.");
+    if (top !== entry)
+      throw new HaikuError("haiku-tfjs", "internal error: module stack out of sync", "please report this as a bug.");
     // Haiku records a module in `_submodules` of every module whose method was running when it was
     // used, so `paramsDict()` of a parent also lists children constructed elsewhere.
     const name = entry.module.moduleName as string | undefined;
@@ -261,5 +262,6 @@ export function withFrame<T>(frame: Frame, fn: () => T): T {
 /** Pops `frame`; an out-of-sync stack is a bug, reported unless an error is already on its way. */
 function popFrame(frame: Frame, threw: boolean): void {
   const top = frames.pop();
-  if (top !== frame && !threw) throw new HaikuError("haiku-tfjs", "internal error: frame stack out of sync", "please report this as a bug.");
+  if (top !== frame && !threw)
+    throw new HaikuError("haiku-tfjs", "internal error: frame stack out of sync", "please report this as a bug.");
 }

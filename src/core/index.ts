@@ -62,7 +62,14 @@ export type {
   MultiApply,
   MultiTransformFactory,
 } from "./multi_transform.js";
-export { lift, liftWithState, transparentLift, transparentLiftWithState, LiftedModule, LiftWithStateUpdater } from "./lift.js";
+export {
+  lift,
+  liftWithState,
+  transparentLift,
+  transparentLiftWithState,
+  LiftedModule,
+  LiftWithStateUpdater,
+} from "./lift.js";
 export type { LiftOptions, TransparentLiftOptions, LiftableInit, LiftedModuleOptions } from "./lift.js";
 export { layerStack } from "./layer_stack.js";
 export type { LayerStackOptions, LayerStackWrapper } from "./layer_stack.js";

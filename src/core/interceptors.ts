@@ -295,4 +295,3 @@ export function runSetters(stack: readonly Setter[], context: SetterContext, val
   };
   return next(value);
 }
-

@@ -71,17 +71,29 @@ function splitKey(key: PRNGKey | null, n: number): (PRNGKey | null)[] {
  */
 export function layerStack(numLayers: number, opts: LayerStackOptions = {}): LayerStackWrapper {
   if (!Number.isInteger(numLayers) || numLayers < 1) {
-    throw new InvalidArgumentError(WHO, `\`numLayers\` must be a positive integer, got ${describe(numLayers)}`, "pass the number of layers, e.g. 4.");
+    throw new InvalidArgumentError(
+      WHO,
+      `\`numLayers\` must be a positive integer, got ${describe(numLayers)}`,
+      "pass the number of layers, e.g. 4.",
+    );
   }
   const unroll = opts.unroll ?? 1;
   if (!Number.isInteger(unroll) || unroll < 1) {
-    throw new InvalidArgumentError(WHO, `\`unroll\` must be a positive integer, got ${describe(unroll)}`, "omit it or pass 1.");
+    throw new InvalidArgumentError(
+      WHO,
+      `\`unroll\` must be a positive integer, got ${describe(unroll)}`,
+      "omit it or pass 1.",
+    );
   }
   const perLayer = opts.withPerLayerInputs ?? false;
   const name = opts.name || (perLayer ? "__layer_stack_with_per_layer" : "__layer_stack_no_per_layer");
   return <F extends (...args: never[]) => unknown>(f: F): F => {
     if (typeof f !== "function") {
-      throw new InvalidArgumentError(WHO, `expects the layer function, got ${describe(f)}`, "`hk.layerStack(n)((x) => ...)`.");
+      throw new InvalidArgumentError(
+        WHO,
+        `expects the layer function, got ${describe(f)}`,
+        "`hk.layerStack(n)((x) => ...)`.",
+      );
     }
     const g = f as unknown as (...args: unknown[]) => unknown;
     // The inner transform's function: `(carry, ...perLayerInputs) -> [carry, z]`, as Haiku's
@@ -90,7 +102,11 @@ export function layerStack(numLayers: number, opts: LayerStackOptions = {}): Lay
       ? (x: unknown, ...ys: unknown[]): [unknown, unknown] => {
           const r = g(x, ...ys);
           if (!Array.isArray(r) || r.length !== 2) {
-            throw new InvalidArgumentError(WHO, `with \`withPerLayerInputs\` the layer function must return [x, z], got ${describe(r)}`, "return the new carry and the per-layer output (or null) as a pair.");
+            throw new InvalidArgumentError(
+              WHO,
+              `with \`withPerLayerInputs\` the layer function must return [x, z], got ${describe(r)}`,
+              "return the new carry and the per-layer output (or null) as a pair.",
+            );
           }
           return [r[0], r[1]];
         }
@@ -143,7 +159,10 @@ export function layerStack(numLayers: number, opts: LayerStackOptions = {}): Lay
       const zs: unknown[] = [];
       const states: State[] = [];
       for (let i = 0; i < numLayers; i++) {
-        const [[x2, z], s] = inner.apply(paramsPerLayer[i], statePerLayer[i], keys[i], x, ...ysAt(i)) as [[unknown, unknown], State];
+        const [[x2, z], s] = inner.apply(paramsPerLayer[i], statePerLayer[i], keys[i], x, ...ysAt(i)) as [
+          [unknown, unknown],
+          State,
+        ];
         x = x2;
         zs.push(z);
         states.push(s);

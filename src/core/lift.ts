@@ -71,13 +71,23 @@ function reuseError(who: string, key: string): Error {
 function checkBundles(who: string, which: "params" | "state", x: unknown): Record<string, Record<string, unknown>> {
   if (x === null || x === undefined) return {};
   if (typeof x !== "object" || Array.isArray(x)) {
-    throw new InvalidArgumentError(who, `the lifted init must return ${which} as an object (module name -> name -> value), got ${describe(x)}`, "pass the `init` of `hk.transform` to `hk.lift` and the `init` of `hk.transformWithState` to `hk.liftWithState`.");
+    throw new InvalidArgumentError(
+      who,
+      `the lifted init must return ${which} as an object (module name -> name -> value), got ${describe(x)}`,
+      "pass the `init` of `hk.transform` to `hk.lift` and the `init` of `hk.transformWithState` to `hk.liftWithState`.",
+    );
   }
   return x as Record<string, Record<string, unknown>>;
 }
 
 /** Haiku's `pack_into_dict`: puts `src` into the outer frame under `prefix`. */
-function packParams(who: string, frame: Frame, src: Record<string, Record<string, unknown>>, prefix: string, checkReuse: boolean): void {
+function packParams(
+  who: string,
+  frame: Frame,
+  src: Record<string, Record<string, unknown>>,
+  prefix: string,
+  checkReuse: boolean,
+): void {
   for (const key of Object.keys(src)) {
     const newKey = prefix ? `${prefix}/${key}` : key;
     if (checkReuse && frame.params.has(newKey)) throw reuseError(who, newKey);
@@ -88,7 +98,13 @@ function packParams(who: string, frame: Frame, src: Record<string, Record<string
   }
 }
 
-function packState(who: string, frame: Frame, src: Record<string, Record<string, unknown>>, prefix: string, checkReuse: boolean): void {
+function packState(
+  who: string,
+  frame: Frame,
+  src: Record<string, Record<string, unknown>>,
+  prefix: string,
+  checkReuse: boolean,
+): void {
   for (const key of Object.keys(src)) {
     const newKey = prefix ? `${prefix}/${key}` : key;
     if (checkReuse && frame.state.has(newKey)) throw reuseError(who, newKey);
@@ -152,7 +168,11 @@ export class LiftedModule extends Module {
   constructor(initFn: (...args: never[]) => unknown, opts: LiftedModuleOptions = {}) {
     super(opts.name ?? "lifted");
     if (typeof initFn !== "function") {
-      throw new InvalidArgumentError("hk.LiftedModule", `\`initFn\` must be a function (the \`init\` of a transformed function), got ${describe(initFn)}`, "pass `hk.transformWithState(f).init`.");
+      throw new InvalidArgumentError(
+        "hk.LiftedModule",
+        `\`initFn\` must be a function (the \`init\` of a transformed function), got ${describe(initFn)}`,
+        "pass `hk.transformWithState(f).init`.",
+      );
     }
     this.#initFn = initFn as (...args: unknown[]) => unknown;
     this.#allowReuse = opts.allowReuse ?? false;
@@ -186,7 +206,11 @@ export class LiftedModule extends Module {
 /** Haiku's `add_state_to_init_fn`: a stateless init as one returning `[params, {}]`. */
 function addStateToInit(initFn: (...args: never[]) => unknown, who: string): (...args: unknown[]) => [unknown, State] {
   if (typeof initFn !== "function") {
-    throw new InvalidArgumentError(who, `\`initFn\` must be the \`init\` of \`hk.transform\`, got ${describe(initFn)}`, "pass `hk.transform(f).init`.");
+    throw new InvalidArgumentError(
+      who,
+      `\`initFn\` must be the \`init\` of \`hk.transform\`, got ${describe(initFn)}`,
+      "pass `hk.transform(f).init`.",
+    );
   }
   return (...args) => {
     const params = (initFn as (...a: unknown[]) => unknown)(...args);
@@ -231,9 +255,15 @@ function assertContext(who: string): Frame {
  *
  * @category Transforms
  */
-export function lift<A extends unknown[]>(initFn: LiftableInit<A, Params>, opts: LiftOptions = {}): (...args: A) => Params {
+export function lift<A extends unknown[]>(
+  initFn: LiftableInit<A, Params>,
+  opts: LiftOptions = {},
+): (...args: A) => Params {
   assertContext("hk.lift");
-  const [paramsAndState, updater] = liftWithState(addStateToInit(initFn, "hk.lift") as LiftableInit<A, [Params, State]>, opts);
+  const [paramsAndState, updater] = liftWithState(
+    addStateToInit(initFn, "hk.lift") as LiftableInit<A, [Params, State]>,
+    opts,
+  );
   updater.ignoreUpdate();
   return (...args: A) => paramsAndState(...args)[0];
 }
@@ -252,9 +282,15 @@ export function lift<A extends unknown[]>(initFn: LiftableInit<A, Params>, opts:
  *
  * @category Transforms
  */
-export function transparentLift<A extends unknown[]>(initFn: LiftableInit<A, Params>, opts: TransparentLiftOptions = {}): (...args: A) => Params {
+export function transparentLift<A extends unknown[]>(
+  initFn: LiftableInit<A, Params>,
+  opts: TransparentLiftOptions = {},
+): (...args: A) => Params {
   assertContext("hk.transparentLift");
-  const lifted = new LiftedModule(addStateToInit(initFn, "hk.transparentLift"), { transparent: true, allowReuse: opts.allowReuse ?? false });
+  const lifted = new LiftedModule(addStateToInit(initFn, "hk.transparentLift"), {
+    transparent: true,
+    allowReuse: opts.allowReuse ?? false,
+  });
   return (...args: A) => lifted.call(...args)[0];
 }
 
@@ -276,21 +312,37 @@ export class LiftWithStateUpdater {
     this.#frame = frame;
     (frame.teardown ??= []).push(() => {
       if (!this.#used) {
-        throw new TransformError("hk.liftWithState", "the LiftWithStateUpdater must be used, got none of its methods called", "call `.update(state)` or `.ignoreUpdate()` before the transformed function returns.");
+        throw new TransformError(
+          "hk.liftWithState",
+          "the LiftWithStateUpdater must be used, got none of its methods called",
+          "call `.update(state)` or `.ignoreUpdate()` before the transformed function returns.",
+        );
       }
     });
   }
 
   #claim(): Frame {
     if (this.#used) {
-      throw new TransformError("hk.liftWithState", "the state updater must only be used once, got a second call", "call `update` or `ignoreUpdate` once per updater.");
+      throw new TransformError(
+        "hk.liftWithState",
+        "the state updater must only be used once, got a second call",
+        "call `update` or `ignoreUpdate` once per updater.",
+      );
     }
     const frame = maybeCurrentFrame();
     if (frame === undefined) {
-      throw new TransformError("hk.liftWithState", "the state updater must be used inside hk.transformWithState, got a call outside any transform", "call it inside the transformed function.");
+      throw new TransformError(
+        "hk.liftWithState",
+        "the state updater must be used inside hk.transformWithState, got a call outside any transform",
+        "call it inside the transformed function.",
+      );
     }
     if (frame !== this.#frame) {
-      throw new TransformError("hk.liftWithState", "the state updater must be used within the same call to init/apply, got another call", "make the updater in the call that uses it.");
+      throw new TransformError(
+        "hk.liftWithState",
+        "the state updater must be used within the same call to init/apply, got another call",
+        "make the updater in the call that uses it.",
+      );
     }
     this.#used = true;
     return frame;
@@ -343,7 +395,10 @@ export function liftWithState<A extends unknown[]>(
 ): [(...args: A) => [Params, State], LiftWithStateUpdater] {
   const frame = assertContext("hk.liftWithState");
   const name = opts.name ?? "lifted";
-  const lifted = new LiftedModule(initFn as (...args: never[]) => unknown, { allowReuse: opts.allowReuse ?? false, name });
+  const lifted = new LiftedModule(initFn as (...args: never[]) => unknown, {
+    allowReuse: opts.allowReuse ?? false,
+    name,
+  });
   // As Haiku: the updater's prefix is the requested name under the current module, not the
   // module's numbered name.
   const current = frame.currentModule();
@@ -371,7 +426,10 @@ export function transparentLiftWithState<A extends unknown[]>(
   opts: TransparentLiftOptions = {},
 ): [(...args: A) => [Params, State], LiftWithStateUpdater] {
   const frame = assertContext("hk.transparentLiftWithState");
-  const lifted = new LiftedModule(initFn as (...args: never[]) => unknown, { transparent: true, allowReuse: opts.allowReuse ?? false });
+  const lifted = new LiftedModule(initFn as (...args: never[]) => unknown, {
+    transparent: true,
+    allowReuse: opts.allowReuse ?? false,
+  });
   const current = frame.currentModule();
   const updater = new LiftWithStateUpdater(current !== undefined ? frame.currentName() : null, frame);
   return [(...args: A) => lifted.call(...args), updater];

@@ -42,15 +42,29 @@ export function transparent<F extends (...args: never[]) => unknown>(method: F, 
  *
  * @category Modules and parameters
  */
-export function transparent(target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
+export function transparent(
+  target: object,
+  propertyKey: string | symbol,
+  descriptor: PropertyDescriptor,
+): PropertyDescriptor;
 export function transparent(a: unknown, b?: unknown, c?: unknown): unknown {
   if (c !== undefined && typeof c === "object" && c !== null && "value" in c) {
     const fn = (c as PropertyDescriptor).value as unknown;
-    if (typeof fn !== "function") throw new InvalidArgumentError("@hk.transparent", `decorates methods, got ${describe(fn)}`, "put it above a method of an `hk.Module` subclass.");
+    if (typeof fn !== "function")
+      throw new InvalidArgumentError(
+        "@hk.transparent",
+        `decorates methods, got ${describe(fn)}`,
+        "put it above a method of an `hk.Module` subclass.",
+      );
     Object.defineProperty(fn, TRANSPARENT, { value: true });
     return c;
   }
-  if (typeof a !== "function") throw new InvalidArgumentError("hk.transparent", `expects a method, got ${describe(a)}`, "put `@hk.transparent` above a method.");
+  if (typeof a !== "function")
+    throw new InvalidArgumentError(
+      "hk.transparent",
+      `expects a method, got ${describe(a)}`,
+      "put `@hk.transparent` above a method.",
+    );
   Object.defineProperty(a, TRANSPARENT, { value: true });
   void b;
   return a;
@@ -78,9 +92,19 @@ export function nameLike(methodName: string): {
   <F extends (...args: never[]) => unknown>(method: F, context?: unknown): F;
   (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
 } {
-  if (typeof methodName !== "string") throw new InvalidArgumentError("hk.nameLike", `\`methodName\` must be a method name, got ${describe(methodName)}`, 'pass the name of the method to copy, e.g. `@hk.nameLike("call")`.');
+  if (typeof methodName !== "string")
+    throw new InvalidArgumentError(
+      "hk.nameLike",
+      `\`methodName\` must be a method name, got ${describe(methodName)}`,
+      'pass the name of the method to copy, e.g. `@hk.nameLike("call")`.',
+    );
   const mark = (fn: unknown): void => {
-    if (typeof fn !== "function") throw new InvalidArgumentError("@hk.nameLike", `decorates methods, got ${describe(fn)}`, "put it above a method of an `hk.Module` subclass.");
+    if (typeof fn !== "function")
+      throw new InvalidArgumentError(
+        "@hk.nameLike",
+        `decorates methods, got ${describe(fn)}`,
+        "put it above a method of an `hk.Module` subclass.",
+      );
     Object.defineProperty(fn, NAME_LIKE, { value: methodName });
   };
   return ((a: unknown, _b?: unknown, c?: unknown): unknown => {

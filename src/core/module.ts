@@ -285,7 +285,11 @@ function decoratorName(context: unknown): string | undefined {
   if (context === undefined || context === null || typeof context !== "object") return undefined;
   const kind = (context as { kind?: unknown }).kind;
   if (kind !== "class") {
-    throw new InvalidArgumentError("@hk.module", `decorates classes, not ${String(kind)}s`, "put it above `class ... extends hk.Module`.");
+    throw new InvalidArgumentError(
+      "@hk.module",
+      `decorates classes, not ${String(kind)}s`,
+      "put it above `class ... extends hk.Module`.",
+    );
   }
   const name = (context as { name?: unknown }).name;
   return typeof name === "string" && name !== "" ? name : undefined;
@@ -294,7 +298,11 @@ function decoratorName(context: unknown): string | undefined {
 function register<C>(cls: C, context: unknown, explicitName: string | undefined): C {
   const sourceName = decoratorName(context);
   if (typeof cls !== "function" || !((cls as { prototype?: unknown }).prototype instanceof Module)) {
-    throw new InvalidArgumentError("hk.module", `expects a class that extends \`hk.Module\`, got ${describe(cls)}`, "pass `class ... extends hk.Module`.");
+    throw new InvalidArgumentError(
+      "hk.module",
+      `expects a class that extends \`hk.Module\`, got ${describe(cls)}`,
+      "pass `class ... extends hk.Module`.",
+    );
   }
   if (Object.prototype.hasOwnProperty.call(cls, REGISTERED)) return cls;
   const Orig = cls as unknown as new (...args: unknown[]) => Module;
@@ -302,7 +310,9 @@ function register<C>(cls: C, context: unknown, explicitName: string | undefined)
   const Registered = class extends Orig {
     constructor(...args: unknown[]) {
       const marker: Construction | undefined =
-        new.target === Registered ? { cls: Registered, module: undefined, frame: undefined, entry: undefined } : undefined;
+        new.target === Registered
+          ? { cls: Registered, module: undefined, frame: undefined, entry: undefined }
+          : undefined;
       if (marker !== undefined) constructing.push(marker);
       try {
         super(...args);

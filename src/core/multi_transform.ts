@@ -17,7 +17,9 @@ import { InvalidArgumentError, TransformError } from "../util/errors.js";
  *
  * @category Transforms
  */
-export type MultiApply<T, WithState extends boolean, Rng extends boolean = true> = T extends (...args: infer A) => infer R
+export type MultiApply<T, WithState extends boolean, Rng extends boolean = true> = T extends (
+  ...args: infer A
+) => infer R
   ? WithState extends true
     ? Rng extends true
       ? (params: Params | null | undefined, state: State | null | undefined, rng: RngInput, ...args: A) => [R, State]
@@ -96,12 +98,25 @@ function get(tree: unknown, path: readonly (string | number)[]): (...a: unknown[
   return x as (...a: unknown[]) => unknown;
 }
 
-function build(f: MultiTransformFactory<unknown[], unknown>, stateful: boolean, name: string): { init: unknown; apply: unknown } {
-  if (typeof f !== "function") throw new InvalidArgumentError(`hk.${name}`, `expects a function returning [templateFn, treeOfFns], got ${describe(f)}`, `pass \`hk.${name}(() => [templateFn, { ... }])\`.`);
+function build(
+  f: MultiTransformFactory<unknown[], unknown>,
+  stateful: boolean,
+  name: string,
+): { init: unknown; apply: unknown } {
+  if (typeof f !== "function")
+    throw new InvalidArgumentError(
+      `hk.${name}`,
+      `expects a function returning [templateFn, treeOfFns], got ${describe(f)}`,
+      `pass \`hk.${name}(() => [templateFn, { ... }])\`.`,
+    );
   const call = (): readonly [(...args: unknown[]) => unknown, unknown] => {
     const r = f();
     if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== "function") {
-      throw new InvalidArgumentError(`hk.${name}`, `its function must return [templateFn, treeOfFns], got ${describe(r)}`, "return a pair: the function init runs, and a tree of the functions apply runs.");
+      throw new InvalidArgumentError(
+        `hk.${name}`,
+        `its function must return [templateFn, treeOfFns], got ${describe(r)}`,
+        "return a pair: the function init runs, and a tree of the functions apply runs.",
+      );
     }
     return r as readonly [(...args: unknown[]) => unknown, unknown];
   };
@@ -113,12 +128,27 @@ function build(f: MultiTransformFactory<unknown[], unknown>, stateful: boolean, 
       [template, fns] = call();
     },
     [],
-    { paramsIn: null, stateIn: null, rng: new PRNGSequence(42), stateAllowed: true, transformName: `hk.${name}`, wantOut: false },
+    {
+      paramsIn: null,
+      stateIn: null,
+      rng: new PRNGSequence(42),
+      stateAllowed: true,
+      transformName: `hk.${name}`,
+      wantOut: false,
+    },
   );
   const transformName = `hk.${name}`;
-  const init = makeInitApply((...args: unknown[]) => call()[0](...args), stateful, transformName, argNames(template!)).init;
-  const apply = mapFnTree(fns, (leaf, path) =>
-    makeInitApply((...args: unknown[]) => get(call()[1], path)(...args), stateful, transformName, argNames(leaf)).apply,
+  const init = makeInitApply(
+    (...args: unknown[]) => call()[0](...args),
+    stateful,
+    transformName,
+    argNames(template!),
+  ).init;
+  const apply = mapFnTree(
+    fns,
+    (leaf, path) =>
+      makeInitApply((...args: unknown[]) => get(call()[1], path)(...args), stateful, transformName, argNames(leaf))
+        .apply,
   );
   return { init, apply };
 }
@@ -152,7 +182,9 @@ export function multiTransform<A extends unknown[], T>(f: MultiTransformFactory<
  *
  * @category Transforms
  */
-export function multiTransformWithState<A extends unknown[], T>(f: MultiTransformFactory<A, T>): MultiTransformedWithState<A, T> {
+export function multiTransformWithState<A extends unknown[], T>(
+  f: MultiTransformFactory<A, T>,
+): MultiTransformedWithState<A, T> {
   const t = build(f as MultiTransformFactory<unknown[], unknown>, true, "multiTransformWithState");
   return tagTransformed(t, "multiTransformWithState", true, f) as unknown as MultiTransformedWithState<A, T>;
 }

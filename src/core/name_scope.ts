@@ -34,7 +34,11 @@ export interface NameScopeOptions {
 export function nameScope<T>(name: string, fn: () => T, opts: NameScopeOptions = {}): T {
   const frame = currentFrame("nameScope");
   if (typeof name !== "string" || name === "" || name.startsWith("/")) {
-    throw new InvalidArgumentError("hk.nameScope", `Name scopes must not start with / (nor be empty), got ${describe(name)}`, 'pass a relative name such as "block".');
+    throw new InvalidArgumentError(
+      "hk.nameScope",
+      `Name scopes must not start with / (nor be empty), got ${describe(name)}`,
+      'pass a relative name such as "block".',
+    );
   }
   const parts = name.split("/");
   // As Haiku: one module per part, each created "inside the call" of the previous one.

@@ -197,7 +197,6 @@ function parseName(name: string, validated: boolean): ParsedName | null {
   return parsed;
 }
 
-
 function canonicalName(frame: Frame, name: string, parsed: ParsedName | null): string {
   const top = lastOf(frame.moduleStack);
   const cache = top === undefined ? ROOT_NAMES : namesUnder(top);

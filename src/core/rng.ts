@@ -28,16 +28,28 @@ function checkKey(x: unknown, where: string): PRNGKey {
   if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
     const arr = x as unknown as { length: number; constructor: { name: string } };
     const dtype = arr.constructor.name.replace(/Array$/, "").toLowerCase();
-    throw new InvalidArgumentError(where, `provided key did not have expected shape and/or dtype: expected=(shape=(2,), dtype=uint32), actual=(shape=(${arr.length},), dtype=${dtype}). Make keys with \`hk.random.key(seed)\` and split them with \`hk.random.split(key, n)\` (which returns an array of keys)`, "pass one key (one element of `hk.random.split`'s result), not the array.");
+    throw new InvalidArgumentError(
+      where,
+      `provided key did not have expected shape and/or dtype: expected=(shape=(2,), dtype=uint32), actual=(shape=(${arr.length},), dtype=${dtype}). Make keys with \`hk.random.key(seed)\` and split them with \`hk.random.split(key, n)\` (which returns an array of keys)`,
+      "pass one key (one element of `hk.random.split`'s result), not the array.",
+    );
   }
-  throw new InvalidArgumentError(where, `the provided key is not a PRNGKey but a ${describe(x)}. A key is the Uint32Array(2) made by \`hk.random.key(seed)\``, "pass `hk.random.key(seed)` or an integer seed.");
+  throw new InvalidArgumentError(
+    where,
+    `the provided key is not a PRNGKey but a ${describe(x)}. A key is the Uint32Array(2) made by \`hk.random.key(seed)\``,
+    "pass `hk.random.key(seed)` or an integer seed.",
+  );
 }
 
 /** Turns a seed or key into a fresh key (a copy, so later mutation by the caller is harmless). */
 function toKey(x: PRNGKey | number | bigint, where: string): PRNGKey {
   if (typeof x === "number") {
     if (!Number.isInteger(x)) {
-      throw new InvalidArgumentError(where, `a seed must be an integer, got ${describe(x)}`, "pass e.g. `42` or `hk.random.key(42)`.");
+      throw new InvalidArgumentError(
+        where,
+        `a seed must be an integer, got ${describe(x)}`,
+        "pass e.g. `42` or `hk.random.key(42)`.",
+      );
     }
     return random.key(x);
   }

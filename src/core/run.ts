@@ -148,12 +148,13 @@ export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o
     }
     let state: Record<string, Record<string, unknown>> | undefined;
     const which = o.paramsIn === null ? "initial" : "current";
-    if (frame.state.size > 0) for (const [bundle, entries] of frame.state) {
-      if (entries.size === 0) continue;
-      const b: Record<string, unknown> = {};
-      for (const [name, pair] of entries) setOwn(b, name, owner.ownTree(pair[which]));
-      setOwn((state ??= {}), bundle, b);
-    }
+    if (frame.state.size > 0)
+      for (const [bundle, entries] of frame.state) {
+        if (entries.size === 0) continue;
+        const b: Record<string, unknown> = {};
+        for (const [name, pair] of entries) setOwn(b, name, owner.ownTree(pair[which]));
+        setOwn((state ??= {}), bundle, b);
+      }
     result = {
       params: params === undefined ? EMPTY : freeze(params, true),
       state: state === undefined ? EMPTY : freeze(state, true),

@@ -89,7 +89,11 @@ export function getState<T = tf.Tensor>(name: string, opts: GetStateOptions = {}
     value = pair.current;
   }
   if (stateGetters.length > 0) {
-    value = runGetters(stateGetters, context ?? getterContext(frame, bundle, name, dtype, opts.shape, opts.init), value);
+    value = runGetters(
+      stateGetters,
+      context ?? getterContext(frame, bundle, name, dtype, opts.shape, opts.init),
+      value,
+    );
   }
   return value as T;
 }

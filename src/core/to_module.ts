@@ -27,7 +27,12 @@ export interface FunctionModule<A extends unknown[], R> extends Module {
  * @category Modules and parameters
  */
 export function toModule<A extends unknown[], R>(fn: (...args: A) => R): new (name?: string) => FunctionModule<A, R> {
-  if (typeof fn !== "function") throw new InvalidArgumentError("hk.toModule", `expects a function, got ${describe(fn)}`, "pass the function to wrap, `hk.toModule((x) => ...)`.");
+  if (typeof fn !== "function")
+    throw new InvalidArgumentError(
+      "hk.toModule",
+      `expects a function, got ${describe(fn)}`,
+      "pass the function to wrap, `hk.toModule((x) => ...)`.",
+    );
   const ToModuleWrapper = module(
     "to_module_wrapper",
     class ToModuleWrapper extends Module {

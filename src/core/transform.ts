@@ -63,7 +63,12 @@ export interface TransformedWithState<A extends unknown[] = unknown[], R = unkno
   /** Creates parameters and initial state by running the function once. */
   readonly init: (rng: RngInput, ...args: A) => [Params, State];
   /** Runs the function; returns its output and the new state. */
-  readonly apply: (params: Params | null | undefined, state: State | null | undefined, rng: RngInput, ...args: A) => [R, State];
+  readonly apply: (
+    params: Params | null | undefined,
+    state: State | null | undefined,
+    rng: RngInput,
+    ...args: A
+  ) => [R, State];
 }
 
 /**
@@ -126,7 +131,11 @@ function checkMapping<T>(which: "params" | "state", value: T | null | undefined)
 
 function checkFn(fn: unknown, name: string): void {
   if (typeof fn !== "function") {
-    throw new InvalidArgumentError(`hk.${name}`, `expects the function to transform, got ${describe(fn)}`, `pass a function, \`hk.${name}((x) => ...)\`.`);
+    throw new InvalidArgumentError(
+      `hk.${name}`,
+      `expects the function to transform, got ${describe(fn)}`,
+      `pass a function, \`hk.${name}((x) => ...)\`.`,
+    );
   }
 }
 
@@ -170,32 +179,55 @@ export function makeInitApply(
   transformName: string,
   names: readonly string[] = argNames(fn),
 ): { init: (...a: unknown[]) => unknown; apply: (...a: unknown[]) => unknown } {
-  const init = withArgNames((rng: unknown, ...args: unknown[]): unknown => {
-    const seq = toRngSequence(rng, `${transformName}(f).init`, INIT_RNG_ERROR);
-    const r = runInFrame(fn, args, {
-      paramsIn: null,
-      stateIn: null,
-      rng: seq,
-      stateAllowed: stateful,
-      transformName,
-      wantOut: false,
-    });
-    return stateful ? [r.params, r.state] : r.params;
-  }, ["rng", ...names]);
+  const init = withArgNames(
+    (rng: unknown, ...args: unknown[]): unknown => {
+      const seq = toRngSequence(rng, `${transformName}(f).init`, INIT_RNG_ERROR);
+      const r = runInFrame(fn, args, {
+        paramsIn: null,
+        stateIn: null,
+        rng: seq,
+        stateAllowed: stateful,
+        transformName,
+        wantOut: false,
+      });
+      return stateful ? [r.params, r.state] : r.params;
+    },
+    ["rng", ...names],
+  );
   const apply = stateful
-    ? withArgNames((params: unknown, state: unknown, rng: unknown, ...args: unknown[]): unknown => {
-        const p = checkMapping<Params>("params", params as Params);
-        const s = checkMapping<State>("state", state as State);
-        const seq = toRngSequence(rng, `${transformName}(f).apply`, APPLY_RNG_ERROR_WITH_STATE);
-        const r = runInFrame(fn, args, { paramsIn: p, stateIn: s, rng: seq, stateAllowed: true, transformName, wantOut: true });
-        return [r.out, r.state];
-      }, ["params", "state", "rng", ...names])
-    : withArgNames((params: unknown, rng: unknown, ...args: unknown[]): unknown => {
-        const p = checkMapping<Params>("params", params as Params);
-        const seq = toRngSequence(rng, `${transformName}(f).apply`, APPLY_RNG_ERROR);
-        const r = runInFrame(fn, args, { paramsIn: p, stateIn: null, rng: seq, stateAllowed: false, transformName, wantOut: true });
-        return r.out;
-      }, ["params", "rng", ...names]);
+    ? withArgNames(
+        (params: unknown, state: unknown, rng: unknown, ...args: unknown[]): unknown => {
+          const p = checkMapping<Params>("params", params as Params);
+          const s = checkMapping<State>("state", state as State);
+          const seq = toRngSequence(rng, `${transformName}(f).apply`, APPLY_RNG_ERROR_WITH_STATE);
+          const r = runInFrame(fn, args, {
+            paramsIn: p,
+            stateIn: s,
+            rng: seq,
+            stateAllowed: true,
+            transformName,
+            wantOut: true,
+          });
+          return [r.out, r.state];
+        },
+        ["params", "state", "rng", ...names],
+      )
+    : withArgNames(
+        (params: unknown, rng: unknown, ...args: unknown[]): unknown => {
+          const p = checkMapping<Params>("params", params as Params);
+          const seq = toRngSequence(rng, `${transformName}(f).apply`, APPLY_RNG_ERROR);
+          const r = runInFrame(fn, args, {
+            paramsIn: p,
+            stateIn: null,
+            rng: seq,
+            stateAllowed: false,
+            transformName,
+            wantOut: true,
+          });
+          return r.out;
+        },
+        ["params", "rng", ...names],
+      );
   return { init, apply };
 }
 

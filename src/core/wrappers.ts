@@ -36,12 +36,16 @@ import type { Params, RngInput, State } from "./types.js";
  *
  * @category Transforms
  */
-export function withoutApplyRng<A extends unknown[], R>(t: TransformedWithState<A, R>): TransformedWithStateWithoutApplyRng<A, R>;
+export function withoutApplyRng<A extends unknown[], R>(
+  t: TransformedWithState<A, R>,
+): TransformedWithStateWithoutApplyRng<A, R>;
 export function withoutApplyRng<A extends unknown[], R>(t: Transformed<A, R>): TransformedWithoutApplyRng<A, R>;
 export function withoutApplyRng<A extends unknown[], T>(
   t: MultiTransformedWithState<A, T>,
 ): MultiTransformedWithStateWithoutApplyRng<A, T>;
-export function withoutApplyRng<A extends unknown[], T>(t: MultiTransformed<A, T>): MultiTransformedWithoutApplyRng<A, T>;
+export function withoutApplyRng<A extends unknown[], T>(
+  t: MultiTransformed<A, T>,
+): MultiTransformedWithoutApplyRng<A, T>;
 export function withoutApplyRng<T>(t: T): T;
 export function withoutApplyRng(t: unknown): unknown {
   const tag = transformKind(t);
@@ -83,10 +87,15 @@ export function mapFnTree(
   if (Array.isArray(tree)) return Object.freeze(tree.map((v, i) => mapFnTree(v, fn, [...path, i])));
   if (tree !== null && typeof tree === "object") {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(tree)) setOwn(out, k, mapFnTree((tree as Record<string, unknown>)[k], fn, [...path, k]));
+    for (const k of Object.keys(tree))
+      setOwn(out, k, mapFnTree((tree as Record<string, unknown>)[k], fn, [...path, k]));
     return Object.freeze(out);
   }
-  throw new InvalidArgumentError("hk.multiTransform", `A multi-transform's tree of functions may hold only functions, objects and arrays, got ${describe(tree)}`, "return functions, in objects or arrays if you like.");
+  throw new InvalidArgumentError(
+    "hk.multiTransform",
+    `A multi-transform's tree of functions may hold only functions, objects and arrays, got ${describe(tree)}`,
+    "return functions, in objects or arrays if you like.",
+  );
 }
 
 function nonEmpty(state: State): boolean {
@@ -108,7 +117,11 @@ function disposeTree(x: unknown): void {
 export function withoutState<A extends unknown[], R>(t: TransformedWithState<A, R>): Transformed<A, R> {
   const tag = transformKind(t);
   if (tag === undefined || tag.kind !== "transformWithState") {
-    throw new InvalidArgumentError("hk.withoutState", `expects the result of \`hk.transformWithState\`, got ${describe(t)}`, "pass `hk.transformWithState(f)`.");
+    throw new InvalidArgumentError(
+      "hk.withoutState",
+      `expects the result of \`hk.transformWithState\`, got ${describe(t)}`,
+      "pass `hk.transformWithState(f)`.",
+    );
   }
   const msg = "the function made stateless with `hk.withoutState` uses state";
   const fix = "if your transformed function uses `hk.getState` / `hk.setState` then use `hk.transformWithState`.";
@@ -133,7 +146,11 @@ export function withoutState<A extends unknown[], R>(t: TransformedWithState<A, 
         return out;
       }, applyNames)
     : withArgNames((params: Params | null | undefined, ...args: A): R => {
-        const [out, state] = (t.apply as unknown as (p: unknown, s: unknown, ...a: unknown[]) => [R, State])(params, {}, ...args);
+        const [out, state] = (t.apply as unknown as (p: unknown, s: unknown, ...a: unknown[]) => [R, State])(
+          params,
+          {},
+          ...args,
+        );
         if (nonEmpty(state)) {
           disposeTree(out);
           disposeTree(state);
@@ -141,7 +158,12 @@ export function withoutState<A extends unknown[], R>(t: TransformedWithState<A, 
         }
         return out;
       }, applyNames);
-  return tagTransformed({ init, apply } as unknown as Transformed<A, R>, "transform", tag.applyRng, (t as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN]);
+  return tagTransformed(
+    { init, apply } as unknown as Transformed<A, R>,
+    "transform",
+    tag.applyRng,
+    (t as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN],
+  );
 }
 
 /**
@@ -153,20 +175,39 @@ export function withoutState<A extends unknown[], R>(t: TransformedWithState<A, 
 export function withEmptyState<A extends unknown[], R>(t: Transformed<A, R>): TransformedWithState<A, R> {
   const tag = transformKind(t);
   if (tag === undefined || tag.kind !== "transform") {
-    throw new InvalidArgumentError("hk.withEmptyState", `expects the result of \`hk.transform\`, got ${describe(t)}`, "pass `hk.transform(f)`.");
+    throw new InvalidArgumentError(
+      "hk.withEmptyState",
+      `expects the result of \`hk.transform\`, got ${describe(t)}`,
+      "pass `hk.transform(f)`.",
+    );
   }
   const empty = (): State => freeze({}, true);
-  const init = withArgNames((rng: RngInput, ...args: A): [Params, State] => [t.init(rng, ...args), empty()], argNames(t.init));
+  const init = withArgNames(
+    (rng: RngInput, ...args: A): [Params, State] => [t.init(rng, ...args), empty()],
+    argNames(t.init),
+  );
   const names = argNames(t.apply);
   const apply = tag.applyRng
-    ? withArgNames((params: Params | null | undefined, _state: State | null | undefined, rng: RngInput, ...args: A): [R, State] => [
-        t.apply(params, rng, ...args),
-        empty(),
-      ], [names[0] ?? "params", "state", ...names.slice(1)])
-    : withArgNames((params: Params | null | undefined, _state: State | null | undefined, ...args: A): [R, State] => [
-        (t.apply as unknown as (p: unknown, ...a: unknown[]) => R)(params, ...args),
-        empty(),
-      ], [names[0] ?? "params", "state", ...names.slice(1)]);
-  return tagTransformed({ init, apply } as unknown as TransformedWithState<A, R>, "transformWithState", tag.applyRng, (t as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN]);
+    ? withArgNames(
+        (
+          params: Params | null | undefined,
+          _state: State | null | undefined,
+          rng: RngInput,
+          ...args: A
+        ): [R, State] => [t.apply(params, rng, ...args), empty()],
+        [names[0] ?? "params", "state", ...names.slice(1)],
+      )
+    : withArgNames(
+        (params: Params | null | undefined, _state: State | null | undefined, ...args: A): [R, State] => [
+          (t.apply as unknown as (p: unknown, ...a: unknown[]) => R)(params, ...args),
+          empty(),
+        ],
+        [names[0] ?? "params", "state", ...names.slice(1)],
+      );
+  return tagTransformed(
+    { init, apply } as unknown as TransformedWithState<A, R>,
+    "transformWithState",
+    tag.applyRng,
+    (t as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN],
+  );
 }
-

@@ -5,7 +5,12 @@ import type * as tf from "@tensorflow/tfjs-core";
 
 /** Haiku's `utils.simple_dtype`: `float32 -> f32`, `int32 -> s32`, `complex64 -> c64`. */
 export function simpleDtype(dtype: string): string {
-  return dtype.replace("complex", "c").replace("double", "d").replace("float", "f").replace("uint", "u").replace("int", "s");
+  return dtype
+    .replace("complex", "c")
+    .replace("double", "d")
+    .replace("float", "f")
+    .replace("uint", "u")
+    .replace("int", "s");
 }
 
 /** Haiku's `utils.format_array`: dtype abbreviation then the shape, `f32[8,784]`, `s32[]`. */

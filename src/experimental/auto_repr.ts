@@ -25,11 +25,18 @@ export function formatValue(x: unknown): string {
   if (ArrayBuffer.isView(x)) return `${x.constructor.name}(${(x as unknown as ArrayLike<number>).length})`;
   if (typeof x === "object") {
     const ctor = (x as object).constructor;
-    if (ctor !== Object && ctor !== undefined && typeof (x as { toString?: unknown }).toString === "function" && (x as object).toString !== Object.prototype.toString) {
+    if (
+      ctor !== Object &&
+      ctor !== undefined &&
+      typeof (x as { toString?: unknown }).toString === "function" &&
+      (x as object).toString !== Object.prototype.toString
+    ) {
       return String(x);
     }
     if (ctor !== Object && ctor !== undefined && ctor.name) return `<${ctor.name}>`;
-    return `{${Object.entries(x as Record<string, unknown>).map(([k, v]) => `${k}: ${formatValue(v)}`).join(", ")}}`;
+    return `{${Object.entries(x as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${formatValue(v)}`)
+      .join(", ")}}`;
   }
   return String(x);
 }
@@ -83,7 +90,11 @@ export function moduleRepr(module: object): string {
   const recorded = (module as { [CONSTRUCTOR_ARGS]?: unknown })[CONSTRUCTOR_ARGS];
   if (Array.isArray(recorded)) {
     recorded.forEach((arg, i) => {
-      const isOptions = i === recorded.length - 1 && arg !== null && typeof arg === "object" && Object.getPrototypeOf(arg) === Object.prototype;
+      const isOptions =
+        i === recorded.length - 1 &&
+        arg !== null &&
+        typeof arg === "object" &&
+        Object.getPrototypeOf(arg) === Object.prototype;
       if (isOptions) {
         for (const [k, v] of Object.entries(arg as Record<string, unknown>)) if (v !== undefined) entries.push([k, v]);
       } else {

@@ -63,7 +63,10 @@ type AnyFn = (...args: never[]) => unknown;
 function originalFn(f: unknown, where: string): AnyFn {
   // Transformed objects and their init/apply functions carry the function they transform, which
   // is what Haiku's eval_summary unwraps to.
-  const orig = f !== null && (typeof f === "object" || typeof f === "function") ? (f as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN] : undefined;
+  const orig =
+    f !== null && (typeof f === "object" || typeof f === "function")
+      ? (f as { [ORIGINAL_FN]?: unknown })[ORIGINAL_FN]
+      : undefined;
   if (typeof orig === "function") return orig as AnyFn;
   if (typeof f === "function") return f as AnyFn;
   throw new InvalidArgumentError(
@@ -93,33 +96,36 @@ export function evalSummary(f: unknown): (...args: unknown[]) => MethodInvocatio
   const stack: ModuleDetails[] = [];
   const fOrig = transformWithState(fn);
   const fLogged = transformWithState((...args: unknown[]) =>
-    interceptMethods((next, callArgs, context) => {
-      const used = sink;
-      if (used === null || IGNORED_METHODS.has(context.methodName) || !(context.module instanceof Module)) {
-        return next(...callArgs);
-      }
-      const module = context.module;
-      const idx = used.length;
-      used.push(null);
-      // Placeholder details keep the stack's shape; they are rebuilt once the call returns.
-      stack.push({ module, methodName: context.methodName, params: {}, state: {} });
-      let out: unknown;
-      try {
-        out = next(...callArgs);
-        const callStack = stack.map((e) => detailsOf(e.module, e.methodName)).reverse();
-        used[idx] = {
-          moduleDetails: callStack[0]!,
-          argsSpec: callArgs.map(toSpec),
-          kwargsSpec: {},
-          outputSpec: toSpec(out),
-          context,
-          callStack,
-        };
-      } finally {
-        stack.pop();
-      }
-      return out;
-    }, () => fn(...args)),
+    interceptMethods(
+      (next, callArgs, context) => {
+        const used = sink;
+        if (used === null || IGNORED_METHODS.has(context.methodName) || !(context.module instanceof Module)) {
+          return next(...callArgs);
+        }
+        const module = context.module;
+        const idx = used.length;
+        used.push(null);
+        // Placeholder details keep the stack's shape; they are rebuilt once the call returns.
+        stack.push({ module, methodName: context.methodName, params: {}, state: {} });
+        let out: unknown;
+        try {
+          out = next(...callArgs);
+          const callStack = stack.map((e) => detailsOf(e.module, e.methodName)).reverse();
+          used[idx] = {
+            moduleDetails: callStack[0]!,
+            argsSpec: callArgs.map(toSpec),
+            kwargsSpec: {},
+            outputSpec: toSpec(out),
+            context,
+            callStack,
+          };
+        } finally {
+          stack.pop();
+        }
+        return out;
+      },
+      () => fn(...args),
+    ),
   );
   return (...args: unknown[]): MethodInvocation[] => {
     const used: (MethodInvocation | null)[] = [];
@@ -213,7 +219,15 @@ export interface TabulateOptions {
   tablefmt?: TableFormat;
 }
 
-const DEFAULT_COLUMNS: readonly TabulateColumn[] = ["module", "config", "owned_params", "input", "output", "params_size", "params_bytes"];
+const DEFAULT_COLUMNS: readonly TabulateColumn[] = [
+  "module",
+  "config",
+  "owned_params",
+  "input",
+  "output",
+  "params_size",
+  "params_bytes",
+];
 const DEFAULT_FILTERS: readonly TabulateFilter[] = ["has_output"];
 
 function pyList(xs: readonly string[]): string {
@@ -242,16 +256,28 @@ export function tabulate(f: unknown, opts: TabulateOptions = {}): (...args: unkn
   const columnNames = opts.columns ?? DEFAULT_COLUMNS;
   const invalidColumns = columnNames.filter((c) => !(c in ALL_COLUMNS));
   if (invalidColumns.length > 0) {
-    throw new InvalidArgumentError("hk.experimental.tabulate", `Invalid column(s) ${pyList(invalidColumns)}, valid columns ${pyList(Object.keys(ALL_COLUMNS))}`, "pass `columns` from the valid ones.");
+    throw new InvalidArgumentError(
+      "hk.experimental.tabulate",
+      `Invalid column(s) ${pyList(invalidColumns)}, valid columns ${pyList(Object.keys(ALL_COLUMNS))}`,
+      "pass `columns` from the valid ones.",
+    );
   }
   const filterNames = opts.filters ?? DEFAULT_FILTERS;
   const invalidFilters = filterNames.filter((c) => !(c in ALL_FILTERS));
   if (invalidFilters.length > 0) {
-    throw new InvalidArgumentError("hk.experimental.tabulate", `Invalid filter(s) ${pyList(invalidFilters)}, valid filters ${pyList(Object.keys(ALL_FILTERS))}`, "pass `filters` from the valid ones.");
+    throw new InvalidArgumentError(
+      "hk.experimental.tabulate",
+      `Invalid filter(s) ${pyList(invalidFilters)}, valid filters ${pyList(Object.keys(ALL_FILTERS))}`,
+      "pass `filters` from the valid ones.",
+    );
   }
   const tablefmt = opts.tablefmt ?? "grid";
   if (tablefmt !== "grid" && tablefmt !== "github") {
-    throw new InvalidArgumentError("hk.experimental.tabulate", `\`tablefmt\` must be "grid" or "github", got ${describe(tablefmt)}`, 'pass `tablefmt: "grid"` or `"github"`.');
+    throw new InvalidArgumentError(
+      "hk.experimental.tabulate",
+      `\`tablefmt\` must be "grid" or "github", got ${describe(tablefmt)}`,
+      'pass `tablefmt: "grid"` or `"github"`.',
+    );
   }
   const columns = columnNames.map((c) => ALL_COLUMNS[c]!);
   const filters = filterNames.map((c) => ALL_FILTERS[c]!);

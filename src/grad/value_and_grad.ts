@@ -103,9 +103,11 @@ function plan(where: string, args: readonly unknown[], argnums: readonly number[
 
 /** Returns the forward tape's saved tensors when `fn` threw mid-forward (tfjs leaks them). */
 function cleanTapeAfterError(): void {
-  const state = (tf.engine() as unknown as {
-    state: { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
-  }).state;
+  const state = (
+    tf.engine() as unknown as {
+      state: { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
+    }
+  ).state;
   if (state.gradientDepth === 0 && state.activeTape !== null) {
     for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
     state.activeTape = null;
@@ -167,7 +169,10 @@ function compute(
   let auxDef: tree.TreeDef | null = null;
   try {
     result = tf.tidy(() => {
-      const r = p.xs.length === 0 ? { value: forward(), grads: [] as (tf.Tensor | null)[] } : tf.engine().gradients(forward, p.xs, undefined, true);
+      const r =
+        p.xs.length === 0
+          ? { value: forward(), grads: [] as (tf.Tensor | null)[] }
+          : tf.engine().gradients(forward, p.xs, undefined, true);
       // The caller owns and may dispose what is returned, so a returned tensor must be neither
       // one of the caller's own (`fn = (p) => p.loss`, a param passed out in aux) nor appear
       // twice. Aux tensors also must not stay `keep`-marked (an enclosing tf.tidy could not free
@@ -214,7 +219,11 @@ function compute(
     tf.dispose(result.auxTensors);
     tf.dispose(grads);
     disposeNew(aux, firstId);
-    throw new ShapeError(where, problem, "return a scalar float32 tensor (with `hasAux: true`, `[value, aux]`), e.g. reduce with tf.mean.");
+    throw new ShapeError(
+      where,
+      problem,
+      "return a scalar float32 tensor (with `hasAux: true`, `[value, aux]`), e.g. reduce with tf.mean.",
+    );
   }
 
   // A tensor shared by two leaves (or two differentiated arguments): JAX sees separate inputs;
@@ -238,22 +247,37 @@ function compute(
   return { value, aux: auxOut, grads: freeze(out, true) };
 }
 
-function normalize(where: string, opts: GradOptions | undefined): { argnums: number[]; single: boolean; hasAux: boolean } {
+function normalize(
+  where: string,
+  opts: GradOptions | undefined,
+): { argnums: number[]; single: boolean; hasAux: boolean } {
   if (opts !== undefined && (typeof opts !== "object" || opts === null)) {
-    throw new InvalidArgumentError(where, `options must be an object {argnums?, hasAux?}, got ${describe(opts)}`, "pass e.g. `{ argnums: 0, hasAux: false }`.");
+    throw new InvalidArgumentError(
+      where,
+      `options must be an object {argnums?, hasAux?}, got ${describe(opts)}`,
+      "pass e.g. `{ argnums: 0, hasAux: false }`.",
+    );
   }
   const a = opts?.argnums ?? 0;
   const single = typeof a === "number";
   const argnums = single ? [a] : [...(a as readonly number[])];
   if (!single && argnums.length === 0) {
-    throw new InvalidArgumentError(where, "`argnums` must be a number or a non-empty array of numbers, got []", "pass e.g. 0 or [0, 1].");
+    throw new InvalidArgumentError(
+      where,
+      "`argnums` must be a number or a non-empty array of numbers, got []",
+      "pass e.g. 0 or [0, 1].",
+    );
   }
   return { argnums, single, hasAux: opts?.hasAux === true };
 }
 
 function checkFn(where: string, fn: unknown): void {
   if (typeof fn !== "function") {
-    throw new InvalidArgumentError(where, `expected a function fn(params, ...rest) returning a scalar tensor, got ${describe(fn)}`, "pass the loss function, e.g. `hk.grad((p, x) => tf.mean(...))`.");
+    throw new InvalidArgumentError(
+      where,
+      `expected a function fn(params, ...rest) returning a scalar tensor, got ${describe(fn)}`,
+      "pass the loss function, e.g. `hk.grad((p, x) => tf.mean(...))`.",
+    );
   }
 }
 
@@ -288,10 +312,7 @@ export function valueAndGrad<Args extends unknown[], const N extends number | re
   fn: (...args: Args) => tf.Tensor,
   opts?: GradOptions<N> & { hasAux?: false },
 ): (...args: Args) => [tf.Scalar, GradsFor<Args, N>];
-export function valueAndGrad(
-  fn: (...args: unknown[]) => unknown,
-  opts?: GradOptions,
-): (...args: unknown[]) => unknown {
+export function valueAndGrad(fn: (...args: unknown[]) => unknown, opts?: GradOptions): (...args: unknown[]) => unknown {
   const where = "hk.valueAndGrad";
   checkFn(where, fn);
   const { argnums, single, hasAux } = normalize(where, opts);

@@ -20,14 +20,22 @@ export function assertFloatDtype(dtype: tf.DataType, where: string): void {
 /** Throws unless `shape` is an array of non-negative integers. */
 export function assertShape(shape: readonly number[], where: string): void {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new InvalidArgumentError(where, `\`shape\` must be an array of non-negative integers, got ${describe(shape)}`, "pass e.g. [3, 4].");
+    throw new InvalidArgumentError(
+      where,
+      `\`shape\` must be an array of non-negative integers, got ${describe(shape)}`,
+      "pass e.g. [3, 4].",
+    );
   }
 }
 
 /** Throws unless `x` is a finite number. */
 export function assertFiniteNumber(x: unknown, where: string, param: string): asserts x is number {
   if (typeof x !== "number" || !Number.isFinite(x)) {
-    throw new InvalidArgumentError(where, `\`${param}\` must be a finite number, got ${describe(x)}`, "pass a number such as 1.0.");
+    throw new InvalidArgumentError(
+      where,
+      `\`${param}\` must be a finite number, got ${describe(x)}`,
+      "pass a number such as 1.0.",
+    );
   }
 }
 

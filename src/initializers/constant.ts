@@ -18,7 +18,11 @@ import { describe, formatShape } from "../util/describe.js";
 export function Constant(constant: number | boolean | tf.TensorLike | tf.Tensor): Initializer {
   const where = "hk.initializers.Constant";
   if (constant === null || constant === undefined) {
-    throw new InvalidArgumentError(where, `\`constant\` must be a number, an array or a tensor, got ${describe(constant)}`, "pass e.g. `hk.initializers.Constant(0)`.");
+    throw new InvalidArgumentError(
+      where,
+      `\`constant\` must be a number, an array or a tensor, got ${describe(constant)}`,
+      "pass e.g. `hk.initializers.Constant(0)`.",
+    );
   }
   return (shape, dtype) => {
     assertShape(shape, where);
@@ -34,7 +38,8 @@ export function Constant(constant: number | boolean | tf.TensorLike | tf.Tensor)
           "pass a constant whose shape broadcasts (NumPy rules) to the parameter's.",
         );
       }
-      const b = c.rank === shape.length && c.shape.every((d, i) => d === shape[i]) ? tf.clone(c) : tf.broadcastTo(c, shape);
+      const b =
+        c.rank === shape.length && c.shape.every((d, i) => d === shape[i]) ? tf.clone(c) : tf.broadcastTo(c, shape);
       return b.dtype === dtype ? b : tf.cast(b, dtype);
     });
   };

@@ -20,7 +20,11 @@ export function Identity(gain = 1.0): Initializer {
   return (shape, dtype) => {
     assertShape(shape, where);
     if (shape.length < 2) {
-      throw new ShapeError(where, `Identity initializer requires at least a 2D shape, got ${formatShape(shape)}`, "use it for matrices and kernels (rank >= 2).");
+      throw new ShapeError(
+        where,
+        `Identity initializer requires at least a 2D shape, got ${formatShape(shape)}`,
+        "use it for matrices and kernels (rank >= 2).",
+      );
     }
     const n = shape[shape.length - 2]!;
     const m = shape[shape.length - 1]!;

@@ -25,17 +25,30 @@ import { describe, formatShape } from "../util/describe.js";
 export function Orthogonal(scale = 1.0, axis = -1): Initializer {
   const where = "hk.initializers.Orthogonal";
   assertFiniteNumber(scale, where, "scale");
-  if (!Number.isInteger(axis)) throw new InvalidArgumentError(where, `\`axis\` must be an integer, got ${describe(axis)}`, "pass e.g. -1 (the last axis).");
+  if (!Number.isInteger(axis))
+    throw new InvalidArgumentError(
+      where,
+      `\`axis\` must be an integer, got ${describe(axis)}`,
+      "pass e.g. -1 (the last axis).",
+    );
   return (shape, dtype) => {
     assertShape(shape, where);
     assertFloatDtype(dtype, where);
     if (shape.length < 2) {
-      throw new ShapeError(where, `Orthogonal initializer requires at least a 2D shape, got ${formatShape(shape)}`, "use it for matrices and kernels (rank >= 2).");
+      throw new ShapeError(
+        where,
+        `Orthogonal initializer requires at least a 2D shape, got ${formatShape(shape)}`,
+        "use it for matrices and kernels (rank >= 2).",
+      );
     }
     const rank = shape.length;
     const ax = axis < 0 ? axis + rank : axis;
     if (ax < 0 || ax >= rank) {
-      throw new ShapeError(where, `\`axis\` ${axis} is out of range for shape ${formatShape(shape)}`, "pass an axis the parameter has.");
+      throw new ShapeError(
+        where,
+        `\`axis\` ${axis} is out of range for shape ${formatShape(shape)}`,
+        "pass an axis the parameter has.",
+      );
     }
     const nRows = shape[ax]!;
     const nCols = Math.floor(prod(shape) / nRows);

@@ -26,7 +26,9 @@ export function RandomNormal(stddev = 1, mean = 0): Initializer {
     assertShape(shape, where);
     assertFloatDtype(dtype, where);
     const key = nextRngKey();
-    return tf.tidy(() => tf.add(tf.scalar(mean, dtype), tf.mul(tf.scalar(stddev, dtype), random.normal(key, shape, { dtype: "float32" }))));
+    return tf.tidy(() =>
+      tf.add(tf.scalar(mean, dtype), tf.mul(tf.scalar(stddev, dtype), random.normal(key, shape, { dtype: "float32" }))),
+    );
   };
 }
 
@@ -49,15 +51,28 @@ export function TruncatedNormal(stddev = 1, mean = 0, lower = -2, upper = 2): In
   const where = "hk.initializers.TruncatedNormal";
   assertFiniteNumber(stddev, where, "stddev");
   assertFiniteNumber(mean, where, "mean");
-  if (typeof lower !== "number" || typeof upper !== "number" || Number.isNaN(lower) || Number.isNaN(upper) || !(lower < upper)) {
-    throw new InvalidArgumentError(where, `\`lower\` must be less than \`upper\`, got lower=${describe(lower)}, upper=${describe(upper)}`, "pass bounds in standard deviations, e.g. -2 and 2.");
+  if (
+    typeof lower !== "number" ||
+    typeof upper !== "number" ||
+    Number.isNaN(lower) ||
+    Number.isNaN(upper) ||
+    !(lower < upper)
+  ) {
+    throw new InvalidArgumentError(
+      where,
+      `\`lower\` must be less than \`upper\`, got lower=${describe(lower)}, upper=${describe(upper)}`,
+      "pass bounds in standard deviations, e.g. -2 and 2.",
+    );
   }
   return (shape, dtype) => {
     assertShape(shape, where);
     assertFloatDtype(dtype, where);
     const key = nextRngKey();
     return tf.tidy(() =>
-      tf.add(tf.mul(tf.scalar(stddev, dtype), random.truncatedNormal(key, lower, upper, shape, { dtype: "float32" })), tf.scalar(mean, dtype)),
+      tf.add(
+        tf.mul(tf.scalar(stddev, dtype), random.truncatedNormal(key, lower, upper, shape, { dtype: "float32" })),
+        tf.scalar(mean, dtype),
+      ),
     );
   };
 }

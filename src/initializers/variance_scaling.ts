@@ -82,10 +82,15 @@ export function VarianceScaling(
     typeof mode === "object" && mode !== null ? mode : { mode, distribution, fanInAxes };
   const s0 = scale ?? 1.0;
   assertFiniteNumber(s0, where, "scale");
-  if (s0 < 0) throw new InvalidArgumentError(where, `\`scale\` must be a positive float, got ${describe(s0)}`, "pass e.g. 1.0.");
+  if (s0 < 0)
+    throw new InvalidArgumentError(where, `\`scale\` must be a positive float, got ${describe(s0)}`, "pass e.g. 1.0.");
   const m = opts.mode ?? "fan_in";
   if (m !== "fan_in" && m !== "fan_out" && m !== "fan_avg") {
-    throw new InvalidArgumentError(where, `invalid \`mode\` argument ${describe(m)}; expected "fan_in", "fan_out" or "fan_avg"`, 'pass `mode: "fan_in"` (the default), "fan_out" or "fan_avg".');
+    throw new InvalidArgumentError(
+      where,
+      `invalid \`mode\` argument ${describe(m)}; expected "fan_in", "fan_out" or "fan_avg"`,
+      'pass `mode: "fan_in"` (the default), "fan_out" or "fan_avg".',
+    );
   }
   const dist = String(opts.distribution ?? "truncated_normal").toLowerCase();
   if (dist !== "normal" && dist !== "truncated_normal" && dist !== "uniform") {

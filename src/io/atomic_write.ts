@@ -33,7 +33,12 @@ const TEMP_PREFIX = ".haiku-tfjs-";
 type Fs = typeof FsPromises;
 
 /** Follows symlinks at `path` to the file that should be replaced (which may not exist yet). */
-async function resolveTarget(fs: Fs, path: typeof NodePath, file: string, fail: (what: string, e: unknown, fix?: string) => Error): Promise<string> {
+async function resolveTarget(
+  fs: Fs,
+  path: typeof NodePath,
+  file: string,
+  fail: (what: string, e: unknown, fix?: string) => Error,
+): Promise<string> {
   let current = file;
   for (let hops = 0; hops <= MAX_LINKS; hops++) {
     let isLink: boolean;
@@ -52,7 +57,11 @@ async function resolveTarget(fs: Fs, path: typeof NodePath, file: string, fail: 
     }
     current = path.resolve(path.dirname(current), link);
   }
-  throw fail(`follow the symlinks at the path (more than ${MAX_LINKS}; a loop?)`, undefined, "point the path at a file, or a chain of fewer symlinks without loops.");
+  throw fail(
+    `follow the symlinks at the path (more than ${MAX_LINKS}; a loop?)`,
+    undefined,
+    "point the path at a file, or a chain of fewer symlinks without loops.",
+  );
 }
 
 /** `fs.stat`, or `undefined` when nothing is there; other errors become `fail()` with the cause. */
@@ -71,7 +80,7 @@ function randomHex(n: number): string {
 }
 
 async function writeAll(fh: FsPromises.FileHandle, bytes: Uint8Array): Promise<void> {
-  for (let done = 0; done < bytes.length; ) {
+  for (let done = 0; done < bytes.length;) {
     const length = Math.min(CHUNK_BYTES, bytes.length - done);
     const { bytesWritten } = await fh.write(bytes, done, length, done);
     done += bytesWritten;
@@ -98,7 +107,11 @@ async function syncDirectory(fs: Fs, dir: string): Promise<void> {
 export async function writeFileAtomic(file: string, bytes: Uint8Array, where: string): Promise<void> {
   const fs = await nodeFs(where);
   const path = await nodePath(where);
-  const fail = (what: string, e: unknown, fix = "check that the path's directory exists and is writable, and that the disk has room.") => {
+  const fail = (
+    what: string,
+    e: unknown,
+    fix = "check that the path's directory exists and is writable, and that the disk has room.",
+  ) => {
     const code = errorCode(e);
     const detail = e === undefined ? "" : ` (${code ?? (e instanceof Error ? e.message : String(e))})`;
     return new CheckpointError(where, `could not ${what}${detail}`, fix, e === undefined ? undefined : { cause: e });
@@ -108,13 +121,27 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array, where: st
   const via = target === file ? "" : ` (the symlink's target)`;
 
   const existing = await statOrUndefined(fs, target, (e) => fail(`look at ${JSON.stringify(target)}`, e));
-  if (existing?.isDirectory()) throw fail(`write ${JSON.stringify(target)}${via}: it is a directory`, undefined, "pass a file path, not a directory.");
+  if (existing?.isDirectory())
+    throw fail(
+      `write ${JSON.stringify(target)}${via}: it is a directory`,
+      undefined,
+      "pass a file path, not a directory.",
+    );
   if (existing === undefined) {
     const d = await statOrUndefined(fs, dir, (e) => fail(`look at the directory ${JSON.stringify(dir)}`, e));
     if (d === undefined) {
-      throw fail(`write ${JSON.stringify(target)}${via}: the directory ${JSON.stringify(dir)} does not exist`, undefined, "create it first (fs.mkdir(dir, { recursive: true })).");
+      throw fail(
+        `write ${JSON.stringify(target)}${via}: the directory ${JSON.stringify(dir)} does not exist`,
+        undefined,
+        "create it first (fs.mkdir(dir, { recursive: true })).",
+      );
     }
-    if (!d.isDirectory()) throw fail(`write ${JSON.stringify(target)}${via}: ${JSON.stringify(dir)} is not a directory`, undefined, "save into a directory.");
+    if (!d.isDirectory())
+      throw fail(
+        `write ${JSON.stringify(target)}${via}: ${JSON.stringify(dir)} is not a directory`,
+        undefined,
+        "save into a directory.",
+      );
   }
   // An existing destination's permission bits are kept.
   const mode = existing === undefined ? undefined : existing.mode & 0o7777;

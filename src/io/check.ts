@@ -41,8 +41,19 @@ function isShapeLeaf(x: unknown): x is ShapeLeaf {
   return isTensor(x) || (Array.isArray(x) && x.every((d) => typeof d === "number"));
 }
 
-function collect(tree: unknown, which: string, where: string): Map<string, { shape: readonly number[]; dtype?: tf.DataType }> {
-  const { leaves } = flattenTree(tree, isShapeLeaf, "a tf.Tensor or a shape (number[])", where, "give every leaf as a tensor or its shape.", `\`${which}\``);
+function collect(
+  tree: unknown,
+  which: string,
+  where: string,
+): Map<string, { shape: readonly number[]; dtype?: tf.DataType }> {
+  const { leaves } = flattenTree(
+    tree,
+    isShapeLeaf,
+    "a tf.Tensor or a shape (number[])",
+    where,
+    "give every leaf as a tensor or its shape.",
+    `\`${which}\``,
+  );
   const out = new Map<string, { shape: readonly number[]; dtype?: tf.DataType }>();
   for (const { name, value } of leaves) {
     out.set(name, isTensor(value) ? { shape: value.shape, dtype: value.dtype } : { shape: value });
@@ -64,11 +75,18 @@ function collect(tree: unknown, which: string, where: string): Map<string, { sha
  * const { missing, unexpected, mismatched } = hk.io.checkParams(loaded, net.init(key, x));
  * ```
  */
-export function checkParams(loaded: Readonly<Record<string, unknown>>, expected: Readonly<Record<string, unknown>>): ParamsCheck {
+export function checkParams(
+  loaded: Readonly<Record<string, unknown>>,
+  expected: Readonly<Record<string, unknown>>,
+): ParamsCheck {
   return checkIn(loaded, expected, "hk.io.checkParams");
 }
 
-function checkIn(loaded: Readonly<Record<string, unknown>>, expected: Readonly<Record<string, unknown>>, where: string): ParamsCheck {
+function checkIn(
+  loaded: Readonly<Record<string, unknown>>,
+  expected: Readonly<Record<string, unknown>>,
+  where: string,
+): ParamsCheck {
   const want = collect(expected, "expected", where);
   const got = collect(loaded, "loaded", where);
   const missing: string[] = [];
@@ -77,13 +95,24 @@ function checkIn(loaded: Readonly<Record<string, unknown>>, expected: Readonly<R
     const have = got.get(name);
     if (have === undefined) {
       missing.push(name);
-    } else if (!sameShape(spec.shape, have.shape) || (spec.dtype !== undefined && have.dtype !== undefined && spec.dtype !== have.dtype)) {
-      const dtypes = spec.dtype !== undefined && have.dtype !== undefined && spec.dtype !== have.dtype ? { expectedDtype: spec.dtype, actualDtype: have.dtype } : {};
+    } else if (
+      !sameShape(spec.shape, have.shape) ||
+      (spec.dtype !== undefined && have.dtype !== undefined && spec.dtype !== have.dtype)
+    ) {
+      const dtypes =
+        spec.dtype !== undefined && have.dtype !== undefined && spec.dtype !== have.dtype
+          ? { expectedDtype: spec.dtype, actualDtype: have.dtype }
+          : {};
       mismatched.push({ name, expected: spec.shape.slice(), actual: have.shape.slice(), ...dtypes });
     }
   }
   const unexpected = [...got.keys()].filter((name) => !want.has(name));
-  return { ok: missing.length === 0 && unexpected.length === 0 && mismatched.length === 0, missing, unexpected, mismatched };
+  return {
+    ok: missing.length === 0 && unexpected.length === 0 && mismatched.length === 0,
+    missing,
+    unexpected,
+    mismatched,
+  };
 }
 
 const LIST_LIMIT = 20;
@@ -116,14 +145,20 @@ function describeMismatch(m: ParamsMismatch): string {
  * const params = hk.io.assertParamsMatch(await hk.io.loadParams("p.safetensors"), net.init(key, x));
  * ```
  */
-export function assertParamsMatch<T extends Readonly<Record<string, unknown>>>(loaded: T, expected: Readonly<Record<string, unknown>>): T {
+export function assertParamsMatch<T extends Readonly<Record<string, unknown>>>(
+  loaded: T,
+  expected: Readonly<Record<string, unknown>>,
+): T {
   const where = "hk.io.assertParamsMatch";
   const { ok, missing, unexpected, mismatched } = checkIn(loaded, expected, where);
   if (ok) return loaded;
   const parts: string[] = [];
-  if (missing.length > 0) parts.push(`missing (${missing.length}), expected by the model but not loaded:\n${list(missing)}`);
-  if (unexpected.length > 0) parts.push(`unexpected (${unexpected.length}), loaded but not in the model:\n${list(unexpected)}`);
-  if (mismatched.length > 0) parts.push(`mismatched (${mismatched.length}):\n${list(mismatched.map(describeMismatch))}`);
+  if (missing.length > 0)
+    parts.push(`missing (${missing.length}), expected by the model but not loaded:\n${list(missing)}`);
+  if (unexpected.length > 0)
+    parts.push(`unexpected (${unexpected.length}), loaded but not in the model:\n${list(unexpected)}`);
+  if (mismatched.length > 0)
+    parts.push(`mismatched (${mismatched.length}):\n${list(mismatched.map(describeMismatch))}`);
   throw new ParameterError(
     where,
     `\`loaded\` does not match the params the model expects (\`expected\`):\n${parts.join("\n")}`,

@@ -14,7 +14,11 @@ import { buildTree, checkLoadable, serializeIn, type LoadedParams, type Serializ
 
 function checkPath(path: unknown, where: string): string {
   if (typeof path !== "string" || path.length === 0) {
-    throw new InvalidArgumentError(where, `\`path\` must be a non-empty string, got ${describe(path)}`, 'pass a file path such as "params.safetensors".');
+    throw new InvalidArgumentError(
+      where,
+      `\`path\` must be a non-empty string, got ${describe(path)}`,
+      'pass a file path such as "params.safetensors".',
+    );
   }
   return path;
 }
@@ -61,7 +65,11 @@ async function withHeader<R>(
  * await hk.io.saveParams("params.safetensors", params, { metadata: { step: String(step) } });
  * ```
  */
-export async function saveParams(path: string, tree: Readonly<Record<string, unknown>>, options: SerializeOptions = {}): Promise<void> {
+export async function saveParams(
+  path: string,
+  tree: Readonly<Record<string, unknown>>,
+  options: SerializeOptions = {},
+): Promise<void> {
   const where = `hk.io.saveParams(${JSON.stringify(path)})`;
   checkPath(path, "hk.io.saveParams");
   const bytes = serializeIn(tree, options, where);

@@ -66,7 +66,8 @@ const METADATA_KEY = "__metadata__";
 const ENTRY_FIELDS = ["dtype", "shape", "data_offsets"] as const;
 
 /** What to do about a file that is not valid safetensors, when nothing more specific applies. */
-const REWRITE_FIX = "load a complete safetensors file (written by hk.io.saveParams or safetensors' save_file); if it was copied or downloaded, fetch it again.";
+const REWRITE_FIX =
+  "load a complete safetensors file (written by hk.io.saveParams or safetensors' save_file); if it was copied or downloaded, fetch it again.";
 
 /** The {@link CheckpointError} every rejected file throws: says where, that the file is bad, and why. */
 function bad(where: string, problem: string, fix = REWRITE_FIX): CheckpointError {
@@ -74,7 +75,11 @@ function bad(where: string, problem: string, fix = REWRITE_FIX): CheckpointError
 }
 
 function tooManyTensors(where: string): CheckpointError {
-  return bad(where, `the header lists more than ${MAX_TENSORS} tensors (the per-file limit, hk.io.MAX_TENSORS)`, "split the checkpoint into several files, as sharded checkpoints do.");
+  return bad(
+    where,
+    `the header lists more than ${MAX_TENSORS} tensors (the per-file limit, hk.io.MAX_TENSORS)`,
+    "split the checkpoint into several files, as sharded checkpoints do.",
+  );
 }
 
 /**
@@ -95,16 +100,23 @@ export function readHeaderLength(prefix: Uint8Array, fileBytes: number, where: s
   const n = high * 2 ** 32 + low;
   if (high !== 0 || n > MAX_HEADER_BYTES) {
     const exact = (BigInt(high) << 32n) | BigInt(low);
-    throw bad(where, `the header length field says ${exact} bytes, more than the ${MAX_HEADER_BYTES}-byte limit (safetensors' MAX_HEADER_SIZE); the file is corrupt or not safetensors`);
+    throw bad(
+      where,
+      `the header length field says ${exact} bytes, more than the ${MAX_HEADER_BYTES}-byte limit (safetensors' MAX_HEADER_SIZE); the file is corrupt or not safetensors`,
+    );
   }
   if (8 + n > fileBytes) {
-    throw bad(where, `the header length field says ${n} bytes but only ${fileBytes - 8} bytes follow it; the file is truncated or not safetensors`);
+    throw bad(
+      where,
+      `the header length field says ${n} bytes but only ${fileBytes - 8} bytes follow it; the file is truncated or not safetensors`,
+    );
   }
   return n;
 }
 
 function checkShape(where: string, name: string, shape: unknown): number[] {
-  if (!Array.isArray(shape)) throw bad(where, `entry "${name}": "shape" must be an array of non-negative integers, got ${describe(shape)}`);
+  if (!Array.isArray(shape))
+    throw bad(where, `entry "${name}": "shape" must be an array of non-negative integers, got ${describe(shape)}`);
   for (let i = 0; i < shape.length; i++) {
     const d: unknown = shape[i];
     if (typeof d !== "number" || !Number.isSafeInteger(d) || d < 0) {
@@ -140,7 +152,10 @@ function byteSize(where: string, name: string, dtype: SafetensorsDtype, shape: r
   for (const d of shape) {
     elements *= d;
     if (!Number.isSafeInteger(elements)) {
-      throw bad(where, `entry "${name}": shape [${shape.join(", ")}] has more elements than can be counted exactly (overflow)`);
+      throw bad(
+        where,
+        `entry "${name}": shape [${shape.join(", ")}] has more elements than can be counted exactly (overflow)`,
+      );
     }
   }
   const bits = elements * bitsOf(dtype);
@@ -148,7 +163,10 @@ function byteSize(where: string, name: string, dtype: SafetensorsDtype, shape: r
     throw bad(where, `entry "${name}": shape [${shape.join(", ")}] of ${dtype} overflows when sized in bits`);
   }
   if (bits % 8 !== 0) {
-    throw bad(where, `entry "${name}": ${elements} elements of the ${bitsOf(dtype)}-bit dtype ${dtype} do not end on a byte boundary`);
+    throw bad(
+      where,
+      `entry "${name}": ${elements} elements of the ${bitsOf(dtype)}-bit dtype ${dtype} do not end on a byte boundary`,
+    );
   }
   return bits / 8;
 }
@@ -182,7 +200,10 @@ function scanStructure(where: string, bytes: Uint8Array): void {
       }
     } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
       if (++depth > MAX_HEADER_DEPTH) {
-        throw bad(where, `the header nests objects/arrays deeper than ${MAX_HEADER_DEPTH} levels (at byte ${i}); safetensors (serde_json) refuses this too, and a valid header needs 3`);
+        throw bad(
+          where,
+          `the header nests objects/arrays deeper than ${MAX_HEADER_DEPTH} levels (at byte ${i}); safetensors (serde_json) refuses this too, and a valid header needs 3`,
+        );
       }
     } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
       depth--;
@@ -203,7 +224,10 @@ function decodeHeader(where: string, headerBytes: Uint8Array): string {
     throw bad(where, "the header is not valid UTF-8");
   }
   if (text.length === 0 || text[0] !== "{") {
-    throw bad(where, `the header must start with "{" (safetensors format), it starts with ${JSON.stringify(text.slice(0, 20))}`);
+    throw bad(
+      where,
+      `the header must start with "{" (safetensors format), it starts with ${JSON.stringify(text.slice(0, 20))}`,
+    );
   }
   return text;
 }
@@ -235,9 +259,16 @@ export function parseHeaderBytes(headerBytes: Uint8Array, dataBytes: number, whe
  *
  * @internal
  */
-export function parseHeaderText(headerBytes: Uint8Array, dataBytes: number, where: string, direct: boolean): SafetensorsHeader {
+export function parseHeaderText(
+  headerBytes: Uint8Array,
+  dataBytes: number,
+  where: string,
+  direct: boolean,
+): SafetensorsHeader {
   const text = decodeHeader(where, headerBytes);
-  const { metadata, entries } = (direct ? readDirect(text, dataBytes, where) : undefined) ?? readCarefully(where, parseJson(where, text, headerBytes), dataBytes);
+  const { metadata, entries } =
+    (direct ? readDirect(text, dataBytes, where) : undefined) ??
+    readCarefully(where, parseJson(where, text, headerBytes), dataBytes);
   checkTiling(where, entries, dataBytes);
   return Object.freeze({
     headerBytes: headerBytes.length,
@@ -252,7 +283,11 @@ export function parseHeaderText(headerBytes: Uint8Array, dataBytes: number, wher
  * The direct reader's header, or `undefined` when it gives up (it never decides a rejection:
  * the careful path then runs and names the problem).
  */
-function readDirect(text: string, dataBytes: number, where: string): { metadata: Record<string, string>; entries: TensorEntry[] } | undefined {
+function readDirect(
+  text: string,
+  dataBytes: number,
+  where: string,
+): { metadata: Record<string, string>; entries: TensorEntry[] } | undefined {
   let direct: DirectHeader | undefined;
   try {
     direct = readHeaderDirect(text, dataBytes, MAX_TENSORS, (dtype, shape) => byteSize(where, "", dtype, shape));
@@ -263,7 +298,11 @@ function readDirect(text: string, dataBytes: number, where: string): { metadata:
 }
 
 /** Checks every entry of the parsed header with its own message (all but the tiling). */
-function readCarefully(where: string, parsed: unknown, dataBytes: number): { metadata: Record<string, string>; entries: TensorEntry[] } {
+function readCarefully(
+  where: string,
+  parsed: unknown,
+  dataBytes: number,
+): { metadata: Record<string, string>; entries: TensorEntry[] } {
   // Valid JSON that starts with "{" is an object.
   const header = parsed as Record<string, unknown>;
   let metadata: Record<string, string> = {};
@@ -282,7 +321,8 @@ function readCarefully(where: string, parsed: unknown, dataBytes: number): { met
       }
       metadata = Object.create(null) as Record<string, string>;
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if (typeof v !== "string") throw bad(where, `"__metadata__" value of "${k}" must be a string, got ${describe(v)}`);
+        if (typeof v !== "string")
+          throw bad(where, `"__metadata__" value of "${k}" must be a string, got ${describe(v)}`);
         Object.defineProperty(metadata, k, { value: v, enumerable: true, writable: false, configurable: false });
       }
       continue;
@@ -296,17 +336,26 @@ function readCarefully(where: string, parsed: unknown, dataBytes: number): { met
     }
     const dtype = info["dtype"];
     if (!isSafetensorsDtype(dtype)) {
-      throw bad(where, `entry "${name}" has unknown dtype ${describe(dtype)} (known: BOOL, U8, I8, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64, C64, F4, F6_*, F8_*)`);
+      throw bad(
+        where,
+        `entry "${name}" has unknown dtype ${describe(dtype)} (known: BOOL, U8, I8, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64, C64, F4, F6_*, F8_*)`,
+      );
     }
     const shape = checkShape(where, name, info["shape"]);
     const dataOffsets = checkOffsets(where, name, info["data_offsets"]);
     const size = byteSize(where, name, dtype, shape);
     const [begin, end] = dataOffsets;
     if (end - begin !== size) {
-      throw bad(where, `entry "${name}": shape [${shape.join(", ")}] of ${dtype} needs ${size} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
+      throw bad(
+        where,
+        `entry "${name}": shape [${shape.join(", ")}] of ${dtype} needs ${size} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`,
+      );
     }
     if (end > dataBytes) {
-      throw bad(where, `entry "${name}": data_offsets [${begin}, ${end}] run past the end of the ${dataBytes}-byte data section; the file is truncated`);
+      throw bad(
+        where,
+        `entry "${name}": data_offsets [${begin}, ${end}] run past the end of the ${dataBytes}-byte data section; the file is truncated`,
+      );
     }
     // The arrays are the parser's own (nothing else holds them); freezing 200k small arrays would
     // cost a quarter of the parse, so they are readonly by type only.
@@ -348,16 +397,25 @@ function checkTiling(where: string, entries: readonly TensorEntry[], dataBytes: 
     const begin = entry.dataOffsets[0];
     const end = entry.dataOffsets[1];
     if (begin < covered) {
-      throw bad(where, `entry "${entry.name}" (bytes [${begin}, ${end})) overlaps entry "${previous?.name}" (bytes [${previous?.dataOffsets[0]}, ${previous?.dataOffsets[1]}))`);
+      throw bad(
+        where,
+        `entry "${entry.name}" (bytes [${begin}, ${end})) overlaps entry "${previous?.name}" (bytes [${previous?.dataOffsets[0]}, ${previous?.dataOffsets[1]}))`,
+      );
     }
     if (begin > covered) {
-      throw bad(where, `bytes [${covered}, ${begin}) of the data section belong to no entry (before "${entry.name}"); safetensors files may not have holes`);
+      throw bad(
+        where,
+        `bytes [${covered}, ${begin}) of the data section belong to no entry (before "${entry.name}"); safetensors files may not have holes`,
+      );
     }
     covered = end;
     previous = entry;
   }
   if (covered !== dataBytes) {
-    throw bad(where, `the data section has ${dataBytes - covered} bytes after the last entry's data (entries cover ${covered} of ${dataBytes}); safetensors files must be covered exactly`);
+    throw bad(
+      where,
+      `the data section has ${dataBytes - covered} bytes after the last entry's data (entries cover ${covered} of ${dataBytes}); safetensors files must be covered exactly`,
+    );
   }
 }
 
@@ -392,5 +450,9 @@ export function readHeaderIn(bytes: Uint8Array, where: string): SafetensorsHeade
 export function toBytes(bytes: unknown, where: string): Uint8Array {
   if (bytes instanceof Uint8Array) return bytes;
   if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
-  throw new InvalidArgumentError(where, `\`bytes\` must be the file's bytes as a Uint8Array or ArrayBuffer, got ${describe(bytes)}`, "read the file first (or use hk.io.loadParams(path) in Node).");
+  throw new InvalidArgumentError(
+    where,
+    `\`bytes\` must be the file's bytes as a Uint8Array or ArrayBuffer, got ${describe(bytes)}`,
+    "read the file first (or use hk.io.loadParams(path) in Node).",
+  );
 }

@@ -68,7 +68,12 @@ const GIVE_UP = new Error("header_direct: give up");
  * @param maxTensors - the tensor count limit.
  * @param sizeOf - bytes of a dtype and shape (throws on overflow or a sub-byte remainder).
  */
-export function readHeaderDirect(text: string, dataBytes: number, maxTensors: number, sizeOf: SizeOf): DirectHeader | undefined {
+export function readHeaderDirect(
+  text: string,
+  dataBytes: number,
+  maxTensors: number,
+  sizeOf: SizeOf,
+): DirectHeader | undefined {
   return new DirectReader(text).header(dataBytes, maxTensors, sizeOf);
 }
 
@@ -103,7 +108,8 @@ class DirectReader {
           // Integer-like keys come first in a JavaScript object, out of file order; duplicates
           // keep the first place with the last value. The careful path handles both.
           const first = name.charCodeAt(0);
-          if ((first >= DIGIT_0 && first <= DIGIT_9) || entries.length === maxTensors || !seen.add(name)) return undefined;
+          if ((first >= DIGIT_0 && first <= DIGIT_9) || entries.length === maxTensors || !seen.add(name))
+            return undefined;
           entries.push(this.entry(name, dataBytes, sizeOf));
         }
         if (this.next(CLOSE_BRACE)) break;

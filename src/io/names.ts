@@ -54,13 +54,21 @@ export function flattenTree<L>(
   treeName: string,
 ): { leaves: FlatLeaf<L>[]; structure: string | undefined } {
   if (!isPlainObject(tree)) {
-    throw new InvalidArgumentError(where, `${treeName} must be a params/state tree (a plain object such as {"mlp/~/linear_0": {w, b}}), got ${describe(tree)}`, "pass params or state as init returns them.");
+    throw new InvalidArgumentError(
+      where,
+      `${treeName} must be a params/state tree (a plain object such as {"mlp/~/linear_0": {w, b}}), got ${describe(tree)}`,
+      "pass params or state as init returns them.",
+    );
   }
   const leaves: FlatLeaf<L>[] = [];
   let simple = true;
   const walk = (node: unknown, path: (string | number)[]): unknown => {
     if (path.length > MAX_DEPTH) {
-      throw new InvalidArgumentError(where, `${treeName} is nested deeper than ${MAX_DEPTH} levels (at "${path.slice(0, 8).join("/")}/...")`, "flatten the tree before saving it.");
+      throw new InvalidArgumentError(
+        where,
+        `${treeName} is nested deeper than ${MAX_DEPTH} levels (at "${path.slice(0, 8).join("/")}/...")`,
+        "flatten the tree before saving it.",
+      );
     }
     if (isLeaf(node)) {
       const name = path.join("/");
@@ -85,14 +93,22 @@ export function flattenTree<L>(
       for (const k of keys) setOwn(out, k, walk(node[k], [...path, k]));
       return out;
     }
-    throw new InvalidArgumentError(where, `the leaf at "${path.join("/")}" of ${treeName} must be ${leafHint}, got ${describe(node)}`, leafFix);
+    throw new InvalidArgumentError(
+      where,
+      `the leaf at "${path.join("/")}" of ${treeName} must be ${leafHint}, got ${describe(node)}`,
+      leafFix,
+    );
   };
   const skeleton = walk(tree, []);
   const seen = new Map<string, readonly (string | number)[]>();
   for (const leaf of leaves) {
     const other = seen.get(leaf.name);
     if (other !== undefined) {
-      throw new InvalidArgumentError(where, `two leaves get the same name "${leaf.name}" (paths ${JSON.stringify(other)} and ${JSON.stringify(leaf.path)})`, "rename one of them.");
+      throw new InvalidArgumentError(
+        where,
+        `two leaves get the same name "${leaf.name}" (paths ${JSON.stringify(other)} and ${JSON.stringify(leaf.path)})`,
+        "rename one of them.",
+      );
     }
     seen.set(leaf.name, leaf.path);
   }
@@ -100,14 +116,22 @@ export function flattenTree<L>(
 }
 
 function bothTensorAndModule(where: string, name: string): CheckpointError {
-  return new CheckpointError(where, `the file has both a tensor "${name}" and a module "${name}/..."; cannot build a tree holding both`, "rename the tensor or the module in the file.");
+  return new CheckpointError(
+    where,
+    `the file has both a tensor "${name}" and a module "${name}/..."; cannot build a tree holding both`,
+    "rename the tensor or the module in the file.",
+  );
 }
 
 /**
  * Builds `{module: {name: value}}` from file names, splitting each at its last `/`; a name
  * without `/` (not a Haiku name, e.g. from another library) becomes a top-level leaf.
  */
-export function unflattenByLastSlash(names: readonly string[], values: readonly unknown[], where: string): Record<string, unknown> {
+export function unflattenByLastSlash(
+  names: readonly string[],
+  values: readonly unknown[],
+  where: string,
+): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   names.forEach((name, i) => {
     const cut = name.lastIndexOf("/");
@@ -141,7 +165,11 @@ export function unflattenByStructure(
   where: string,
 ): Record<string, unknown> {
   const fail = (problem: string) =>
-    new CheckpointError(where, `not a valid safetensors file: __metadata__["${TREE_METADATA_KEY}"] ${problem}`, "load a file written by hk.io.saveParams / hk.io.serialize, or remove that metadata key to load the tensors by name.");
+    new CheckpointError(
+      where,
+      `not a valid safetensors file: __metadata__["${TREE_METADATA_KEY}"] ${problem}`,
+      "load a file written by hk.io.saveParams / hk.io.serialize, or remove that metadata key to load the tensors by name.",
+    );
   let skeleton: unknown;
   try {
     skeleton = JSON.parse(structureJson);
@@ -172,6 +200,9 @@ export function unflattenByStructure(
   const root = build(skeleton, 0);
   if (!isPlainObject(root)) throw fail("must be a JSON object at the top");
   const unused = names.filter((n) => !used.has(n));
-  if (unused.length > 0) throw fail(`does not place the tensors ${JSON.stringify(unused.slice(0, 5))}${unused.length > 5 ? ` and ${unused.length - 5} more` : ""}`);
+  if (unused.length > 0)
+    throw fail(
+      `does not place the tensors ${JSON.stringify(unused.slice(0, 5))}${unused.length > 5 ? ` and ${unused.length - 5} more` : ""}`,
+    );
   return root;
 }

@@ -15,7 +15,11 @@ async function load<T>(specifier: string, where: string): Promise<T> {
   try {
     return (await import(/* @vite-ignore */ specifier)) as T;
   } catch {
-    throw new CheckpointError(where, "needs Node's fs (not available here)", "in a browser use hk.io.serialize / hk.io.deserialize on bytes.");
+    throw new CheckpointError(
+      where,
+      "needs Node's fs (not available here)",
+      "in a browser use hk.io.serialize / hk.io.deserialize on bytes.",
+    );
   }
 }
 

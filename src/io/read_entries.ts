@@ -12,7 +12,12 @@ import { decodeEntry, type DecodedValues } from "./serialize.js";
 import { CheckpointError } from "../util/errors.js";
 
 /** A failed file operation as a {@link CheckpointError}, with the system's error as its cause. */
-export function ioError(where: string, action: string, e: unknown, fix = "check that the path names a readable safetensors file."): CheckpointError {
+export function ioError(
+  where: string,
+  action: string,
+  e: unknown,
+  fix = "check that the path names a readable safetensors file.",
+): CheckpointError {
   const detail = e instanceof Error ? e.message : String(e);
   return new CheckpointError(where, `could not ${action} (${detail})`, fix, { cause: e });
 }
@@ -45,13 +50,22 @@ async function readInto(fh: FsPromises.FileHandle, target: Uint8Array, position:
       throw ioError(where, "read the file", e);
     }
     if (bytesRead === 0) {
-      throw new CheckpointError(where, `the file shrank while being read (got ${done} of ${length} bytes at offset ${position})`, "do not change the file while it loads; load it again.");
+      throw new CheckpointError(
+        where,
+        `the file shrank while being read (got ${done} of ${length} bytes at offset ${position})`,
+        "do not change the file while it loads; load it again.",
+      );
     }
     done += bytesRead;
   }
 }
 
-export async function readExactly(fh: FsPromises.FileHandle, length: number, position: number, where: string): Promise<Uint8Array> {
+export async function readExactly(
+  fh: FsPromises.FileHandle,
+  length: number,
+  position: number,
+  where: string,
+): Promise<Uint8Array> {
   const out = allocate(() => new Uint8Array(length), length, where);
   await readInto(fh, out, position, where);
   return out;
@@ -65,7 +79,11 @@ export async function readExactly(fh: FsPromises.FileHandle, length: number, pos
  * file of many small tensors costs few reads, and a huge one never needs a read or a buffer above
  * the chunk size besides its tensors. On failure every tensor made here is disposed.
  */
-export async function readAllEntries(fh: FsPromises.FileHandle, header: SafetensorsHeader, where: string): Promise<(DecodedValues | tf.Tensor)[]> {
+export async function readAllEntries(
+  fh: FsPromises.FileHandle,
+  header: SafetensorsHeader,
+  where: string,
+): Promise<(DecodedValues | tf.Tensor)[]> {
   const entries = header.entries;
   const order = entries.map((_, i) => i).sort((a, b) => entries[a]!.dataOffsets[0] - entries[b]!.dataOffsets[0]);
   const decoded = new Array<DecodedValues | tf.Tensor>(entries.length);
@@ -88,7 +106,7 @@ async function readRuns(
 ): Promise<void> {
   const entries = header.entries;
   const sizeOf = (i: number) => entries[i]!.dataOffsets[1] - entries[i]!.dataOffsets[0];
-  for (let k = 0; k < order.length; ) {
+  for (let k = 0; k < order.length;) {
     const first = order[k]!;
     if (sizeOf(first) > CHUNK_BYTES) {
       decoded[first] = await readEntry(fh, header, entries[first]!, wasm, where);
@@ -97,7 +115,12 @@ async function readRuns(
     }
     const start = entries[first]!.dataOffsets[0];
     let end = k;
-    while (end < order.length && sizeOf(order[end]!) <= CHUNK_BYTES && entries[order[end]!]!.dataOffsets[1] - start <= CHUNK_BYTES) end++;
+    while (
+      end < order.length &&
+      sizeOf(order[end]!) <= CHUNK_BYTES &&
+      entries[order[end]!]!.dataOffsets[1] - start <= CHUNK_BYTES
+    )
+      end++;
     const stop = entries[order[end - 1]!]!.dataOffsets[1];
     const bytes = await readExactly(fh, stop - start, header.dataStart + start, where);
     for (; k < end; k++) {
@@ -120,7 +143,9 @@ interface WasmHeapBackend {
 function wasmHeapBackend(): WasmHeapBackend | undefined {
   if (tf.getBackend() !== "wasm") return undefined;
   const b = tf.backend() as unknown as Partial<WasmHeapBackend>;
-  return typeof b.makeOutput === "function" && typeof b.typedArrayFromHeap === "function" ? (b as WasmHeapBackend) : undefined;
+  return typeof b.makeOutput === "function" && typeof b.typedArrayFromHeap === "function"
+    ? (b as WasmHeapBackend)
+    : undefined;
 }
 
 /**
@@ -151,7 +176,12 @@ function destinationFor(entry: TensorEntry, wasm: WasmHeapBackend | undefined, w
       discard: () => tensor.dispose(),
     };
   }
-  const values = allocate(() => (dtype === "float32" ? new Float32Array(count) : dtype === "int32" ? new Int32Array(count) : new Uint8Array(count)), count * (dtype === "bool" ? 1 : 4), where);
+  const values = allocate(
+    () =>
+      dtype === "float32" ? new Float32Array(count) : dtype === "int32" ? new Int32Array(count) : new Uint8Array(count),
+    count * (dtype === "bool" ? 1 : 4),
+    where,
+  );
   return { bytes: () => new Uint8Array(values.buffer), result: () => ({ values, dtype }), discard: () => undefined };
 }
 
@@ -161,14 +191,20 @@ function destinationFor(entry: TensorEntry, wasm: WasmHeapBackend | undefined, w
  * through a bounded scratch buffer and converted chunk by chunk. No copy of the whole entry (let
  * alone the file) is made besides that memory.
  */
-async function readEntry(fh: FsPromises.FileHandle, header: SafetensorsHeader, entry: TensorEntry, wasm: WasmHeapBackend | undefined, where: string): Promise<DecodedValues | tf.Tensor> {
+async function readEntry(
+  fh: FsPromises.FileHandle,
+  header: SafetensorsHeader,
+  entry: TensorEntry,
+  wasm: WasmHeapBackend | undefined,
+  where: string,
+): Promise<DecodedValues | tf.Tensor> {
   const [begin, end] = entry.dataOffsets;
   const bytes = end - begin;
   const position = header.dataStart + begin;
   const dest = destinationFor(entry, wasm, where);
   try {
     if (LITTLE_ENDIAN && (entry.dtype === "F32" || entry.dtype === "I32" || entry.dtype === "BOOL")) {
-      for (let done = 0; done < bytes; ) {
+      for (let done = 0; done < bytes;) {
         const length = Math.min(CHUNK_BYTES, bytes - done);
         await readInto(fh, dest.bytes().subarray(done, done + length), position + done, where);
         done += length;
@@ -183,12 +219,14 @@ async function readEntry(fh: FsPromises.FileHandle, header: SafetensorsHeader, e
     const outItemBytes = LOADABLE_DTYPES[entry.dtype] === "bool" ? 1 : 4;
     // CHUNK_BYTES is a multiple of every item size, so chunks never split an element.
     const scratch = allocate(() => new Uint8Array(Math.min(bytes, CHUNK_BYTES)), Math.min(bytes, CHUNK_BYTES), where);
-    for (let done = 0; done < bytes; ) {
+    for (let done = 0; done < bytes;) {
       const length = Math.min(CHUNK_BYTES, bytes - done);
       const chunk = scratch.subarray(0, length);
       await readInto(fh, chunk, position + done, where);
       const { values } = decodeEntry(chunk, entry, false, where, [0, length], done / itemBytes);
-      dest.bytes().set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), (done / itemBytes) * outItemBytes);
+      dest
+        .bytes()
+        .set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), (done / itemBytes) * outItemBytes);
       done += length;
     }
     return dest.result();

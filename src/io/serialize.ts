@@ -38,15 +38,27 @@ export interface SerializeOptions {
 function checkMetadata(metadata: unknown, where: string): Record<string, string> {
   if (metadata === undefined) return {};
   if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata)) {
-    throw new InvalidArgumentError(where, `\`options.metadata\` must be an object of strings, got ${describe(metadata)}`, 'pass e.g. { step: "1000" }.');
+    throw new InvalidArgumentError(
+      where,
+      `\`options.metadata\` must be an object of strings, got ${describe(metadata)}`,
+      'pass e.g. { step: "1000" }.',
+    );
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(metadata as Record<string, unknown>)) {
     if (typeof v !== "string") {
-      throw new InvalidArgumentError(where, `\`options.metadata["${k}"]\` must be a string (safetensors metadata is string to string), got ${describe(v)}`, "use String(x) or JSON.stringify(x).");
+      throw new InvalidArgumentError(
+        where,
+        `\`options.metadata["${k}"]\` must be a string (safetensors metadata is string to string), got ${describe(v)}`,
+        "use String(x) or JSON.stringify(x).",
+      );
     }
     if (k === TREE_METADATA_KEY) {
-      throw new InvalidArgumentError(where, `\`options.metadata["${TREE_METADATA_KEY}"]\` is reserved for the tree structure`, "pick another key.");
+      throw new InvalidArgumentError(
+        where,
+        `\`options.metadata["${TREE_METADATA_KEY}"]\` is reserved for the tree structure`,
+        "pick another key.",
+      );
     }
     Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
@@ -78,9 +90,20 @@ export function serialize(tree: Readonly<Record<string, unknown>>, options: Seri
 }
 
 /** {@link serialize} with the caller's name in its errors. */
-export function serializeIn(tree: Readonly<Record<string, unknown>>, options: SerializeOptions, where: string): Uint8Array {
+export function serializeIn(
+  tree: Readonly<Record<string, unknown>>,
+  options: SerializeOptions,
+  where: string,
+): Uint8Array {
   const metadata = checkMetadata((options ?? {}).metadata, where);
-  const { leaves, structure } = flattenTree(tree, isTensor, "a tf.Tensor", where, "wrap numbers with tf.scalar(x).", "`tree`");
+  const { leaves, structure } = flattenTree(
+    tree,
+    isTensor,
+    "a tf.Tensor",
+    where,
+    "wrap numbers with tf.scalar(x).",
+    "`tree`",
+  );
   if (structure !== undefined) metadata[TREE_METADATA_KEY] = structure;
 
   const header: Record<string, unknown> = {};
@@ -88,11 +111,25 @@ export function serializeIn(tree: Readonly<Record<string, unknown>>, options: Se
   let offset = 0;
   const plan: { tensor: tf.Tensor; begin: number; dtype: SafetensorsDtype }[] = [];
   for (const { name, value: tensor } of leaves) {
-    if (name === "__metadata__") throw new InvalidArgumentError(where, 'a leaf may not be named "__metadata__" (reserved by safetensors)', "rename it.");
-    if (tensor.isDisposed) throw new InvalidArgumentError(where, `the tensor at "${name}" is disposed`, "save params before disposing them.");
+    if (name === "__metadata__")
+      throw new InvalidArgumentError(
+        where,
+        'a leaf may not be named "__metadata__" (reserved by safetensors)',
+        "rename it.",
+      );
+    if (tensor.isDisposed)
+      throw new InvalidArgumentError(
+        where,
+        `the tensor at "${name}" is disposed`,
+        "save params before disposing them.",
+      );
     const dtype = dtypeForTensor(tensor.dtype);
     if (dtype === undefined) {
-      throw new InvalidArgumentError(where, `the tensor at "${name}" has dtype ${tensor.dtype}; only float32, int32 and bool can be saved`, "cast it with tf.cast.");
+      throw new InvalidArgumentError(
+        where,
+        `the tensor at "${name}" has dtype ${tensor.dtype}; only float32, int32 and bool can be saved`,
+        "cast it with tf.cast.",
+      );
     }
     const bytes = tensor.size * (bitsOf(dtype) / 8);
     Object.defineProperty(header, name, {
@@ -107,7 +144,11 @@ export function serializeIn(tree: Readonly<Record<string, unknown>>, options: Se
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerLength = Math.ceil(json.length / 8) * 8;
   if (headerLength > MAX_HEADER_BYTES) {
-    throw new CheckpointError(where, `the header would be ${headerLength} bytes, over safetensors' ${MAX_HEADER_BYTES}-byte limit`, "save fewer tensors or shorter metadata per file.");
+    throw new CheckpointError(
+      where,
+      `the header would be ${headerLength} bytes, over safetensors' ${MAX_HEADER_BYTES}-byte limit`,
+      "save fewer tensors or shorter metadata per file.",
+    );
   }
   const dataStart = 8 + headerLength;
   const out = new Uint8Array(dataStart + offset);
@@ -158,12 +199,22 @@ export function decodeEntry(
   const at = data.byteOffset + begin;
   const view = share && LITTLE_ENDIAN && at % 4 === 0;
   const lost = (i: number, value: string, target: string) =>
-    new CheckpointError(where, `entry "${name}" (${dtype}) holds ${value} at flat index ${indexBase + i}, which ${target}`, "convert it in Python first (e.g. np.asarray(v, np.float32)).");
+    new CheckpointError(
+      where,
+      `entry "${name}" (${dtype}) holds ${value} at flat index ${indexBase + i}, which ${target}`,
+      "convert it in Python first (e.g. np.asarray(v, np.float32)).",
+    );
   switch (dtype) {
     case "F32":
-      return { values: view ? new Float32Array(data.buffer, at, (end - begin) / 4) : new Float32Array(copy(4)), dtype: "float32" };
+      return {
+        values: view ? new Float32Array(data.buffer, at, (end - begin) / 4) : new Float32Array(copy(4)),
+        dtype: "float32",
+      };
     case "I32":
-      return { values: view ? new Int32Array(data.buffer, at, (end - begin) / 4) : new Int32Array(copy(4)), dtype: "int32" };
+      return {
+        values: view ? new Int32Array(data.buffer, at, (end - begin) / 4) : new Int32Array(copy(4)),
+        dtype: "int32",
+      };
     case "BOOL": {
       const raw = data.subarray(begin, end);
       if (share && raw.every((b) => b <= 1)) return { values: raw, dtype: "bool" };
@@ -199,7 +250,10 @@ export function decodeEntry(
         const high = words[2 * i + 1]!;
         // Fits in int32 iff the high word is the sign extension of the low one (and, unsigned, zero).
         if (high !== low >> 31 || (dtype === "U64" && high !== 0)) {
-          const exact = dtype === "I64" ? (BigInt(high) << 32n) + BigInt(low >>> 0) : (BigInt(high >>> 0) << 32n) + BigInt(low >>> 0);
+          const exact =
+            dtype === "I64"
+              ? (BigInt(high) << 32n) + BigInt(low >>> 0)
+              : (BigInt(high >>> 0) << 32n) + BigInt(low >>> 0);
           throw lost(i, String(exact), "does not fit in int32 (tfjs has no 64-bit integers)");
         }
         values[i] = low;
@@ -210,7 +264,8 @@ export function decodeEntry(
       const wide = new Float64Array(copy(8));
       const values = Float32Array.from(wide);
       for (let i = 0; i < values.length; i++) {
-        if (!Number.isFinite(values[i]!) && Number.isFinite(wide[i]!)) throw lost(i, String(wide[i]), "overflows float32");
+        if (!Number.isFinite(values[i]!) && Number.isFinite(wide[i]!))
+          throw lost(i, String(wide[i]), "overflows float32");
       }
       return { values, dtype: "float32" };
     }
@@ -228,14 +283,27 @@ export function decodeEntry(
  * copies into its own memory on write (wasm). Otherwise (e.g. the cpu backend keeps the array it
  * is given) each tensor gets its own copy, so mutating the caller's bytes never changes params.
  */
-function decodeToTree(header: SafetensorsHeader, data: Uint8Array, owned: boolean, where: string): Record<string, unknown> {
+function decodeToTree(
+  header: SafetensorsHeader,
+  data: Uint8Array,
+  owned: boolean,
+  where: string,
+): Record<string, unknown> {
   checkLoadable(header, where);
   const share = owned || tf.getBackend() === "wasm";
-  return buildTree(header, header.entries.map((e) => decodeEntry(data, e, share, where)), where);
+  return buildTree(
+    header,
+    header.entries.map((e) => decodeEntry(data, e, share, where)),
+    where,
+  );
 }
 
 function unloadable(where: string, name: string, dtype: string): CheckpointError {
-  return new CheckpointError(where, `entry "${name}" has dtype ${dtype}, which tfjs cannot hold`, "convert it in Python first (e.g. np.asarray(v, np.float32)).");
+  return new CheckpointError(
+    where,
+    `entry "${name}" has dtype ${dtype}, which tfjs cannot hold`,
+    "convert it in Python first (e.g. np.asarray(v, np.float32)).",
+  );
 }
 
 /** Throws, naming the entry, when a dtype cannot be held by tfjs (before anything is read). */
@@ -253,7 +321,11 @@ export function checkLoadable(header: SafetensorsHeader, where: string): void {
  * Each values array is dropped from `decoded` as soon as its tensor exists, so a backend that
  * copies (wasm) never holds two copies of every tensor.
  */
-export function buildTree(header: SafetensorsHeader, decoded: (DecodedValues | tf.Tensor | undefined)[], where: string): Record<string, unknown> {
+export function buildTree(
+  header: SafetensorsHeader,
+  decoded: (DecodedValues | tf.Tensor | undefined)[],
+  where: string,
+): Record<string, unknown> {
   const names = header.entries.map((e) => e.name);
   const tensors: tf.Tensor[] = [];
   try {
@@ -263,7 +335,10 @@ export function buildTree(header: SafetensorsHeader, decoded: (DecodedValues | t
       tensors.push(d instanceof tf.Tensor ? d : tf.tensor(d.values, header.entries[i]!.shape as number[], d.dtype));
     }
     const structure = header.metadata[TREE_METADATA_KEY];
-    const tree = structure === undefined ? unflattenByLastSlash(names, tensors, where) : unflattenByStructure(structure, names, tensors, where);
+    const tree =
+      structure === undefined
+        ? unflattenByLastSlash(names, tensors, where)
+        : unflattenByStructure(structure, names, tensors, where);
     return freeze(tree, true);
   } catch (e) {
     for (const t of tensors) t.dispose();

@@ -33,16 +33,28 @@ async function node(): Promise<Node> {
     ]);
     return { fs, path };
   } catch {
-    throw new CheckpointError(WHERE, "needs Node's fs (not available here)", 'in a browser save to "indexeddb://..." or "downloads://...".');
+    throw new CheckpointError(
+      WHERE,
+      "needs Node's fs (not available here)",
+      'in a browser save to "indexeddb://..." or "downloads://...".',
+    );
   }
 }
 
 function failure(action: string, target: string, e: unknown): CheckpointError {
   const detail = e instanceof Error ? e.message : String(e);
-  return new CheckpointError(WHERE, `could not ${action} ${JSON.stringify(target)} (${detail})`, "check the path and its permissions.", { cause: e });
+  return new CheckpointError(
+    WHERE,
+    `could not ${action} ${JSON.stringify(target)} (${detail})`,
+    "check the path and its permissions.",
+    { cause: e },
+  );
 }
 
-async function statOrNull(fs: typeof FsPromises, p: string): Promise<Awaited<ReturnType<typeof FsPromises.stat>> | null> {
+async function statOrNull(
+  fs: typeof FsPromises,
+  p: string,
+): Promise<Awaited<ReturnType<typeof FsPromises.stat>> | null> {
   try {
     return await fs.stat(p);
   } catch (e) {
@@ -80,7 +92,7 @@ function weightsFile(path: typeof NodePath, dir: string, name: unknown, modelPat
     throw new CheckpointError(
       WHERE,
       `${JSON.stringify(modelPath)} names the weights file ${JSON.stringify(name)}; weights files must be ` +
-        "relative paths inside the model's directory (no \"..\", not absolute)",
+        'relative paths inside the model\'s directory (no "..", not absolute)',
       "fix the weightsManifest paths.",
     );
   }
@@ -92,7 +104,11 @@ class NodeFileSystem implements tf.io.IOHandler {
 
   async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
     if (artifacts.modelTopology instanceof ArrayBuffer) {
-      throw new CheckpointError(WHERE, "saving a binary (GraphDef) topology is not supported", "save a tfjs-layers model.");
+      throw new CheckpointError(
+        WHERE,
+        "saving a binary (GraphDef) topology is not supported",
+        "save a tfjs-layers model.",
+      );
     }
     const { fs, path } = await node();
     const dir = this.target;
@@ -140,7 +156,11 @@ class NodeFileSystem implements tf.io.IOHandler {
     const { fs, path } = await node();
     const info = await statOrNull(fs, this.target);
     if (info === null) {
-      throw new CheckpointError(WHERE, `${JSON.stringify(this.target)} does not exist`, `pass the path of a saved model's ${MODEL_JSON} (or its directory).`);
+      throw new CheckpointError(
+        WHERE,
+        `${JSON.stringify(this.target)} does not exist`,
+        `pass the path of a saved model's ${MODEL_JSON} (or its directory).`,
+      );
     }
     const jsonPath = info.isDirectory() ? path.join(this.target, MODEL_JSON) : this.target;
     let json: tf.io.ModelJSON;
@@ -150,18 +170,35 @@ class NodeFileSystem implements tf.io.IOHandler {
       throw failure("read the model JSON", jsonPath, e);
     }
     if (json === null || typeof json !== "object" || Array.isArray(json)) {
-      throw new CheckpointError(WHERE, `${JSON.stringify(jsonPath)} is not a model JSON object (tfjs' model.json format)`, "load a model.json written by model.save.");
+      throw new CheckpointError(
+        WHERE,
+        `${JSON.stringify(jsonPath)} is not a model JSON object (tfjs' model.json format)`,
+        "load a model.json written by model.save.",
+      );
     }
     const dir = path.dirname(jsonPath);
     return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
       if (!Array.isArray(manifest)) {
-        throw new CheckpointError(WHERE, `${JSON.stringify(jsonPath)} has a weightsManifest that is not an array`, "load a model.json written by model.save.");
+        throw new CheckpointError(
+          WHERE,
+          `${JSON.stringify(jsonPath)} has a weightsManifest that is not an array`,
+          "load a model.json written by model.save.",
+        );
       }
       const specs: tf.io.WeightsManifestEntry[] = [];
       const buffers: ArrayBuffer[] = [];
       for (const group of manifest) {
-        if (group === null || typeof group !== "object" || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
-          throw new CheckpointError(WHERE, `${JSON.stringify(jsonPath)} has a weightsManifest entry without \`paths\` and \`weights\` arrays`, "load a model.json written by model.save.");
+        if (
+          group === null ||
+          typeof group !== "object" ||
+          !Array.isArray(group.paths) ||
+          !Array.isArray(group.weights)
+        ) {
+          throw new CheckpointError(
+            WHERE,
+            `${JSON.stringify(jsonPath)} has a weightsManifest entry without \`paths\` and \`weights\` arrays`,
+            "load a model.json written by model.save.",
+          );
         }
         specs.push(...group.weights);
         for (const name of group.paths) {
@@ -200,7 +237,11 @@ class NodeFileSystem implements tf.io.IOHandler {
  */
 export function fileSystem(path: string): tf.io.IOHandler {
   if (typeof path !== "string" || path.length === 0) {
-    throw new InvalidArgumentError(WHERE, `\`path\` must be a non-empty string (a directory or a model.json path), got ${describe(path)}`, 'pass e.g. "models/mlp".');
+    throw new InvalidArgumentError(
+      WHERE,
+      `\`path\` must be a non-empty string (a directory or a model.json path), got ${describe(path)}`,
+      'pass e.g. "models/mlp".',
+    );
   }
   return new NodeFileSystem(path);
 }

@@ -252,11 +252,7 @@ export class JaxLayer extends tfl.layers.Layer {
   override build(inputShape: Shape | Shape[]): void {
     this.singleInput = !isShapeList(inputShape);
     try {
-      if (
-        this.pendingParams == null &&
-        this.pendingState == null &&
-        (this.callFnHasParams || this.callFnHasState)
-      ) {
+      if (this.pendingParams == null && this.pendingState == null && (this.callFnHasParams || this.callFnHasState)) {
         this.initializeWeights(inputShape);
       } else {
         this.heldParams = this.createWeights(this.pendingParams, true);
@@ -359,7 +355,11 @@ export class JaxLayer extends tfl.layers.Layer {
     };
     const call = resolve(callFn, "callFn");
     if (call === null) {
-      throw new InvalidArgumentError(`JaxLayer '${layerName}'`, "the saved config has no `callFn` entry; it was not saved by JaxLayer.getConfig", "load a model saved with a JaxLayer, or pass `callFn` in the config.");
+      throw new InvalidArgumentError(
+        `JaxLayer '${layerName}'`,
+        "the saved config has no `callFn` entry; it was not saved by JaxLayer.getConfig",
+        "load a model saved with a JaxLayer, or pass `callFn` in the config.",
+      );
     }
     return new cls({ ...rest, callFn: call, initFn: resolve(initFn, "initFn") });
   }
@@ -376,7 +376,11 @@ export class JaxLayer extends tfl.layers.Layer {
     return tree.map((leaf: unknown) => {
       if (leaf instanceof tf.Tensor) {
         if (leaf.isDisposed) {
-          throw new InvalidArgumentError(`JaxLayer '${this.name}'`, `a tensor leaf of \`${what}\` is already disposed`, "pass live tensors.");
+          throw new InvalidArgumentError(
+            `JaxLayer '${this.name}'`,
+            `a tensor leaf of \`${what}\` is already disposed`,
+            "pass live tensors.",
+          );
         }
         return tf.keep(tf.clone(leaf));
       }
@@ -392,7 +396,11 @@ export class JaxLayer extends tfl.layers.Layer {
   }
 
   private placeholders(inputShape: Shape | Shape[], unknown: number): tf.Tensor | tf.Tensor[] {
-    const make = (s: Shape): tf.Tensor => tf.ones(s.map((d) => (d == null || d < 0 ? unknown : d)), "float32");
+    const make = (s: Shape): tf.Tensor =>
+      tf.ones(
+        s.map((d) => (d == null || d < 0 ? unknown : d)),
+        "float32",
+      );
     return isShapeList(inputShape) ? inputShape.map(make) : make(inputShape);
   }
 
@@ -400,7 +408,11 @@ export class JaxLayer extends tfl.layers.Layer {
     const initFn = this.initFn;
     if (initFn === null) {
       // Only reachable when `params` / `state` were consumed already; the constructor rejects the rest.
-      throw new InvalidArgumentError(`JaxLayer '${this.name}'`, "there is no `initFn` to create `params` / `state` with", "pass `initFn`, or `params` / `state`.");
+      throw new InvalidArgumentError(
+        `JaxLayer '${this.name}'`,
+        "there is no `initFn` to create `params` / `state` with",
+        "pass `initFn`, or `params` / `state`.",
+      );
     }
     tf.tidy(() => {
       const inputs = this.placeholders(inputShape, 1);
@@ -430,7 +442,11 @@ export class JaxLayer extends tfl.layers.Layer {
     for (const [path, leaf] of tree.leavesWithPath(value as tree.PyTree<unknown>)) {
       if (!(leaf instanceof tf.Tensor)) continue;
       if (leaf.isDisposed) {
-        throw new InvalidArgumentError(`JaxLayer '${this.name}'`, `the tensor at \`${pathString(what, path)}\` is disposed`, "pass live tensors.");
+        throw new InvalidArgumentError(
+          `JaxLayer '${this.name}'`,
+          `the tensor at \`${pathString(what, path)}\` is disposed`,
+          "pass live tensors.",
+        );
       }
       if (!SUPPORTED_DTYPES.has(leaf.dtype)) {
         throw new InvalidArgumentError(

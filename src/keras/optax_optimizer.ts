@@ -101,14 +101,22 @@ export class OptaxOptimizer extends tf.Optimizer {
       if (g === null || g === undefined) continue;
       const v = getOwn(registered, name);
       if (v === undefined) {
-        throw new InvalidArgumentError(`${WHERE}.applyGradients`, `\`variableGradients\` has a gradient for "${name}", but no variable has that name`, "pass gradients keyed by tf.Variable names (as Optimizer.minimize does).");
+        throw new InvalidArgumentError(
+          `${WHERE}.applyGradients`,
+          `\`variableGradients\` has a gradient for "${name}", but no variable has that name`,
+          "pass gradients keyed by tf.Variable names (as Optimizer.minimize does).",
+        );
       }
       if (!v.trainable) continue;
       setOwn(params, name, v);
       setOwn(grads, name, g);
     }
     const names = Object.keys(params);
-    if (this.optState === undefined || names.length !== this.names.length || names.some((n, i) => n !== this.names[i])) {
+    if (
+      this.optState === undefined ||
+      names.length !== this.names.length ||
+      names.some((n, i) => n !== this.names[i])
+    ) {
       this.disposeState();
       this.optState = keepTree(tf.tidy(() => this.transformation.init(params) as tf.TensorContainer));
       this.names = names;
@@ -195,11 +203,19 @@ export class OptaxOptimizer extends tf.Optimizer {
     const restored = tree.mapWithPath((path: string, leaf: unknown) => {
       const w = byName.get(path);
       if (w === undefined) {
-        throw new ShapeError(`${WHERE}.setWeights`, `no weight named "${path}" for this optimizer's state (got ${[...byName.keys()].join(", ") || "none"})`, "restore weights saved from the same transformation and model.");
+        throw new ShapeError(
+          `${WHERE}.setWeights`,
+          `no weight named "${path}" for this optimizer's state (got ${[...byName.keys()].join(", ") || "none"})`,
+          "restore weights saved from the same transformation and model.",
+        );
       }
       if (leaf instanceof tf.Tensor) {
         if (!tf.util.arraysEqual(leaf.shape, w.shape)) {
-          throw new ShapeError(`${WHERE}.setWeights`, `weight "${path}" has shape [${w.shape.join(", ")}], the state expects [${leaf.shape.join(", ")}]`, "restore weights saved from the same transformation and model.");
+          throw new ShapeError(
+            `${WHERE}.setWeights`,
+            `weight "${path}" has shape [${w.shape.join(", ")}], the state expects [${leaf.shape.join(", ")}]`,
+            "restore weights saved from the same transformation and model.",
+          );
         }
         return tf.keep(tf.cast(w, leaf.dtype));
       }

@@ -81,7 +81,11 @@ export class ProgressLogger extends tfl.Callback {
     super();
     const verbose = options.verbose ?? 1;
     if (verbose !== 1 && verbose !== 2) {
-      throw new InvalidArgumentError("ProgressLogger", `\`verbose\` must be 1 (a bar per batch) or 2 (a line per epoch), got ${describe(verbose)}`, "pass verbose: 1 or verbose: 2.");
+      throw new InvalidArgumentError(
+        "ProgressLogger",
+        `\`verbose\` must be 1 (a bar per batch) or 2 (a line per epoch), got ${describe(verbose)}`,
+        "pass verbose: 1 or verbose: 2.",
+      );
     }
     this.options = { ...options, verbose };
   }
@@ -164,7 +168,8 @@ const REGISTERED = Symbol.for("haiku-tfjs.keras.progressLogger");
  */
 export function registerVerboseProgress(): void {
   const engine = tf.engine() as unknown as Record<symbol, boolean>;
-  const node = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === "string";
+  const node =
+    typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === "string";
   if (!node || engine[REGISTERED]) return;
   tfl.registerCallbackConstructor(1, VerboseProgressLogger);
   engine[REGISTERED] = true;

@@ -37,10 +37,18 @@ const byFn = new Map<AnyFn, string>();
  */
 export function registerJaxFunction<F extends AnyFn>(name: string, fn: F): F {
   if (typeof name !== "string" || name.length === 0) {
-    throw new InvalidArgumentError("registerJaxFunction", `\`name\` must be a non-empty string, got ${describe(name)}`, 'pass a unique name such as "mlp_apply".');
+    throw new InvalidArgumentError(
+      "registerJaxFunction",
+      `\`name\` must be a non-empty string, got ${describe(name)}`,
+      'pass a unique name such as "mlp_apply".',
+    );
   }
   if (typeof fn !== "function") {
-    throw new InvalidArgumentError(`registerJaxFunction("${name}", fn)`, `\`fn\` must be a function, got ${describe(fn)}`, "pass the function to register, e.g. net.apply.");
+    throw new InvalidArgumentError(
+      `registerJaxFunction("${name}", fn)`,
+      `\`fn\` must be a function, got ${describe(fn)}`,
+      "pass the function to register, e.g. net.apply.",
+    );
   }
   const existing = byName.get(name);
   if (existing !== undefined && existing !== fn) {

@@ -83,16 +83,27 @@ export class MultiHeadAttention extends Module {
     const where = moduleWhere(this);
     this.numHeads = positiveInt(numHeads, "`numHeads` (Haiku's `num_heads`)", where);
     this.keySize = positiveInt(keySize, "`keySize` (Haiku's `key_size`)", where);
-    this.valueSize = opts.valueSize != null ? positiveInt(opts.valueSize, "`valueSize` (Haiku's `value_size`)", where) : this.keySize;
+    this.valueSize =
+      opts.valueSize != null ? positiveInt(opts.valueSize, "`valueSize` (Haiku's `value_size`)", where) : this.keySize;
     this.modelSize =
-      opts.modelSize != null ? positiveInt(opts.modelSize, "`modelSize` (Haiku's `model_size`)", where) : this.keySize * this.numHeads;
+      opts.modelSize != null
+        ? positiveInt(opts.modelSize, "`modelSize` (Haiku's `model_size`)", where)
+        : this.keySize * this.numHeads;
     const wInit = opts.wInit ?? null;
     const scale = opts.wInitScale ?? null;
     if (wInit !== null && scale !== null) {
-      throw new InvalidArgumentError(where, "Please provide only `wInit` (Haiku's `w_init`), not `wInitScale` (Haiku's `w_init_scale`)", "drop `wInitScale`.");
+      throw new InvalidArgumentError(
+        where,
+        "Please provide only `wInit` (Haiku's `w_init`), not `wInitScale` (Haiku's `w_init_scale`)",
+        "drop `wInitScale`.",
+      );
     }
     if (wInit === null && scale === null) {
-      throw new InvalidArgumentError(where, "Please provide a weight initializer: `wInit` (Haiku's `w_init`). `w_init` will become mandatory once `w_init_scale` is fully deprecated", "pass e.g. `{ wInit: hk.initializers.VarianceScaling(1.0) }`.");
+      throw new InvalidArgumentError(
+        where,
+        "Please provide a weight initializer: `wInit` (Haiku's `w_init`). `w_init` will become mandatory once `w_init_scale` is fully deprecated",
+        "pass e.g. `{ wInit: hk.initializers.VarianceScaling(1.0) }`.",
+      );
     }
     this.wInit = wInit ?? VarianceScaling(scale!);
     this.withBias = opts.withBias ?? true;
@@ -111,7 +122,11 @@ export class MultiHeadAttention extends Module {
    */
   call(query: tf.Tensor, key: tf.Tensor, value: tf.Tensor, mask?: tf.Tensor | null): tf.Tensor {
     const where = moduleWhere(this);
-    for (const [what, t] of [["query", query], ["key", key], ["value", value]] as const) {
+    for (const [what, t] of [
+      ["query", query],
+      ["key", key],
+      ["value", value],
+    ] as const) {
       if (!(t instanceof tf.Tensor) || t.rank < 2) {
         throw new ShapeError(
           where,
@@ -131,10 +146,18 @@ export class MultiHeadAttention extends Module {
     logits = tf.mul(logits, tf.scalar(1 / Math.sqrt(this.keySize), logits.dtype));
     if (mask != null) {
       if (!(mask instanceof tf.Tensor)) {
-        throw new InvalidArgumentError(where, `\`mask\` must be a tf.Tensor or null, got ${describe(mask)}`, "pass a boolean tf.Tensor broadcastable to [..., H, T', T], or null.");
+        throw new InvalidArgumentError(
+          where,
+          `\`mask\` must be a tf.Tensor or null, got ${describe(mask)}`,
+          "pass a boolean tf.Tensor broadcastable to [..., H, T', T], or null.",
+        );
       }
       if (mask.rank !== logits.rank) {
-        throw new ShapeError(where, `Mask dimensionality ${mask.rank} must match logits dimensionality ${logits.rank} (logits are [..., H, T', T] = ${formatShape(logits.shape)})`, "add a head axis of size 1 to the mask.");
+        throw new ShapeError(
+          where,
+          `Mask dimensionality ${mask.rank} must match logits dimensionality ${logits.rank} (logits are [..., H, T', T] = ${formatShape(logits.shape)})`,
+          "add a head axis of size 1 to the mask.",
+        );
       }
       const cond = mask.dtype === "bool" ? mask : tf.notEqual(mask, tf.scalar(0, mask.dtype));
       logits = tf.where(cond, logits, tf.scalar(-1e30, logits.dtype));
@@ -143,7 +166,11 @@ export class MultiHeadAttention extends Module {
     const attn = tf.matMul(weights, valueHeads); // [..., H, T', V]
     const r = attn.rank;
     const perm = [...Array(r - 3).keys(), r - 2, r - 3, r - 1];
-    const merged = tf.reshape(tf.transpose(attn, perm), [...attn.shape.slice(0, r - 3), seqLen, this.numHeads * this.valueSize]);
+    const merged = tf.reshape(tf.transpose(attn, perm), [
+      ...attn.shape.slice(0, r - 3),
+      seqLen,
+      this.numHeads * this.valueSize,
+    ]);
 
     const final = new Linear(this.modelSize, {
       wInit: this.wInit,

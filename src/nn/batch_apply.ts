@@ -38,9 +38,18 @@ export class BatchApply<F extends (...args: never[]) => unknown> {
    * @param numDims How many leading dims to merge (default 2).
    */
   constructor(f: F, numDims = 2) {
-    if (typeof f !== "function") throw new InvalidArgumentError("hk.BatchApply", `\`f\` must be a function, got ${describe(f)}`, "pass the function (or module) to apply, `new hk.BatchApply(f)`.");
+    if (typeof f !== "function")
+      throw new InvalidArgumentError(
+        "hk.BatchApply",
+        `\`f\` must be a function, got ${describe(f)}`,
+        "pass the function (or module) to apply, `new hk.BatchApply(f)`.",
+      );
     if (!Number.isInteger(numDims) || numDims < 1) {
-      throw new InvalidArgumentError("hk.BatchApply", `\`numDims\` (Haiku's \`num_dims\`) must be a positive integer, got ${describe(numDims)}`, "pass the number of leading axes to merge, e.g. 2.");
+      throw new InvalidArgumentError(
+        "hk.BatchApply",
+        `\`numDims\` (Haiku's \`num_dims\`) must be a positive integer, got ${describe(numDims)}`,
+        "pass the number of leading axes to merge, e.g. 2.",
+      );
     }
     this.#f = f;
     this.numDims = numDims;
@@ -48,14 +57,23 @@ export class BatchApply<F extends (...args: never[]) => unknown> {
 
   /** Merges, calls `f`, splits. */
   call(...args: Parameters<F>): ReturnType<F> {
-    const example = (tree.leaves(args as never) as unknown[]).find((l): l is tf.Tensor => l instanceof tf.Tensor && l.rank >= this.numDims);
+    const example = (tree.leaves(args as never) as unknown[]).find(
+      (l): l is tf.Tensor => l instanceof tf.Tensor && l.rank >= this.numDims,
+    );
     if (example === undefined) {
-      throw new ShapeError("hk.BatchApply", `BatchApply requires at least one input with ndim >= ${this.numDims}`, "pass a tensor with the leading axes to merge.");
+      throw new ShapeError(
+        "hk.BatchApply",
+        `BatchApply requires at least one input with ndim >= ${this.numDims}`,
+        "pass a tensor with the leading axes to merge.",
+      );
     }
     const lead = example.shape.slice(0, this.numDims);
     const merged = tree.map((x: unknown) => mergeLeading(x, this.numDims), args as never) as unknown as Parameters<F>;
     const out = this.#f(...merged);
-    return tree.map((y: unknown) => (y instanceof tf.Tensor ? tf.reshape(y, [...lead, ...y.shape.slice(1)]) : y), out as never) as ReturnType<F>;
+    return tree.map(
+      (y: unknown) => (y instanceof tf.Tensor ? tf.reshape(y, [...lead, ...y.shape.slice(1)]) : y),
+      out as never,
+    ) as ReturnType<F>;
   }
 }
 
@@ -75,12 +93,22 @@ export class BatchApply<F extends (...args: never[]) => unknown> {
  */
 export function expandApply<F extends (...args: never[]) => unknown>(f: F, axis: 0 | -1 = 0): F {
   if (axis !== 0 && axis !== -1) {
-    throw new InvalidArgumentError("hk.expandApply", `expand_apply currently only supports \`axis\` 0 or -1, got ${describe(axis)}`, "pass 0 or -1.");
+    throw new InvalidArgumentError(
+      "hk.expandApply",
+      `expand_apply currently only supports \`axis\` 0 or -1, got ${describe(axis)}`,
+      "pass 0 or -1.",
+    );
   }
   const wrapper = (...args: Parameters<F>): ReturnType<F> => {
-    const expanded = tree.map((x: unknown) => (x instanceof tf.Tensor ? tf.expandDims(x, axis) : x), args as never) as unknown as Parameters<F>;
+    const expanded = tree.map(
+      (x: unknown) => (x instanceof tf.Tensor ? tf.expandDims(x, axis) : x),
+      args as never,
+    ) as unknown as Parameters<F>;
     const out = f(...expanded);
-    return tree.map((y: unknown) => (y instanceof tf.Tensor ? tf.squeeze(y, [axis === 0 ? 0 : y.rank - 1]) : y), out as never) as ReturnType<F>;
+    return tree.map(
+      (y: unknown) => (y instanceof tf.Tensor ? tf.squeeze(y, [axis === 0 ? 0 : y.rank - 1]) : y),
+      out as never,
+    ) as ReturnType<F>;
   };
   return wrapper as unknown as F;
 }

@@ -106,10 +106,18 @@ export class BatchNorm extends Module {
     const where = moduleWhere(this);
     checkNormInits(where, createScale, createOffset, opts.scaleInit, opts.offsetInit);
     if (opts.crossReplicaAxis == null && opts.crossReplicaAxisIndexGroups != null) {
-      throw new InvalidArgumentError(where, "`crossReplicaAxis` (Haiku's `cross_replica_axis`) name must be specified if `crossReplicaAxisIndexGroups` (Haiku's `cross_replica_axis_index_groups`) are used", "pass `crossReplicaAxis`, or drop the index groups.");
+      throw new InvalidArgumentError(
+        where,
+        "`crossReplicaAxis` (Haiku's `cross_replica_axis`) name must be specified if `crossReplicaAxisIndexGroups` (Haiku's `cross_replica_axis_index_groups`) are used",
+        "pass `crossReplicaAxis`, or drop the index groups.",
+      );
     }
     if (opts.axis != null && !(Array.isArray(opts.axis) && opts.axis.every((a) => Number.isInteger(a)))) {
-      throw new InvalidArgumentError(where, `\`axis\` must be a list of integer axes or undefined, got ${describe(opts.axis)}`, "pass e.g. `[0, 1, 2]`, or omit it (all but the channel axis).");
+      throw new InvalidArgumentError(
+        where,
+        `\`axis\` must be a list of integer axes or undefined, got ${describe(opts.axis)}`,
+        "pass e.g. `[0, 1, 2]`, or omit it (all but the channel axis).",
+      );
     }
     this.createScale = createScale;
     this.createOffset = createOffset;
@@ -134,10 +142,18 @@ export class BatchNorm extends Module {
   call(inputs: tf.Tensor, isTraining: boolean, opts: BatchNormCallOptions = {}): tf.Tensor {
     const where = moduleWhere(this);
     if (!(inputs instanceof tf.Tensor)) {
-      throw new InvalidArgumentError(where, `\`inputs\` must be a tf.Tensor, got ${describe(inputs)}`, "pass a tf.Tensor.");
+      throw new InvalidArgumentError(
+        where,
+        `\`inputs\` must be a tf.Tensor, got ${describe(inputs)}`,
+        "pass a tf.Tensor.",
+      );
     }
     if (typeof isTraining !== "boolean") {
-      throw new InvalidArgumentError(where, `\`isTraining\` (Haiku's \`is_training\`) must be a boolean, got ${describe(isTraining)}`, "call `bn.call(x, isTraining)` (hk.Sequential only forwards extra arguments to its first layer).");
+      throw new InvalidArgumentError(
+        where,
+        `\`isTraining\` (Haiku's \`is_training\`) must be a boolean, got ${describe(isTraining)}`,
+        "call `bn.call(x, isTraining)` (hk.Sequential only forwards extra arguments to its first layer).",
+      );
     }
     checkCallScaleOffset(where, this.createScale, this.createOffset, opts);
     const ndim = inputs.rank;

@@ -33,16 +33,29 @@ export interface BiasOptions {
  *
  * @category Layers
  */
-export function calculateBiasShape(inputShape: readonly number[], biasDims: readonly number[] | null, where = "hk.Bias"): number[] {
+export function calculateBiasShape(
+  inputShape: readonly number[],
+  biasDims: readonly number[] | null,
+  where = "hk.Bias",
+): number[] {
   const rank = inputShape.length;
   if (biasDims === null) return inputShape.slice(1);
   if (biasDims.length === 0) return [];
   const shape = new Array<number>(rank).fill(1);
   for (let dim of biasDims) {
     if (dim < 0) dim = ((dim % rank) + rank) % rank;
-    if (dim === 0) throw new InvalidArgumentError(where, `Cannot apply bias across the minibatch dimension (\`biasDims\` (Haiku's \`bias_dims\`) ${JSON.stringify(biasDims)})`, "use axes after the batch axis, e.g. `[-1]`.");
+    if (dim === 0)
+      throw new InvalidArgumentError(
+        where,
+        `Cannot apply bias across the minibatch dimension (\`biasDims\` (Haiku's \`bias_dims\`) ${JSON.stringify(biasDims)})`,
+        "use axes after the batch axis, e.g. `[-1]`.",
+      );
     if (dim >= rank) {
-      throw new InvalidArgumentError(where, `Dimension ${dim} (\`biasDims\` (Haiku's \`bias_dims\`) ${JSON.stringify(biasDims)}) out of range for input of rank ${rank}`, "pass axes that the input has.");
+      throw new InvalidArgumentError(
+        where,
+        `Dimension ${dim} (\`biasDims\` (Haiku's \`bias_dims\`) ${JSON.stringify(biasDims)}) out of range for input of rank ${rank}`,
+        "pass axes that the input has.",
+      );
     }
     shape[dim] = inputShape[dim]!;
   }
@@ -92,11 +105,22 @@ export class Bias extends Module {
   call(inputs: tf.Tensor, multiplier?: number | tf.Tensor | null): tf.Tensor {
     assertTensor(inputs, moduleWhere(this));
     if (inputs.rank < 2) {
-      throw new ShapeError(moduleWhere(this), `Input must have rank >= 2 (batch first), got shape ${formatShape(inputs.shape)}`, "pass [batch, ...features].");
+      throw new ShapeError(
+        moduleWhere(this),
+        `Input must have rank >= 2 (batch first), got shape ${formatShape(inputs.shape)}`,
+        "pass [batch, ...features].",
+      );
     }
     const rest = inputs.shape.slice(1);
-    if (this.outputSize !== null && (this.outputSize.length !== rest.length || this.outputSize.some((d, i) => d !== rest[i]))) {
-      throw new ShapeError(moduleWhere(this), `Input shape must be ${formatShape([-1, ...this.outputSize])} not ${formatShape(inputs.shape)}`, "pass inputs of the shape the bias was created for.");
+    if (
+      this.outputSize !== null &&
+      (this.outputSize.length !== rest.length || this.outputSize.some((d, i) => d !== rest[i]))
+    ) {
+      throw new ShapeError(
+        moduleWhere(this),
+        `Input shape must be ${formatShape([-1, ...this.outputSize])} not ${formatShape(inputs.shape)}`,
+        "pass inputs of the shape the bias was created for.",
+      );
     }
     this.biasShape = calculateBiasShape(inputs.shape, this.biasDims, moduleWhere(this));
     this.inputSize = rest;

@@ -72,13 +72,25 @@ function toChannelsFirst(x: tf.Tensor): tf.Tensor {
  */
 export function checkConvDims(numSpatialDims: number, outputChannels: number, where: string): void {
   if (!Number.isInteger(numSpatialDims) || numSpatialDims <= 0) {
-    throw new InvalidArgumentError(where, `We only support convolution operations for \`numSpatialDims\` (Haiku's \`num_spatial_dims\`) greater than 0, got ${describe(numSpatialDims)}`, "pass 1, 2 or 3.");
+    throw new InvalidArgumentError(
+      where,
+      `We only support convolution operations for \`numSpatialDims\` (Haiku's \`num_spatial_dims\`) greater than 0, got ${describe(numSpatialDims)}`,
+      "pass 1, 2 or 3.",
+    );
   }
   if (numSpatialDims > 3) {
-    throw new InvalidArgumentError(where, `tfjs convolves over 1, 2 or 3 spatial dims, got \`numSpatialDims\` (Haiku's \`num_spatial_dims\`) ${numSpatialDims}`, "pass 1, 2 or 3.");
+    throw new InvalidArgumentError(
+      where,
+      `tfjs convolves over 1, 2 or 3 spatial dims, got \`numSpatialDims\` (Haiku's \`num_spatial_dims\`) ${numSpatialDims}`,
+      "pass 1, 2 or 3.",
+    );
   }
   if (!Number.isInteger(outputChannels) || outputChannels <= 0) {
-    throw new InvalidArgumentError(where, `\`outputChannels\` (Haiku's \`output_channels\`) must be a positive integer, got ${describe(outputChannels)}`, "pass e.g. 16.");
+    throw new InvalidArgumentError(
+      where,
+      `\`outputChannels\` (Haiku's \`output_channels\`) must be a positive integer, got ${describe(outputChannels)}`,
+      "pass e.g. 16.",
+    );
   }
 }
 
@@ -90,7 +102,11 @@ export function batchedInput(inputs: unknown, n: number, layer: string, where: s
   assertTensor(inputs, where);
   const allowed = [n + 1, n + 2];
   if (!allowed.includes(inputs.rank)) {
-    throw new ShapeError(where, `Input to ${layer} needs to have rank in [${allowed.join(", ")}], but input has shape ${formatShape(inputs.shape)}`, "pass [batch, ...spatial, channels] (or drop the batch axis).");
+    throw new ShapeError(
+      where,
+      `Input to ${layer} needs to have rank in [${allowed.join(", ")}], but input has shape ${formatShape(inputs.shape)}`,
+      "pass [batch, ...spatial, channels] (or drop the batch axis).",
+    );
   }
   const unbatched = inputs.rank === n + 1;
   return [unbatched ? tf.expandDims(inputs, 0) : inputs, unbatched];
@@ -99,7 +115,11 @@ export function batchedInput(inputs: unknown, n: number, layer: string, where: s
 /** Throws Haiku's error when a weight `mask` is given and does not have the weight's shape. */
 export function checkMaskShape(mask: tf.Tensor | null, wShape: readonly number[], where: string): void {
   if (mask !== null && (mask.rank !== wShape.length || mask.shape.some((d, i) => d !== wShape[i]))) {
-    throw new ShapeError(where, `Mask needs to have the same shape as weights. Shapes are: ${formatShape(mask.shape)}, ${formatShape(wShape)}`, "pass a `mask` of the kernel's shape.");
+    throw new ShapeError(
+      where,
+      `Mask needs to have the same shape as weights. Shapes are: ${formatShape(mask.shape)}, ${formatShape(wShape)}`,
+      "pass a `mask` of the kernel's shape.",
+    );
   }
 }
 
@@ -201,10 +221,18 @@ export class ConvND extends Module {
     this.mask = options.mask ?? null;
     this.featureGroupCount = options.featureGroupCount ?? 1;
     if (!Number.isInteger(this.featureGroupCount) || this.featureGroupCount < 1) {
-      throw new InvalidArgumentError(where, `\`featureGroupCount\` (Haiku's \`feature_group_count\`) must be a positive integer, got ${describe(this.featureGroupCount)}`, "pass 1 (a dense convolution) or a divisor of the channels.");
+      throw new InvalidArgumentError(
+        where,
+        `\`featureGroupCount\` (Haiku's \`feature_group_count\`) must be a positive integer, got ${describe(this.featureGroupCount)}`,
+        "pass 1 (a dense convolution) or a divisor of the channels.",
+      );
     }
     if (outputChannels % this.featureGroupCount !== 0) {
-      throw new InvalidArgumentError(where, `\`outputChannels\` ${outputChannels} must be a multiple of \`featureGroupCount\` (Haiku's \`feature_group_count\`) ${this.featureGroupCount}`, "choose sizes where the groups divide the output channels.");
+      throw new InvalidArgumentError(
+        where,
+        `\`outputChannels\` ${outputChannels} must be a multiple of \`featureGroupCount\` (Haiku's \`feature_group_count\`) ${this.featureGroupCount}`,
+        "choose sizes where the groups divide the output channels.",
+      );
     }
     this.dataFormat = options.dataFormat ?? "channels_last";
     this.channelIndex = getChannelIndex(this.dataFormat, moduleWhere(this));
@@ -219,7 +247,11 @@ export class ConvND extends Module {
     const cAxis = this.channelIndex === -1 ? x.rank - 1 : 1;
     const cin = x.shape[cAxis]!;
     if (cin % this.featureGroupCount !== 0) {
-      throw new ShapeError(where, `Inputs channels ${cin} should be a multiple of \`featureGroupCount\` (Haiku's \`feature_group_count\`) ${this.featureGroupCount}`, "pass inputs whose channels the groups divide.");
+      throw new ShapeError(
+        where,
+        `Inputs channels ${cin} should be a multiple of \`featureGroupCount\` (Haiku's \`feature_group_count\`) ${this.featureGroupCount}`,
+        "pass inputs whose channels the groups divide.",
+      );
     }
     const wShape = [...this.kernelShape, cin / this.featureGroupCount, this.outputChannels];
     checkMaskShape(this.mask, wShape, where);

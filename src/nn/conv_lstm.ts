@@ -60,10 +60,18 @@ export class ConvNDLSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
     super(opts.name);
     const where = moduleWhere(this);
     if (!Array.isArray(inputShape) || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-      throw new InvalidArgumentError(where, `\`inputShape\` (Haiku's \`input_shape\`) must be a list of positive integers, got ${JSON.stringify(inputShape)}`, "pass the spatial shape without batch and channels, e.g. `[28, 28]`.");
+      throw new InvalidArgumentError(
+        where,
+        `\`inputShape\` (Haiku's \`input_shape\`) must be a list of positive integers, got ${JSON.stringify(inputShape)}`,
+        "pass the spatial shape without batch and channels, e.g. `[28, 28]`.",
+      );
     }
     if (!Number.isInteger(outputChannels) || outputChannels < 1) {
-      throw new InvalidArgumentError(where, `\`outputChannels\` (Haiku's \`output_channels\`) must be a positive integer, got ${describe(outputChannels)}`, "pass e.g. 16.");
+      throw new InvalidArgumentError(
+        where,
+        `\`outputChannels\` (Haiku's \`output_channels\`) must be a positive integer, got ${describe(outputChannels)}`,
+        "pass e.g. 16.",
+      );
     }
     this.numSpatialDims = numSpatialDims;
     this.inputShape = [...inputShape];
@@ -74,10 +82,19 @@ export class ConvNDLSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
   /** One step: returns `[h, {hidden: h, cell: c}]`. */
   call(inputs: tf.Tensor, state: LSTMState): [tf.Tensor, LSTMState] {
     const where = moduleWhere(this);
-    if (!(inputs instanceof tf.Tensor)) throw new InvalidArgumentError(where, `\`inputs\` must be a tf.Tensor, got ${describe(inputs)}`, "pass a tf.Tensor.");
+    if (!(inputs instanceof tf.Tensor))
+      throw new InvalidArgumentError(
+        where,
+        `\`inputs\` must be a tf.Tensor, got ${describe(inputs)}`,
+        "pass a tf.Tensor.",
+      );
     checkLSTMState(state, "`state`", where);
-    const inputToHidden = new ConvND(this.numSpatialDims, 4 * this.outputChannels, this.kernelShape, { name: "input_to_hidden" });
-    const hiddenToHidden = new ConvND(this.numSpatialDims, 4 * this.outputChannels, this.kernelShape, { name: "hidden_to_hidden" });
+    const inputToHidden = new ConvND(this.numSpatialDims, 4 * this.outputChannels, this.kernelShape, {
+      name: "input_to_hidden",
+    });
+    const hiddenToHidden = new ConvND(this.numSpatialDims, 4 * this.outputChannels, this.kernelShape, {
+      name: "hidden_to_hidden",
+    });
     return lstmStep(tf.add(inputToHidden.call(inputs), hiddenToHidden.call(state.hidden)), state.cell);
   }
 
@@ -102,7 +119,12 @@ export class Conv1DLSTM extends ConvNDLSTM {
    * @param kernelShape - kernel size.
    * @param opts - `name` (default `"conv1_dlstm"`).
    */
-  constructor(inputShape: readonly number[], outputChannels: number, kernelShape: number | readonly number[], opts: ConvLSTMOptions = {}) {
+  constructor(
+    inputShape: readonly number[],
+    outputChannels: number,
+    kernelShape: number | readonly number[],
+    opts: ConvLSTMOptions = {},
+  ) {
     super(1, inputShape, outputChannels, kernelShape, opts);
   }
 }
@@ -125,7 +147,12 @@ export class Conv2DLSTM extends ConvNDLSTM {
    * @param kernelShape - kernel size.
    * @param opts - `name` (default `"conv2_dlstm"`).
    */
-  constructor(inputShape: readonly number[], outputChannels: number, kernelShape: number | readonly number[], opts: ConvLSTMOptions = {}) {
+  constructor(
+    inputShape: readonly number[],
+    outputChannels: number,
+    kernelShape: number | readonly number[],
+    opts: ConvLSTMOptions = {},
+  ) {
     super(2, inputShape, outputChannels, kernelShape, opts);
   }
 }
@@ -143,7 +170,12 @@ export class Conv3DLSTM extends ConvNDLSTM {
    * @param kernelShape - kernel size.
    * @param opts - `name` (default `"conv3_dlstm"`).
    */
-  constructor(inputShape: readonly number[], outputChannels: number, kernelShape: number | readonly number[], opts: ConvLSTMOptions = {}) {
+  constructor(
+    inputShape: readonly number[],
+    outputChannels: number,
+    kernelShape: number | readonly number[],
+    opts: ConvLSTMOptions = {},
+  ) {
     super(3, inputShape, outputChannels, kernelShape, opts);
   }
 }

@@ -19,7 +19,12 @@ function pad2d(padding: ResolvedPadding, size: readonly number[], k: readonly nu
   if (padding === "VALID") return "valid";
   const [h, w] = padding === "SAME" ? [0, 1].map((i) => padsFor("SAME", size[i]!, k[i]!, s[i]!)) : padding;
   if (h![0] === 0 && h![1] === 0 && w![0] === 0 && w![1] === 0) return "valid";
-  return [[0, 0], [h![0], h![1]], [w![0], w![1]], [0, 0]];
+  return [
+    [0, 0],
+    [h![0], h![1]],
+    [w![0], w![1]],
+    [0, 0],
+  ];
 }
 
 /**
@@ -55,9 +60,16 @@ export function convChannelsLast(
   if (n === 2) return conv2dLike(x as tf.Tensor4D, w as tf.Tensor4D, [strides[0]!, strides[1]!], padding, groups, bias);
   if (n === 3) {
     // Always explicit: pad, then a VALID conv3d whose input gradient avoids the wasm kernel.
-    const pads = padding === "VALID" ? [[0, 0], [0, 0], [0, 0]] : padding === "SAME"
-      ? strides.map((s, i) => padsFor("SAME", x.shape[i + 1]!, w.shape[i]!, s))
-      : padding.map((p) => [p[0], p[1]]);
+    const pads =
+      padding === "VALID"
+        ? [
+            [0, 0],
+            [0, 0],
+            [0, 0],
+          ]
+        : padding === "SAME"
+          ? strides.map((s, i) => padsFor("SAME", x.shape[i + 1]!, w.shape[i]!, s))
+          : padding.map((p) => [p[0], p[1]]);
     const x5 = pads.some(([a, b]) => a! > 0 || b! > 0)
       ? tf.pad(x, [[0, 0], ...pads.map((p): [number, number] => [p[0]!, p[1]!]), [0, 0]])
       : x;
@@ -65,7 +77,11 @@ export function convChannelsLast(
     const out = grouped(x5, w, groups, (xi, wi) => conv3dValid(xi as tf.Tensor5D, wi as tf.Tensor5D, s));
     return bias ? tf.add(out, bias) : out;
   }
-  throw new InvalidArgumentError("hk.ConvND", `convolution over ${n} spatial dims is not supported by tfjs`, "use 1, 2 or 3 spatial dims.");
+  throw new InvalidArgumentError(
+    "hk.ConvND",
+    `convolution over ${n} spatial dims is not supported by tfjs`,
+    "use 1, 2 or 3 spatial dims.",
+  );
 }
 
 function conv2dLike(
@@ -92,15 +108,25 @@ function conv2dLike(
     const out = tf.depthwiseConv2d(x, f, strides, pad);
     return bias ? tf.add(out, bias) : out;
   }
-  const out = grouped(x, w, groups, (xi, wi) => tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, strides, pad)) as tf.Tensor4D;
+  const out = grouped(x, w, groups, (xi, wi) =>
+    tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, strides, pad),
+  ) as tf.Tensor4D;
   return bias ? tf.add(out, bias) : out;
 }
 
-function grouped(x: tf.Tensor, w: tf.Tensor, groups: number, conv: (x: tf.Tensor, w: tf.Tensor) => tf.Tensor): tf.Tensor {
+function grouped(
+  x: tf.Tensor,
+  w: tf.Tensor,
+  groups: number,
+  conv: (x: tf.Tensor, w: tf.Tensor) => tf.Tensor,
+): tf.Tensor {
   if (groups === 1) return conv(x, w);
   const xs = tf.split(x, groups, x.rank - 1);
   const ws = tf.split(w, groups, w.rank - 1);
-  return tf.concat(xs.map((xi, i) => conv(xi, ws[i]!)), x.rank - 1);
+  return tf.concat(
+    xs.map((xi, i) => conv(xi, ws[i]!)),
+    x.rank - 1,
+  );
 }
 
 /**
@@ -125,7 +151,10 @@ export function convTransposeChannelsLast(
   const inSpatial = x.shape.slice(1, 1 + n);
   const clamped = pads.map(([a, b], i): [number, number] => [Math.min(a, k[i]! - 1), Math.min(b, k[i]! - 1)]);
   const outSpatial = inSpatial.map((d, i) => (d - 1) * strides[i]! + 1 + clamped[i]![0] + clamped[i]![1] - k[i]! + 1);
-  const flipped = tf.reverse(w, k.map((_, i) => i));
+  const flipped = tf.reverse(
+    w,
+    k.map((_, i) => i),
+  );
   const cout = w.shape[n]!;
   const batch = x.shape[0]!;
   let out: tf.Tensor;
@@ -152,8 +181,12 @@ export function convTransposeChannelsLast(
     const wt = tf.transpose(w, [0, 1, 2, 4, 3]) as tf.Tensor5D;
     out = conv3dValid(padded as tf.Tensor5D, wt, [1, 1, 1]);
     return bias ? tf.add(out, bias) : out;
-    } else {
-    throw new InvalidArgumentError("hk.ConvNDTranspose", `transposed convolution over ${n} spatial dims is not supported by tfjs`, "use 1, 2 or 3 spatial dims.");
+  } else {
+    throw new InvalidArgumentError(
+      "hk.ConvNDTranspose",
+      `transposed convolution over ${n} spatial dims is not supported by tfjs`,
+      "use 1, 2 or 3 spatial dims.",
+    );
   }
   const extra = pads.map(([a, b], i): [number, number] => [a - clamped[i]![0], b - clamped[i]![1]]);
   if (extra.some(([a, b]) => a > 0 || b > 0)) out = tf.pad(out, [[0, 0], ...extra, [0, 0]]);
@@ -185,7 +218,10 @@ function conv3dValid(x: tf.Tensor5D, w: tf.Tensor5D, strides: [number, number, n
         const xT = tf.transpose(xs, [4, 1, 2, 3, 0]) as tf.Tensor5D;
         const dyT = tf.transpose(dyd, [1, 2, 3, 0, 4]) as tf.Tensor5D;
         const full = tf.conv3d(xT, dyT, [1, 1, 1], "valid");
-        const dw = tf.transpose(tf.slice(full, [0, 0, 0, 0, 0], [full.shape[0]!, k[0]!, k[1]!, k[2]!, full.shape[4]!]), [1, 2, 3, 0, 4]);
+        const dw = tf.transpose(
+          tf.slice(full, [0, 0, 0, 0, 0], [full.shape[0]!, k[0]!, k[1]!, k[2]!, full.shape[4]!]),
+          [1, 2, 3, 0, 4],
+        );
         return [dx, dw];
       },
     };

@@ -73,13 +73,21 @@ function computeAdjustedPadding(
   if (padding === "VALID") {
     const expected = Math.floor((outputSize - kernelSize + stride) / stride);
     if (inputSize !== expected) {
-      throw new ShapeError(where, `The expected input size with the current set of input parameters is ${expected} which doesn't match the actual input size ${inputSize}`, "pass an `outputShape` consistent with the input, stride and padding (or drop it).");
+      throw new ShapeError(
+        where,
+        `The expected input size with the current set of input parameters is ${expected} which doesn't match the actual input size ${inputSize}`,
+        "pass an `outputShape` consistent with the input, stride and padding (or drop it).",
+      );
     }
     paddingBefore = 0;
   } else {
     const expected = Math.floor((outputSize + stride - 1) / stride);
     if (inputSize !== expected) {
-      throw new ShapeError(where, `The expected input size with the current set of input parameters is ${expected} which doesn't match the actual input size ${inputSize}`, "pass an `outputShape` consistent with the input, stride and padding (or drop it).");
+      throw new ShapeError(
+        where,
+        `The expected input size with the current set of input parameters is ${expected} which doesn't match the actual input size ${inputSize}`,
+        "pass an `outputShape` consistent with the input, stride and padding (or drop it).",
+      );
     }
     const needed = Math.max(0, (inputSize - 1) * stride + kernelSize - outputSize);
     paddingBefore = Math.floor(needed / 2);
@@ -150,22 +158,42 @@ export class ConvNDTranspose extends Module {
     const padding = options.padding ?? "SAME";
     this.outputShape = null;
     if (options.outputShape !== undefined && options.outputShape !== null) {
-      this.outputShape = replicate(options.outputShape, numSpatialDims, "`outputShape` (Haiku's `output_shape`)", where);
+      this.outputShape = replicate(
+        options.outputShape,
+        numSpatialDims,
+        "`outputShape` (Haiku's `output_shape`)",
+        where,
+      );
       if (typeof padding !== "string") {
-        throw new InvalidArgumentError(where, "When specifying `outputShape` (Haiku's `output_shape`), ensure that padding is 'VALID' or 'SAME'", "pass `padding: \"SAME\"` or `\"VALID\"`.");
+        throw new InvalidArgumentError(
+          where,
+          "When specifying `outputShape` (Haiku's `output_shape`), ensure that padding is 'VALID' or 'SAME'",
+          'pass `padding: "SAME"` or `"VALID"`.',
+        );
       }
     }
     if (typeof padding === "string") {
       const p = padding.toUpperCase();
       if (p !== "SAME" && p !== "VALID") {
-        throw new InvalidArgumentError(where, `\`padding\` must be 'VALID' or 'SAME', got ${describe(padding)}`, "pass `padding: \"SAME\"` or `\"VALID\"`.");
+        throw new InvalidArgumentError(
+          where,
+          `\`padding\` must be 'VALID' or 'SAME', got ${describe(padding)}`,
+          'pass `padding: "SAME"` or `"VALID"`.',
+        );
       }
       this.padding = p;
     } else {
       const pairs = (typeof padding[0] === "number" ? [padding] : padding) as readonly (readonly [number, number])[];
       const all = pairs.length === 1 ? new Array(numSpatialDims).fill(pairs[0]) : pairs;
-      if (all.length !== numSpatialDims || !all.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0))) {
-        throw new InvalidArgumentError(where, `\`padding\` must be "SAME", "VALID" or ${numSpatialDims} [low, high] pairs of non-negative integers, got ${JSON.stringify(padding)}`, "pass \"SAME\" or \"VALID\".");
+      if (
+        all.length !== numSpatialDims ||
+        !all.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0))
+      ) {
+        throw new InvalidArgumentError(
+          where,
+          `\`padding\` must be "SAME", "VALID" or ${numSpatialDims} [low, high] pairs of non-negative integers, got ${JSON.stringify(padding)}`,
+          'pass "SAME" or "VALID".',
+        );
       }
       this.padding = all;
     }
@@ -203,7 +231,9 @@ export class ConvNDTranspose extends Module {
       pads = [...padding];
     }
     const b = this.withBias ? convBias(this.outputChannels, n, this.channelIndex, inputs.dtype, this.bInit) : null;
-    const out = inChannelsLast(x, this.channelIndex, b, (xl, bl) => convTransposeChannelsLast(xl, w, this.stride, pads, bl));
+    const out = inChannelsLast(x, this.channelIndex, b, (xl, bl) =>
+      convTransposeChannelsLast(xl, w, this.stride, pads, bl),
+    );
     return unbatched ? tf.squeeze(out, [0]) : out;
   }
 }

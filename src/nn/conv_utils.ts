@@ -20,11 +20,7 @@ export type PadFn = (effectiveKernelSize: number) => readonly [number, number];
  * @category Layers
  */
 export type ConvPadding =
-  | string
-  | readonly [number, number]
-  | readonly (readonly [number, number])[]
-  | PadFn
-  | readonly PadFn[];
+  string | readonly [number, number] | readonly (readonly [number, number])[] | PadFn | readonly PadFn[];
 
 /**
  * Padding resolved per spatial dim: a string algorithm or explicit `[before, after]` pairs.
@@ -46,10 +42,18 @@ export function replicate(value: number | readonly number[], n: number, name: st
   else if (Array.isArray(value) && value.length === 1) out = new Array<number>(n).fill(value[0] as number);
   else if (Array.isArray(value) && value.length === n) out = [...(value as number[])];
   else {
-    throw new InvalidArgumentError(where, `${name} must be a scalar or sequence of length 1 or sequence of length ${n}, got ${describe(value)}`, `pass one number or ${n} of them.`);
+    throw new InvalidArgumentError(
+      where,
+      `${name} must be a scalar or sequence of length 1 or sequence of length ${n}, got ${describe(value)}`,
+      `pass one number or ${n} of them.`,
+    );
   }
   if (!out.every(ok)) {
-    throw new InvalidArgumentError(where, `${name} must hold positive integers, got ${JSON.stringify(value)}`, "pass positive integers, e.g. 3 or [3, 3].");
+    throw new InvalidArgumentError(
+      where,
+      `${name} must hold positive integers, got ${JSON.stringify(value)}`,
+      "pass positive integers, e.g. 3 or [3, 3].",
+    );
   }
   return out;
 }
@@ -69,7 +73,11 @@ export function resolvePadding(
   if (typeof padding === "string") {
     const p = padding.toUpperCase();
     if (p !== "SAME" && p !== "VALID") {
-      throw new InvalidArgumentError(where, `invalid \`padding\` ${describe(padding)}; expected "SAME", "VALID", [low, high] pairs or pad functions`, "pass \"SAME\" or \"VALID\".");
+      throw new InvalidArgumentError(
+        where,
+        `invalid \`padding\` ${describe(padding)}; expected "SAME", "VALID", [low, high] pairs or pad functions`,
+        'pass "SAME" or "VALID".',
+      );
     }
     return p;
   }
@@ -77,29 +85,50 @@ export function resolvePadding(
   if (typeof first === "function" || typeof padding === "function") {
     const fns = (typeof padding === "function" ? [padding] : padding) as readonly PadFn[];
     if (fns.length !== 1 && fns.length !== n) {
-      throw new InvalidArgumentError(where, `\`padding\` must be one pad function or ${n} of them, got ${fns.length}`, `pass one pad function, or one per spatial dimension (${n}).`);
+      throw new InvalidArgumentError(
+        where,
+        `\`padding\` must be one pad function or ${n} of them, got ${fns.length}`,
+        `pass one pad function, or one per spatial dimension (${n}).`,
+      );
     }
     return kernel.map((k, i) => {
       const fn = fns.length === 1 ? fns[0]! : fns[i]!;
-      if (typeof fn !== "function") throw new InvalidArgumentError(where, `\`padding[${i}]\` is not a pad function, got ${describe(fn)}`, "pass functions `(effectiveKernelSize) => [low, high]`.");
+      if (typeof fn !== "function")
+        throw new InvalidArgumentError(
+          where,
+          `\`padding[${i}]\` is not a pad function, got ${describe(fn)}`,
+          "pass functions `(effectiveKernelSize) => [low, high]`.",
+        );
       return checkPair(fn((k - 1) * rate[i]! + 1), where);
     });
   }
   if (!Array.isArray(padding) || padding.length === 0) {
-    throw new InvalidArgumentError(where, "`padding` must not be empty; expected \"SAME\", \"VALID\", [low, high] pairs or pad functions", "pass \"SAME\" or \"VALID\".");
+    throw new InvalidArgumentError(
+      where,
+      '`padding` must not be empty; expected "SAME", "VALID", [low, high] pairs or pad functions',
+      'pass "SAME" or "VALID".',
+    );
   }
   if (typeof padding[0] === "number") return new Array(n).fill(checkPair(padding, where));
   const pairs = padding as readonly (readonly [number, number])[];
   if (pairs.length === 1) return new Array(n).fill(checkPair(pairs[0]!, where));
   if (pairs.length !== n) {
-    throw new InvalidArgumentError(where, `Padding ${JSON.stringify(padding)} must be a [int, int] pair or sequence of length 1 or sequence of length ${n}`, `pass one [low, high] pair or ${n} of them.`);
+    throw new InvalidArgumentError(
+      where,
+      `Padding ${JSON.stringify(padding)} must be a [int, int] pair or sequence of length 1 or sequence of length ${n}`,
+      `pass one [low, high] pair or ${n} of them.`,
+    );
   }
   return pairs.map((p) => checkPair(p, where));
 }
 
 function checkPair(p: unknown, where: string): readonly [number, number] {
   if (!Array.isArray(p) || p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 0)) {
-    throw new InvalidArgumentError(where, `each \`padding\` entry must be a [before, after] pair of non-negative integers, got ${JSON.stringify(p)}`, "pass pairs such as [1, 1].");
+    throw new InvalidArgumentError(
+      where,
+      `each \`padding\` entry must be a [before, after] pair of non-negative integers, got ${JSON.stringify(p)}`,
+      "pass pairs such as [1, 1].",
+    );
   }
   return [p[0] as number, p[1] as number];
 }
@@ -136,9 +165,11 @@ export function dilateKernel(w: tf.Tensor, rates: readonly number[], firstAxis =
     const pads = expanded.shape.map((_, i): [number, number] => (i === axis + 1 ? [0, r - 1] : [0, 0]));
     const flat = tf.reshape(tf.pad(expanded, pads), [...shape.slice(0, axis), k * r, ...shape.slice(axis + 1)]);
     const size = flat.shape.map((d, i) => (i === axis ? (k - 1) * r + 1 : d));
-    out = tf.slice(flat, flat.shape.map(() => 0), size);
+    out = tf.slice(
+      flat,
+      flat.shape.map(() => 0),
+      size,
+    );
   });
   return out;
 }
-
-

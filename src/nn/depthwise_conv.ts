@@ -93,10 +93,18 @@ export class DepthwiseConvND extends Module {
     super(options.name);
     const where = moduleWhere(this);
     if (!Number.isInteger(numSpatialDims) || numSpatialDims < 1 || numSpatialDims > 3) {
-      throw new InvalidArgumentError(where, `\`numSpatialDims\` (Haiku's \`num_spatial_dims\`) must be 1, 2 or 3, got ${describe(numSpatialDims)}`, "pass 1, 2 or 3.");
+      throw new InvalidArgumentError(
+        where,
+        `\`numSpatialDims\` (Haiku's \`num_spatial_dims\`) must be 1, 2 or 3, got ${describe(numSpatialDims)}`,
+        "pass 1, 2 or 3.",
+      );
     }
     if (!Number.isInteger(channelMultiplier) || channelMultiplier < 1) {
-      throw new InvalidArgumentError(where, `\`channelMultiplier\` (Haiku's \`channel_multiplier\`) must be a positive integer, got ${describe(channelMultiplier)}`, "pass e.g. 1.");
+      throw new InvalidArgumentError(
+        where,
+        `\`channelMultiplier\` (Haiku's \`channel_multiplier\`) must be a positive integer, got ${describe(channelMultiplier)}`,
+        "pass e.g. 1.",
+      );
     }
     this.numSpatialDims = numSpatialDims;
     this.channelMultiplier = channelMultiplier;
@@ -117,7 +125,11 @@ export class DepthwiseConvND extends Module {
     assertTensor(inputs, where);
     const n = this.numSpatialDims;
     if (inputs.rank !== n + 2) {
-      throw new ShapeError(where, `Input to DepthwiseConv${n}D needs to have rank ${n + 2} (batched), but input has shape ${formatShape(inputs.shape)}`, "pass [batch, ...spatial, channels].");
+      throw new ShapeError(
+        where,
+        `Input to DepthwiseConv${n}D needs to have rank ${n + 2} (batched), but input has shape ${formatShape(inputs.shape)}`,
+        "pass [batch, ...spatial, channels].",
+      );
     }
     const c = inputs.shape[this.channelIndex === -1 ? inputs.rank - 1 : 1]!;
     const out = this.channelMultiplier * c;
@@ -130,7 +142,9 @@ export class DepthwiseConvND extends Module {
       const bShape = this.channelIndex === -1 ? [out] : [out, 1, 1];
       b = getParameter("b", bShape, { dtype: inputs.dtype, init: this.bInit });
     }
-    return inChannelsLast(inputs, this.channelIndex, b, (xl, bl) => convChannelsLast(xl, w, this.stride, this.padding, c, bl));
+    return inChannelsLast(inputs, this.channelIndex, b, (xl, bl) =>
+      convChannelsLast(xl, w, this.stride, this.padding, c, bl),
+    );
   }
 }
 
@@ -236,13 +250,26 @@ export class SeparableDepthwiseConv2D extends Module {
    * @param kernelShape Kernel size, an int or `[kh, kw]`.
    * @param options Haiku's keyword arguments.
    */
-  constructor(channelMultiplier: number, kernelShape: number | readonly number[], options: SeparableDepthwiseConv2DOptions = {}) {
+  constructor(
+    channelMultiplier: number,
+    kernelShape: number | readonly number[],
+    options: SeparableDepthwiseConv2DOptions = {},
+  ) {
     super(options.name);
     const k = replicate(kernelShape, 2, "`kernelShape` (Haiku's `kernel_shape`)", this.moduleName);
     this.channelMultiplier = channelMultiplier;
     this.kernelShape = k;
-    const common = { padding: options.padding, wInit: options.wInit, bInit: options.bInit, dataFormat: options.dataFormat ?? "NHWC" };
-    this.conv1 = new DepthwiseConv2D(channelMultiplier, [k[0]!, 1], { ...common, stride: options.stride, withBias: false });
+    const common = {
+      padding: options.padding,
+      wInit: options.wInit,
+      bInit: options.bInit,
+      dataFormat: options.dataFormat ?? "NHWC",
+    };
+    this.conv1 = new DepthwiseConv2D(channelMultiplier, [k[0]!, 1], {
+      ...common,
+      stride: options.stride,
+      withBias: false,
+    });
     this.conv2 = new DepthwiseConv2D(1, [1, k[1]!], { ...common, stride: 1, withBias: options.withBias ?? true });
   }
 

@@ -27,7 +27,11 @@ import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 export function dropout(rng: PRNGKey, rate: number, x: tf.Tensor, broadcastDims: readonly number[] = []): tf.Tensor {
   const where = "hk.dropout";
   if (typeof rate !== "number" || Number.isNaN(rate) || rate < 0 || rate >= 1) {
-    throw new InvalidArgumentError(where, `\`rate\` must be in [0, 1), got ${describe(rate)}`, "pass the probability of dropping a unit, e.g. 0.1.");
+    throw new InvalidArgumentError(
+      where,
+      `\`rate\` must be in [0, 1), got ${describe(rate)}`,
+      "pass the probability of dropping a unit, e.g. 0.1.",
+    );
   }
   random.assertKey(rng, where, "rng");
   assertTensor(x, where, "`x`");
@@ -35,7 +39,11 @@ export function dropout(rng: PRNGKey, rate: number, x: tf.Tensor, broadcastDims:
   const shape = [...x.shape];
   for (const d of broadcastDims) {
     if (!Number.isInteger(d) || d >= shape.length || d < -shape.length) {
-      throw new ShapeError(where, `Broadcast dimension does not exist. Got dimension ${describe(d)} for shape ${formatShape(shape)}`, "pass `broadcastDims` that are axes of `x`.");
+      throw new ShapeError(
+        where,
+        `Broadcast dimension does not exist. Got dimension ${describe(d)} for shape ${formatShape(shape)}`,
+        "pass `broadcastDims` that are axes of `x`.",
+      );
     }
     shape[d < 0 ? d + shape.length : d] = 1;
   }

@@ -60,7 +60,11 @@ export interface EmbedCallOptions {
 function parseStyle(style: unknown, where: string): EmbedLookupStyle {
   const s = typeof style === "string" ? style.toUpperCase() : style;
   if (s === "ARRAY_INDEX" || s === "ONE_HOT") return s;
-  throw new InvalidArgumentError(where, `\`lookupStyle\` (Haiku's \`lookup_style\`) ${describe(style)} is not supported by hk.Embed`, "pass \"ARRAY_INDEX\" or \"ONE_HOT\".");
+  throw new InvalidArgumentError(
+    where,
+    `\`lookupStyle\` (Haiku's \`lookup_style\`) ${describe(style)} is not supported by hk.Embed`,
+    'pass "ARRAY_INDEX" or "ONE_HOT".',
+  );
 }
 
 function isPositiveInt(x: unknown): x is number {
@@ -100,27 +104,51 @@ export class Embed extends Module {
    * @param opts - `wInit`, `lookupStyle`, `name` (and `embeddingMatrix`, checked against the sizes).
    */
   constructor(vocabSize: number, embedDim: number, opts?: Omit<EmbedOptions, "vocabSize" | "embedDim">);
-  constructor(a: EmbedOptions | number = {}, embedDimArg?: number, rest: Omit<EmbedOptions, "vocabSize" | "embedDim"> = {}) {
+  constructor(
+    a: EmbedOptions | number = {},
+    embedDimArg?: number,
+    rest: Omit<EmbedOptions, "vocabSize" | "embedDim"> = {},
+  ) {
     const opts: EmbedOptions = typeof a === "number" ? { ...rest, vocabSize: a, embedDim: embedDimArg } : (a ?? {});
     if (typeof a === "number" && typeof embedDimArg !== "number") {
-      throw new InvalidArgumentError("hk.Embed", `the positional form is \`new hk.Embed(vocabSize, embedDim, opts)\`, got embedDim ${String(embedDimArg)}`, "pass both sizes as numbers, or one options object `{ vocabSize, embedDim }`.");
+      throw new InvalidArgumentError(
+        "hk.Embed",
+        `the positional form is \`new hk.Embed(vocabSize, embedDim, opts)\`, got embedDim ${String(embedDimArg)}`,
+        "pass both sizes as numbers, or one options object `{ vocabSize, embedDim }`.",
+      );
     }
     super(opts.name);
     const where = moduleWhere(this);
     const { vocabSize, embedDim, embeddingMatrix } = opts;
     if (embeddingMatrix == null && !(vocabSize && embedDim)) {
-      throw new InvalidArgumentError(where, "hk.Embed must be supplied either with an initial `embeddingMatrix` (Haiku's `embedding_matrix`) or with `embedDim` and `vocabSize` (Haiku's `embed_dim` and `vocab_size`)", "pass `{ vocabSize, embedDim }` or `{ embeddingMatrix }`.");
+      throw new InvalidArgumentError(
+        where,
+        "hk.Embed must be supplied either with an initial `embeddingMatrix` (Haiku's `embedding_matrix`) or with `embedDim` and `vocabSize` (Haiku's `embed_dim` and `vocab_size`)",
+        "pass `{ vocabSize, embedDim }` or `{ embeddingMatrix }`.",
+      );
     }
     if (embeddingMatrix != null) {
       const shape = embeddingMatrix instanceof tf.Tensor ? embeddingMatrix.shape : shapeOf(embeddingMatrix);
       if (shape.length !== 2) {
-        throw new ShapeError(where, `\`embeddingMatrix\` (Haiku's \`embedding_matrix\`) must be rank 2 [vocabSize, embedDim], got shape ${formatShape(shape)}`, "pass a [vocabSize, embedDim] matrix.");
+        throw new ShapeError(
+          where,
+          `\`embeddingMatrix\` (Haiku's \`embedding_matrix\`) must be rank 2 [vocabSize, embedDim], got shape ${formatShape(shape)}`,
+          "pass a [vocabSize, embedDim] matrix.",
+        );
       }
       if (vocabSize && shape[0] !== vocabSize) {
-        throw new ShapeError(where, `An \`embeddingMatrix\` was supplied but the \`vocabSize\` (Haiku's \`vocab_size\`) of ${vocabSize} was not consistent with its shape ${formatShape(shape)}`, "drop `vocabSize`, or make it match the matrix's first dimension.");
+        throw new ShapeError(
+          where,
+          `An \`embeddingMatrix\` was supplied but the \`vocabSize\` (Haiku's \`vocab_size\`) of ${vocabSize} was not consistent with its shape ${formatShape(shape)}`,
+          "drop `vocabSize`, or make it match the matrix's first dimension.",
+        );
       }
       if (embedDim && shape[1] !== embedDim) {
-        throw new ShapeError(where, `An \`embeddingMatrix\` was supplied but the \`embedDim\` (Haiku's \`embed_dim\`) of ${embedDim} was not consistent with its shape ${formatShape(shape)}`, "drop `embedDim`, or make it match the matrix's second dimension.");
+        throw new ShapeError(
+          where,
+          `An \`embeddingMatrix\` was supplied but the \`embedDim\` (Haiku's \`embed_dim\`) of ${embedDim} was not consistent with its shape ${formatShape(shape)}`,
+          "drop `embedDim`, or make it match the matrix's second dimension.",
+        );
       }
       // Read only when `init` runs; cloned so params never alias the caller's tensor.
       const matrixShape: [number, number] = [shape[0]!, shape[1]!];
@@ -132,7 +160,11 @@ export class Embed extends Module {
       this.embedDim = matrixShape[1];
     } else {
       if (!isPositiveInt(vocabSize) || !isPositiveInt(embedDim)) {
-        throw new InvalidArgumentError(where, `\`vocabSize\` and \`embedDim\` (Haiku's \`vocab_size\` and \`embed_dim\`) must be positive integers, got ${describe(vocabSize)} and ${describe(embedDim)}`, "pass e.g. `{ vocabSize: 1000, embedDim: 64 }`.");
+        throw new InvalidArgumentError(
+          where,
+          `\`vocabSize\` and \`embedDim\` (Haiku's \`vocab_size\` and \`embed_dim\`) must be positive integers, got ${describe(vocabSize)} and ${describe(embedDim)}`,
+          "pass e.g. `{ vocabSize: 1000, embedDim: 64 }`.",
+        );
       }
       this.vocabSize = vocabSize;
       this.embedDim = embedDim;
@@ -185,7 +217,11 @@ function shapeOf(x: unknown): number[] {
 function toIds(ids: unknown, where: string): tf.Tensor {
   if (ids instanceof tf.Tensor) {
     if (ids.dtype !== "int32") {
-      throw new InvalidArgumentError(where, `hk.Embed's __call__ method must take an array of integer dtype but was called with an array of ${ids.dtype}`, "cast the ids first: `tf.cast(ids, \"int32\")`.");
+      throw new InvalidArgumentError(
+        where,
+        `hk.Embed's __call__ method must take an array of integer dtype but was called with an array of ${ids.dtype}`,
+        'cast the ids first: `tf.cast(ids, "int32")`.',
+      );
     }
     return ids;
   }
@@ -193,9 +229,17 @@ function toIds(ids: unknown, where: string): tf.Tensor {
     const flat = (ids as unknown[]).flat(Infinity);
     const bad = flat.find((v) => typeof v !== "number" || !Number.isInteger(v));
     if (bad !== undefined) {
-      throw new InvalidArgumentError(where, `hk.Embed's __call__ method must take an array of integer dtype but was called with an array containing ${describe(bad)}`, "pass integer ids.");
+      throw new InvalidArgumentError(
+        where,
+        `hk.Embed's __call__ method must take an array of integer dtype but was called with an array containing ${describe(bad)}`,
+        "pass integer ids.",
+      );
     }
     return tf.tensor(ids as number[], undefined, "int32");
   }
-  throw new InvalidArgumentError(where, `\`ids\` must be an int32 tf.Tensor or an array of integer ids, got ${describe(ids)}`, "pass `tf.tensor([1, 2], undefined, \"int32\")` or `[1, 2]`.");
+  throw new InvalidArgumentError(
+    where,
+    `\`ids\` must be an int32 tf.Tensor or an array of integer ids, got ${describe(ids)}`,
+    'pass `tf.tensor([1, 2], undefined, "int32")` or `[1, 2]`.',
+  );
 }

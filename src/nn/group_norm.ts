@@ -80,7 +80,11 @@ export class GroupNorm extends Module {
     super(opts.name);
     const where = moduleWhere(this);
     if (!Number.isInteger(groups) || groups < 1) {
-      throw new InvalidArgumentError(where, `\`groups\` must be a positive integer, got ${describe(groups)}`, "pass a divisor of the channel count, e.g. 32.");
+      throw new InvalidArgumentError(
+        where,
+        `\`groups\` must be a positive integer, got ${describe(groups)}`,
+        "pass a divisor of the channel count, e.g. 32.",
+      );
     }
     this.createScale = opts.createScale ?? true;
     this.createOffset = opts.createOffset ?? true;
@@ -106,17 +110,29 @@ export class GroupNorm extends Module {
       throw new InvalidArgumentError(where, `\`x\` must be a tf.Tensor, got ${describe(x)}`, "pass a tf.Tensor.");
     }
     if (this.rank !== null && x.rank !== this.rank) {
-      throw new ShapeError(where, `The rank of the inputs cannot change between calls, the original call was rank=${this.rank} but this call was rank=${x.rank}`, "use one GroupNorm per input rank.");
+      throw new ShapeError(
+        where,
+        `The rank of the inputs cannot change between calls, the original call was rank=${this.rank} but this call was rank=${x.rank}`,
+        "use one GroupNorm per input rank.",
+      );
     }
     checkCallScaleOffset(where, this.createScale, this.createOffset, opts);
     const rank = x.rank;
     if (rank < 2) {
-      throw new ShapeError(where, `inputs must have rank >= 2 (batch and channels), got shape ${formatShape(x.shape)}`, "pass [batch, ..., channels].");
+      throw new ShapeError(
+        where,
+        `inputs must have rank >= 2 (batch and channels), got shape ${formatShape(x.shape)}`,
+        "pass [batch, ..., channels].",
+      );
     }
     const channelsLast = this.channelIndex === -1;
     const channels = x.shape[channelsLast ? rank - 1 : 1]!;
     if (channels % this.groups !== 0) {
-      throw new ShapeError(where, `The number of channels must be divisible by the number of groups, was channels=${channels}, groups=${this.groups}`, "choose `groups` that divides the channel count.");
+      throw new ShapeError(
+        where,
+        `The number of channels must be divisible by the number of groups, was channels=${channels}, groups=${this.groups}`,
+        "choose `groups` that divides the channel count.",
+      );
     }
     this.rank = rank;
 

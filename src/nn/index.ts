@@ -14,7 +14,13 @@ export { Conv1D, Conv2D, Conv3D, ConvND } from "./conv.js";
 export type { Conv1DOptions, Conv2DOptions, Conv3DOptions, ConvOptions } from "./conv.js";
 export { Conv1DTranspose, Conv2DTranspose, Conv3DTranspose, ConvNDTranspose } from "./conv_transpose.js";
 export type { ConvTransposeOptions } from "./conv_transpose.js";
-export { DepthwiseConv1D, DepthwiseConv2D, DepthwiseConv3D, DepthwiseConvND, SeparableDepthwiseConv2D } from "./depthwise_conv.js";
+export {
+  DepthwiseConv1D,
+  DepthwiseConv2D,
+  DepthwiseConv3D,
+  DepthwiseConvND,
+  SeparableDepthwiseConv2D,
+} from "./depthwise_conv.js";
 export type { DepthwiseConvOptions, SeparableDepthwiseConv2DOptions } from "./depthwise_conv.js";
 export { AvgPool, MaxPool, avgPool, maxPool } from "./pool.js";
 export type { PoolOptions, PoolPadding } from "./pool.js";
@@ -37,7 +43,16 @@ export { Embed, EmbedLookupStyle } from "./embed.js";
 export type { EmbedCallOptions, EmbedOptions } from "./embed.js";
 export { MultiHeadAttention } from "./attention.js";
 export type { MultiHeadAttentionOptions } from "./attention.js";
-export { DeepRNN, GRU, IdentityCore, LSTM, RNNCore, ResetCore, VanillaRNN, deepRnnWithSkipConnections } from "./recurrent.js";
+export {
+  DeepRNN,
+  GRU,
+  IdentityCore,
+  LSTM,
+  RNNCore,
+  ResetCore,
+  VanillaRNN,
+  deepRnnWithSkipConnections,
+} from "./recurrent.js";
 export type { DeepRNNLayer, GRUOptions, LSTMOptions, LSTMState, VanillaRNNOptions } from "./recurrent.js";
 export { dynamicUnroll, staticUnroll } from "./unroll.js";
 export type { DynamicUnrollOptions, StepCore, Unrollable } from "./unroll.js";

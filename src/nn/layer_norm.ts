@@ -58,13 +58,25 @@ export function checkNormInits(
   offsetInit: Initializer | undefined,
 ): void {
   if (typeof createScale !== "boolean" || typeof createOffset !== "boolean") {
-    throw new InvalidArgumentError(where, `\`createScale\` and \`createOffset\` (Haiku's \`create_scale\` and \`create_offset\`) must be booleans, got ${describe(createScale)} and ${describe(createOffset)}`, "pass `true` or `false`.");
+    throw new InvalidArgumentError(
+      where,
+      `\`createScale\` and \`createOffset\` (Haiku's \`create_scale\` and \`create_offset\`) must be booleans, got ${describe(createScale)} and ${describe(createOffset)}`,
+      "pass `true` or `false`.",
+    );
   }
   if (!createScale && scaleInit != null) {
-    throw new InvalidArgumentError(where, "Cannot set `scaleInit` (Haiku's `scale_init`) if `createScale` (Haiku's `create_scale`) is false", "pass `createScale: true`, or drop `scaleInit`.");
+    throw new InvalidArgumentError(
+      where,
+      "Cannot set `scaleInit` (Haiku's `scale_init`) if `createScale` (Haiku's `create_scale`) is false",
+      "pass `createScale: true`, or drop `scaleInit`.",
+    );
   }
   if (!createOffset && offsetInit != null) {
-    throw new InvalidArgumentError(where, "Cannot set `offsetInit` (Haiku's `offset_init`) if `createOffset` (Haiku's `create_offset`) is false", "pass `createOffset: true`, or drop `offsetInit`.");
+    throw new InvalidArgumentError(
+      where,
+      "Cannot set `offsetInit` (Haiku's `offset_init`) if `createOffset` (Haiku's `create_offset`) is false",
+      "pass `createOffset: true`, or drop `offsetInit`.",
+    );
   }
 }
 
@@ -73,12 +85,25 @@ export function checkNormInits(
  *
  * @category Layers
  */
-export function checkCallScaleOffset(where: string, createScale: boolean, createOffset: boolean, opts: NormCallOptions): void {
+export function checkCallScaleOffset(
+  where: string,
+  createScale: boolean,
+  createOffset: boolean,
+  opts: NormCallOptions,
+): void {
   if (createScale && opts.scale != null) {
-    throw new InvalidArgumentError(where, "Cannot pass `scale` at call time if `createScale` (Haiku's `create_scale`) is true", "drop `scale`, or construct with `createScale: false`.");
+    throw new InvalidArgumentError(
+      where,
+      "Cannot pass `scale` at call time if `createScale` (Haiku's `create_scale`) is true",
+      "drop `scale`, or construct with `createScale: false`.",
+    );
   }
   if (createOffset && opts.offset != null) {
-    throw new InvalidArgumentError(where, "Cannot pass `offset` at call time if `createOffset` (Haiku's `create_offset`) is true", "drop `offset`, or construct with `createOffset: false`.");
+    throw new InvalidArgumentError(
+      where,
+      "Cannot pass `offset` at call time if `createOffset` (Haiku's `create_offset`) is true",
+      "drop `offset`, or construct with `createOffset: false`.",
+    );
   }
 }
 
@@ -141,7 +166,8 @@ export class LayerNorm extends Module {
     this.scaleInit = opts.scaleInit ?? onesInit;
     this.offsetInit = opts.offsetInit ?? zerosInit;
     this.useFastVariance = opts.useFastVariance ?? false;
-    this.paramAxis = opts.paramAxis == null ? [-1] : toAxesOrSlice(opts.paramAxis, where, "`paramAxis` (Haiku's `param_axis`)");
+    this.paramAxis =
+      opts.paramAxis == null ? [-1] : toAxesOrSlice(opts.paramAxis, where, "`paramAxis` (Haiku's `param_axis`)");
   }
 
   /**
@@ -153,7 +179,11 @@ export class LayerNorm extends Module {
   call(inputs: tf.Tensor, opts: NormCallOptions = {}): tf.Tensor {
     const where = moduleWhere(this);
     if (!(inputs instanceof tf.Tensor)) {
-      throw new InvalidArgumentError(where, `\`inputs\` must be a tf.Tensor, got ${describe(inputs)}`, "pass a tf.Tensor.");
+      throw new InvalidArgumentError(
+        where,
+        `\`inputs\` must be a tf.Tensor, got ${describe(inputs)}`,
+        "pass a tf.Tensor.",
+      );
     }
     checkCallScaleOffset(where, this.createScale, this.createOffset, opts);
     const ndim = inputs.rank;
@@ -166,7 +196,10 @@ export class LayerNorm extends Module {
     } else {
       ({ mean, variance } = tf.moments(inputs, axis, true));
     }
-    const shape = paramShape(inputs.shape, toAbsAxes(this.paramAxis, ndim, where, "`paramAxis` (Haiku's `param_axis`)"));
+    const shape = paramShape(
+      inputs.shape,
+      toAbsAxes(this.paramAxis, ndim, where, "`paramAxis` (Haiku's `param_axis`)"),
+    );
     const dtype = inputs.dtype;
     const scale = this.createScale
       ? getParameter("scale", shape, { init: this.scaleInit, dtype })

@@ -65,7 +65,11 @@ export class Linear extends Module {
   constructor(outputSize: number, options: LinearOptions = {}) {
     super(options.name);
     if (!Number.isInteger(outputSize) || outputSize < 0) {
-      throw new InvalidArgumentError(moduleWhere(this), `\`outputSize\` (Haiku's \`output_size\`) must be a non-negative integer, got ${describe(outputSize)}`, "pass the number of output features, e.g. `new hk.Linear(10)`.");
+      throw new InvalidArgumentError(
+        moduleWhere(this),
+        `\`outputSize\` (Haiku's \`output_size\`) must be a non-negative integer, got ${describe(outputSize)}`,
+        "pass the number of output features, e.g. `new hk.Linear(10)`.",
+      );
     }
     this.outputSize = outputSize;
     this.withBias = options.withBias ?? true;
@@ -77,12 +81,19 @@ export class Linear extends Module {
   call(inputs: tf.Tensor): tf.Tensor {
     assertTensor(inputs, moduleWhere(this));
     if (inputs.rank === 0) {
-      throw new ShapeError(moduleWhere(this), "Input must not be scalar, got a scalar tensor", "pass an input of rank >= 1, e.g. [batch, features].");
+      throw new ShapeError(
+        moduleWhere(this),
+        "Input must not be scalar, got a scalar tensor",
+        "pass an input of rank >= 1, e.g. [batch, features].",
+      );
     }
     const inputSize = inputs.shape[inputs.rank - 1]!;
     this.inputSize = inputSize;
     const dtype = inputs.dtype;
-    const w = getParameter("w", [inputSize, this.outputSize], { dtype, init: this.wInit ?? defaultWInit }) as tf.Tensor2D;
+    const w = getParameter("w", [inputSize, this.outputSize], {
+      dtype,
+      init: this.wInit ?? defaultWInit,
+    }) as tf.Tensor2D;
     const x2 = (inputs.rank === 2 ? inputs : tf.reshape(inputs, [-1, inputSize])) as tf.Tensor2D;
     let out: tf.Tensor;
     if (this.withBias) {

@@ -38,17 +38,29 @@ export interface EMACallOptions {
 
 function checkDecay(decay: unknown, where: string): number {
   if (typeof decay !== "number" || !Number.isFinite(decay)) {
-    throw new InvalidArgumentError(where, `\`decay\` must be a number in [0, 1), got ${describe(decay)}`, "pass e.g. 0.99.");
+    throw new InvalidArgumentError(
+      where,
+      `\`decay\` must be a number in [0, 1), got ${describe(decay)}`,
+      "pass e.g. 0.99.",
+    );
   }
   return decay;
 }
 
 function checkWarmup(warmupLength: number, zeroDebias: boolean, where: string): void {
   if (!Number.isInteger(warmupLength) || warmupLength < 0) {
-    throw new InvalidArgumentError(where, `\`warmupLength\` (Haiku's \`warmup_length\`) is ${warmupLength}, but should be non-negative`, "pass 0 (no warm-up) or a positive number of steps.");
+    throw new InvalidArgumentError(
+      where,
+      `\`warmupLength\` (Haiku's \`warmup_length\`) is ${warmupLength}, but should be non-negative`,
+      "pass 0 (no warm-up) or a positive number of steps.",
+    );
   }
   if (warmupLength > 0 && zeroDebias) {
-    throw new InvalidArgumentError(where, "Zero debiasing does not make sense when warming up the value of the average to an initial value", "set `zeroDebias: false` if setting `warmupLength` to a non-zero value.");
+    throw new InvalidArgumentError(
+      where,
+      "Zero debiasing does not make sense when warming up the value of the average to an initial value",
+      "set `zeroDebias: false` if setting `warmupLength` to a non-zero value.",
+    );
   }
 }
 
@@ -102,7 +114,11 @@ export class ExponentialMovingAverage extends Module {
   call(value: tf.Tensor | number, opts: EMACallOptions = {}): tf.Tensor {
     const v = typeof value === "number" ? tf.scalar(value) : value;
     if (!(v instanceof tf.Tensor)) {
-      throw new InvalidArgumentError(moduleWhere(this), `\`value\` must be a tf.Tensor or a number, got ${describe(value)}`, "pass the value to average as a tf.Tensor.");
+      throw new InvalidArgumentError(
+        moduleWhere(this),
+        `\`value\` must be a tf.Tensor or a number, got ${describe(value)}`,
+        "pass the value to average as a tf.Tensor.",
+      );
     }
     const warmup = this.warmupLength;
     const prev = getState<tf.Tensor>("counter", {

@@ -46,10 +46,19 @@ export function toAxesOrSlice(axis: unknown, where: string, argName = "`axis`"):
     return [...(axis as number[])];
   }
   if (isSlice(axis)) {
-    if (axis.step === 0) throw new InvalidArgumentError(where, `${argName} slice step must not be zero`, "omit `step` or pass a non-zero one.");
+    if (axis.step === 0)
+      throw new InvalidArgumentError(
+        where,
+        `${argName} slice step must not be zero`,
+        "omit `step` or pass a non-zero one.",
+      );
     return axis;
   }
-  throw new InvalidArgumentError(where, `${argName} should be an int, slice or iterable of ints. Got: ${describe(axis)}`, "pass e.g. -1, [1, 2] or `{ start: 1 }` (Python's slice(1, None)).");
+  throw new InvalidArgumentError(
+    where,
+    `${argName} should be an int, slice or iterable of ints. Got: ${describe(axis)}`,
+    "pass e.g. -1, [1, 2] or `{ start: 1 }` (Python's slice(1, None)).",
+  );
 }
 
 function isSlice(x: unknown): x is AxisSlice {
@@ -94,7 +103,11 @@ export function toAbsAxes(axis: AxesOrSlice, ndim: number, where: string, argNam
   const out = new Set<number>();
   for (const a of axis as readonly number[]) {
     if (a < -ndim || a >= ndim) {
-      throw new InvalidArgumentError(where, `${argName} ${a} is out of range for an input of rank ${ndim}; expected an axis in [${-ndim}, ${ndim})`, "pass axes the input has.");
+      throw new InvalidArgumentError(
+        where,
+        `${argName} ${a} is out of range for an input of rank ${ndim}; expected an axis in [${-ndim}, ${ndim})`,
+        "pass axes the input has.",
+      );
     }
     out.add(a < 0 ? a + ndim : a);
   }
@@ -128,4 +141,3 @@ export function getChannelIndex(dataFormat: string, where = "hk.getChannelIndex"
     'pass e.g. "NHWC" or "channels_last".',
   );
 }
-

@@ -11,7 +11,11 @@ import { setOwn } from "../tree/own.js";
  *
  * @category Layers
  */
-export function mapParamsTree(tree: Params, ignoreRegex: string, fn: (fullName: string, value: tf.Tensor) => tf.Tensor): Params {
+export function mapParamsTree(
+  tree: Params,
+  ignoreRegex: string,
+  fn: (fullName: string, value: tf.Tensor) => tf.Tensor,
+): Params {
   const ignore = ignoreRegex ? new RegExp(`^(?:${ignoreRegex})`) : null;
   const out: Record<string, Record<string, tf.Tensor>> = {};
   for (const [moduleName, paramDict] of Object.entries(tree)) {

@@ -21,29 +21,57 @@ import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 export type PoolPadding = "SAME" | "VALID";
 
 /** Haiku's `_infer_shape` for a window or strides spec. */
-function inferShape(x: tf.Tensor, size: number | readonly number[], channelAxis: number | null, where: string, what: string): number[] {
+function inferShape(
+  x: tf.Tensor,
+  size: number | readonly number[],
+  channelAxis: number | null,
+  where: string,
+  what: string,
+): number[] {
   if (typeof size === "number") {
-    if (!Number.isInteger(size) || size < 1) throw new InvalidArgumentError(where, `${what} must be a positive integer, got ${describe(size)}`, "pass e.g. 2.");
+    if (!Number.isInteger(size) || size < 1)
+      throw new InvalidArgumentError(
+        where,
+        `${what} must be a positive integer, got ${describe(size)}`,
+        "pass e.g. 2.",
+      );
     let ca = channelAxis;
     if (ca !== null && ca !== 0) {
-      if (!(Math.abs(ca) < x.rank)) throw new InvalidArgumentError(where, `Invalid \`channelAxis\` (Haiku's \`channel_axis\`) ${ca} for shape ${formatShape(x.shape)}`, "pass an axis of the input, or null.");
+      if (!(Math.abs(ca) < x.rank))
+        throw new InvalidArgumentError(
+          where,
+          `Invalid \`channelAxis\` (Haiku's \`channel_axis\`) ${ca} for shape ${formatShape(x.shape)}`,
+          "pass an axis of the input, or null.",
+        );
       if (ca < 0) ca = x.rank + ca;
     }
     return [1, ...Array.from({ length: x.rank - 1 }, (_, i) => (i + 1 === ca ? 1 : size))];
   }
   if (!Array.isArray(size) || !size.every((s) => Number.isInteger(s) && s >= 1)) {
-    throw new InvalidArgumentError(where, `${what} must be a positive integer or an array of them, got ${describe(size)}`, "pass e.g. 2 or [1, 2, 2, 1].");
+    throw new InvalidArgumentError(
+      where,
+      `${what} must be a positive integer or an array of them, got ${describe(size)}`,
+      "pass e.g. 2 or [1, 2, 2, 1].",
+    );
   }
   if (size.length < x.rank) return [...new Array<number>(x.rank - size.length).fill(1), ...size];
   if (size.length > x.rank) {
-    throw new ShapeError(where, `${what} ${JSON.stringify(size)} has more entries than the input has dims ${formatShape(x.shape)}`, "pass one entry per input axis (or one number).");
+    throw new ShapeError(
+      where,
+      `${what} ${JSON.stringify(size)} has more entries than the input has dims ${formatShape(x.shape)}`,
+      "pass one entry per input axis (or one number).",
+    );
   }
   return [...size];
 }
 
 function checkPadding(padding: unknown, where: string): asserts padding is PoolPadding {
   if (padding !== "SAME" && padding !== "VALID") {
-    throw new InvalidArgumentError(where, `Invalid \`padding\` ${describe(padding)}, must be 'SAME' or 'VALID'`, "pass \"SAME\" or \"VALID\".");
+    throw new InvalidArgumentError(
+      where,
+      `Invalid \`padding\` ${describe(padding)}, must be 'SAME' or 'VALID'`,
+      'pass "SAME" or "VALID".',
+    );
   }
 }
 
@@ -74,7 +102,8 @@ function poolPair(
   const h = shape[a]!;
   const w = bb === null ? 1 : shape[bb]!;
   const x4 = tf.reshape(y, [lead, h, w, trail]) as tf.Tensor4D;
-  const p4 = kind === "max" ? tf.maxPool(x4, win, str, padding === "SAME" ? "same" : "valid") : avgPool2d(x4, win, str, padding);
+  const p4 =
+    kind === "max" ? tf.maxPool(x4, win, str, padding === "SAME" ? "same" : "valid") : avgPool2d(x4, win, str, padding);
   const outShape = [...shape];
   outShape[a] = p4.shape[1];
   if (bb !== null) outShape[bb] = p4.shape[2];
@@ -213,7 +242,12 @@ export class MaxPool extends Module {
    * @param padding `"SAME"` or `"VALID"`.
    * @param options Haiku's keyword arguments.
    */
-  constructor(windowShape: number | readonly number[], strides: number | readonly number[], padding: PoolPadding, options: PoolOptions = {}) {
+  constructor(
+    windowShape: number | readonly number[],
+    strides: number | readonly number[],
+    padding: PoolPadding,
+    options: PoolOptions = {},
+  ) {
     super(options.name);
     checkPadding(padding, moduleWhere(this));
     this.windowShape = windowShape;
@@ -255,7 +289,12 @@ export class AvgPool extends Module {
    * @param padding `"SAME"` or `"VALID"`.
    * @param options Haiku's keyword arguments.
    */
-  constructor(windowShape: number | readonly number[], strides: number | readonly number[], padding: PoolPadding, options: PoolOptions = {}) {
+  constructor(
+    windowShape: number | readonly number[],
+    strides: number | readonly number[],
+    padding: PoolPadding,
+    options: PoolOptions = {},
+  ) {
     super(options.name);
     checkPadding(padding, moduleWhere(this));
     this.windowShape = windowShape;

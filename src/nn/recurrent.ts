@@ -48,7 +48,11 @@ export interface LSTMState {
 export function checkLSTMState(state: unknown, what: string, where: string): asserts state is LSTMState {
   const s = state as Partial<LSTMState> | null;
   if (s === null || typeof s !== "object" || !(s.hidden instanceof tf.Tensor) || !(s.cell instanceof tf.Tensor)) {
-    throw new InvalidArgumentError(where, `${what} must be an LSTMState {hidden, cell} of tensors, got ${describe(state)}`, "start from `core.initialState(batchSize)` and pass the state the previous step returned.");
+    throw new InvalidArgumentError(
+      where,
+      `${what} must be an LSTMState {hidden, cell} of tensors, got ${describe(state)}`,
+      "start from `core.initialState(batchSize)` and pass the state the previous step returned.",
+    );
   }
 }
 
@@ -75,21 +79,33 @@ export function zerosState(shape: number | readonly number[], batchSize: number 
   const s = typeof shape === "number" ? [shape] : [...shape];
   if (batchSize === null || batchSize === undefined) return tf.zeros(s);
   if (!Number.isInteger(batchSize) || batchSize < 0) {
-    throw new InvalidArgumentError(where, `\`batchSize\` (Haiku's \`batch_size\`) must be a non-negative integer or null, got ${describe(batchSize)}`, "pass e.g. `initialState(8)`, or `initialState(null)` for an unbatched state.");
+    throw new InvalidArgumentError(
+      where,
+      `\`batchSize\` (Haiku's \`batch_size\`) must be a non-negative integer or null, got ${describe(batchSize)}`,
+      "pass e.g. `initialState(8)`, or `initialState(null)` for an unbatched state.",
+    );
   }
   return tf.zeros([batchSize, ...s]);
 }
 
 function checkHidden(hiddenSize: unknown, where: string): number {
   if (typeof hiddenSize !== "number" || !Number.isInteger(hiddenSize) || hiddenSize < 1) {
-    throw new InvalidArgumentError(where, `\`hiddenSize\` (Haiku's \`hidden_size\`) must be a positive integer, got ${describe(hiddenSize)}`, "pass e.g. 128.");
+    throw new InvalidArgumentError(
+      where,
+      `\`hiddenSize\` (Haiku's \`hidden_size\`) must be a positive integer, got ${describe(hiddenSize)}`,
+      "pass e.g. 128.",
+    );
   }
   return hiddenSize;
 }
 
 function checkInputs(x: unknown, what: string, where: string): asserts x is tf.Tensor {
   if (!(x instanceof tf.Tensor)) {
-    throw new InvalidArgumentError(where, `${what} must be a tf.Tensor, got ${describe(x)}`, "pass a tf.Tensor (the state from `initialState`, the inputs of this step).");
+    throw new InvalidArgumentError(
+      where,
+      `${what} must be a tf.Tensor, got ${describe(x)}`,
+      "pass a tf.Tensor (the state from `initialState`, the inputs of this step).",
+    );
   }
 }
 
@@ -198,7 +214,11 @@ export class LSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
     const where = moduleWhere(this);
     checkInputs(inputs, "`inputs`", where);
     if (inputs.rank > 2 || inputs.rank === 0) {
-      throw new ShapeError(where, `LSTM input must be rank-1 or rank-2, got shape ${formatShape(inputs.shape)}`, "pass one step, [batch, features] or [features].");
+      throw new ShapeError(
+        where,
+        `LSTM input must be rank-1 or rank-2, got shape ${formatShape(inputs.shape)}`,
+        "pass one step, [batch, features] or [features].",
+      );
     }
     checkLSTMState(prevState, "`prevState` (Haiku's `prev_state`)", where);
     const xAndH = tf.concat([inputs, prevState.hidden], -1);
@@ -208,7 +228,10 @@ export class LSTM extends RNNCore<tf.Tensor, LSTMState, tf.Tensor> {
   /** Zeros `{hidden, cell}` of `[batchSize, hiddenSize]` (or `[hiddenSize]`). */
   initialState(batchSize: number | null): LSTMState {
     const where = moduleWhere(this);
-    return { hidden: zerosState(this.hiddenSize, batchSize, where), cell: zerosState(this.hiddenSize, batchSize, where) };
+    return {
+      hidden: zerosState(this.hiddenSize, batchSize, where),
+      cell: zerosState(this.hiddenSize, batchSize, where),
+    };
   }
 }
 
@@ -270,7 +293,11 @@ export class GRU extends RNNCore<tf.Tensor, tf.Tensor, tf.Tensor> {
     checkInputs(inputs, "`inputs`", where);
     checkInputs(prevState, "`state`", where);
     if (inputs.rank !== 1 && inputs.rank !== 2) {
-      throw new ShapeError(where, `GRU input must be rank-1 or rank-2, got shape ${formatShape(inputs.shape)}`, "pass one step, [batch, features] or [features].");
+      throw new ShapeError(
+        where,
+        `GRU input must be rank-1 or rank-2, got shape ${formatShape(inputs.shape)}`,
+        "pass one step, [batch, features] or [features].",
+      );
     }
     const h = this.hiddenSize;
     const dtype = inputs.dtype;
@@ -347,7 +374,11 @@ export class ResetCore<I = tf.Tensor, S = unknown, O = tf.Tensor> extends RNNCor
   constructor(core: RNNCore<I, S, O>, opts: { name?: string } = {}) {
     super(opts.name);
     if (!(core instanceof RNNCore)) {
-      throw new InvalidArgumentError(moduleWhere(this), `\`core\` must be an hk.RNNCore, got ${describe(core)}`, "wrap an RNN core, e.g. `new hk.ResetCore(new hk.LSTM(8))`.");
+      throw new InvalidArgumentError(
+        moduleWhere(this),
+        `\`core\` must be an hk.RNNCore, got ${describe(core)}`,
+        "wrap an RNN core, e.g. `new hk.ResetCore(new hk.LSTM(8))`.",
+      );
     }
     this.core = core;
   }
@@ -356,18 +387,25 @@ export class ResetCore<I = tf.Tensor, S = unknown, O = tf.Tensor> extends RNNCor
   call(inputsAndReset: [I, unknown], state: S): [O, S] {
     const where = moduleWhere(this);
     if (!Array.isArray(inputsAndReset) || inputsAndReset.length !== 2) {
-      throw new InvalidArgumentError(where, "call() takes [inputs, shouldReset] as its first argument", "call `core.call([x, shouldReset], state)`.");
+      throw new InvalidArgumentError(
+        where,
+        "call() takes [inputs, shouldReset] as its first argument",
+        "call `core.call([x, shouldReset], state)`.",
+      );
     }
     const [inputs, shouldResetIn] = inputsAndReset;
-    const shouldReset =
-      shouldResetIn instanceof tf.Tensor ? tree.map(() => shouldResetIn, state) : shouldResetIn;
+    const shouldReset = shouldResetIn instanceof tf.Tensor ? tree.map(() => shouldResetIn, state) : shouldResetIn;
     const batched = isBatched(state, this.initialState(1));
     const batchSize = batched ? (tree.leaves(inputs as tree.PyTree)[0] as tf.Tensor).shape[0]! : null;
     const initial = this.initialState(batchSize);
     const next = tree.map(
       (s: tf.Tensor, reset: tf.Tensor, init: tf.Tensor) => {
         if (!(reset instanceof tf.Tensor) || !s.shape.slice(0, reset.rank).every((d, i) => d === reset.shape[i])) {
-          throw new ShapeError(where, `should_reset signal shape ${reset instanceof tf.Tensor ? formatShape(reset.shape) : describe(reset)} is not compatible with state shape ${formatShape(s.shape)}; it must be a prefix of it`, "pass `shouldReset` of shape [batch].");
+          throw new ShapeError(
+            where,
+            `should_reset signal shape ${reset instanceof tf.Tensor ? formatShape(reset.shape) : describe(reset)} is not compatible with state shape ${formatShape(s.shape)}; it must be a prefix of it`,
+            "pass `shouldReset` of shape [batch].",
+          );
         }
         const cond = tf.reshape(reset.dtype === "bool" ? reset : tf.notEqual(reset, 0), [
           ...reset.shape,
@@ -432,12 +470,20 @@ export class DeepRNN extends RNNCore<unknown, unknown[], unknown> {
   constructor(layers: readonly DeepRNNLayer[], opts: { name?: string; skipConnections?: boolean } = {}) {
     super(opts.name);
     if (!Array.isArray(layers)) {
-      throw new InvalidArgumentError(moduleWhere(this), "`layers` must be an array of cores and functions", "pass e.g. `[new hk.LSTM(8), tf.relu]`.");
+      throw new InvalidArgumentError(
+        moduleWhere(this),
+        "`layers` must be an array of cores and functions",
+        "pass e.g. `[new hk.LSTM(8), tf.relu]`.",
+      );
     }
     this.layers = [...layers];
     this.skipConnections = opts.skipConnections ?? false;
     if (this.skipConnections && !layers.every((l) => l instanceof RNNCore)) {
-      throw new InvalidArgumentError(moduleWhere(this), "`skipConnections` (Haiku's `skip_connections`) requires for all layers to be `hk.RNNCore`s", "drop the plain functions from `layers`, or set `skipConnections: false`.");
+      throw new InvalidArgumentError(
+        moduleWhere(this),
+        "`skipConnections` (Haiku's `skip_connections`) requires for all layers to be `hk.RNNCore`s",
+        "drop the plain functions from `layers`, or set `skipConnections: false`.",
+      );
     }
   }
 
@@ -446,7 +492,11 @@ export class DeepRNN extends RNNCore<unknown, unknown[], unknown> {
     const where = moduleWhere(this);
     const numCores = this.layers.filter((l) => l instanceof RNNCore).length;
     if (!Array.isArray(state) || state.length !== numCores) {
-      throw new ShapeError(where, `\`state\` must be an array with one entry per RNNCore layer (${numCores})`, "start from `initialState(batchSize)` and pass the state the previous step returned.");
+      throw new ShapeError(
+        where,
+        `\`state\` must be an array with one entry per RNNCore layer (${numCores})`,
+        "start from `initialState(batchSize)` and pass the state the previous step returned.",
+      );
     }
     let current: unknown = inputs;
     const nextStates: unknown[] = [];
@@ -473,7 +523,9 @@ export class DeepRNN extends RNNCore<unknown, unknown[], unknown> {
 
   /** One initial state per core layer. */
   initialState(batchSize: number | null): unknown[] {
-    return this.layers.filter((l): l is RNNCore<unknown, unknown, unknown> => l instanceof RNNCore).map((l) => l.initialState(batchSize));
+    return this.layers
+      .filter((l): l is RNNCore<unknown, unknown, unknown> => l instanceof RNNCore)
+      .map((l) => l.initialState(batchSize));
   }
 }
 
@@ -488,6 +540,10 @@ export class DeepRNN extends RNNCore<unknown, unknown[], unknown> {
  *
  * @category Layers
  */
-export function deepRnnWithSkipConnections(layers: readonly RNNCore<any, any, any>[], opts: { name?: string } = {}): DeepRNN { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function deepRnnWithSkipConnections(
+  layers: readonly RNNCore<any, any, any>[],
+  opts: { name?: string } = {},
+): DeepRNN {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   return new DeepRNN(layers, { name: opts.name ?? "__deep_rnn", skipConnections: true });
 }

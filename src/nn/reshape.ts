@@ -48,13 +48,25 @@ export class Reshape extends Module {
     super(options.name);
     const preserveDims = options.preserveDims ?? 1;
     if (!Number.isInteger(preserveDims) || preserveDims === 0) {
-      throw new InvalidArgumentError(moduleWhere(this), `Argument \`preserveDims\` (Haiku's \`preserve_dims\`) should be non-zero (and an integer), got ${describe(preserveDims)}`, "pass e.g. 1 (keep the batch axis).");
+      throw new InvalidArgumentError(
+        moduleWhere(this),
+        `Argument \`preserveDims\` (Haiku's \`preserve_dims\`) should be non-zero (and an integer), got ${describe(preserveDims)}`,
+        "pass e.g. 1 (keep the batch axis).",
+      );
     }
     if (!Array.isArray(outputShape) || outputShape.some((d) => !Number.isInteger(d) || d < -1)) {
-      throw new InvalidArgumentError(moduleWhere(this), `\`outputShape\` (Haiku's \`output_shape\`) must be an array of non-negative integers and at most one -1, got ${describe(outputShape)}`, "pass e.g. `[-1, 4]`.");
+      throw new InvalidArgumentError(
+        moduleWhere(this),
+        `\`outputShape\` (Haiku's \`output_shape\`) must be an array of non-negative integers and at most one -1, got ${describe(outputShape)}`,
+        "pass e.g. `[-1, 4]`.",
+      );
     }
     if (outputShape.filter((d) => d === -1).length > 1) {
-      throw new InvalidArgumentError(moduleWhere(this), `-1 can only occur once in \`outputShape\` (Haiku's \`output_shape\`), got ${JSON.stringify(outputShape)}`, "give all dimensions but one.");
+      throw new InvalidArgumentError(
+        moduleWhere(this),
+        `-1 can only occur once in \`outputShape\` (Haiku's \`output_shape\`), got ${JSON.stringify(outputShape)}`,
+        "give all dimensions but one.",
+      );
     }
     this.outputShape = Object.freeze([...outputShape]);
     this.preserveDims = preserveDims;
@@ -75,7 +87,11 @@ export class Reshape extends Module {
     }
     const size = target.reduce((a, b) => a * b, 1);
     if (size !== n) {
-      throw new ShapeError(moduleWhere(this), `cannot reshape dims ${formatShape(dims)} of input ${formatShape(inputs.shape)} (${n} elements) to ${formatShape(this.outputShape)}; the sizes must match`, "choose an `outputShape` with the same number of elements (or use -1 once).");
+      throw new ShapeError(
+        moduleWhere(this),
+        `cannot reshape dims ${formatShape(dims)} of input ${formatShape(inputs.shape)} (${n} elements) to ${formatShape(this.outputShape)}; the sizes must match`,
+        "choose an `outputShape` with the same number of elements (or use -1 once).",
+      );
     }
     return tf.reshape(inputs, [...kept, ...target]);
   }

@@ -62,12 +62,17 @@ export class RMSNorm extends Module {
     const where = moduleWhere(this);
     this.createScale = opts.createScale ?? true;
     if (!this.createScale && opts.scaleInit != null) {
-      throw new InvalidArgumentError(where, "Cannot set `scaleInit` (Haiku's `scale_init`) if `createScale` (Haiku's `create_scale`) is false", "pass `createScale: true`, or drop `scaleInit`.");
+      throw new InvalidArgumentError(
+        where,
+        "Cannot set `scaleInit` (Haiku's `scale_init`) if `createScale` (Haiku's `create_scale`) is false",
+        "pass `createScale: true`, or drop `scaleInit`.",
+      );
     }
     this.axis = toAxesOrSlice(axis, where);
     this.eps = opts.eps ?? 1e-5;
     this.scaleInit = opts.scaleInit ?? onesInit;
-    this.paramAxis = opts.paramAxis == null ? [-1] : toAxesOrSlice(opts.paramAxis, where, "`paramAxis` (Haiku's `param_axis`)");
+    this.paramAxis =
+      opts.paramAxis == null ? [-1] : toAxesOrSlice(opts.paramAxis, where, "`paramAxis` (Haiku's `param_axis`)");
   }
 
   /**
@@ -78,14 +83,21 @@ export class RMSNorm extends Module {
   call(inputs: tf.Tensor): tf.Tensor {
     const where = moduleWhere(this);
     if (!(inputs instanceof tf.Tensor)) {
-      throw new InvalidArgumentError(where, `\`inputs\` must be a tf.Tensor, got ${describe(inputs)}`, "pass a tf.Tensor.");
+      throw new InvalidArgumentError(
+        where,
+        `\`inputs\` must be a tf.Tensor, got ${describe(inputs)}`,
+        "pass a tf.Tensor.",
+      );
     }
     const ndim = inputs.rank;
     const axis = toAbsAxes(this.axis, ndim, where);
     const meanSquared = tf.mean(tf.square(inputs), axis, true);
     let inv = tf.rsqrt(tf.add(meanSquared, tf.scalar(this.eps, meanSquared.dtype)));
     if (this.createScale) {
-      const shape = paramShape(inputs.shape, toAbsAxes(this.paramAxis, ndim, where, "`paramAxis` (Haiku's `param_axis`)"));
+      const shape = paramShape(
+        inputs.shape,
+        toAbsAxes(this.paramAxis, ndim, where, "`paramAxis` (Haiku's `param_axis`)"),
+      );
       const scale = getParameter("scale", shape, { init: this.scaleInit, dtype: inputs.dtype });
       inv = tf.mul(scale, inv);
     }

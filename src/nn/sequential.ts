@@ -54,13 +54,25 @@ export class Sequential extends Module {
    */
   constructor(layers: Iterable<SequentialLayer>, options: SequentialOptions = {}) {
     super(options.name);
-    if (layers === null || layers === undefined || typeof (layers as Iterable<unknown>)[Symbol.iterator] !== "function") {
-      throw new InvalidArgumentError(moduleWhere(this), `\`layers\` must be an array of modules or functions, got ${describe(layers)}`, "pass e.g. `[new hk.Linear(8), tf.relu]`.");
+    if (
+      layers === null ||
+      layers === undefined ||
+      typeof (layers as Iterable<unknown>)[Symbol.iterator] !== "function"
+    ) {
+      throw new InvalidArgumentError(
+        moduleWhere(this),
+        `\`layers\` must be an array of modules or functions, got ${describe(layers)}`,
+        "pass e.g. `[new hk.Linear(8), tf.relu]`.",
+      );
     }
     this.layers = Object.freeze([...layers]);
     this.layers.forEach((l, i) => {
       if (typeof l !== "function" && (typeof l !== "object" || l === null || typeof l.call !== "function")) {
-        throw new InvalidArgumentError(moduleWhere(this), `\`layers[${i}]\` is neither a function nor a module with a call method, got ${describe(l)}`, "pass modules and functions only.");
+        throw new InvalidArgumentError(
+          moduleWhere(this),
+          `\`layers[${i}]\` is neither a function nor a module with a call method, got ${describe(l)}`,
+          "pass modules and functions only.",
+        );
       }
     });
   }

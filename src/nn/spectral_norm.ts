@@ -75,7 +75,11 @@ export class SpectralNorm extends Module {
     this.eps = opts.eps ?? 1e-4;
     this.nSteps = opts.nSteps ?? 1;
     if (!Number.isInteger(this.nSteps) || this.nSteps < 1) {
-      throw new InvalidArgumentError(moduleWhere(this), `\`nSteps\` (Haiku's \`n_steps\`) must be a positive integer, got ${describe(this.nSteps)}`, "pass e.g. `{ nSteps: 1 }`.");
+      throw new InvalidArgumentError(
+        moduleWhere(this),
+        `\`nSteps\` (Haiku's \`n_steps\`) must be a positive integer, got ${describe(this.nSteps)}`,
+        "pass e.g. `{ nSteps: 1 }`.",
+      );
     }
   }
 
@@ -87,13 +91,27 @@ export class SpectralNorm extends Module {
    */
   call(value: tf.Tensor, opts: SpectralNormCallOptions = {}): tf.Tensor {
     const where = moduleWhere(this);
-    if (!(value instanceof tf.Tensor)) throw new InvalidArgumentError(where, `\`value\` must be a tf.Tensor, got ${describe(value)}`, "pass the weight matrix as a tf.Tensor.");
+    if (!(value instanceof tf.Tensor))
+      throw new InvalidArgumentError(
+        where,
+        `\`value\` must be a tf.Tensor, got ${describe(value)}`,
+        "pass the weight matrix as a tf.Tensor.",
+      );
     if (value.rank <= 1) {
-      throw new ShapeError(where, `Spectral normalization is not well defined for scalar or vector inputs, got shape ${formatShape(value.shape)}`, "pass a tensor of rank >= 2 (a weight matrix).");
+      throw new ShapeError(
+        where,
+        `Spectral normalization is not well defined for scalar or vector inputs, got shape ${formatShape(value.shape)}`,
+        "pass a tensor of rank >= 2 (a weight matrix).",
+      );
     }
     let matrix = value;
     if (value.rank > 2) {
-      if (opts.errorOnNonMatrix) throw new ShapeError(where, `Input is ${value.rank}D but \`errorOnNonMatrix\` (Haiku's \`error_on_non_matrix\`) is true`, "pass a rank-2 matrix, or set `errorOnNonMatrix: false` to reshape higher-rank inputs.");
+      if (opts.errorOnNonMatrix)
+        throw new ShapeError(
+          where,
+          `Input is ${value.rank}D but \`errorOnNonMatrix\` (Haiku's \`error_on_non_matrix\`) is true`,
+          "pass a rank-2 matrix, or set `errorOnNonMatrix: false` to reshape higher-rank inputs.",
+        );
       matrix = tf.reshape(value, [-1, value.shape[value.rank - 1]!]);
     }
     const cols = matrix.shape[1]!;
@@ -171,10 +189,11 @@ export class SNParamsTree extends Module {
    */
   call(tree: Params, opts: { updateStats?: boolean } = {}): Params {
     return mapParamsTree(tree, this.ignoreRegex, (fullName, value) =>
-      new SpectralNorm({ eps: this.eps, nSteps: this.nSteps, name: fullName.replaceAll("/", "__").replaceAll("~", "_tilde") }).call(
-        value,
-        { updateStats: opts.updateStats ?? true },
-      ),
+      new SpectralNorm({
+        eps: this.eps,
+        nSteps: this.nSteps,
+        name: fullName.replaceAll("/", "__").replaceAll("~", "_tilde"),
+      }).call(value, { updateStats: opts.updateStats ?? true }),
     );
   }
 }

@@ -58,24 +58,41 @@ function loop<I, S, O>(
   } else if (core !== null && typeof core === "object" && typeof core.call === "function") {
     step = (inputs, prevState) => core.call(inputs, prevState);
   } else {
-    throw new InvalidArgumentError(`hk.${fnName}`, `\`core\` must be an RNNCore (an object with call(inputs, prevState)) or a step function (inputs, prevState) => [output, nextState], got ${describe(core)}`, "pass an `hk.RNNCore` such as `new hk.LSTM(8)`.");
+    throw new InvalidArgumentError(
+      `hk.${fnName}`,
+      `\`core\` must be an RNNCore (an object with call(inputs, prevState)) or a step function (inputs, prevState) => [output, nextState], got ${describe(core)}`,
+      "pass an `hk.RNNCore` such as `new hk.LSTM(8)`.",
+    );
   }
   const [leaves, def] = tree.flatten(inputSequence as tree.PyTree);
   if (leaves.length === 0 || !leaves.every((l) => l instanceof tf.Tensor)) {
-    throw new InvalidArgumentError(`hk.${fnName}`, "`inputSequence` (Haiku's `input_sequence`) must be a tensor or a tree of tensors with a time axis", "pass a tensor of shape [T, B, ...] (or [B, T, ...] with `timeMajor: false`).");
+    throw new InvalidArgumentError(
+      `hk.${fnName}`,
+      "`inputSequence` (Haiku's `input_sequence`) must be a tensor or a tree of tensors with a time axis",
+      "pass a tensor of shape [T, B, ...] (or [B, T, ...] with `timeMajor: false`).",
+    );
   }
   const tensors = leaves as tf.Tensor[];
   const first = tensors[0]!;
   if (first.rank <= timeAxis) {
-    throw new ShapeError(`hk.${fnName}`, `input of shape ${formatShape(first.shape)} has no time axis ${timeAxis} (\`timeMajor\` ${timeAxis === 0}: expected ${timeAxis === 0 ? "[T, ...]" : "[B, T, ...]"})`, "add the time axis, or set `timeMajor` to match the layout.");
+    throw new ShapeError(
+      `hk.${fnName}`,
+      `input of shape ${formatShape(first.shape)} has no time axis ${timeAxis} (\`timeMajor\` ${timeAxis === 0}: expected ${timeAxis === 0 ? "[T, ...]" : "[B, T, ...]"})`,
+      "add the time axis, or set `timeMajor` to match the layout.",
+    );
   }
   const numSteps = first.shape[timeAxis]!;
   for (const t of tensors) {
     if (t.rank <= timeAxis || t.shape[timeAxis] !== numSteps) {
-      throw new ShapeError(`hk.${fnName}`, `every input leaf needs ${numSteps} steps on axis ${timeAxis}, got shape ${formatShape(t.shape)}`, "give every input the same number of time steps.");
+      throw new ShapeError(
+        `hk.${fnName}`,
+        `every input leaf needs ${numSteps} steps on axis ${timeAxis}, got shape ${formatShape(t.shape)}`,
+        "give every input the same number of time steps.",
+      );
     }
   }
-  if (numSteps === 0) throw new ShapeError(`hk.${fnName}`, "the input sequence has no time steps", "pass at least one step.");
+  if (numSteps === 0)
+    throw new ShapeError(`hk.${fnName}`, "the input sequence has no time steps", "pass at least one step.");
 
   const perStep = tensors.map((t) => tf.unstack(t, timeAxis));
   const outputs = new Array<O>(numSteps);
@@ -83,7 +100,10 @@ function loop<I, S, O>(
   let state = initialState;
   for (let k = 0; k < numSteps; k++) {
     const t = reverse ? numSteps - 1 - k : k;
-    const inputs = tree.unflatten(def, perStep.map((steps) => steps[t]!)) as I;
+    const inputs = tree.unflatten(
+      def,
+      perStep.map((steps) => steps[t]!),
+    ) as I;
     const [out, next] = step(inputs, state);
     outputs[t] = out;
     if (states) states[t] = next;
@@ -144,5 +164,13 @@ export function dynamicUnroll<I, S, O>(
   opts: DynamicUnrollOptions = {},
 ): [O, S] {
   const timeAxis = (opts.timeMajor ?? true) ? 0 : 1;
-  return loop("dynamicUnroll", core, inputSequence, initialState, timeAxis, opts.reverse ?? false, opts.returnAllStates ?? false);
+  return loop(
+    "dynamicUnroll",
+    core,
+    inputSequence,
+    initialState,
+    timeAxis,
+    opts.reverse ?? false,
+    opts.returnAllStates ?? false,
+  );
 }

@@ -16,7 +16,10 @@ export interface TraceState {
  * Momentum: `trace = g + decay * trace`; updates are the trace, or `g + decay * trace` with
  * Nesterov (optax `trace`, optax/transforms/_accumulation.py).
  */
-export function trace(decay: number, { nesterov = false }: { nesterov?: boolean } = {}): GradientTransformation<TraceState> {
+export function trace(
+  decay: number,
+  { nesterov = false }: { nesterov?: boolean } = {},
+): GradientTransformation<TraceState> {
   const where = "hk.optim.trace";
   checkNumber(where, "decay", decay);
   return {
@@ -28,13 +31,19 @@ export function trace(decay: number, { nesterov = false }: { nesterov?: boolean 
       checkState(where, state, ["trace"]);
       const d = constant(decay);
       return tidy(() => {
-        const [newTrace, out] = mapMulti(where, ["updates", "state.trace"], 2, (g, t0) => {
-          const t = tf.add(g, tf.mul(d, t0));
-          return [t, nesterov ? tf.add(g, tf.mul(d, t)) : own(t)];
-        }, updates, state.trace);
+        const [newTrace, out] = mapMulti(
+          where,
+          ["updates", "state.trace"],
+          2,
+          (g, t0) => {
+            const t = tf.add(g, tf.mul(d, t0));
+            return [t, nesterov ? tf.add(g, tf.mul(d, t)) : own(t)];
+          },
+          updates,
+          state.trace,
+        );
         return [out as U, { trace: newTrace }];
       });
     },
   };
 }
-

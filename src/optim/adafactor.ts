@@ -98,22 +98,32 @@ export function scaleByFactoredRms({
       return tidy(() => {
         const cd = tf.scalar(decay);
         const c1d = tf.scalar(Math.fround(1 - decay));
-        const [out, vRow, vCol, v] = mapMulti(where, ["updates", "state.vRow", "state.vCol", "state.v", "params"], 4, (g, r0, c0, v0, p) => {
-          const d = dims(p);
-          const g2 = tf.add(tf.square(g), ceps);
-          if (d === null) {
-            const nv = tf.add(tf.mul(cd, v0), tf.mul(c1d, g2));
-            return [tf.mul(g, tf.rsqrt(nv)), own(r0), own(c0), nv];
-          }
-          const [d1, d0] = d;
-          const r = tf.add(tf.mul(cd, r0), tf.mul(c1d, tf.mean(g2, d0)));
-          const c = tf.add(tf.mul(cd, c0), tf.mul(c1d, tf.mean(g2, d1)));
-          const reducedD1 = d1 > d0 ? d1 - 1 : d1;
-          const rowFactor = tf.rsqrt(tf.div(r, tf.mean(r, reducedD1, true)));
-          const colFactor = tf.rsqrt(c);
-          const u = tf.mul(tf.mul(g, tf.expandDims(rowFactor, d0)), tf.expandDims(colFactor, d1));
-          return [u, r, c, own(v0)];
-        }, updates, state.vRow, state.vCol, state.v, params);
+        const [out, vRow, vCol, v] = mapMulti(
+          where,
+          ["updates", "state.vRow", "state.vCol", "state.v", "params"],
+          4,
+          (g, r0, c0, v0, p) => {
+            const d = dims(p);
+            const g2 = tf.add(tf.square(g), ceps);
+            if (d === null) {
+              const nv = tf.add(tf.mul(cd, v0), tf.mul(c1d, g2));
+              return [tf.mul(g, tf.rsqrt(nv)), own(r0), own(c0), nv];
+            }
+            const [d1, d0] = d;
+            const r = tf.add(tf.mul(cd, r0), tf.mul(c1d, tf.mean(g2, d0)));
+            const c = tf.add(tf.mul(cd, c0), tf.mul(c1d, tf.mean(g2, d1)));
+            const reducedD1 = d1 > d0 ? d1 - 1 : d1;
+            const rowFactor = tf.rsqrt(tf.div(r, tf.mean(r, reducedD1, true)));
+            const colFactor = tf.rsqrt(c);
+            const u = tf.mul(tf.mul(g, tf.expandDims(rowFactor, d0)), tf.expandDims(colFactor, d1));
+            return [u, r, c, own(v0)];
+          },
+          updates,
+          state.vRow,
+          state.vCol,
+          state.v,
+          params,
+        );
         return [out as U, { count: safeIncrement(state.count), vRow, vCol, v }];
       });
     },
@@ -135,7 +145,9 @@ export function clipByBlockRms(threshold: number): GradientTransformation<EmptyS
     init: () => ({}),
     update<U>(updates: U, state: EmptyState): [U, EmptyState] {
       const cth = constant(threshold);
-      const out = tidy(() => mapN(where, ["updates"], (u) => tf.div(u, tf.maximum(1, tf.div(tf.sqrt(tf.mean(tf.square(u))), cth))), updates));
+      const out = tidy(() =>
+        mapN(where, ["updates"], (u) => tf.div(u, tf.maximum(1, tf.div(tf.sqrt(tf.mean(tf.square(u))), cth))), updates),
+      );
       return [out as U, state];
     },
   };
@@ -159,10 +171,16 @@ export function scaleByParamBlockRms(minScale = 1e-3): GradientTransformation<Em
       requireParams(where, params);
       const cmin = constant(minScale);
       const out = tidy(() =>
-        mapN(where, ["updates", "params"], (u, p) => {
-          const rms = tf.sqrt(tf.mean(tf.square(p)));
-          return tf.mul(u, tf.where(tf.lessEqual(rms, cmin), cmin, rms));
-        }, updates, params),
+        mapN(
+          where,
+          ["updates", "params"],
+          (u, p) => {
+            const rms = tf.sqrt(tf.mean(tf.square(p)));
+            return tf.mul(u, tf.where(tf.lessEqual(rms, cmin), cmin, rms));
+          },
+          updates,
+          params,
+        ),
       );
       return [out as U, state];
     },
@@ -202,10 +220,17 @@ export function ema(decay: number, { debias = true }: { debias?: boolean } = {})
       const count = safeIncrement(state.count);
       return tidy(() => {
         const bc = tf.scalar(Math.fround(1 - Math.fround(Math.pow(Math.fround(decay), count))));
-        const [e, out] = mapMulti(where, ["updates", "state.ema"], 2, (u, e0) => {
-          const e1 = tf.add(tf.mul(c1d, u), tf.mul(cd, e0));
-          return [e1, debias ? tf.div(e1, bc) : own(e1)];
-        }, updates, state.ema);
+        const [e, out] = mapMulti(
+          where,
+          ["updates", "state.ema"],
+          2,
+          (u, e0) => {
+            const e1 = tf.add(tf.mul(c1d, u), tf.mul(cd, e0));
+            return [e1, debias ? tf.div(e1, bc) : own(e1)];
+          },
+          updates,
+          state.ema,
+        );
         return [out as U, { count, ema: e }];
       });
     },
@@ -262,7 +287,9 @@ export function adafactor(
     weightDecayMask,
   }: AdafactorOptions = {},
 ): GradientTransformation<unknown[]> {
-  const tx: AnyTransformation[] = [scaleByFactoredRms({ factored, decayRate, stepOffset: decayOffset, minDimSizeToFactor, epsilon: eps })];
+  const tx: AnyTransformation[] = [
+    scaleByFactoredRms({ factored, decayRate, stepOffset: decayOffset, minDimSizeToFactor, epsilon: eps }),
+  ];
   if (clippingThreshold !== null) tx.push(clipByBlockRms(clippingThreshold));
   if (learningRate !== undefined) tx.push(scaleByLearningRate(learningRate, { flipSign: false }));
   if (multiplyByParameterScale) tx.push(scaleByParamBlockRms());

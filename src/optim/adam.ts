@@ -55,7 +55,14 @@ export function scaleByAdam({
   checkNumber(where, "b2", b2);
   checkNumber(where, "eps", eps);
   checkNumber(where, "epsRoot", epsRoot);
-  const consts = (): T[] => [constant(b1), constant(1 - b1), constant(b2), constant(1 - b2), constant(eps), constant(epsRoot)];
+  const consts = (): T[] => [
+    constant(b1),
+    constant(1 - b1),
+    constant(b2),
+    constant(1 - b2),
+    constant(eps),
+    constant(epsRoot),
+  ];
   return {
     init: (params) => {
       consts();
@@ -67,7 +74,13 @@ export function scaleByAdam({
       const count = safeIncrement(state.count);
       return tidy(() => {
         const coefficients: AdamCoefficients = {
-          b1, oneMinusB1: 1 - b1, b2, oneMinusB2: 1 - b2, eps, epsRoot, nesterov,
+          b1,
+          oneMinusB1: 1 - b1,
+          b2,
+          oneMinusB2: 1 - b2,
+          eps,
+          epsRoot,
+          nesterov,
           bc1: biasCorrection(b1, count),
           bc2: biasCorrection(b2, count),
           bc1Next: biasCorrection(b1, safeIncrement(count)),
@@ -78,7 +91,11 @@ export function scaleByAdam({
         const bcs = (): [T, T, T] => {
           if (corrections === undefined) {
             const bc1 = tf.keep(tf.scalar(coefficients.bc1));
-            corrections = [bc1, tf.keep(tf.scalar(coefficients.bc2)), nesterov ? tf.keep(tf.scalar(coefficients.bc1Next)) : bc1];
+            corrections = [
+              bc1,
+              tf.keep(tf.scalar(coefficients.bc2)),
+              nesterov ? tf.keep(tf.scalar(coefficients.bc1Next)) : bc1,
+            ];
           }
           return corrections;
         };
@@ -94,7 +111,9 @@ export function scaleByAdam({
               const [bc1, bc2, bc1Next] = bcs();
               const m = tf.add(tf.mul(c1b1, g), tf.mul(cb1, m0));
               const v = tf.add(tf.mul(c1b2, tf.square(g)), tf.mul(cb2, v0));
-              const mHat = nesterov ? tf.add(tf.mul(cb1, tf.div(m, bc1Next)), tf.mul(c1b1, tf.div(g, bc1))) : tf.div(m, bc1);
+              const mHat = nesterov
+                ? tf.add(tf.mul(cb1, tf.div(m, bc1Next)), tf.mul(c1b1, tf.div(g, bc1)))
+                : tf.div(m, bc1);
               const vHat = tf.div(v, bc2);
               // x + 0 is exact, so the default epsRoot = 0 skips a kernel without changing a bit.
               const u = tf.div(mHat, tf.add(tf.sqrt(epsRoot === 0 ? vHat : tf.add(vHat, cepsRoot)), ceps));
@@ -113,4 +132,3 @@ export function scaleByAdam({
     },
   };
 }
-

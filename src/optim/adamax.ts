@@ -28,7 +28,11 @@ export interface AdamaxOptions {
  * const opt = hk.optim.chain(hk.optim.scaleByAdamax(), hk.optim.scale(-2e-3));
  * ```
  */
-export function scaleByAdamax({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }: AdamaxOptions = {}): GradientTransformation<ScaleByAdamState> {
+export function scaleByAdamax({
+  b1 = 0.9,
+  b2 = 0.999,
+  eps = 1e-8,
+}: AdamaxOptions = {}): GradientTransformation<ScaleByAdamState> {
   const where = "hk.optim.scaleByAdamax";
   checkNumber(where, "b1", b1);
   checkNumber(where, "b2", b2);
@@ -45,11 +49,19 @@ export function scaleByAdamax({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }: AdamaxOption
       const count = safeIncrement(state.count);
       return tidy(() => {
         const bc1 = tf.scalar(biasCorrection(b1, count));
-        const [mu, nu, out] = mapMulti(where, ["updates", "state.mu", "state.nu"], 3, (g, m0, v0) => {
-          const m = tf.add(tf.mul(c1b1, g), tf.mul(cb1, m0));
-          const v = tf.maximum(tf.add(tf.abs(g), ceps), tf.mul(cb2, v0));
-          return [m, v, tf.div(tf.div(m, bc1), v)];
-        }, updates, state.mu, state.nu);
+        const [mu, nu, out] = mapMulti(
+          where,
+          ["updates", "state.mu", "state.nu"],
+          3,
+          (g, m0, v0) => {
+            const m = tf.add(tf.mul(c1b1, g), tf.mul(cb1, m0));
+            const v = tf.maximum(tf.add(tf.abs(g), ceps), tf.mul(cb2, v0));
+            return [m, v, tf.div(tf.div(m, bc1), v)];
+          },
+          updates,
+          state.mu,
+          state.nu,
+        );
         return [out as U, { count, mu, nu }];
       });
     },

@@ -50,7 +50,14 @@ export function scaleByBelief({
 }: BeliefOptions = {}): GradientTransformation<ScaleByBeliefState> {
   const where = "hk.optim.scaleByBelief";
   for (const [k, v] of Object.entries({ b1, b2, eps, epsRoot })) checkNumber(where, k, v);
-  const consts = (): tf.Tensor[] => [constant(b1), constant(1 - b1), constant(b2), constant(1 - b2), constant(eps), constant(epsRoot)];
+  const consts = (): tf.Tensor[] => [
+    constant(b1),
+    constant(1 - b1),
+    constant(b2),
+    constant(1 - b2),
+    constant(eps),
+    constant(epsRoot),
+  ];
   return {
     init: (params) => {
       consts();
@@ -58,18 +65,35 @@ export function scaleByBelief({
     },
     update<U>(updates: U, state: ScaleByBeliefState): [U, ScaleByBeliefState] {
       checkState(where, state, ["count", "mu", "nu"]);
-      const [cb1, c1b1, cb2, c1b2, ceps, cepsRoot] = consts() as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      const [cb1, c1b1, cb2, c1b2, ceps, cepsRoot] = consts() as [
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+      ];
       const count = safeIncrement(state.count);
       return tidy(() => {
         const bc1 = tf.scalar(biasCorrection(b1, count));
         const bc1Next = tf.scalar(biasCorrection(b1, safeIncrement(count)));
         const bc2 = tf.scalar(biasCorrection(b2, count));
-        const [mu, nu, out] = mapMulti(where, ["updates", "state.mu", "state.nu"], 3, (g, m0, v0) => {
-          const m = tf.add(tf.mul(c1b1, g), tf.mul(cb1, m0));
-          const v = tf.add(tf.add(tf.mul(c1b2, tf.square(tf.sub(g, m))), tf.mul(cb2, v0)), cepsRoot);
-          const mHat = nesterov ? tf.add(tf.mul(cb1, tf.div(m, bc1Next)), tf.mul(c1b1, tf.div(g, bc1))) : tf.div(m, bc1);
-          return [m, v, tf.div(mHat, tf.add(tf.sqrt(tf.div(v, bc2)), ceps))];
-        }, updates, state.mu, state.nu);
+        const [mu, nu, out] = mapMulti(
+          where,
+          ["updates", "state.mu", "state.nu"],
+          3,
+          (g, m0, v0) => {
+            const m = tf.add(tf.mul(c1b1, g), tf.mul(cb1, m0));
+            const v = tf.add(tf.add(tf.mul(c1b2, tf.square(tf.sub(g, m))), tf.mul(cb2, v0)), cepsRoot);
+            const mHat = nesterov
+              ? tf.add(tf.mul(cb1, tf.div(m, bc1Next)), tf.mul(c1b1, tf.div(g, bc1)))
+              : tf.div(m, bc1);
+            return [m, v, tf.div(mHat, tf.add(tf.sqrt(tf.div(v, bc2)), ceps))];
+          },
+          updates,
+          state.mu,
+          state.nu,
+        );
         return [out as U, { count, mu, nu }];
       });
     },

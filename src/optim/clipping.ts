@@ -35,7 +35,12 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation<EmptyS
       const out = tf.tidy(() => {
         const norm = globalNorm(updates);
         const trigger = tf.less(norm, cmax);
-        return mapN(where, ["updates"], (t) => tf.where(trigger, t, tf.mul(tf.div(t, norm), cmax)), updates) as tf.TensorContainer;
+        return mapN(
+          where,
+          ["updates"],
+          (t) => tf.where(trigger, t, tf.mul(tf.div(t, norm), cmax)),
+          updates,
+        ) as tf.TensorContainer;
       });
       return [out as U, state];
     },
@@ -52,7 +57,9 @@ export function clip(maxDelta: number): GradientTransformation<EmptyState> {
   return {
     init: () => ({}),
     update<U>(updates: U, state: EmptyState): [U, EmptyState] {
-      const out = tf.tidy(() => mapN(where, ["updates"], (t) => tf.clipByValue(t, -maxDelta, maxDelta), updates) as tf.TensorContainer);
+      const out = tf.tidy(
+        () => mapN(where, ["updates"], (t) => tf.clipByValue(t, -maxDelta, maxDelta), updates) as tf.TensorContainer,
+      );
       return [out as U, state];
     },
   };

@@ -41,7 +41,9 @@ export type AnyTransformation = GradientTransformation<any>;
  * const opt = hk.optim.chain(hk.optim.clipByGlobalNorm(1), hk.optim.scaleByAdam(), hk.optim.scaleByLearningRate(1e-3));
  * ```
  */
-export function chain<const Ts extends readonly AnyTransformation[]>(...transforms: Ts): GradientTransformation<ChainState<Ts>> {
+export function chain<const Ts extends readonly AnyTransformation[]>(
+  ...transforms: Ts
+): GradientTransformation<ChainState<Ts>> {
   transforms.forEach((t, i) => {
     if (t === null || typeof t !== "object" || typeof t.init !== "function" || typeof t.update !== "function") {
       throw new InvalidArgumentError(
@@ -65,7 +67,11 @@ export function chain<const Ts extends readonly AnyTransformation[]>(...transfor
         let u: unknown = updates;
         const next = new Array<unknown>(transforms.length);
         for (let i = 0; i < transforms.length; i++) {
-          const [nu, ns] = (transforms[i] as GradientTransformation<unknown>).update(u, (state as unknown[])[i], params);
+          const [nu, ns] = (transforms[i] as GradientTransformation<unknown>).update(
+            u,
+            (state as unknown[])[i],
+            params,
+          );
           u = nu;
           next[i] = ns;
         }
@@ -87,14 +93,15 @@ export function chain<const Ts extends readonly AnyTransformation[]>(...transfor
  * ```
  */
 export function applyUpdates<P>(params: P, updates: unknown): P {
-  const out = tf.tidy(() =>
-    mapN(
-      "hk.optim.applyUpdates",
-      ["params", "updates"],
-      (p: tf.Tensor, u: tf.Tensor | null | undefined) => (u === null || u === undefined ? own(p) : tf.add(p, u)),
-      params,
-      updates,
-    ) as tf.TensorContainer,
+  const out = tf.tidy(
+    () =>
+      mapN(
+        "hk.optim.applyUpdates",
+        ["params", "updates"],
+        (p: tf.Tensor, u: tf.Tensor | null | undefined) => (u === null || u === undefined ? own(p) : tf.add(p, u)),
+        params,
+        updates,
+      ) as tf.TensorContainer,
   );
   // Deep-frozen like the params `init` returns, so the tree can go straight back to `apply`.
   return freeze(out, true) as P;

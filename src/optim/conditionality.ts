@@ -33,10 +33,17 @@ export interface ApplyIfFiniteState<S> {
  * const opt = hk.optim.applyIfFinite(hk.optim.adam(1e-3), 5);
  * ```
  */
-export function applyIfFinite<S>(inner: GradientTransformation<S>, maxConsecutiveErrors: number): GradientTransformation<ApplyIfFiniteState<S>> {
+export function applyIfFinite<S>(
+  inner: GradientTransformation<S>,
+  maxConsecutiveErrors: number,
+): GradientTransformation<ApplyIfFiniteState<S>> {
   const where = "hk.optim.applyIfFinite";
   if (typeof maxConsecutiveErrors !== "number" || !Number.isInteger(maxConsecutiveErrors) || maxConsecutiveErrors < 0) {
-    throw new InvalidArgumentError(where, `\`maxConsecutiveErrors\` must be an integer >= 0, got ${describe(maxConsecutiveErrors)}`, "pass e.g. 5.");
+    throw new InvalidArgumentError(
+      where,
+      `\`maxConsecutiveErrors\` must be an integer >= 0, got ${describe(maxConsecutiveErrors)}`,
+      "pass e.g. 5.",
+    );
   }
   return {
     init: (params) => ({ notfiniteCount: 0, lastFinite: true, totalNotfinite: 0, innerState: inner.init(params) }),
@@ -55,7 +62,10 @@ export function applyIfFinite<S>(inner: GradientTransformation<S>, maxConsecutiv
         return [out, { notfiniteCount, lastFinite: finite, totalNotfinite, innerState }];
       }
       const zeros = tidy(() => mapN(where, ["updates"], (u) => tf.zerosLike(u), updates));
-      return [zeros as U, { notfiniteCount, lastFinite: finite, totalNotfinite, innerState: copyTree(state.innerState) }];
+      return [
+        zeros as U,
+        { notfiniteCount, lastFinite: finite, totalNotfinite, innerState: copyTree(state.innerState) },
+      ];
     },
   };
 }
@@ -82,10 +92,16 @@ export function zeroNans(): GradientTransformation<ZeroNansState> {
     update<U>(updates: U, state: ZeroNansState): [U, ZeroNansState] {
       checkState(where, state, ["foundNan"]);
       return tidy(() => {
-        const [out, foundNan] = mapMulti(where, ["updates"], 2, (u) => {
-          const nan = tf.isNaN(u);
-          return [tf.where(nan, tf.zerosLike(u), u), tf.any(nan)];
-        }, updates);
+        const [out, foundNan] = mapMulti(
+          where,
+          ["updates"],
+          2,
+          (u) => {
+            const nan = tf.isNaN(u);
+            return [tf.where(nan, tf.zerosLike(u), u), tf.any(nan)];
+          },
+          updates,
+        );
         return [out as U, { foundNan }];
       });
     },

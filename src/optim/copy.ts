@@ -11,5 +11,8 @@ import { own } from "./scalars.js";
  * @internal
  */
 export function copyTree<T>(t: T): T {
-  return tf.tidy(() => tree.map((x: unknown) => (x instanceof tf.Tensor ? own(x) : x), t as tree.PyTree<unknown>) as tf.TensorContainer) as unknown as T;
+  return tf.tidy(
+    () =>
+      tree.map((x: unknown) => (x instanceof tf.Tensor ? own(x) : x), t as tree.PyTree<unknown>) as tf.TensorContainer,
+  ) as unknown as T;
 }

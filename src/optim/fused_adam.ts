@@ -56,8 +56,15 @@ function adamLoop(
   c: AdamCoefficients,
   start = 0,
 ): void {
-  const b1 = f(c.b1), c1b1 = f(c.oneMinusB1), b2 = f(c.b2), c1b2 = f(c.oneMinusB2);
-  const eps = f(c.eps), epsRoot = f(c.epsRoot), bc1 = f(c.bc1), bc2 = f(c.bc2), bc1Next = f(c.bc1Next);
+  const b1 = f(c.b1),
+    c1b1 = f(c.oneMinusB1),
+    b2 = f(c.b2),
+    c1b2 = f(c.oneMinusB2);
+  const eps = f(c.eps),
+    epsRoot = f(c.epsRoot),
+    bc1 = f(c.bc1),
+    bc2 = f(c.bc2),
+    bc1Next = f(c.bc1Next);
   const n = g.length;
   const nesterov = c.nesterov;
   for (let i = start; i < n; i++) {
@@ -103,8 +110,22 @@ const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     done = n & ~3;
     const at = (t: tf.TensorInfo) => heapOffset(backend, t.dataId);
     simd[variant(c)](
-      at(g), at(mu), at(nu), at(outs[0]!), at(outs[1]!), at(outs[2]!), done * 4,
-      c.b1, c.oneMinusB1, c.b2, c.oneMinusB2, c.eps, c.epsRoot, c.bc1, c.bc2, c.bc1Next,
+      at(g),
+      at(mu),
+      at(nu),
+      at(outs[0]!),
+      at(outs[1]!),
+      at(outs[2]!),
+      done * 4,
+      c.b1,
+      c.oneMinusB1,
+      c.b2,
+      c.oneMinusB2,
+      c.eps,
+      c.epsRoot,
+      c.bc1,
+      c.bc2,
+      c.bc1Next,
     );
   }
   if (done < n) {
@@ -119,13 +140,23 @@ const cpuKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as CpuBackendLike;
   const read = (t: tf.TensorInfo) => b.data.get(t.dataId).values as Float32Array;
   const n = tf.util.sizeFromShape(g.shape);
-  const m = new Float32Array(n), v = new Float32Array(n), u = new Float32Array(n);
+  const m = new Float32Array(n),
+    v = new Float32Array(n),
+    u = new Float32Array(n);
   adamLoop(read(g), read(mu), read(nu), m, v, u, attrs as unknown as AdamCoefficients);
-  return [b.makeTensorInfo(g.shape, "float32", m), b.makeTensorInfo(g.shape, "float32", v), b.makeTensorInfo(g.shape, "float32", u)];
+  return [
+    b.makeTensorInfo(g.shape, "float32", m),
+    b.makeTensorInfo(g.shape, "float32", v),
+    b.makeTensorInfo(g.shape, "float32", u),
+  ];
 };
 
-for (const [backendName, kernelFunc] of [["wasm", wasmKernel], ["cpu", cpuKernel]] as const) {
-  if (tf.getKernel(KERNEL, backendName) === undefined) tf.registerKernel({ kernelName: KERNEL, backendName, kernelFunc });
+for (const [backendName, kernelFunc] of [
+  ["wasm", wasmKernel],
+  ["cpu", cpuKernel],
+] as const) {
+  if (tf.getKernel(KERNEL, backendName) === undefined)
+    tf.registerKernel({ kernelName: KERNEL, backendName, kernelFunc });
 }
 
 /**
@@ -141,6 +172,15 @@ export function canFuseAdam(g: tf.Tensor, mu: tf.Tensor, nu: tf.Tensor): boolean
 }
 
 /** `[mu, nu, update]` of one leaf in one kernel (check {@link canFuseAdam} first). */
-export function fusedAdam(g: tf.Tensor, mu: tf.Tensor, nu: tf.Tensor, c: AdamCoefficients): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  return tf.engine().runKernel(KERNEL, { g, mu, nu }, c as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
+export function fusedAdam(
+  g: tf.Tensor,
+  mu: tf.Tensor,
+  nu: tf.Tensor,
+  c: AdamCoefficients,
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.engine().runKernel(KERNEL, { g, mu, nu }, c as unknown as tf.NamedAttrMap) as unknown as [
+    tf.Tensor,
+    tf.Tensor,
+    tf.Tensor,
+  ];
 }

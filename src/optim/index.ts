@@ -23,7 +23,12 @@ export { addDecayedWeights, masked } from "./masking.js";
 export { clip, clipByGlobalNorm, globalNorm } from "./clipping.js";
 export type { AdamWOptions, RmspropOptions } from "./alias.js";
 export { adagrad, adam, adamw, momentum, rmsprop, sgd } from "./alias.js";
-export type { ExponentialDecayOptions, OnecycleOptions, SgdrCycle, WarmupExponentialDecayOptions } from "./schedules.js";
+export type {
+  ExponentialDecayOptions,
+  OnecycleOptions,
+  SgdrCycle,
+  WarmupExponentialDecayOptions,
+} from "./schedules.js";
 export {
   constantSchedule,
   cosineDecay,

@@ -50,10 +50,18 @@ export function injectHyperparams<H extends Record<string, unknown>, S>(
 ): GradientTransformation<InjectHyperparamsState<S>> {
   const where = "hk.optim.injectHyperparams";
   if (typeof factory !== "function") {
-    throw new InvalidArgumentError(where, `\`factory\` must be a function (hyperparams) => optimizer, got ${describe(factory)}`, "pass e.g. (h) => hk.optim.adam(h.learningRate).");
+    throw new InvalidArgumentError(
+      where,
+      `\`factory\` must be a function (hyperparams) => optimizer, got ${describe(factory)}`,
+      "pass e.g. (h) => hk.optim.adam(h.learningRate).",
+    );
   }
   if (hyperparams === null || typeof hyperparams !== "object" || Array.isArray(hyperparams)) {
-    throw new InvalidArgumentError(where, `\`hyperparams\` must be an object of named values, got ${describe(hyperparams)}`, "pass e.g. { learningRate: 1e-3 }.");
+    throw new InvalidArgumentError(
+      where,
+      `\`hyperparams\` must be an object of named values, got ${describe(hyperparams)}`,
+      "pass e.g. { learningRate: 1e-3 }.",
+    );
   }
   const statics: Record<string, unknown> = {};
   const numeric: Record<string, number> = {};
@@ -69,14 +77,22 @@ export function injectHyperparams<H extends Record<string, unknown>, S>(
     for (const name of Object.keys(numeric)) {
       const v = Object.hasOwn(current, name) ? current[name] : undefined;
       if (typeof v !== "number" || !Number.isFinite(v)) {
-        throw new InvalidArgumentError(where, `\`state.hyperparams.${name}\` must be a finite number, got ${describe(v)}`, "set hyper-parameters in the state to finite numbers.");
+        throw new InvalidArgumentError(
+          where,
+          `\`state.hyperparams.${name}\` must be a finite number, got ${describe(v)}`,
+          "set hyper-parameters in the state to finite numbers.",
+        );
       }
       out[name] = v;
     }
     for (const [name, s] of Object.entries(schedules)) {
       const v = s(count);
       if (typeof v !== "number" || !Number.isFinite(v)) {
-        throw new InvalidArgumentError(where, `the schedule \`${name}\` gave ${describe(v)} at count ${count}`, "make the schedule return finite numbers.");
+        throw new InvalidArgumentError(
+          where,
+          `the schedule \`${name}\` gave ${describe(v)} at count ${count}`,
+          "make the schedule return finite numbers.",
+        );
       }
       out[name] = v;
     }

@@ -48,10 +48,14 @@ export function scaleByLion({ b1 = 0.9, b2 = 0.99 }: LionOptions = {}): Gradient
       checkState(where, state, ["count", "mu"]);
       const [cb1, c1b1, cb2, c1b2] = consts() as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
       return tidy(() => {
-        const [out, mu] = mapMulti(where, ["updates", "state.mu"], 2, (g, m) => [
-          tf.sign(tf.add(tf.mul(c1b1, g), tf.mul(cb1, m))),
-          tf.add(tf.mul(c1b2, g), tf.mul(cb2, m)),
-        ], updates, state.mu);
+        const [out, mu] = mapMulti(
+          where,
+          ["updates", "state.mu"],
+          2,
+          (g, m) => [tf.sign(tf.add(tf.mul(c1b1, g), tf.mul(cb1, m))), tf.add(tf.mul(c1b2, g), tf.mul(cb2, m))],
+          updates,
+          state.mu,
+        );
         return [out as U, { count: safeIncrement(state.count), mu }];
       });
     },

@@ -71,7 +71,11 @@ export function lookahead<S>(
 ): GradientTransformation<LookaheadState<S>> {
   const where = "hk.optim.lookahead";
   if (typeof syncPeriod !== "number" || !Number.isInteger(syncPeriod) || syncPeriod < 1) {
-    throw new InvalidArgumentError(where, `\`syncPeriod\` must be an integer >= 1 (synchronization period), got ${describe(syncPeriod)}`, "pass e.g. { syncPeriod: 5 }.");
+    throw new InvalidArgumentError(
+      where,
+      `\`syncPeriod\` must be an integer >= 1 (synchronization period), got ${describe(syncPeriod)}`,
+      "pass e.g. { syncPeriod: 5 }.",
+    );
   }
   checkNumber(where, "slowStepSize", slowStepSize);
   const fastOf = (params: unknown): unknown => (isPlainObject(params) && "fast" in params ? params["fast"] : params);
@@ -84,7 +88,11 @@ export function lookahead<S>(
     update<U>(updates: U, state: LookaheadState<S>, params?: unknown): [U, LookaheadState<S>] {
       checkState(where, state, ["fastState", "stepsSinceSync"]);
       if (!isPlainObject(params) || !("fast" in params) || !("slow" in params)) {
-        throw new InvalidArgumentError(where, `\`params\` must be the lookahead params {fast, slow}, got ${describe(params)}`, "pass hk.optim.lookaheadParams(params) to init and update, and apply the updates to it.");
+        throw new InvalidArgumentError(
+          where,
+          `\`params\` must be the lookahead params {fast, slow}, got ${describe(params)}`,
+          "pass hk.optim.lookaheadParams(params) to init and update, and apply the updates to it.",
+        );
       }
       const sync = state.stepsSinceSync === syncPeriod - 1;
       const cs = constant(slowStepSize);
@@ -96,11 +104,19 @@ export function lookahead<S>(
         outState = fastOptimizer.init(params["fast"]);
       }
       const out = tidy(() => {
-        const [fast, slow] = mapMulti(where, ["updates", "params.fast", "params.slow"], 2, (u, f, s) => {
-          if (!sync) return [tf.reshape(u, u.shape), tf.zerosLike(u)];
-          const diff = tf.sub(tf.add(f, u), s);
-          return [tf.sub(u, tf.mul(c1s, diff)), tf.mul(cs, diff)];
-        }, fastUpdates, params["fast"], params["slow"]);
+        const [fast, slow] = mapMulti(
+          where,
+          ["updates", "params.fast", "params.slow"],
+          2,
+          (u, f, s) => {
+            if (!sync) return [tf.reshape(u, u.shape), tf.zerosLike(u)];
+            const diff = tf.sub(tf.add(f, u), s);
+            return [tf.sub(u, tf.mul(c1s, diff)), tf.mul(cs, diff)];
+          },
+          fastUpdates,
+          params["fast"],
+          params["slow"],
+        );
         return { fast, slow };
       });
       tree.dispose(fastUpdates);

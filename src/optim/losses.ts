@@ -26,7 +26,9 @@ function checkTensor(where: string, name: string, x: unknown, kind: "float" | "i
     throw new InvalidArgumentError(
       where,
       `\`${name}\` must be a ${kind === "float" ? "float32" : "int32"} tensor, got ${describe(x)}`,
-      kind === "float" ? "pass a float32 tf.Tensor (tf.tensor(...) or tf.cast(x, \"float32\"))." : "pass class indices as an int32 tensor (tf.tensor1d([...], \"int32\")).",
+      kind === "float"
+        ? 'pass a float32 tf.Tensor (tf.tensor(...) or tf.cast(x, "float32")).'
+        : 'pass class indices as an int32 tensor (tf.tensor1d([...], "int32")).',
     );
   }
   return x;
@@ -34,7 +36,11 @@ function checkTensor(where: string, name: string, x: unknown, kind: "float" | "i
 
 function checkAxis(where: string, axis: number, rank: number): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new InvalidArgumentError(where, `\`axis\` must be an integer in [${-rank}, ${rank - 1}] for an input of rank ${rank}, got ${describe(axis)}`, "pass -1 for the last axis.");
+    throw new InvalidArgumentError(
+      where,
+      `\`axis\` must be an integer in [${-rank}, ${rank - 1}] for an input of rank ${rank}, got ${describe(axis)}`,
+      "pass -1 for the last axis.",
+    );
   }
   return axis < 0 ? axis + rank : axis;
 }
@@ -65,7 +71,11 @@ function errors(where: string, predictions: unknown, targets: unknown): tf.Tenso
  * const loss = hk.optim.losses.softmaxCrossEntropy(tf.tensor2d([[1e4, -1e4]]), tf.tensor2d([[0, 1]])); // [2e4], finite
  * ```
  */
-export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, { axis = -1 }: { axis?: number } = {}): tf.Tensor {
+export function softmaxCrossEntropy(
+  logits: tf.Tensor,
+  labels: tf.Tensor,
+  { axis = -1 }: { axis?: number } = {},
+): tf.Tensor {
   const where = "hk.optim.losses.softmaxCrossEntropy";
   const x = checkTensor(where, "logits", logits);
   const y = checkTensor(where, "labels", labels);
@@ -164,10 +174,18 @@ export function l2Loss(predictions: tf.Tensor, targets?: tf.Tensor): tf.Tensor {
  * const loss = hk.optim.losses.huberLoss(tf.tensor1d([0.5, 3]), undefined, { delta: 1 }); // [0.125, 2.5]
  * ```
  */
-export function huberLoss(predictions: tf.Tensor, targets?: tf.Tensor, { delta = 1 }: { delta?: number } = {}): tf.Tensor {
+export function huberLoss(
+  predictions: tf.Tensor,
+  targets?: tf.Tensor,
+  { delta = 1 }: { delta?: number } = {},
+): tf.Tensor {
   const where = "hk.optim.losses.huberLoss";
   if (typeof delta !== "number" || !(delta >= 0) || !Number.isFinite(delta)) {
-    throw new InvalidArgumentError(where, `\`delta\` must be a finite number >= 0, got ${describe(delta)}`, "pass e.g. { delta: 1 }.");
+    throw new InvalidArgumentError(
+      where,
+      `\`delta\` must be a finite number >= 0, got ${describe(delta)}`,
+      "pass e.g. { delta: 1 }.",
+    );
   }
   return tf.tidy(() => {
     const abs = tf.abs(errors(where, predictions, targets));
@@ -230,7 +248,11 @@ function cosine(where: string, predictions: unknown, targets: unknown, epsilon: 
   const a = checkTensor(where, "predictions", predictions);
   const b = checkTensor(where, "targets", targets);
   if (typeof epsilon !== "number" || !(epsilon >= 0) || !Number.isFinite(epsilon)) {
-    throw new InvalidArgumentError(where, `\`epsilon\` must be a finite number >= 0, got ${describe(epsilon)}`, "pass e.g. { epsilon: 1e-12 }.");
+    throw new InvalidArgumentError(
+      where,
+      `\`epsilon\` must be a finite number >= 0, got ${describe(epsilon)}`,
+      "pass e.g. { epsilon: 1e-12 }.",
+    );
   }
   const ax = checkAxis(where, axis, Math.max(a.rank, b.rank));
   return tf.tidy(() => {
@@ -250,7 +272,11 @@ function cosine(where: string, predictions: unknown, targets: unknown, epsilon: 
  * const kl = hk.optim.losses.klDivergence(tf.log(tf.tensor2d([[0.5, 0.5]])), tf.tensor2d([[1, 0]])); // [log 2]
  * ```
  */
-export function klDivergence(logPredictions: tf.Tensor, targets: tf.Tensor, { axis = -1 }: { axis?: number } = {}): tf.Tensor {
+export function klDivergence(
+  logPredictions: tf.Tensor,
+  targets: tf.Tensor,
+  { axis = -1 }: { axis?: number } = {},
+): tf.Tensor {
   const where = "hk.optim.losses.klDivergence";
   const lp = checkTensor(where, "logPredictions", logPredictions);
   const t = checkTensor(where, "targets", targets);
@@ -289,10 +315,18 @@ export function smoothLabels(labels: tf.Tensor, alpha: number): tf.Tensor {
   const where = "hk.optim.losses.smoothLabels";
   const y = checkTensor(where, "labels", labels);
   if (typeof alpha !== "number" || !Number.isFinite(alpha)) {
-    throw new InvalidArgumentError(where, `\`alpha\` must be a finite number, got ${describe(alpha)}`, "pass e.g. 0.1.");
+    throw new InvalidArgumentError(
+      where,
+      `\`alpha\` must be a finite number, got ${describe(alpha)}`,
+      "pass e.g. 0.1.",
+    );
   }
   if (y.rank === 0) {
-    throw new InvalidArgumentError(where, "`labels` must have a category axis (rank >= 1), got a scalar", "pass one-hot labels shaped [..., numCategories].");
+    throw new InvalidArgumentError(
+      where,
+      "`labels` must have a category axis (rank >= 1), got a scalar",
+      "pass one-hot labels shaped [..., numCategories].",
+    );
   }
   const n = y.shape[y.rank - 1] as number;
   return tf.tidy(() => tf.add(tf.mul(1 - alpha, y), alpha / n));

@@ -91,7 +91,11 @@ function expandMask(where: string, mask: Mask, tree0: unknown): unknown {
     ["`mask`", "the params/updates"],
     (flag: unknown, sub: unknown) => {
       if (typeof flag !== "boolean") {
-        throw new InvalidArgumentError(where, `\`mask\` leaves must be booleans, got ${describe(flag)}`, "give every leaf of `mask` the value true (transform it) or false (pass it through).");
+        throw new InvalidArgumentError(
+          where,
+          `\`mask\` leaves must be booleans, got ${describe(flag)}`,
+          "give every leaf of `mask` the value true (transform it) or false (pass it through).",
+        );
       }
       return tree.map(() => flag, sub);
     },
@@ -125,15 +129,9 @@ export function masked<S>(inner: GradientTransformation<S>, mask: Mask): Gradien
           state.inner,
           params === undefined ? undefined : applyMask(m, params),
         );
-        const out = tree.map(
-          (flag: boolean, nu: T | null, old: T) => (flag ? nu : own(old)),
-          m,
-          newMasked,
-          updates,
-        );
+        const out = tree.map((flag: boolean, nu: T | null, old: T) => (flag ? nu : own(old)), m, newMasked, updates);
         return [out as U, { inner: innerState }];
       });
     },
   };
 }
-

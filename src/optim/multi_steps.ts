@@ -51,12 +51,25 @@ export class MultiSteps<S = unknown> implements GradientTransformation<MultiStep
     options: { useGradMean?: boolean } = {},
   ) {
     const where = "hk.optim.MultiSteps";
-    if (innerOpt === null || typeof innerOpt !== "object" || typeof innerOpt.init !== "function" || typeof innerOpt.update !== "function") {
-      throw new InvalidArgumentError(where, `\`innerOpt\` (optax's \`opt\`) must be a GradientTransformation ({init, update}), got ${describe(innerOpt)}`, "pass an optimizer such as hk.optim.adam(1e-3).");
+    if (
+      innerOpt === null ||
+      typeof innerOpt !== "object" ||
+      typeof innerOpt.init !== "function" ||
+      typeof innerOpt.update !== "function"
+    ) {
+      throw new InvalidArgumentError(
+        where,
+        `\`innerOpt\` (optax's \`opt\`) must be a GradientTransformation ({init, update}), got ${describe(innerOpt)}`,
+        "pass an optimizer such as hk.optim.adam(1e-3).",
+      );
     }
     if (typeof everyKSchedule === "number") checkK(where, everyKSchedule);
     else if (typeof everyKSchedule !== "function") {
-      throw new InvalidArgumentError(where, `\`everyKSchedule\` must be a positive integer or a schedule, got ${describe(everyKSchedule)}`, "pass e.g. 4.");
+      throw new InvalidArgumentError(
+        where,
+        `\`everyKSchedule\` must be a positive integer or a schedule, got ${describe(everyKSchedule)}`,
+        "pass e.g. 4.",
+      );
     }
     const k = everyKSchedule;
     this.everyK = typeof k === "number" ? () => k : k;
@@ -67,7 +80,12 @@ export class MultiSteps<S = unknown> implements GradientTransformation<MultiStep
 
   /** The initial state: zero accumulators and the inner optimizer's initial state. */
   init(params: unknown): MultiStepsState<S> {
-    return { miniStep: 0, gradientStep: 0, innerOptState: this.innerOpt.init(params), accGrads: zerosTree("hk.optim.MultiSteps", params) };
+    return {
+      miniStep: 0,
+      gradientStep: 0,
+      innerOptState: this.innerOpt.init(params),
+      accGrads: zerosTree("hk.optim.MultiSteps", params),
+    };
   }
 
   /** Accumulates `updates`; on the k-th mini-step applies the inner optimizer, else returns zeros. */
@@ -79,11 +97,21 @@ export class MultiSteps<S = unknown> implements GradientTransformation<MultiStep
     const n = state.miniStep;
     const emit = n === k - 1;
     return tidy(() => {
-      const acc = mapN(where, ["updates", "state.accGrads"], (g, a) =>
-        this.useGradMean ? tf.add(a, tf.div(tf.sub(g, a), n + 1)) : tf.add(g, a), updates, state.accGrads);
+      const acc = mapN(
+        where,
+        ["updates", "state.accGrads"],
+        (g, a) => (this.useGradMean ? tf.add(a, tf.div(tf.sub(g, a), n + 1)) : tf.add(g, a)),
+        updates,
+        state.accGrads,
+      );
       if (!emit) {
         const zeros = mapN(where, ["updates"], (g) => tf.zerosLike(g), updates);
-        const next = { miniStep: safeIncrement(n) % k, gradientStep: state.gradientStep, innerOptState: copyTree(state.innerOptState), accGrads: acc };
+        const next = {
+          miniStep: safeIncrement(n) % k,
+          gradientStep: state.gradientStep,
+          innerOptState: copyTree(state.innerOptState),
+          accGrads: acc,
+        };
         return [zeros as U, next];
       }
       const [out, inner] = this.innerOpt.update(acc as U, state.innerOptState, params);
@@ -110,6 +138,10 @@ export class MultiSteps<S = unknown> implements GradientTransformation<MultiStep
 
 function checkK(where: string, k: unknown): asserts k is number {
   if (typeof k !== "number" || !Number.isInteger(k) || k < 1) {
-    throw new InvalidArgumentError(where, `\`everyKSchedule\` must give a positive integer number of mini-steps, got ${describe(k)}`, "pass e.g. 4, or a schedule returning integers >= 1.");
+    throw new InvalidArgumentError(
+      where,
+      `\`everyKSchedule\` must give a positive integer number of mini-steps, got ${describe(k)}`,
+      "pass e.g. 4, or a schedule returning integers >= 1.",
+    );
   }
 }

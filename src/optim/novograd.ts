@@ -52,7 +52,14 @@ export function scaleByNovograd({
 }: NovogradOptions = {}): GradientTransformation<ScaleByNovogradState> {
   const where = "hk.optim.scaleByNovograd";
   for (const [k, v] of Object.entries({ b1, b2, eps, epsRoot, weightDecay })) checkNumber(where, k, v);
-  const consts = (): tf.Tensor[] => [constant(b1), constant(b2), constant(1 - b2), constant(eps), constant(epsRoot), constant(weightDecay)];
+  const consts = (): tf.Tensor[] => [
+    constant(b1),
+    constant(b2),
+    constant(1 - b2),
+    constant(eps),
+    constant(epsRoot),
+    constant(weightDecay),
+  ];
   return {
     init: (params) => {
       consts();
@@ -62,20 +69,36 @@ export function scaleByNovograd({
     update<U>(updates: U, state: ScaleByNovogradState, params?: unknown): [U, ScaleByNovogradState] {
       checkState(where, state, ["count", "mu", "nu"]);
       if (weightDecay !== 0) requireParams(where, params);
-      const [cb1, cb2, c1b2, ceps, cepsRoot, cwd] = consts() as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      const [cb1, cb2, c1b2, ceps, cepsRoot, cwd] = consts() as [
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+      ];
       const count = safeIncrement(state.count);
       const first = count === 1;
       const p = params ?? updates;
       return tidy(() => {
-        const [mu, nu, out] = mapMulti(where, ["updates", "state.mu", "state.nu", "params"], 3, (g, m0, n0, w) => {
-          // jnp.linalg.norm(g) ** 2: the square root, then the square, as optax rounds it.
-          const sq = tf.square(tf.sqrt(tf.sum(tf.square(g))));
-          const n = first ? sq : tf.add(tf.mul(c1b2, sq), tf.mul(cb2, n0));
-          let a = tf.div(g, tf.add(tf.sqrt(tf.add(n, cepsRoot)), ceps));
-          if (weightDecay !== 0) a = tf.add(a, tf.mul(cwd, w));
-          const m = first ? a : tf.add(tf.mul(cb1, m0), a);
-          return [m, n, tf.reshape(m, m.shape)];
-        }, updates, state.mu, state.nu, p);
+        const [mu, nu, out] = mapMulti(
+          where,
+          ["updates", "state.mu", "state.nu", "params"],
+          3,
+          (g, m0, n0, w) => {
+            // jnp.linalg.norm(g) ** 2: the square root, then the square, as optax rounds it.
+            const sq = tf.square(tf.sqrt(tf.sum(tf.square(g))));
+            const n = first ? sq : tf.add(tf.mul(c1b2, sq), tf.mul(cb2, n0));
+            let a = tf.div(g, tf.add(tf.sqrt(tf.add(n, cepsRoot)), ceps));
+            if (weightDecay !== 0) a = tf.add(a, tf.mul(cwd, w));
+            const m = first ? a : tf.add(tf.mul(cb1, m0), a);
+            return [m, n, tf.reshape(m, m.shape)];
+          },
+          updates,
+          state.mu,
+          state.nu,
+          p,
+        );
         return [out as U, { count, mu, nu }];
       });
     },
@@ -91,6 +114,9 @@ export function scaleByNovograd({
  * const opt = hk.optim.novograd(1e-2, { weightDecay: 1e-3 });
  * ```
  */
-export function novograd(learningRate: ScalarOrSchedule, { eps = 1e-6, ...opts }: NovogradOptions = {}): GradientTransformation<unknown[]> {
+export function novograd(
+  learningRate: ScalarOrSchedule,
+  { eps = 1e-6, ...opts }: NovogradOptions = {},
+): GradientTransformation<unknown[]> {
   return chain(scaleByNovograd({ eps, ...opts }), scaleByLearningRate(learningRate));
 }

@@ -74,7 +74,9 @@ function seconds(s: number): string {
   if (!Number.isFinite(s)) return "?";
   if (s < 60) return `${s.toFixed(1)}s`;
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${String(Math.round(s - 60 * m)).padStart(2, "0")}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+  return m < 60
+    ? `${m}m${String(Math.round(s - 60 * m)).padStart(2, "0")}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
 function formatValue(v: number): string {
@@ -125,12 +127,29 @@ export class ProgressBar {
 
   constructor(options: ProgressBarOptions) {
     const where = "hk.optim.ProgressBar";
-    const { total, label = "", examplesPerStep = 0, stream, logEvery = 0, redrawMs = 100, autoFinish = true, now } = options ?? ({} as ProgressBarOptions);
+    const {
+      total,
+      label = "",
+      examplesPerStep = 0,
+      stream,
+      logEvery = 0,
+      redrawMs = 100,
+      autoFinish = true,
+      now,
+    } = options ?? ({} as ProgressBarOptions);
     if (total !== null && !(Number.isInteger(total) && total >= 0)) {
-      throw new InvalidArgumentError(where, `\`total\` must be a non-negative integer (steps) or null when unknown, got ${describe(total)}`, "pass the number of steps, or null.");
+      throw new InvalidArgumentError(
+        where,
+        `\`total\` must be a non-negative integer (steps) or null when unknown, got ${describe(total)}`,
+        "pass the number of steps, or null.",
+      );
     }
     if (!(Number.isInteger(logEvery) && logEvery >= 0)) {
-      throw new InvalidArgumentError(where, `\`logEvery\` must be a non-negative integer (0: only the final line), got ${describe(logEvery)}`, "pass a step interval such as 100, or 0.");
+      throw new InvalidArgumentError(
+        where,
+        `\`logEvery\` must be a non-negative integer (0: only the final line), got ${describe(logEvery)}`,
+        "pass a step interval such as 100, or 0.",
+      );
     }
     this.total = total;
     this.label = label;
@@ -190,7 +209,8 @@ export class ProgressBar {
   finish(values?: Record<string, number>): void {
     if (this.finished) return;
     this.finished = true;
-    if (values) for (const [k, v] of Object.entries(values)) if (typeof v === "number") this.sums.set(k, { sum: v, weight: 1 });
+    if (values)
+      for (const [k, v] of Object.entries(values)) if (typeof v === "number") this.sums.set(k, { sum: v, weight: 1 });
     const line = this.line(this.now(), true);
     this.stream.write(this.stream.isTTY ? `\r${this.fit(line)}\x1b[K\n` : `${line}\n`);
   }
@@ -217,7 +237,8 @@ export class ProgressBar {
       parts.push(`${step}`);
     }
     for (const [k, v] of Object.entries(this.means)) parts.push(`${k} ${formatValue(v)}`);
-    if (this.examplesPerStep > 0 && elapsed > 0) parts.push(`${Math.round((step * this.examplesPerStep) / elapsed)} ex/s`);
+    if (this.examplesPerStep > 0 && elapsed > 0)
+      parts.push(`${Math.round((step * this.examplesPerStep) / elapsed)} ex/s`);
     if (final) parts.push(seconds(elapsed));
     else if (total !== null && step > 0) parts.push(`ETA ${seconds((elapsed / step) * (total - step))}`);
     return parts.join("  ");

@@ -63,7 +63,14 @@ export function scaleByRadam({
   const where = "hk.optim.scaleByRadam";
   for (const [k, v] of Object.entries({ b1, b2, eps, epsRoot, threshold })) checkNumber(where, k, v);
   const roInf = f(2 / (1 - b2) - 1);
-  const consts = (): tf.Tensor[] => [constant(b1), constant(1 - b1), constant(b2), constant(1 - b2), constant(eps), constant(epsRoot)];
+  const consts = (): tf.Tensor[] => [
+    constant(b1),
+    constant(1 - b1),
+    constant(b2),
+    constant(1 - b2),
+    constant(eps),
+    constant(epsRoot),
+  ];
   return {
     init: (params) => {
       consts();
@@ -71,7 +78,14 @@ export function scaleByRadam({
     },
     update<U>(updates: U, state: ScaleByAdamState): [U, ScaleByAdamState] {
       checkState(where, state, ["count", "mu", "nu"]);
-      const [cb1, c1b1, cb2, c1b2, ceps, cepsRoot] = consts() as tf.Tensor[] as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      const [cb1, c1b1, cb2, c1b2, ceps, cepsRoot] = consts() as tf.Tensor[] as [
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+      ];
       const count = safeIncrement(state.count);
       const b2t = powInt(b2, count);
       const ro = f(roInf - f(f(2 * count * b2t) / f(1 - b2t)));
@@ -82,14 +96,24 @@ export function scaleByRadam({
         const bc1Next = tf.scalar(biasCorrection(b1, safeIncrement(count)));
         const bc2 = tf.scalar(biasCorrection(b2, count));
         const cr = tf.scalar(r);
-        const [mu, nu, out] = mapMulti(where, ["updates", "state.mu", "state.nu"], 3, (g, m0, v0) => {
-          const m = tf.add(tf.mul(c1b1, g), tf.mul(cb1, m0));
-          const v = tf.add(tf.mul(c1b2, tf.square(g)), tf.mul(cb2, v0));
-          const mHat = nesterov ? tf.add(tf.mul(cb1, tf.div(m, bc1Next)), tf.mul(c1b1, tf.div(g, bc1))) : tf.div(m, bc1);
-          if (!rectify) return [m, v, mHat];
-          const vHat = tf.div(v, bc2);
-          return [m, v, tf.div(tf.mul(cr, mHat), tf.add(tf.sqrt(tf.add(vHat, cepsRoot)), ceps))];
-        }, updates, state.mu, state.nu);
+        const [mu, nu, out] = mapMulti(
+          where,
+          ["updates", "state.mu", "state.nu"],
+          3,
+          (g, m0, v0) => {
+            const m = tf.add(tf.mul(c1b1, g), tf.mul(cb1, m0));
+            const v = tf.add(tf.mul(c1b2, tf.square(g)), tf.mul(cb2, v0));
+            const mHat = nesterov
+              ? tf.add(tf.mul(cb1, tf.div(m, bc1Next)), tf.mul(c1b1, tf.div(g, bc1)))
+              : tf.div(m, bc1);
+            if (!rectify) return [m, v, mHat];
+            const vHat = tf.div(v, bc2);
+            return [m, v, tf.div(tf.mul(cr, mHat), tf.add(tf.sqrt(tf.add(vHat, cepsRoot)), ceps))];
+          },
+          updates,
+          state.mu,
+          state.nu,
+        );
         return [out as U, { count, mu, nu }];
       });
     },

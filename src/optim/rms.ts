@@ -195,4 +195,3 @@ export function scaleByRss({
     },
   };
 }
-

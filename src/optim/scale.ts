@@ -36,7 +36,11 @@ export interface ScaleByScheduleState {
 export function scaleBySchedule(stepSizeFn: Schedule): GradientTransformation<ScaleByScheduleState> {
   const where = "hk.optim.scaleBySchedule";
   if (typeof stepSizeFn !== "function") {
-    throw new InvalidArgumentError(where, `\`stepSizeFn\` (optax's \`step_size_fn\`) must be a schedule (count) => number, got ${describe(stepSizeFn)}`, "pass a function of the step count, e.g. hk.optim.constantSchedule(1e-3).");
+    throw new InvalidArgumentError(
+      where,
+      `\`stepSizeFn\` (optax's \`step_size_fn\`) must be a schedule (count) => number, got ${describe(stepSizeFn)}`,
+      "pass a function of the step count, e.g. hk.optim.constantSchedule(1e-3).",
+    );
   }
   return {
     init: () => ({ count: 0 }),
@@ -66,4 +70,3 @@ export function scaleByLearningRate(
   if (typeof learningRate === "function") return scaleBySchedule((count) => m * learningRate(count));
   return scale(m * learningRate);
 }
-

@@ -105,7 +105,11 @@ export function cosineDecay(
   checkNumber(where, "alpha", alpha);
   checkNumber(where, "exponent", exponent);
   if (!(decaySteps > 0)) {
-    throw new InvalidArgumentError(where, `\`decaySteps\` (optax's \`decay_steps\`) must be positive, got ${describe(decaySteps)}`, "pass the number of steps to decay over, e.g. 1000.");
+    throw new InvalidArgumentError(
+      where,
+      `\`decaySteps\` (optax's \`decay_steps\`) must be positive, got ${describe(decaySteps)}`,
+      "pass the number of steps to decay over, e.g. 1000.",
+    );
   }
   return (count) => {
     const c = Math.min(count, decaySteps);
@@ -165,7 +169,10 @@ export function warmupCosineDecay(
     );
   }
   return joinSchedules(
-    [linearSchedule(initValue, peakValue, warmupSteps), cosineDecay(peakValue, decaySteps - warmupSteps, { alpha, exponent })],
+    [
+      linearSchedule(initValue, peakValue, warmupSteps),
+      cosineDecay(peakValue, decaySteps - warmupSteps, { alpha, exponent }),
+    ],
     [warmupSteps],
   );
 }
@@ -179,7 +186,10 @@ export function warmupCosineDecay(
  * const lr = hk.optim.piecewiseConstantSchedule(0.1, { 1000: 0.1, 2000: 0.1 }); // 0.1, then 0.01, then 0.001
  * ```
  */
-export function piecewiseConstantSchedule(initValue: number, boundariesAndScales: Readonly<Record<number, number>> = {}): Schedule {
+export function piecewiseConstantSchedule(
+  initValue: number,
+  boundariesAndScales: Readonly<Record<number, number>> = {},
+): Schedule {
   const where = "hk.optim.piecewiseConstantSchedule";
   checkNumber(where, "initValue", initValue);
   const pairs = boundaryPairs(where, boundariesAndScales);
@@ -193,15 +203,27 @@ export function piecewiseConstantSchedule(initValue: number, boundariesAndScales
 // The {step: scale} entries sorted by step, checked (integer steps, non-negative finite scales).
 function boundaryPairs(where: string, boundariesAndScales: Readonly<Record<number, number>>): [number, number][] {
   if (boundariesAndScales === null || typeof boundariesAndScales !== "object") {
-    throw new InvalidArgumentError(where, `\`boundariesAndScales\` must be an object {step: scale}, got ${describe(boundariesAndScales)}`, "pass e.g. { 1000: 0.1 }.");
+    throw new InvalidArgumentError(
+      where,
+      `\`boundariesAndScales\` must be an object {step: scale}, got ${describe(boundariesAndScales)}`,
+      "pass e.g. { 1000: 0.1 }.",
+    );
   }
   const pairs = Object.entries(boundariesAndScales).map(([k, s]): [number, number] => {
     const b = Number(k);
     if (!Number.isInteger(b)) {
-      throw new InvalidArgumentError(where, `boundaries must be integer steps, got the key ${JSON.stringify(k)}`, "use step numbers as keys, e.g. { 1000: 0.1 }.");
+      throw new InvalidArgumentError(
+        where,
+        `boundaries must be integer steps, got the key ${JSON.stringify(k)}`,
+        "use step numbers as keys, e.g. { 1000: 0.1 }.",
+      );
     }
     if (typeof s !== "number" || !Number.isFinite(s) || s < 0) {
-      throw new InvalidArgumentError(where, `expects non-negative scale factors, got ${describe(s)} at step ${b}`, "pass factors >= 0 such as 0.1.");
+      throw new InvalidArgumentError(
+        where,
+        `expects non-negative scale factors, got ${describe(s)} at step ${b}`,
+        "pass factors >= 0 such as 0.1.",
+      );
     }
     return [b, s];
   });
@@ -224,7 +246,11 @@ export function piecewiseInterpolateSchedule(
 ): Schedule {
   const where = "hk.optim.piecewiseInterpolateSchedule";
   if (interpolateType !== "linear" && interpolateType !== "cosine") {
-    throw new InvalidArgumentError(where, `\`interpolateType\` must be either 'cosine' or 'linear', got ${describe(interpolateType)}`, 'pass "linear" or "cosine".');
+    throw new InvalidArgumentError(
+      where,
+      `\`interpolateType\` must be either 'cosine' or 'linear', got ${describe(interpolateType)}`,
+      'pass "linear" or "cosine".',
+    );
   }
   checkNumber(where, "initValue", initValue);
   const pairs = boundaryPairs(where, boundariesAndScales);
@@ -242,7 +268,8 @@ export function piecewiseInterpolateSchedule(
     for (let i = 0; i + 1 < bounds.length; i++) {
       const lo = bounds[i] as number;
       const hi = bounds[i + 1] as number;
-      if (lo <= count && count < hi) v += interp(values[i] as number, values[i + 1] as number, (count - lo) / Math.max(hi - lo, 1));
+      if (lo <= count && count < hi)
+        v += interp(values[i] as number, values[i + 1] as number, (count - lo) / Math.max(hi - lo, 1));
     }
     if ((bounds.at(-1) as number) <= count) v += values.at(-1) as number;
     return v;
@@ -280,7 +307,11 @@ export function cosineOnecycleSchedule(
   checkNumber(where, "divFactor", divFactor);
   checkNumber(where, "finalDivFactor", finalDivFactor);
   if (typeof transitionSteps !== "number" || !(transitionSteps > 0)) {
-    throw new InvalidArgumentError(where, `a onecycle schedule needs a positive \`transitionSteps\`, got ${describe(transitionSteps)}`, "pass the total number of steps.");
+    throw new InvalidArgumentError(
+      where,
+      `a onecycle schedule needs a positive \`transitionSteps\`, got ${describe(transitionSteps)}`,
+      "pass the total number of steps.",
+    );
   }
   return piecewiseInterpolateSchedule("cosine", peakValue / divFactor, {
     [Math.trunc(pctStart * transitionSteps)]: divFactor,
@@ -344,12 +375,19 @@ export interface SgdrCycle {
 export function sgdrSchedule(cycles: readonly SgdrCycle[]): Schedule {
   const where = "hk.optim.sgdrSchedule";
   if (!Array.isArray(cycles) || cycles.length === 0) {
-    throw new InvalidArgumentError(where, `\`cycles\` must be a non-empty array of cycle options, got ${describe(cycles)}`, "pass e.g. [{ initValue: 0, peakValue: 1e-3, warmupSteps: 10, decaySteps: 100 }].");
+    throw new InvalidArgumentError(
+      where,
+      `\`cycles\` must be a non-empty array of cycle options, got ${describe(cycles)}`,
+      "pass e.g. [{ initValue: 0, peakValue: 1e-3, warmupSteps: 10, decaySteps: 100 }].",
+    );
   }
   const boundaries: number[] = [];
   let step = 0;
   const schedules = cycles.map((c) => {
-    const s = warmupCosineDecay(c.initValue, c.peakValue, c.warmupSteps, c.decaySteps, { endValue: c.endValue ?? 0, exponent: c.exponent ?? 1 });
+    const s = warmupCosineDecay(c.initValue, c.peakValue, c.warmupSteps, c.decaySteps, {
+      endValue: c.endValue ?? 0,
+      exponent: c.exponent ?? 1,
+    });
     step += c.decaySteps;
     boundaries.push(step);
     return s;

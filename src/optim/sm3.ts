@@ -12,7 +12,10 @@ import { checkFloatTree, checkNumber, checkState } from "./util.js";
 
 // tree.map over the updates' structure, with the per-leaf accumulator lists of `mu` (a subtree
 // at each leaf position) passed whole; typed loosely, the generic types recurse too deep.
-const mapLoose = tree.map as unknown as (fn: (g: tf.Tensor, ...rest: never[]) => unknown, ...trees: unknown[]) => unknown;
+const mapLoose = tree.map as unknown as (
+  fn: (g: tf.Tensor, ...rest: never[]) => unknown,
+  ...trees: unknown[]
+) => unknown;
 
 /** State of {@link scaleBySm3} (optax `ScaleBySM3State`). */
 export interface ScaleBySm3State {
@@ -34,7 +37,11 @@ export interface ScaleBySm3State {
  * const opt = hk.optim.chain(hk.optim.scaleBySm3(), hk.optim.scale(-0.1));
  * ```
  */
-export function scaleBySm3({ b1 = 0.9, b2 = 1.0, eps = 1e-8 }: { b1?: number; b2?: number; eps?: number } = {}): GradientTransformation<ScaleBySm3State> {
+export function scaleBySm3({
+  b1 = 0.9,
+  b2 = 1.0,
+  eps = 1e-8,
+}: { b1?: number; b2?: number; eps?: number } = {}): GradientTransformation<ScaleBySm3State> {
   const where = "hk.optim.scaleBySm3";
   for (const [k, v] of Object.entries({ b1, b2, eps })) checkNumber(where, k, v);
   const c0 = b2 !== 1 ? 1 - b2 : 1;
@@ -45,7 +52,11 @@ export function scaleBySm3({ b1 = 0.9, b2 = 1.0, eps = 1e-8 }: { b1?: number; b2
       consts();
       for (const [path, p] of tree.leavesWithPath(params as tree.PyTree<tf.Tensor>)) {
         if (p.rank === 0) {
-          throw new InvalidArgumentError(where, `the param \`${tree.formatPath(path)}\` is a scalar; SM3 keeps one accumulator per axis and needs rank >= 1`, "exclude scalar params (e.g. with hk.optim.masked) or reshape them to [1].");
+          throw new InvalidArgumentError(
+            where,
+            `the param \`${tree.formatPath(path)}\` is a scalar; SM3 keeps one accumulator per axis and needs rank >= 1`,
+            "exclude scalar params (e.g. with hk.optim.masked) or reshape them to [1].",
+          );
         }
       }
       return {
@@ -61,12 +72,25 @@ export function scaleBySm3({ b1 = 0.9, b2 = 1.0, eps = 1e-8 }: { b1?: number; b2
           (g: tf.Tensor, mu: tf.Tensor[], nu0: tf.Tensor) =>
             tf.tidy(() => {
               const r = g.rank;
-              const expanded = mu.map((v, i) => tf.reshape(v, g.shape.map((d, j) => (j === i ? d : 1))));
+              const expanded = mu.map((v, i) =>
+                tf.reshape(
+                  v,
+                  g.shape.map((d, j) => (j === i ? d : 1)),
+                ),
+              );
               const prev = r < 2 ? (expanded[0] as tf.Tensor) : expanded.reduce((a, b) => tf.minimum(a, b));
               const accum = tf.add(tf.mul(cc0, tf.square(g)), tf.mul(cb2, prev));
               const inv = tf.where(tf.greater(accum, 0), tf.rsqrt(tf.add(accum, ceps)), tf.zerosLike(accum));
               const nu = tf.add(tf.mul(c1b1, tf.mul(g, inv)), tf.mul(cb1, nu0));
-              const newMu = r < 2 ? [accum] : g.shape.map((_, i) => tf.max(accum, g.shape.map((_d, j) => j).filter((j) => j !== i)));
+              const newMu =
+                r < 2
+                  ? [accum]
+                  : g.shape.map((_, i) =>
+                      tf.max(
+                        accum,
+                        g.shape.map((_d, j) => j).filter((j) => j !== i),
+                      ),
+                    );
               return [nu, own(nu), newMu] as unknown as tf.Tensor[];
             }),
           updates,

@@ -65,7 +65,11 @@ export function trainStep(
   { hasAux = false, disposeInputs = true }: TrainStepOptions = {},
 ): (params: unknown, optState: unknown, ...args: unknown[]) => TrainStepResult<unknown, unknown, unknown> {
   if (opt === null || typeof opt !== "object" || typeof opt.update !== "function") {
-    throw new InvalidArgumentError("hk.optim.trainStep", `\`opt\` (the second argument) must be a GradientTransformation, got ${describe(opt)}`, "pass an optimizer such as hk.optim.adam(1e-3).");
+    throw new InvalidArgumentError(
+      "hk.optim.trainStep",
+      `\`opt\` (the second argument) must be a GradientTransformation, got ${describe(opt)}`,
+      "pass an optimizer such as hk.optim.adam(1e-3).",
+    );
   }
   const vg = (hasAux ? valueAndGrad(lossFn as never, { hasAux: true }) : valueAndGrad(lossFn as never)) as (
     ...args: unknown[]

@@ -37,10 +37,20 @@ function safeNorm(x: tf.Tensor, minNorm: tf.Tensor): tf.Tensor {
  * const opt = hk.optim.chain(hk.optim.scaleByAdam(), hk.optim.scaleByTrustRatio(), hk.optim.scale(-1e-3));
  * ```
  */
-export function scaleByTrustRatio({ minNorm = 0, trustCoefficient = 1, eps = 0 }: TrustRatioOptions = {}): GradientTransformation<EmptyState> {
+export function scaleByTrustRatio({
+  minNorm = 0,
+  trustCoefficient = 1,
+  eps = 0,
+}: TrustRatioOptions = {}): GradientTransformation<EmptyState> {
   const where = "hk.optim.scaleByTrustRatio";
   for (const [k, v] of Object.entries({ minNorm, trustCoefficient, eps })) checkNumber(where, k, v);
-  const consts = (): tf.Tensor[] => [constant(minNorm), constant(trustCoefficient), constant(eps), constant(0), constant(1)];
+  const consts = (): tf.Tensor[] => [
+    constant(minNorm),
+    constant(trustCoefficient),
+    constant(eps),
+    constant(0),
+    constant(1),
+  ];
   return {
     init: () => {
       consts();
@@ -50,13 +60,19 @@ export function scaleByTrustRatio({ minNorm = 0, trustCoefficient = 1, eps = 0 }
       requireParams(where, params);
       const [cmin, ctc, ceps, czero, cone] = consts() as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
       const out = tidy(() =>
-        mapN(where, ["updates", "params"], (u, p) => {
-          const pn = safeNorm(p, cmin);
-          const un = safeNorm(u, cmin);
-          const ratio = tf.div(tf.mul(ctc, pn), tf.add(un, ceps));
-          const zero = tf.logicalOr(tf.equal(pn, czero), tf.equal(un, czero));
-          return tf.mul(u, tf.where(zero, cone, ratio));
-        }, updates, params),
+        mapN(
+          where,
+          ["updates", "params"],
+          (u, p) => {
+            const pn = safeNorm(p, cmin);
+            const un = safeNorm(u, cmin);
+            const ratio = tf.div(tf.mul(ctc, pn), tf.add(un, ceps));
+            const zero = tf.logicalOr(tf.equal(pn, czero), tf.equal(un, czero));
+            return tf.mul(u, tf.where(zero, cone, ratio));
+          },
+          updates,
+          params,
+        ),
       );
       return [out as U, state];
     },

@@ -110,7 +110,12 @@ export function biasCorrection(decay: number, count: number): number {
 }
 
 /** Validates a hyper-parameter: a finite number (or a schedule where allowed). @internal */
-export function checkNumber(where: string, name: string, v: unknown, opts: { min?: number; schedule?: boolean } = {}): void {
+export function checkNumber(
+  where: string,
+  name: string,
+  v: unknown,
+  opts: { min?: number; schedule?: boolean } = {},
+): void {
   if (opts.schedule === true && typeof v === "function") return;
   if (typeof v !== "number" || !Number.isFinite(v) || (opts.min !== undefined && v < opts.min)) {
     const atLeast = opts.min !== undefined ? ` >= ${opts.min}` : "";

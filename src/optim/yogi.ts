@@ -41,11 +41,21 @@ export function scaleByYogi({
 }: YogiOptions = {}): GradientTransformation<ScaleByAdamState> {
   const where = "hk.optim.scaleByYogi";
   for (const [k, v] of Object.entries({ b1, b2, eps, epsRoot, initialAccumulatorValue })) checkNumber(where, k, v);
-  const consts = (): tf.Tensor[] => [constant(b1), constant(1 - b1), constant(1 - b2), constant(eps), constant(epsRoot)];
+  const consts = (): tf.Tensor[] => [
+    constant(b1),
+    constant(1 - b1),
+    constant(1 - b2),
+    constant(eps),
+    constant(epsRoot),
+  ];
   return {
     init: (params) => {
       consts();
-      return { count: 0, mu: fullTree(where, params, initialAccumulatorValue), nu: fullTree(where, params, initialAccumulatorValue) };
+      return {
+        count: 0,
+        mu: fullTree(where, params, initialAccumulatorValue),
+        nu: fullTree(where, params, initialAccumulatorValue),
+      };
     },
     update<U>(updates: U, state: ScaleByAdamState): [U, ScaleByAdamState] {
       checkState(where, state, ["count", "mu", "nu"]);
@@ -54,13 +64,21 @@ export function scaleByYogi({
       return tidy(() => {
         const bc1 = tf.scalar(biasCorrection(b1, count));
         const bc2 = tf.scalar(biasCorrection(b2, count));
-        const [mu, nu, out] = mapMulti(where, ["updates", "state.mu", "state.nu"], 3, (g, m0, v0) => {
-          const m = tf.add(tf.mul(c1b1, g), tf.mul(cb1, m0));
-          const g2 = tf.square(g);
-          const v = tf.sub(v0, tf.mul(tf.mul(c1b2, tf.sign(tf.sub(v0, g2))), g2));
-          const u = tf.div(tf.div(m, bc1), tf.add(tf.sqrt(tf.add(tf.div(v, bc2), cepsRoot)), ceps));
-          return [m, v, u];
-        }, updates, state.mu, state.nu);
+        const [mu, nu, out] = mapMulti(
+          where,
+          ["updates", "state.mu", "state.nu"],
+          3,
+          (g, m0, v0) => {
+            const m = tf.add(tf.mul(c1b1, g), tf.mul(cb1, m0));
+            const g2 = tf.square(g);
+            const v = tf.sub(v0, tf.mul(tf.mul(c1b2, tf.sign(tf.sub(v0, g2))), g2));
+            const u = tf.div(tf.div(m, bc1), tf.add(tf.sqrt(tf.add(tf.div(v, bc2), cepsRoot)), ceps));
+            return [m, v, u];
+          },
+          updates,
+          state.mu,
+          state.nu,
+        );
         return [out as U, { count, mu, nu }];
       });
     },
@@ -75,6 +93,9 @@ export function scaleByYogi({
  * const opt = hk.optim.yogi(1e-2);
  * ```
  */
-export function yogi(learningRate: ScalarOrSchedule, opts: Pick<YogiOptions, "b1" | "b2" | "eps"> = {}): GradientTransformation<unknown[]> {
+export function yogi(
+  learningRate: ScalarOrSchedule,
+  opts: Pick<YogiOptions, "b1" | "b2" | "eps"> = {},
+): GradientTransformation<unknown[]> {
   return chain(scaleByYogi(opts), scaleByLearningRate(learningRate));
 }

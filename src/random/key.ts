@@ -121,7 +121,8 @@ export function assertKey(x: unknown, where: string, name = "key"): PRNGKey {
   if (typeof x === "number" || typeof x === "bigint") {
     fix = `use hk.random.key(${String(x)}) to turn the seed into a key.`;
   } else if (x instanceof Uint32Array && x.length > 2 && x.length % 2 === 0) {
-    fix = "pass a single key; hk.random.split returns an array of separate keys, not one packed buffer. Or use hk.random.key(seed).";
+    fix =
+      "pass a single key; hk.random.split returns an array of separate keys, not one packed buffer. Or use hk.random.key(seed).";
   } else if (isTypedArrayOrArray(x) && x.length === 2) {
     fix = "use hk.random.key(seed), or new Uint32Array(words) if these are key data words.";
   }
@@ -204,4 +205,3 @@ export function foldIn(key: PRNGKey, data: number): PRNGKey {
 function isTypedArrayOrArray(x: unknown): x is ArrayLike<unknown> {
   return Array.isArray(x) || ArrayBuffer.isView(x);
 }
-

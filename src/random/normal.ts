@@ -35,7 +35,12 @@ function fillNormal(key: PRNGKey, out: Float32Array, n: number): void {
 }
 
 // normal and normalValues differ only in the name their errors carry and the returned wrapper.
-function drawNormal(where: string, key: PRNGKey, shape: readonly number[], opts: NormalOptions | undefined): Float32Array {
+function drawNormal(
+  where: string,
+  key: PRNGKey,
+  shape: readonly number[],
+  opts: NormalOptions | undefined,
+): Float32Array {
   const k = assertKey(key, where);
   const n = sizeOf(shape, where);
   checkFloatDtype(opts?.dtype, where);
@@ -91,7 +96,11 @@ function checkBounds(lower: unknown, upper: unknown, where: string): [number, nu
   const lo = checkNumber(lower, where, "lower");
   const hi = checkNumber(upper, where, "upper");
   if (!(lo < hi)) {
-    throw new InvalidArgumentError(where, `\`lower\` must be below \`upper\`, got lower=${lo}, upper=${hi}`, "pass bounds with lower < upper, e.g. (-2, 2).");
+    throw new InvalidArgumentError(
+      where,
+      `\`lower\` must be below \`upper\`, got lower=${lo}, upper=${hi}`,
+      "pass bounds with lower < upper, e.g. (-2, 2).",
+    );
   }
   return [lo, hi];
 }
@@ -150,5 +159,9 @@ export function truncatedNormal(
   shape: readonly number[] = [],
   opts?: NormalOptions,
 ): tf.Tensor {
-  return tf.tensor(drawTruncated("hk.random.truncatedNormal", key, lower, upper, shape, opts), shape.slice(), "float32");
+  return tf.tensor(
+    drawTruncated("hk.random.truncatedNormal", key, lower, upper, shape, opts),
+    shape.slice(),
+    "float32",
+  );
 }

@@ -15,17 +15,29 @@ import { InvalidArgumentError } from "../util/errors.js";
  */
 export function sizeOf(shape: readonly number[], where: string): number {
   if (!Array.isArray(shape)) {
-    throw new InvalidArgumentError(where, `\`shape\` must be an array of non-negative integers, got ${describe(shape)}`, "pass e.g. [3, 4] (or [] for a scalar).");
+    throw new InvalidArgumentError(
+      where,
+      `\`shape\` must be an array of non-negative integers, got ${describe(shape)}`,
+      "pass e.g. [3, 4] (or [] for a scalar).",
+    );
   }
   let n = 1;
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
-      throw new InvalidArgumentError(where, `\`shape\` must be an array of non-negative integers, got [${shape.join(", ")}]`, "use whole, non-negative dimension sizes.");
+      throw new InvalidArgumentError(
+        where,
+        `\`shape\` must be an array of non-negative integers, got [${shape.join(", ")}]`,
+        "use whole, non-negative dimension sizes.",
+      );
     }
     n *= d;
   }
   if (n > 2 ** 31 - 1) {
-    throw new InvalidArgumentError(where, `\`shape\` [${shape.join(", ")}] has ${n} elements, more than a typed array can hold`, "sample in smaller pieces (at most 2^31 - 1 elements each).");
+    throw new InvalidArgumentError(
+      where,
+      `\`shape\` [${shape.join(", ")}] has ${n} elements, more than a typed array can hold`,
+      "sample in smaller pieces (at most 2^31 - 1 elements each).",
+    );
   }
   return n;
 }
@@ -33,7 +45,11 @@ export function sizeOf(shape: readonly number[], where: string): number {
 /** Throws unless `dtype` is float32 (the only float dtype tfjs has). @internal */
 export function checkFloatDtype(dtype: unknown, where: string): void {
   if (dtype !== undefined && dtype !== "float32") {
-    throw new InvalidArgumentError(where, `\`dtype\` must be "float32", got ${describe(dtype)}`, "sample float32 and cast with tf.cast if another dtype is needed.");
+    throw new InvalidArgumentError(
+      where,
+      `\`dtype\` must be "float32", got ${describe(dtype)}`,
+      "sample float32 and cast with tf.cast if another dtype is needed.",
+    );
   }
 }
 

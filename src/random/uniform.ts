@@ -76,7 +76,12 @@ function bounds(opts: UniformOptions | undefined, where: string): [number, numbe
 }
 
 // uniform and uniformValues differ only in the name their errors carry and the returned wrapper.
-function drawUniform(where: string, key: PRNGKey, shape: readonly number[], opts: UniformOptions | undefined): Float32Array {
+function drawUniform(
+  where: string,
+  key: PRNGKey,
+  shape: readonly number[],
+  opts: UniformOptions | undefined,
+): Float32Array {
   const k = assertKey(key, where);
   const n = sizeOf(shape, where);
   const [lo, hi] = bounds(opts, where);

@@ -33,9 +33,7 @@ export interface ReadyOptions {
 
 /** The three builds of tfjs-backend-wasm. @category Runtime */
 export type WasmBinaryName =
-  | "tfjs-backend-wasm.wasm"
-  | "tfjs-backend-wasm-simd.wasm"
-  | "tfjs-backend-wasm-threaded-simd.wasm";
+  "tfjs-backend-wasm.wasm" | "tfjs-backend-wasm-simd.wasm" | "tfjs-backend-wasm-threaded-simd.wasm";
 
 /**
  * What {@link ready} selected.
@@ -178,8 +176,10 @@ let givenWasmPaths: ReadyOptions["wasmPaths"];
 
 function wasmFixHint(): string {
   if (givenWasmPaths !== undefined) {
-    return `check that \`wasmPaths\` (${JSON.stringify(givenWasmPaths)}) points at tfjs-backend-wasm's ` +
-      "dist/*.wasm files as they are served";
+    return (
+      `check that \`wasmPaths\` (${JSON.stringify(givenWasmPaths)}) points at tfjs-backend-wasm's ` +
+      "dist/*.wasm files as they are served"
+    );
   }
   return isNode()
     ? "check that @tensorflow/tfjs-backend-wasm is installed with its dist/*.wasm files"
@@ -188,7 +188,7 @@ function wasmFixHint(): string {
 }
 
 async function fallBackToCpu(): Promise<string> {
-  const reason = wasmStartError === undefined ? "tf.setBackend(\"wasm\") returned false" : messageOf(wasmStartError);
+  const reason = wasmStartError === undefined ? 'tf.setBackend("wasm") returned false' : messageOf(wasmStartError);
   await registerCpu();
   if (!(await tf.setBackend("cpu"))) {
     throw new BackendError(
@@ -239,7 +239,11 @@ async function describeBackend(chosenBy: ReadyInfo["chosenBy"], fallbackReason?:
 function checkOptions(options: unknown): ReadyOptions {
   if (options === undefined || options === null) return {};
   if (typeof options !== "object") {
-    throw new InvalidArgumentError("hk.ready(options)", `\`options\` must be an object like { backend: "wasm" }, got ${describe(options)}`, 'pass an object such as { backend: "wasm" }, or nothing.');
+    throw new InvalidArgumentError(
+      "hk.ready(options)",
+      `\`options\` must be an object like { backend: "wasm" }, got ${describe(options)}`,
+      'pass an object such as { backend: "wasm" }, or nothing.',
+    );
   }
   const { backend } = options as ReadyOptions;
   if (backend !== undefined && !["wasm", "webgl", "webgpu", "cpu"].includes(backend)) {
@@ -330,7 +334,5 @@ export function ready(options?: ReadyOptions): Promise<ReadyInfo> {
   }
   if (opts.backend === undefined) return readyPromise;
   const backend = opts.backend;
-  return readyPromise.then((first) =>
-    tf.getBackend() === backend && first.backend === backend ? first : start(opts),
-  );
+  return readyPromise.then((first) => (tf.getBackend() === backend && first.backend === backend ? first : start(opts)));
 }

@@ -88,7 +88,11 @@ export function partitionN<T>(
   n: number,
 ): Structure<T>[] {
   if (!Number.isInteger(n) || n < 0) {
-    throw new InvalidArgumentError("hk.data.partitionN", `\`n\` must be a non-negative integer, got ${describe(n)}`, "pass the number of partitions, e.g. 2.");
+    throw new InvalidArgumentError(
+      "hk.data.partitionN",
+      `\`n\` must be a non-negative integer, got ${describe(n)}`,
+      "pass the number of partitions, e.g. 2.",
+    );
   }
   const out: MutableStructure<T>[] = Array.from({ length: n }, () => ({}));
   for (const [m, name, v] of traverse(structure)) {
@@ -130,7 +134,10 @@ export function filter<T>(predicate: Predicate<T>, structure: Structure<T>): Str
 }
 
 /** Replaces every entry by `fn(moduleName, name, value)` (Haiku's `data_structures.map`). */
-export function map<T, R>(fn: (moduleName: string, name: string, value: T) => R, structure: Structure<T>): Structure<R> {
+export function map<T, R>(
+  fn: (moduleName: string, name: string, value: T) => R,
+  structure: Structure<T>,
+): Structure<R> {
   const out: MutableStructure<R> = {};
   for (const [m, n, v] of traverse(structure)) setOwn(ownChild(out, m), n, fn(m, n, v));
   return done(out);
@@ -211,7 +218,11 @@ const BYTES: Record<tf.DataType, number> = {
 function leafSize(x: unknown, where: string): [size: number, bytes: number] {
   if (isTensor(x)) {
     if (x.dtype === "string") {
-      throw new InvalidArgumentError(where, `string tensors have no fixed byte size; got ${describe(x)}`, "leave string tensors out of the tree you measure.");
+      throw new InvalidArgumentError(
+        where,
+        `string tensors have no fixed byte size; got ${describe(x)}`,
+        "leave string tensors out of the tree you measure.",
+      );
     }
     return [x.size, x.size * BYTES[x.dtype]];
   }
@@ -222,7 +233,11 @@ function leafSize(x: unknown, where: string): [size: number, bytes: number] {
   // Scalars count as the tensors they become: float32 / bool.
   if (typeof x === "number") return [1, 4];
   if (typeof x === "boolean") return [1, 1];
-  throw new InvalidArgumentError(where, `expected a tree of tensors (or typed arrays / numbers), found ${describe(x)}`, "pass a tree whose leaves are tensors, typed arrays, numbers or booleans.");
+  throw new InvalidArgumentError(
+    where,
+    `expected a tree of tensors (or typed arrays / numbers), found ${describe(x)}`,
+    "pass a tree whose leaves are tensors, typed arrays, numbers or booleans.",
+  );
 }
 
 /**

@@ -48,13 +48,7 @@ function keyDiff(expected: readonly string[], actual: Record<string, unknown>): 
  * leaf of `tree` the values of `rest` at that position are passed whole (JAX's "tree is a
  * prefix of rest" rule). Returns a new tree of `visit`'s results, objects in insertion order.
  */
-function walk(
-  labels: Labels,
-  x: unknown,
-  rest: readonly unknown[],
-  path: PathEntry[],
-  visit: Visit,
-): unknown {
+function walk(labels: Labels, x: unknown, rest: readonly unknown[], path: PathEntry[], visit: Visit): unknown {
   if (x === null || x === undefined) {
     for (let j = 0; j < rest.length; j++) {
       const r = rest[j];
@@ -127,7 +121,11 @@ export function map<T, R>(
   ...rest: readonly unknown[]
 ): MapLeaves<T, R> {
   if (typeof fn !== "function") {
-    throw new InvalidArgumentError("hk.tree.map", `\`fn\` (the first argument) must be a function (leaf, ...rest) => value, got ${describe(fn)}`, "call it as map(fn, tree, ...rest).");
+    throw new InvalidArgumentError(
+      "hk.tree.map",
+      `\`fn\` (the first argument) must be a function (leaf, ...rest) => value, got ${describe(fn)}`,
+      "call it as map(fn, tree, ...rest).",
+    );
   }
   return walk({ where: "hk.tree.map" }, tree, rest, [], (_p, leaf, r) => fn(leaf, ...r)) as MapLeaves<T, R>;
 }
@@ -143,7 +141,9 @@ export function mapWithPath<T, R>(
   tree: T,
   ...rest: readonly unknown[]
 ): MapLeaves<T, R> {
-  return walk({ where: "hk.tree.mapWithPath" }, tree, rest, [], (p, leaf, r) => fn(formatPath(p), leaf, ...r)) as MapLeaves<T, R>;
+  return walk({ where: "hk.tree.mapWithPath" }, tree, rest, [], (p, leaf, r) =>
+    fn(formatPath(p), leaf, ...r),
+  ) as MapLeaves<T, R>;
 }
 
 /** The leaves of `tree` with their paths, in JAX's order: `[["mlp/~/linear_0.b", b], ...]`. */

@@ -175,7 +175,11 @@ export function unflatten<L = Leaf>(treedef: TreeDef, leaves: readonly L[]): PyT
     );
   }
   if (!Array.isArray(leaves)) {
-    throw new InvalidArgumentError("hk.tree.unflatten", `\`leaves\` must be an array of leaves, got ${describe(leaves)}`, "pass the leaves array that hk.tree.flatten returned.");
+    throw new InvalidArgumentError(
+      "hk.tree.unflatten",
+      `\`leaves\` must be an array of leaves, got ${describe(leaves)}`,
+      "pass the leaves array that hk.tree.flatten returned.",
+    );
   }
   if (leaves.length !== treedef.numLeaves) {
     throw new ShapeError(

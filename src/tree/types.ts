@@ -28,12 +28,7 @@ export type Leaf = tf.Tensor | number | boolean | string | bigint | TypedArray;
  * A pytree whose leaves have type `L`: nested arrays and plain objects, with `null` /
  * `undefined` as empty subtrees.
  */
-export type PyTree<L = Leaf> =
-  | L
-  | null
-  | undefined
-  | readonly PyTree<L>[]
-  | { readonly [key: string]: PyTree<L> };
+export type PyTree<L = Leaf> = L | null | undefined | readonly PyTree<L>[] | { readonly [key: string]: PyTree<L> };
 
 /**
  * The type of a pytree `T` with every leaf replaced by `R` (what {@link map} returns), so

@@ -13,7 +13,11 @@ import { HaikuError, InvalidArgumentError } from "./errors.js";
  */
 export function assertTensor(x: unknown, where: string, what = "`inputs`"): asserts x is tf.Tensor {
   if (!isTensor(x)) {
-    throw new InvalidArgumentError(where, `${what} must be a tf.Tensor, got ${describe(x)}`, "pass a tf.Tensor (e.g. `tf.tensor(values)`).");
+    throw new InvalidArgumentError(
+      where,
+      `${what} must be a tf.Tensor, got ${describe(x)}`,
+      "pass a tf.Tensor (e.g. `tf.tensor(values)`).",
+    );
   }
 }
 
@@ -23,7 +27,10 @@ export function assertTensor(x: unknown, where: string, what = "`inputs`"): asse
  */
 export function problemOf(e: unknown): string {
   if (e instanceof HaikuError) {
-    return e.message.slice(e.where.length + 2).replace(/ Fix: [\s\S]*$/, "").replace(/\.$/, "");
+    return e.message
+      .slice(e.where.length + 2)
+      .replace(/ Fix: [\s\S]*$/, "")
+      .replace(/\.$/, "");
   }
   return e instanceof Error ? e.message : String(e);
 }

@@ -8,7 +8,12 @@ import type * as tf from "@tensorflow/tfjs-core";
 
 /** Whether `x` is a tfjs tensor (duck-typed, so two copies of tfjs-core still agree). */
 export function isTensor(x: unknown): x is tf.Tensor {
-  return x !== null && typeof x === "object" && typeof (x as { dataId?: unknown }).dataId === "object" && Array.isArray((x as { shape?: unknown }).shape);
+  return (
+    x !== null &&
+    typeof x === "object" &&
+    typeof (x as { dataId?: unknown }).dataId === "object" &&
+    Array.isArray((x as { shape?: unknown }).shape)
+  );
 }
 
 /** Whether `x` is a plain object (`{}` or `Object.create(null)`), the only mapping pytrees have. */

@@ -95,7 +95,9 @@ export class Code {
   }
   /** `l += k`. */
   addTo(l: number, k: number): this {
-    return this.get(l).op(I32_CONST, ...sleb(k), I32_ADD).set(l);
+    return this.get(l)
+      .op(I32_CONST, ...sleb(k), I32_ADD)
+      .set(l);
   }
   /** `l += m` (locals). */
   addLocal(l: number, m: number): this {

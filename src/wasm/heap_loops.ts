@@ -15,8 +15,19 @@
  * @module
  */
 import {
-  F32, F32X4_MUL, F32X4_SPLAT, F64X2_ADD, F64X2_PROMOTE_LOW_F32X4, I32, I32_ADD, I32_CONST, I32_SHL, I8X16_SHUFFLE, V128,
-  V128_LOAD, V128_STORE,
+  F32,
+  F32X4_MUL,
+  F32X4_SPLAT,
+  F64X2_ADD,
+  F64X2_PROMOTE_LOW_F32X4,
+  I32,
+  I32_ADD,
+  I32_CONST,
+  I32_SHL,
+  I8X16_SHUFFLE,
+  V128,
+  V128_LOAD,
+  V128_STORE,
 } from "./assembler.js";
 import { heapModule } from "./heap.js";
 import { ModuleBuilder } from "./module_builder.js";
@@ -32,12 +43,19 @@ export function heapKernelBytes(): Uint8Array {
     body(k, { src, acc, rows, colBytes, rowStride, c, a, v }) {
       k.whileNonZero(rows, () => {
         k.forBytes(c, colBytes, 16, () => {
-          k.get(src, c).op(I32_ADD, ...V128_LOAD, ...MEM(0)).set(v);
+          k.get(src, c)
+            .op(I32_ADD, ...V128_LOAD, ...MEM(0))
+            .set(v);
           k.get(acc, c).op(I32_CONST, 1, I32_SHL, I32_ADD).set(a);
           // acc[c], acc[c + 1] += the low two values
-          k.get(a, a).op(...V128_LOAD, ...MEM(0)).get(v).op(...F64X2_PROMOTE_LOW_F32X4, ...F64X2_ADD, ...V128_STORE, ...MEM(0));
+          k.get(a, a)
+            .op(...V128_LOAD, ...MEM(0))
+            .get(v)
+            .op(...F64X2_PROMOTE_LOW_F32X4, ...F64X2_ADD, ...V128_STORE, ...MEM(0));
           // acc[c + 2], acc[c + 3] += the high two values (moved down by a shuffle)
-          k.get(a, a).op(...V128_LOAD, ...MEM(16)).get(v, v);
+          k.get(a, a)
+            .op(...V128_LOAD, ...MEM(16))
+            .get(v, v);
           k.op(...I8X16_SHUFFLE, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
           k.op(...F64X2_PROMOTE_LOW_F32X4, ...F64X2_ADD, ...V128_STORE, ...MEM(16));
         });
@@ -49,13 +67,18 @@ export function heapKernelBytes(): Uint8Array {
     params: { g: I32, d: I32, ow: I32, kw: I32, cBytes: I32, scale: F32 },
     locals: { kx: I32, ch: I32, s: V128 },
     body(k, { g, d, ow, kw, cBytes, scale, kx, ch, s }) {
-      k.get(scale).op(...F32X4_SPLAT).set(s);
+      k.get(scale)
+        .op(...F32X4_SPLAT)
+        .set(s);
       k.whileNonZero(ow, () => {
         k.get(kw).set(kx);
         k.whileNonZero(kx, () => {
           k.forBytes(ch, cBytes, 16, () => {
             k.get(d, ch).op(I32_ADD);
-            k.get(g, ch).op(I32_ADD, ...V128_LOAD, ...MEM(0)).get(s).op(...F32X4_MUL, ...V128_STORE, ...MEM(0));
+            k.get(g, ch)
+              .op(I32_ADD, ...V128_LOAD, ...MEM(0))
+              .get(s)
+              .op(...F32X4_MUL, ...V128_STORE, ...MEM(0));
           });
           k.addLocal(d, cBytes).decrement(kx);
         });

@@ -13,8 +13,23 @@
  */
 
 import {
-  type Code, F32X4_SUB, I32, I32X4_ADD, I32X4_SHL, I32X4_SHR_U, I32X4_SPLAT, I32_CONST, I32_SHL, I32_XOR, V128, V128_CONST,
-  V128_OR, V128_STORE, V128_XOR, instantiate, sleb,
+  type Code,
+  F32X4_SUB,
+  I32,
+  I32X4_ADD,
+  I32X4_SHL,
+  I32X4_SHR_U,
+  I32X4_SPLAT,
+  I32_CONST,
+  I32_SHL,
+  I32_XOR,
+  V128,
+  V128_CONST,
+  V128_OR,
+  V128_STORE,
+  V128_XOR,
+  instantiate,
+  sleb,
 } from "./assembler.js";
 import { type LocalIndices, ModuleBuilder } from "./module_builder.js";
 
@@ -42,9 +57,22 @@ const PARAMS = { k0: I32, k1: I32, start: I32, n: I32 } as const;
  * `end` walk the output bytes.
  */
 const LOCALS = {
-  ks0: V128, ks1: V128, ks2: V128, x0: V128, x1: V128, y0: V128, y1: V128, ctr: V128, ks1Plus4: V128,
-  inj0: V128, inj1: V128, inj2: V128, inj3: V128, inj4: V128,
-  ptr: I32, end: I32,
+  ks0: V128,
+  ks1: V128,
+  ks2: V128,
+  x0: V128,
+  x1: V128,
+  y0: V128,
+  y1: V128,
+  ctr: V128,
+  ks1Plus4: V128,
+  inj0: V128,
+  inj1: V128,
+  inj2: V128,
+  inj3: V128,
+  inj4: V128,
+  ptr: I32,
+  end: I32,
 } as const;
 
 /** The kernel module's bytes. @internal */
@@ -63,43 +91,85 @@ function threefry(k: Code, at: LocalIndices<typeof PARAMS, typeof LOCALS>, unifo
   const { k0, k1, start, n, ks0, ks1, ks2, x0, x1, y0, y1, ctr, ks1Plus4, ptr, end } = at;
   const ks = [ks0, ks1, ks2];
   const inj = [at.inj0, at.inj1, at.inj2, at.inj3, at.inj4];
-  const streams = [[x0, x1], [y0, y1]] as const;
-  k.get(k0).op(...I32X4_SPLAT).set(ks0);
-  k.get(k1).op(...I32X4_SPLAT).set(ks1);
-  k.get(k0, k1).op(I32_XOR, I32_CONST, ...sleb(0x1bd11bda), I32_XOR, ...I32X4_SPLAT).set(ks2);
-  k.get(ks1).op(...v128Splat(4), ...I32X4_ADD).set(ks1Plus4);
-  for (let g = 0; g < 5; g++) k.get(ks[(g + 2) % 3]!).op(...v128Splat(g + 1), ...I32X4_ADD).set(inj[g]!);
-  k.get(start).op(...I32X4_SPLAT, ...V128_CONST, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, ...I32X4_ADD).set(ctr);
+  const streams = [
+    [x0, x1],
+    [y0, y1],
+  ] as const;
+  k.get(k0)
+    .op(...I32X4_SPLAT)
+    .set(ks0);
+  k.get(k1)
+    .op(...I32X4_SPLAT)
+    .set(ks1);
+  k.get(k0, k1)
+    .op(I32_XOR, I32_CONST, ...sleb(0x1bd11bda), I32_XOR, ...I32X4_SPLAT)
+    .set(ks2);
+  k.get(ks1)
+    .op(...v128Splat(4), ...I32X4_ADD)
+    .set(ks1Plus4);
+  for (let g = 0; g < 5; g++)
+    k.get(ks[(g + 2) % 3]!)
+      .op(...v128Splat(g + 1), ...I32X4_ADD)
+      .set(inj[g]!);
+  k.get(start)
+    .op(...I32X4_SPLAT, ...V128_CONST, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, ...I32X4_ADD)
+    .set(ctr);
   k.get(n).op(I32_CONST, 2, I32_SHL).set(end);
   k.forBytes(ptr, end, 32, () => {
     // Counter (hi, lo) = (0, index): word0 = 0 + ks0, word1 = index + ks1.
     k.get(ks0).set(x0);
     k.get(ks0).set(y0);
-    k.get(ctr, ks1).op(...I32X4_ADD).set(x1);
-    k.get(ctr, ks1Plus4).op(...I32X4_ADD).set(y1);
+    k.get(ctr, ks1)
+      .op(...I32X4_ADD)
+      .set(x1);
+    k.get(ctr, ks1Plus4)
+      .op(...I32X4_ADD)
+      .set(y1);
     for (let g = 0; g < 5; g++) {
       for (const r of ROT[g % 2]!) {
-        for (const [a, b] of streams) k.get(a, b).op(...I32X4_ADD).set(a);
+        for (const [a, b] of streams)
+          k.get(a, b)
+            .op(...I32X4_ADD)
+            .set(a);
         for (const [a, b] of streams) {
           k.get(b).op(I32_CONST, r, ...I32X4_SHL);
           k.get(b).op(I32_CONST, 32 - r, ...I32X4_SHR_U, ...V128_OR);
-          k.get(a).op(...V128_XOR).set(b);
+          k.get(a)
+            .op(...V128_XOR)
+            .set(b);
         }
       }
       for (const [a, b] of streams) {
-        k.get(a, ks[(g + 1) % 3]!).op(...I32X4_ADD).set(a);
-        k.get(b, inj[g]!).op(...I32X4_ADD).set(b);
+        k.get(a, ks[(g + 1) % 3]!)
+          .op(...I32X4_ADD)
+          .set(a);
+        k.get(b, inj[g]!)
+          .op(...I32X4_ADD)
+          .set(b);
       }
     }
-    for (const [[a, b], offset] of [[streams[0], 0], [streams[1], 16]] as const) {
+    for (const [[a, b], offset] of [
+      [streams[0], 0],
+      [streams[1], 16],
+    ] as const) {
       k.get(ptr, a, b).op(...V128_XOR);
       if (uniform) {
         // JAX: bitcast((bits >> 9) | bits(1.0f)) - 1.0f.
-        k.op(I32_CONST, 9, ...I32X4_SHR_U, ...v128Splat(0x3f800000), ...V128_OR, ...v128Splat(0x3f800000), ...F32X4_SUB);
+        k.op(
+          I32_CONST,
+          9,
+          ...I32X4_SHR_U,
+          ...v128Splat(0x3f800000),
+          ...V128_OR,
+          ...v128Splat(0x3f800000),
+          ...F32X4_SUB,
+        );
       }
       k.op(...V128_STORE, 4, offset); // align=16, offset
     }
-    k.get(ctr).op(...v128Splat(8), ...I32X4_ADD).set(ctr);
+    k.get(ctr)
+      .op(...v128Splat(8), ...I32X4_ADD)
+      .set(ctr);
   });
 }
 
@@ -117,7 +187,11 @@ let kernel: Kernel | null | undefined;
 /** Compiles the kernel on first use (synchronously; it is about 2 KB). @internal */
 export function getKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
-  const ex = instantiate(kernelBytes()) as { m: { buffer: ArrayBuffer }; bits: Kernel["bits"]; unif: Kernel["unif"] } | null;
+  const ex = instantiate(kernelBytes()) as {
+    m: { buffer: ArrayBuffer };
+    bits: Kernel["bits"];
+    unif: Kernel["unif"];
+  } | null;
   kernel =
     ex === null
       ? null

@@ -20,7 +20,12 @@ const TSX = join(REPO, "node_modules/.bin/tsx");
 const DIGITS_CHECKED = 8;
 const QUICK_STEPS = 40;
 
-interface StepReport { step: number; loss: number; accuracy?: number; tensors: number }
+interface StepReport {
+  step: number;
+  loss: number;
+  accuracy?: number;
+  tensors: number;
+}
 interface PageState {
   state: string;
   error?: string;
@@ -41,7 +46,10 @@ interface NodeReference {
 }
 
 const TYPES: Record<string, string> = {
-  ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css",
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
 };
 
 /** A static server for the build, with cross-origin isolation as `vite preview` would send it. */
@@ -64,10 +72,12 @@ function serve(root: string, extra: Record<string, string>): Promise<{ server: S
     });
     res.end(readFileSync(file));
   });
-  return new Promise((ok) => server.listen(0, "127.0.0.1", () => {
-    const address = server.address();
-    ok({ server, url: `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}` });
-  }));
+  return new Promise((ok) =>
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      ok({ server, url: `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}` });
+    }),
+  );
 }
 
 function run(args: string[]): string {
@@ -88,34 +98,63 @@ describe("browser demo in Chromium", () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`browser demo test: Chromium not found at ${CHROMIUM}. Fix: apt-get update && apt-get install -y chromium (.ci/run installs it when missing)`);
+      throw new Error(
+        `browser demo test: Chromium not found at ${CHROMIUM}. Fix: apt-get update && apt-get install -y chromium (.ci/run installs it when missing)`,
+      );
     }
     const outDir = join(work, "dist");
-    await build({ configFile: join(REPO, "examples/browser/vite.config.ts"), mode: "production", logLevel: "warn", build: { outDir } });
+    await build({
+      configFile: join(REPO, "examples/browser/vite.config.ts"),
+      mode: "production",
+      logLevel: "warn",
+      build: { outDir },
+    });
 
     // npm start's save path, then Node's values for the same inputs the page will use.
     const checkpoint = join(work, "node_cnn.safetensors");
     run(["examples/mnist.ts", "--quick", "--save", checkpoint]);
     const out = run(["test/browser/node_reference.ts", checkpoint, String(DIGITS_CHECKED)]);
-    node = JSON.parse(out.trim().split("\n").filter((l) => l.startsWith("{")).at(-1)!) as NodeReference;
+    node = JSON.parse(
+      out
+        .trim()
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .at(-1)!,
+    ) as NodeReference;
 
     ({ server, url } = await serve(outDir, { "/node_cnn.safetensors": checkpoint }));
     context = await chromium.launchPersistentContext(join(work, "profile"), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
       viewport: { width: 1040, height: 640 },
     });
     page = await context.newPage();
-    page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
     page.on("pageerror", (e) => consoleErrors.push(`page error: ${e.message}`));
     await page.goto(`${url}/?quick`);
-    await page.waitForFunction(() => {
-      const s = (globalThis as unknown as { haikuDemo?: { state: string } }).haikuDemo?.state;
-      return s === "trained" || s === "failed";
-    }, undefined, { timeout: 90_000 });
-    state = await page.evaluate(() => JSON.parse(JSON.stringify((globalThis as unknown as { haikuDemo: unknown }).haikuDemo)) as PageState);
+    await page.waitForFunction(
+      () => {
+        const s = (globalThis as unknown as { haikuDemo?: { state: string } }).haikuDemo?.state;
+        return s === "trained" || s === "failed";
+      },
+      undefined,
+      { timeout: 90_000 },
+    );
+    state = await page.evaluate(
+      () => JSON.parse(JSON.stringify((globalThis as unknown as { haikuDemo: unknown }).haikuDemo)) as PageState,
+    );
     if (state.state === "failed") throw new Error(`the demo page failed: ${state.error}`);
   }, 150_000);
 
@@ -139,7 +178,9 @@ describe("browser demo in Chromium", () => {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const first = mean(losses.slice(0, 5));
     const last = mean(losses.slice(-10));
-    console.log(`demo loss: first 5 steps ${first.toFixed(3)}, last 10 ${last.toFixed(3)}; test accuracy ${state.testAccuracy}`);
+    console.log(
+      `demo loss: first 5 steps ${first.toFixed(3)}, last 10 ${last.toFixed(3)}; test accuracy ${state.testAccuracy}`,
+    );
     expect(first).toBeGreaterThan(1.5); // ~ln(10) for an untrained 10-way softmax
     expect(last).toBeLessThan(0.75 * first);
     expect(state.testAccuracy).toBeGreaterThan(0.5);
@@ -157,9 +198,17 @@ describe("browser demo in Chromium", () => {
     // A "7": the top bar, then the diagonal.
     await page.mouse.move(...at(0.25, 0.2));
     await page.mouse.down();
-    for (const [fx, fy] of [[0.5, 0.2], [0.75, 0.2], [0.6, 0.5], [0.45, 0.85]] as const) await page.mouse.move(...at(fx, fy), { steps: 8 });
+    for (const [fx, fy] of [
+      [0.5, 0.2],
+      [0.75, 0.2],
+      [0.6, 0.5],
+      [0.45, 0.85],
+    ] as const)
+      await page.mouse.move(...at(fx, fy), { steps: 8 });
     await page.mouse.up();
-    const prediction = await page.evaluate(() => (globalThis as unknown as { haikuDemo: PageState }).haikuDemo.prediction);
+    const prediction = await page.evaluate(
+      () => (globalThis as unknown as { haikuDemo: PageState }).haikuDemo.prediction,
+    );
     expect(prediction).toBeDefined();
     expect(prediction!.digit).toBeGreaterThanOrEqual(0);
     expect(prediction!.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
@@ -176,9 +225,19 @@ describe("browser demo in Chromium", () => {
   });
 
   it("loads the checkpoint npm start saved in Node and gives Node's outputs", async () => {
-    const line = await page.evaluate((u) => (globalThis as unknown as { haikuDemo: { loadCheckpoint(u: string): Promise<string> } }).haikuDemo.loadCheckpoint(u), `${url}/node_cnn.safetensors`);
+    const line = await page.evaluate(
+      (u) =>
+        (
+          globalThis as unknown as { haikuDemo: { loadCheckpoint(u: string): Promise<string> } }
+        ).haikuDemo.loadCheckpoint(u),
+      `${url}/node_cnn.safetensors`,
+    );
     expect(line).toMatch(/^loaded .*node_cnn\.safetensors: test accuracy/);
-    const probs = await page.evaluate((n) => (globalThis as unknown as { haikuDemo: { testDigitProbs(n: number): number[] } }).haikuDemo.testDigitProbs(n), DIGITS_CHECKED);
+    const probs = await page.evaluate(
+      (n) =>
+        (globalThis as unknown as { haikuDemo: { testDigitProbs(n: number): number[] } }).haikuDemo.testDigitProbs(n),
+      DIGITS_CHECKED,
+    );
     expect(probs).toHaveLength(node.testDigitProbs.length);
     probs.forEach((p, i) => expect(Math.abs(p - node.testDigitProbs[i]!)).toBeLessThan(1e-5));
   });

@@ -67,7 +67,11 @@ describe("names in bundles", () => {
 
   beforeAll(async () => {
     await rm(out, { recursive: true, force: true });
-    const files = { esbuild: await buildEsbuild(false), "esbuild --minify": await buildEsbuild(true), "vite build": await buildVite() };
+    const files = {
+      esbuild: await buildEsbuild(false),
+      "esbuild --minify": await buildEsbuild(true),
+      "vite build": await buildVite(),
+    };
     const results = await Promise.all(Object.values(files).map(runBundle));
     Object.keys(files).forEach((k, i) => (bundled[k] = results[i]!));
     unbundled = await run();
@@ -77,14 +81,16 @@ describe("names in bundles", () => {
     // Haiku: conv2_d / batch_norm with its ExponentialMovingAverage children made in the
     // constructor (haiku/_src/batch_norm.py `BatchNorm.__init__`), mlp/~/linear_N
     // (haiku/_src/nets/mlp.py), layer_norm.
-    expect(unbundled["library"]).toEqual(expect.arrayContaining([
-      "params:conv2_d/w:[3,3,3,4]",
-      "params:batch_norm/scale:[1,1,1,4]",
-      "state:batch_norm/~/mean_ema/average:[1,1,1,4]",
-      "params:mlp/~/linear_0/w:[144,8]",
-      "params:mlp/~/linear_1/b:[5]",
-      "params:layer_norm/scale:[5]",
-    ]));
+    expect(unbundled["library"]).toEqual(
+      expect.arrayContaining([
+        "params:conv2_d/w:[3,3,3,4]",
+        "params:batch_norm/scale:[1,1,1,4]",
+        "state:batch_norm/~/mean_ema/average:[1,1,1,4]",
+        "params:mlp/~/linear_0/w:[144,8]",
+        "params:mlp/~/linear_1/b:[5]",
+        "params:layer_norm/scale:[5]",
+      ]),
+    );
     expect(unbundled["explicit"]).toEqual([
       "params:called_block/~/linear/b:[3]",
       "params:called_block/~/linear/w:[4,3]",
@@ -93,16 +99,22 @@ describe("names in bundles", () => {
       "params:my_block/~/linear/b:[6]",
       "params:my_block/~/linear/w:[5,6]",
     ]);
-    expect(unbundled["decorated"]).toEqual(["params:decorated_block/~/linear/b:[2]", "params:decorated_block/~/linear/w:[5,2]"]);
+    expect(unbundled["decorated"]).toEqual([
+      "params:decorated_block/~/linear/b:[2]",
+      "params:decorated_block/~/linear/w:[5,2]",
+    ]);
     expect(unbundled["unnamed"]).toEqual(["params:unnamed_block/s:[]"]);
   });
 
-  it.each(["esbuild", "esbuild --minify", "vite build"])("%s gives library and explicitly named modules the unbundled names", (build) => {
-    const r = bundled[build]!;
-    expect(r["library"]).toEqual(unbundled["library"]);
-    expect(r["explicit"]).toEqual(unbundled["explicit"]);
-    expect(r["unnamedGivenName"]).toEqual(unbundled["unnamedGivenName"]);
-  });
+  it.each(["esbuild", "esbuild --minify", "vite build"])(
+    "%s gives library and explicitly named modules the unbundled names",
+    (build) => {
+      const r = bundled[build]!;
+      expect(r["library"]).toEqual(unbundled["library"]);
+      expect(r["explicit"]).toEqual(unbundled["explicit"]);
+      expect(r["unnamedGivenName"]).toEqual(unbundled["unnamedGivenName"]);
+    },
+  );
 
   it("keeps a bare standard decorator's name through esbuild, also minified (context.name is a literal)", () => {
     expect(bundled["esbuild"]!["decorated"]).toEqual(unbundled["decorated"]);
@@ -118,7 +130,9 @@ describe("names in bundles", () => {
     expect((bundled["esbuild"]!["unnamed"] as { error: string }).error).toContain("Module class `UnnamedBlock2`");
     // Vite 8 lowers decorators the legacy way (no context.name): a bare `@hk.module` needs a name there.
     expect(bundled["vite build"]!["decorated"]).toEqual({
-      error: expect.stringContaining(`${RENAMED}: this build renames classes (it is minified, or its bundler renamed classes to avoid clashes)`),
+      error: expect.stringContaining(
+        `${RENAMED}: this build renames classes (it is minified, or its bundler renamed classes to avoid clashes)`,
+      ),
     });
     expect((bundled["vite build"]!["decorated"] as { error: string }).error).toContain(
       'Fix: name it where it is registered, `@hk.module("my_block")` or `hk.module("my_block", class ... )`',

@@ -91,7 +91,8 @@ describe("bundle size (esbuild, minified)", () => {
       // The cpu backend is a chunk loaded only on fallback (only the kernels wasm shares).
       expect(m.inputs.has("node_modules/@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.fesm.js")).toBe(false);
     }
-    const registersGradients = (m: Measured): boolean => m.inputs.has("node_modules/@tensorflow/tfjs-core/dist/register_all_gradients.js");
+    const registersGradients = (m: Measured): boolean =>
+      m.inputs.has("node_modules/@tensorflow/tfjs-core/dist/register_all_gradients.js");
     expect(registersGradients(core)).toBe(false);
     expect(registersGradients(training)).toBe(true);
   });

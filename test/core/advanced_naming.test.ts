@@ -107,11 +107,23 @@ describe("DO_NOT_STORE", () => {
   });
 
   it("a setter returning it drops the write; without a getter the read is an error", () => {
-    const f = hk.transformWithState(() => hk.customSetter(() => hk.DO_NOT_STORE, () => hk.setState("x", tf.ones([1]))));
+    const f = hk.transformWithState(() =>
+      hk.customSetter(
+        () => hk.DO_NOT_STORE,
+        () => hk.setState("x", tf.ones([1])),
+      ),
+    );
     const [, s] = f.init(null);
     expect(s).toEqual({});
-    const g = hk.transform(() => hk.customCreator(() => hk.DO_NOT_STORE, () => hk.getParameter("w", [1], { init: ones })));
-    expect(() => g.init(null)).toThrow(/^hk\.getParameter: parameter "~\/w" was not stored \(`hk\.DO_NOT_STORE`\) and no custom getter supplied a value\. Fix: /);
+    const g = hk.transform(() =>
+      hk.customCreator(
+        () => hk.DO_NOT_STORE,
+        () => hk.getParameter("w", [1], { init: ones }),
+      ),
+    );
+    expect(() => g.init(null)).toThrow(
+      /^hk\.getParameter: parameter "~\/w" was not stored \(`hk\.DO_NOT_STORE`\) and no custom getter supplied a value\. Fix: /,
+    );
     expect(() => g.init(null)).toThrow(hk.ParameterError);
   });
 });

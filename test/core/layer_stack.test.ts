@@ -36,13 +36,20 @@ describe("hk.layerStack", () => {
   });
 
   it("rejects bad arguments with the fix", () => {
-    expect(() => hk.layerStack(0)).toThrow(/hk\.layerStack: `numLayers` must be a positive integer, got the number 0\. Fix/);
+    expect(() => hk.layerStack(0)).toThrow(
+      /hk\.layerStack: `numLayers` must be a positive integer, got the number 0\. Fix/,
+    );
     expect(() => hk.layerStack(0)).toThrow(hk.InvalidArgumentError);
     const f = hk.transform((v: tf.Tensor, ys: tf.Tensor) =>
-      hk.layerStack(3, { withPerLayerInputs: true })((h: tf.Tensor, y: tf.Tensor) => [tf.mul(h, y), null])(v, ys));
-    expect(() => f.init(null, x, tf.ones([2]))).toThrow(/hk\.layerStack: every leaf of the per-layer inputs must have size 3 on axis 0, got shape \[2\]/);
+      hk.layerStack(3, { withPerLayerInputs: true })((h: tf.Tensor, y: tf.Tensor) => [tf.mul(h, y), null])(v, ys),
+    );
+    expect(() => f.init(null, x, tf.ones([2]))).toThrow(
+      /hk\.layerStack: every leaf of the per-layer inputs must have size 3 on axis 0, got shape \[2\]/,
+    );
     expect(() => f.init(null, x, tf.ones([2]))).toThrow(ShapeError);
-    const g = hk.transform((a: tf.Tensor, c: tf.Tensor) => hk.layerStack(2)((p: tf.Tensor, q: tf.Tensor) => tf.add(p, q))(a, c));
+    const g = hk.transform((a: tf.Tensor, c: tf.Tensor) =>
+      hk.layerStack(2)((p: tf.Tensor, q: tf.Tensor) => tf.add(p, q))(a, c),
+    );
     expect(() => g.init(null, x, x)).toThrow(/must return an array of 2 values .*Fix: return \[x0, x1\]/);
     expect(() => g.init(null, x, x)).toThrow(InvalidArgumentError);
   });

@@ -21,7 +21,9 @@ describe("hk.lift", () => {
         const b = hk.lift(inner.init, { name: hk.forceName("same"), allowReuse })(null, v);
         return [a, b];
       });
-    expect(() => f(false).init(null, x)).toThrow(/hk\.lift "same": key 'same\/linear' already exists.*Fix: .*allowReuse/);
+    expect(() => f(false).init(null, x)).toThrow(
+      /hk\.lift "same": key 'same\/linear' already exists.*Fix: .*allowReuse/,
+    );
     expect(() => f(false).init(null, x)).toThrow(ParameterError);
     const p = f(true).init(null, x);
     expect(Object.keys(p)).toEqual(["same/linear"]);

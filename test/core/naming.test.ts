@@ -125,7 +125,6 @@ describe("numbering", () => {
     ]);
   });
 
-
   it("parses only a canonical number at the very end of the name (Haiku's `_(0|[1-9]\\d*)$`)", () => {
     // haiku/_src/module.py unique_and_canonical_name: `name_0` counts as number 0, a trailing `_`
     // or `_` + letters is part of the base, `_3` alone is the empty base numbered 3.
@@ -141,15 +140,36 @@ describe("numbering", () => {
       new Empty("c_123456789012345").moduleName,
       new Empty("c").moduleName,
     ]);
-    expect(names).toEqual(["a_0", "a_1", "a_", "a__1", "_3", "_", "b_12x", "b_12x_1", "c_123456789012345", "c_123456789012346"]);
+    expect(names).toEqual([
+      "a_0",
+      "a_1",
+      "a_",
+      "a__1",
+      "_3",
+      "_",
+      "b_12x",
+      "b_12x_1",
+      "c_123456789012345",
+      "c_123456789012346",
+    ]);
     // An underscore in the parent's name is never a number suffix of the child.
     @hk.module
     class Outer_1 extends hk.Module {
       call() {
-        return [new Empty("linear").moduleName, new Empty("linear").moduleName, new Empty("linear_5").moduleName, new Empty("linear").moduleName];
+        return [
+          new Empty("linear").moduleName,
+          new Empty("linear").moduleName,
+          new Empty("linear_5").moduleName,
+          new Empty("linear").moduleName,
+        ];
       }
     }
-    expect(inInit(() => new Outer_1().call())).toEqual(["outer_1/linear", "outer_1/linear_1", "outer_1/linear_5", "outer_1/linear_6"]);
+    expect(inInit(() => new Outer_1().call())).toEqual([
+      "outer_1/linear",
+      "outer_1/linear_1",
+      "outer_1/linear_5",
+      "outer_1/linear_6",
+    ]);
   });
   it("rejects invalid names", () => {
     expect(() => inInit(() => new Empty("1bad-name"))).toThrow(
@@ -325,7 +345,9 @@ describe("registration", () => {
     }
     const msg = "The super constructor must be called before you create parameters or submodules";
     expect(() => inInit(() => new InSuperArgs())).toThrow(msg);
-    expect(() => inInit(() => new InSuperArgs())).toThrow(/^new InSuperArgs\(\): The super constructor must be called.*\. Fix: /);
+    expect(() => inInit(() => new InSuperArgs())).toThrow(
+      /^new InSuperArgs\(\): The super constructor must be called.*\. Fix: /,
+    );
     expect(() => inInit(() => new InSuperArgs())).toThrow(hk.TransformError);
     expect(() => inInit(() => new ParamBeforeSuper())).toThrow(msg);
     // Children passed in from outside are fine.
@@ -336,7 +358,7 @@ describe("registration", () => {
     class Foo extends hk.Module {}
     expect(() => inInit(() => new Foo())).toThrow(
       "new Foo(): Module class `Foo` is not registered. Fix: add `@hk.module` above `class Foo extends hk.Module` " +
-        "(or wrap it: `const Foo = hk.module(\"foo\", class Foo ...)`), so that modules it creates in its " +
+        '(or wrap it: `const Foo = hk.module("foo", class Foo ...)`), so that modules it creates in its ' +
         "constructor are named `foo/~/child` as in Haiku.",
     );
     // Also a subclass of a registered class that forgot its own line.
@@ -378,16 +400,10 @@ describe("registration", () => {
       },
     );
     // Standard decorator with a factory: the explicit name wins over `context.name`.
-    const Std = hk.module("std_named")(
-      class Xy extends hk.Module {},
-      { kind: "class", name: "Xy" },
-    );
-    expect(inInit(() => [new Renamed().c.moduleName, new Called().c.moduleName, new Std().moduleName, new Called().name])).toEqual([
-      "my_block/~/empty",
-      "called_block/~/empty",
-      "std_named",
-      "called_block_1",
-    ]);
+    const Std = hk.module("std_named")(class Xy extends hk.Module {}, { kind: "class", name: "Xy" });
+    expect(
+      inInit(() => [new Renamed().c.moduleName, new Called().c.moduleName, new Std().moduleName, new Called().name]),
+    ).toEqual(["my_block/~/empty", "called_block/~/empty", "std_named", "called_block_1"]);
     expect(Called.name).toBe("Qi");
     expect(hk.moduleDefaultName(Called)).toEqual({ name: "called_block", source: "explicit" });
     expect(hk.moduleDefaultName(Std)).toEqual({ name: "std_named", source: "explicit" });
@@ -416,7 +432,9 @@ describe("registration", () => {
   });
 
   it("refuses to construct modules outside a transform", () => {
-    expect(() => new Empty()).toThrow("new Empty(): All `hk.Module`s must be initialized inside an `hk.transform`. Fix: ");
+    expect(() => new Empty()).toThrow(
+      "new Empty(): All `hk.Module`s must be initialized inside an `hk.transform`. Fix: ",
+    );
     expect(() => new Empty()).toThrow(hk.TransformError);
     const m = inInit(() => new ScalarModule());
     expect(() => m.call()).toThrow("All `hk.Module`s must be initialized inside an `hk.transform`.");
@@ -470,7 +488,9 @@ describe("nameScope and currentName", () => {
     }
     const p = hk.transform(() => new MyModule().call()).init(null);
     expect(Object.keys(p)).toEqual(["my_module/my_name_scope", "my_module/my_name_scope/submodule"]);
-    expect(() => inInit(() => hk.nameScope("/x", () => 0))).toThrow('hk.nameScope: Name scopes must not start with / (nor be empty), got the string "/x". Fix: ');
+    expect(() => inInit(() => hk.nameScope("/x", () => 0))).toThrow(
+      'hk.nameScope: Name scopes must not start with / (nor be empty), got the string "/x". Fix: ',
+    );
     expect(() => inInit(() => hk.nameScope("/x", () => 0))).toThrow(hk.InvalidArgumentError);
     expect(() => hk.nameScope("x", () => 0)).toThrow("`hk.nameScope` must be used as part of an `hk.transform`");
     expect(() => hk.currentName()).toThrow("`hk.currentName` must be used as part of an `hk.transform`");

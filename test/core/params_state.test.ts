@@ -16,11 +16,13 @@ describe("getParameter", () => {
       return w1 === w2;
     });
     let same: unknown;
-    const p = hk.transform(() => {
-      same = f.apply; // silence unused
-      const a = hk.getParameter("w", [2], { init: ones });
-      same = a === hk.getParameter("w", [2]);
-    }).init(null);
+    const p = hk
+      .transform(() => {
+        same = f.apply; // silence unused
+        const a = hk.getParameter("w", [2], { init: ones });
+        same = a === hk.getParameter("w", [2]);
+      })
+      .init(null);
     expect(same).toBe(true);
     expect(shapes(p)).toEqual({ "~": { w: [2] } });
     expect(f.apply(p, null)).toBe(true);
@@ -32,10 +34,12 @@ describe("getParameter", () => {
       calls.push([shape, dtype]);
       return tf.zeros(shape, dtype);
     };
-    const p = hk.transform(() => {
-      hk.getParameter("a", [2, 3], { init });
-      hk.getParameter("b", [], { init, dtype: "int32" });
-    }).init(null);
+    const p = hk
+      .transform(() => {
+        hk.getParameter("a", [2, 3], { init });
+        hk.getParameter("b", [], { init, dtype: "int32" });
+      })
+      .init(null);
     expect(calls).toEqual([
       [[2, 3], "float32"],
       [[], "int32"],
@@ -44,12 +48,14 @@ describe("getParameter", () => {
   });
 
   it("keeps creation order", () => {
-    const p = hk.transform(() => {
-      hk.getParameter("z", [], { init: ones });
-      hk.getParameter("a", [], { init: ones });
-      new Linear(1, { name: "zz" }).call(tf.ones([1, 1]));
-      new Linear(1, { name: "aa" }).call(tf.ones([1, 1]));
-    }).init(null);
+    const p = hk
+      .transform(() => {
+        hk.getParameter("z", [], { init: ones });
+        hk.getParameter("a", [], { init: ones });
+        new Linear(1, { name: "zz" }).call(tf.ones([1, 1]));
+        new Linear(1, { name: "aa" }).call(tf.ones([1, 1]));
+      })
+      .init(null);
     expect(Object.keys(p)).toEqual(["~", "zz", "aa"]);
     expect(Object.keys(p["~"]!)).toEqual(["z", "a"]);
   });
@@ -84,10 +90,12 @@ describe("getParameter", () => {
       '"linear/w" with retrieved shape [3, 2] does not match shape=[4, 2] dtype=float32',
     );
     expect(() =>
-      hk.transform(() => {
-        hk.getParameter("w", [1], { init: ones });
-        hk.getParameter("w", [2], { init: ones });
-      }).init(null),
+      hk
+        .transform(() => {
+          hk.getParameter("w", [1], { init: ones });
+          hk.getParameter("w", [2], { init: ones });
+        })
+        .init(null),
     ).toThrow('"~/w" with retrieved shape [1] does not match shape=[2] dtype=float32');
     disposeTree(p);
   });
@@ -104,7 +112,9 @@ describe("getParameter", () => {
 
   it("rejects a malformed bundle and disposed parameters", () => {
     const f = hk.transform(() => hk.getParameter("w", [1], { init: ones }));
-    expect(() => f.apply({ "~": tf.ones([1]) as never }, null)).toThrow('hk.getParameter: params["~"] should be an object');
+    expect(() => f.apply({ "~": tf.ones([1]) as never }, null)).toThrow(
+      'hk.getParameter: params["~"] should be an object',
+    );
     expect(() => f.apply({ "~": tf.ones([1]) as never }, null)).toThrow(hk.ShapeError);
     const w = tf.ones([1]);
     w.dispose();
@@ -121,12 +131,20 @@ describe("getParameter", () => {
       return [before, Object.keys(hk.getParams()), hk.runningInit()];
     });
     let got: unknown;
-    const p = hk.transform(() => {
-      got = [Object.keys(hk.getParams()), hk.getParameter("w", [], { init: ones }) && Object.keys(hk.getParams()), hk.runningInit()];
-    }).init(null);
+    const p = hk
+      .transform(() => {
+        got = [
+          Object.keys(hk.getParams()),
+          hk.getParameter("w", [], { init: ones }) && Object.keys(hk.getParams()),
+          hk.runningInit(),
+        ];
+      })
+      .init(null);
     expect(got).toEqual([[], ["~"], true]);
     expect(f.apply(p, null)).toEqual([["~"], ["~"], false]);
-    expect(() => hk.runningInit()).toThrow("hk.runningInit: `hk.runningInit` must be used as part of an `hk.transform`. Fix: ");
+    expect(() => hk.runningInit()).toThrow(
+      "hk.runningInit: `hk.runningInit` must be used as part of an `hk.transform`. Fix: ",
+    );
     expect(() => hk.runningInit()).toThrow(hk.TransformError);
     expect(() => hk.getParameter("w", [])).toThrow("`hk.getParameter` must be used as part of an `hk.transform`");
   });
@@ -270,8 +288,11 @@ describe("creators, getters, setters", () => {
     expect(vals(s["~"]!["s"])).toEqual([1, 1]);
     expect(seen).toEqual([["~/s", [2], "float32"]]);
     disposeTree(s);
-    expect(() => hk.customCreator((n, s, d, i) => n(s, d, i), () => 0)).toThrow(
-      "`hk.customCreator` must be used as part of an `hk.transform`",
-    );
+    expect(() =>
+      hk.customCreator(
+        (n, s, d, i) => n(s, d, i),
+        () => 0,
+      ),
+    ).toThrow("`hk.customCreator` must be used as part of an `hk.transform`");
   });
 });

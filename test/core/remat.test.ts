@@ -74,7 +74,9 @@ describe("hk.remat", () => {
     const [y1] = net(true).apply(params, state, hk.random.key(3), x);
     const [y2] = net(false).apply(params, state, hk.random.key(3), x);
     expect(Array.from(y1.dataSync())).toEqual(Array.from(y2.dataSync()));
-    expect(() => hk.remat((v: tf.Tensor) => v)(x)).toThrow(/hk\.remat\(\) should not be used outside of hk\.transform\(\)/);
+    expect(() => hk.remat((v: tf.Tensor) => v)(x)).toThrow(
+      /hk\.remat\(\) should not be used outside of hk\.transform\(\)/,
+    );
     expect(() => hk.remat((v: tf.Tensor) => v)(x)).toThrow(TransformError);
   });
 

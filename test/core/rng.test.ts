@@ -44,7 +44,9 @@ describe("PRNGSequence", () => {
       "expected=(shape=(2,), dtype=uint32), actual=(shape=(3,), dtype=uint32)",
     );
     expect(() => new hk.PRNGSequence(new Int32Array(2) as never)).toThrow("actual=(shape=(2,), dtype=int32)");
-    expect(() => new hk.PRNGSequence("nonsense" as never)).toThrow('hk.PRNGSequence: the provided key is not a PRNGKey but a the string "nonsense"');
+    expect(() => new hk.PRNGSequence("nonsense" as never)).toThrow(
+      'hk.PRNGSequence: the provided key is not a PRNGKey but a the string "nonsense"',
+    );
     expect(() => new hk.PRNGSequence("nonsense" as never)).toThrow(hk.InvalidArgumentError);
   });
 });
@@ -146,12 +148,16 @@ describe("rng errors", () => {
     expect(() => f.init(x as never, x)).toThrow(
       "Init must be called with an RNG as the first argument, the required signature is: `init(rng, ...args)`",
     );
-    expect(() => f.init("nonsense" as never, x)).toThrow('hk.transform(f).init: Init must be called with an RNG as the first argument, the required signature is: `init(rng, ...args)` (rng: a key from `hk.random.key(seed)`, an integer seed, or null); got the string "nonsense". Fix: ');
+    expect(() => f.init("nonsense" as never, x)).toThrow(
+      'hk.transform(f).init: Init must be called with an RNG as the first argument, the required signature is: `init(rng, ...args)` (rng: a key from `hk.random.key(seed)`, an integer seed, or null); got the string "nonsense". Fix: ',
+    );
     expect(() => f.init("nonsense" as never, x)).toThrow(hk.TransformError);
     expect(() => f.apply({}, x as never, x)).toThrow(
       "Apply must be called with an RNG as the second argument, the required signature is: `apply(params, rng, ...args)`",
     );
-    expect(() => f.apply({}, x as never, x)).toThrow("; got a float32 tensor of shape [2]. Fix: pass a key from `hk.random.key(seed)`");
+    expect(() => f.apply({}, x as never, x)).toThrow(
+      "; got a float32 tensor of shape [2]. Fix: pass a key from `hk.random.key(seed)`",
+    );
     const g = hk.transformWithState((y: tf.Tensor) => y);
     expect(() => g.apply({}, {}, x as never, x)).toThrow(
       "Apply must be called with an RNG as the third argument, the required signature is: `apply(params, state, rng, ...args)`",

@@ -30,7 +30,9 @@ describe("signatures and types", () => {
     expectTypeOf(f.init).returns.toEqualTypeOf<hk.Params>();
     const g = hk.withoutApplyRng(hk.transformWithState((x: tf.Tensor) => x));
     expectTypeOf(g.apply).returns.toEqualTypeOf<[tf.Tensor, hk.State]>();
-    expectTypeOf(g.apply).parameters.toEqualTypeOf<[hk.Params | null | undefined, hk.State | null | undefined, tf.Tensor]>();
+    expectTypeOf(g.apply).parameters.toEqualTypeOf<
+      [hk.Params | null | undefined, hk.State | null | undefined, tf.Tensor]
+    >();
     const x = tf.ones([1, 2]);
     expect(vals(g.apply({}, {}, x)[0])).toEqual([1, 1]);
     x.dispose();
@@ -55,8 +57,12 @@ describe("misuse", () => {
     );
     expect(() => f.apply([] as never, null, x)).toThrow(hk.TransformError);
     const g = hk.transformWithState((y: tf.Tensor) => y);
-    expect(() => g.apply({}, 5 as never, null, x)).toThrow("hk.transformWithState(f).apply: state argument does not appear valid");
-    expect(() => g.apply({}, { bn: x } as never, null, x)).toThrow('hk.transformWithState(f).apply: state["bn"] should be an object mapping entry names');
+    expect(() => g.apply({}, 5 as never, null, x)).toThrow(
+      "hk.transformWithState(f).apply: state argument does not appear valid",
+    );
+    expect(() => g.apply({}, { bn: x } as never, null, x)).toThrow(
+      'hk.transformWithState(f).apply: state["bn"] should be an object mapping entry names',
+    );
     expect(() => g.apply({}, { bn: x } as never, null, x)).toThrow(hk.ShapeError);
     // null / undefined params mean {} (Haiku's check_mapping), and apply stays frozen.
     expect(vals(f.apply(null, null, x))).toEqual([1]);
@@ -64,7 +70,9 @@ describe("misuse", () => {
   });
 
   it("rejects non-functions and async functions", () => {
-    expect(() => hk.transform(5 as never)).toThrow("hk.transform: expects the function to transform, got the number 5. Fix: ");
+    expect(() => hk.transform(5 as never)).toThrow(
+      "hk.transform: expects the function to transform, got the number 5. Fix: ",
+    );
     expect(() => hk.transform(5 as never)).toThrow(hk.InvalidArgumentError);
     const f = hk.transform(async () => 1);
     expect(() => f.apply({}, null)).toThrow("hk.transform: Transformed functions must be synchronous");
@@ -78,9 +86,7 @@ describe("withoutState / withEmptyState", () => {
     const x = tf.ones([1, 2]);
     const p = stateless.init(null, x);
     expect(vals(stateless.apply(p, null, x))).toEqual([2]);
-    const stateful = hk.withoutState(
-      hk.transformWithState(() => hk.getState("s", { shape: [], init: zeros })),
-    );
+    const stateful = hk.withoutState(hk.transformWithState(() => hk.getState("s", { shape: [], init: zeros })));
     const before = tf.memory().numTensors;
     expect(() => stateful.init(null)).toThrow(hk.NonEmptyStateError);
     expect(() => stateful.apply({}, null)).toThrow("then use `hk.transformWithState`");

@@ -20,7 +20,9 @@ describe("TSDoc examples of the transform wrappers", () => {
 
   it("hk.transparentLift", () => {
     const inner = hk.transform((x: tf.Tensor) => new hk.Linear(3).call(x));
-    const outer = hk.transform((x: tf.Tensor) => inner.apply(hk.transparentLift(inner.init)(hk.maybeNextRngKey(), x), null, x));
+    const outer = hk.transform((x: tf.Tensor) =>
+      inner.apply(hk.transparentLift(inner.init)(hk.maybeNextRngKey(), x), null, x),
+    );
     expect(Object.keys(outer.init(0, x))).toEqual(["linear"]);
   });
 
@@ -53,10 +55,14 @@ describe("TSDoc examples of the transform wrappers", () => {
   it("hk.scan and hk.map", () => {
     const f = hk.transform((xs: tf.Tensor) => {
       const core = new hk.Linear(4);
-      return hk.scan((h: tf.Tensor, x: tf.Tensor): [tf.Tensor, tf.Tensor] => {
-        const hNew = tf.tanh(tf.add(core.call(tf.expandDims(x, 0)), h));
-        return [hNew, hNew];
-      }, tf.zeros([1, 4]), xs)[1];
+      return hk.scan(
+        (h: tf.Tensor, x: tf.Tensor): [tf.Tensor, tf.Tensor] => {
+          const hNew = tf.tanh(tf.add(core.call(tf.expandDims(x, 0)), h));
+          return [hNew, hNew];
+        },
+        tf.zeros([1, 4]),
+        xs,
+      )[1];
     });
     const xs = tf.ones([5, 3]);
     expect(f.apply(f.init(0, xs), null, xs).shape).toEqual([5, 1, 4]);
@@ -73,14 +79,29 @@ describe("TSDoc examples of the transform wrappers", () => {
       const big = new hk.Linear(2, { name: "big" });
       const out = hk.runningInit()
         ? (small.call(x), big.call(x))
-        : hk.cond(tf.greater(tf.sum(x), 0), (v: tf.Tensor) => big.call(v), (v: tf.Tensor) => small.call(v), x);
+        : hk.cond(
+            tf.greater(tf.sum(x), 0),
+            (v: tf.Tensor) => big.call(v),
+            (v: tf.Tensor) => small.call(v),
+            x,
+          );
       const experts = [new hk.Linear(2), new hk.Linear(2)];
-      const routed = hk.runningInit() ? experts.map((e) => e.call(x))[0]! : hk.switch(i, experts.map((e) => (v: tf.Tensor) => e.call(v)), x);
+      const routed = hk.runningInit()
+        ? experts.map((e) => e.call(x))[0]!
+        : hk.switch(
+            i,
+            experts.map((e) => (v: tf.Tensor) => e.call(v)),
+            x,
+          );
       const lin = new hk.Linear(2);
       const h = hk.foriLoop(0, 3, (_i: number, v: tf.Tensor) => tf.tanh(lin.call(v)), out);
       const w = hk.runningInit()
         ? lin.call(h)
-        : hk.whileLoop((v: tf.Tensor) => tf.less(tf.mean(v), 1), (v: tf.Tensor) => tf.add(lin.call(v), 1), h);
+        : hk.whileLoop(
+            (v: tf.Tensor) => tf.less(tf.mean(v), 1),
+            (v: tf.Tensor) => tf.add(lin.call(v), 1),
+            h,
+          );
       return [routed, w] as [tf.Tensor, tf.Tensor];
     });
     const params = f.init(0, x, 1);

@@ -23,7 +23,9 @@ describe("hk.vmap", () => {
 
   it("splitRng true gives different keys per element, false the same", () => {
     const f = (splitRng: boolean) =>
-      hk.transform((v: tf.Tensor) => hk.vmap((_x: tf.Tensor) => hk.random.normal(hk.nextRngKey(), []), { splitRng, inAxes: 0 })(v));
+      hk.transform((v: tf.Tensor) =>
+        hk.vmap((_x: tf.Tensor) => hk.random.normal(hk.nextRngKey(), []), { splitRng, inAxes: 0 })(v),
+      );
     const same = f(false).apply({}, 1, xs).dataSync();
     const split = f(true).apply({}, 1, xs).dataSync();
     expect(same[0]).toBe(same[1]);
@@ -31,18 +33,32 @@ describe("hk.vmap", () => {
   });
 
   it("errors follow Haiku's rules, with the fix", () => {
-    expect(() => hk.vmap((x: tf.Tensor) => x, {} as hk.VmapOptions)).toThrow(/hk\.vmap: Haiku requires the splitRng argument.*Fix/);
+    expect(() => hk.vmap((x: tf.Tensor) => x, {} as hk.VmapOptions)).toThrow(
+      /hk\.vmap: Haiku requires the splitRng argument.*Fix/,
+    );
     expect(() => hk.vmap((x: tf.Tensor) => x, {} as hk.VmapOptions)).toThrow(InvalidArgumentError);
-    expect(() => hk.vmap((x: tf.Tensor) => x, { splitRng: false, inAxes: null })).toThrow(/at least one non-null value in inAxes/);
+    expect(() => hk.vmap((x: tf.Tensor) => x, { splitRng: false, inAxes: null })).toThrow(
+      /at least one non-null value in inAxes/,
+    );
     expect(() => hk.vmap((x: tf.Tensor) => x, { splitRng: false, inAxes: null })).toThrow(InvalidArgumentError);
-    const init = hk.transform((v: tf.Tensor) => hk.vmap((x: tf.Tensor) => new hk.Linear(2).call(tf.expandDims(x, 0)), { splitRng: true })(v));
-    expect(() => init.init(0, xs)).toThrow(/does not support setting splitRng to true during initialization.*splitRng: !hk\.runningInit\(\)/);
+    const init = hk.transform((v: tf.Tensor) =>
+      hk.vmap((x: tf.Tensor) => new hk.Linear(2).call(tf.expandDims(x, 0)), { splitRng: true })(v),
+    );
+    expect(() => init.init(0, xs)).toThrow(
+      /does not support setting splitRng to true during initialization.*splitRng: !hk\.runningInit\(\)/,
+    );
     expect(() => init.init(0, xs)).toThrow(ParameterError);
-    const state = hk.transformWithState((v: tf.Tensor) => hk.vmap((x: tf.Tensor) => hk.setState("last", x), { splitRng: false })(v));
+    const state = hk.transformWithState((v: tf.Tensor) =>
+      hk.vmap((x: tf.Tensor) => hk.setState("last", x), { splitRng: false })(v),
+    );
     expect(() => state.init(0, xs)).toThrow(/hk\.vmap: state is not mapped .*\[~\/last\]/);
     expect(() => state.init(0, xs)).toThrow(ParameterError);
-    const sizes = hk.transform((a: tf.Tensor, b: tf.Tensor) => hk.vmap((x: tf.Tensor, y: tf.Tensor) => tf.add(x, y), { splitRng: false })(a, b));
-    expect(() => sizes.init(0, xs, tf.ones([2, 4]))).toThrow(/hk\.vmap: every leaf of a mapped input must have size 3 on axis 0, got shape \[2, 4\]/);
+    const sizes = hk.transform((a: tf.Tensor, b: tf.Tensor) =>
+      hk.vmap((x: tf.Tensor, y: tf.Tensor) => tf.add(x, y), { splitRng: false })(a, b),
+    );
+    expect(() => sizes.init(0, xs, tf.ones([2, 4]))).toThrow(
+      /hk\.vmap: every leaf of a mapped input must have size 3 on axis 0, got shape \[2, 4\]/,
+    );
     expect(() => sizes.init(0, xs, tf.ones([2, 4]))).toThrow(ShapeError);
   });
 

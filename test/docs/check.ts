@@ -17,12 +17,16 @@ export interface Checked {
 }
 
 function compilerOptions(): ts.CompilerOptions {
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(ROOT, "tsconfig.json"), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, "tsconfig.json"),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      },
     },
-  });
+  );
   if (parsed === undefined) throw new Error("tsconfig.json could not be read");
   return { ...parsed.options, noEmit: true };
 }
@@ -63,9 +67,14 @@ function runnable(code: string): string {
   const lines = code.split("\n");
   // Triple-slash references work only above every statement; imports go to module level.
   const hoisted = (l: string) => l.startsWith("import ") || l.startsWith("/// <reference");
-  const imports = [...lines.filter((l) => l.startsWith("/// <reference")), ...lines.filter((l) => l.startsWith("import "))];
+  const imports = [
+    ...lines.filter((l) => l.startsWith("/// <reference")),
+    ...lines.filter((l) => l.startsWith("import ")),
+  ];
   const body = lines.filter((l) => !hoisted(l));
-  const topLevel = /\b(transform|transformWithState|multiTransform|multiTransformWithState)\(|\bawait\b|\bclass\b/.test(code);
+  const topLevel = /\b(transform|transformWithState|multiTransform|multiTransformWithState)\(|\bawait\b|\bclass\b/.test(
+    code,
+  );
   if (topLevel) return `${imports.join("\n")}\n${body.join("\n")}\nexport {};\n`;
   return [
     ...imports,
@@ -108,4 +117,3 @@ export function checkAll(list: readonly Snippet[]): Checked[] {
     };
   });
 }
-

@@ -78,7 +78,11 @@ function docExamples(file: string, out: Snippet[]): void {
 export function collectSnippets(): Snippet[] {
   const out: Snippet[] = [];
   for (const file of filesUnder(join(ROOT, "src"), (n) => n.endsWith(".ts"))) docExamples(file, out);
-  const pages = [join(ROOT, "README.md"), join(ROOT, "bench", "README.md"), ...filesUnder(join(ROOT, "docs", "guides"), (n) => n.endsWith(".md"))];
+  const pages = [
+    join(ROOT, "README.md"),
+    join(ROOT, "bench", "README.md"),
+    ...filesUnder(join(ROOT, "docs", "guides"), (n) => n.endsWith(".md")),
+  ];
   for (const page of pages) fences(readFileSync(page, "utf8").split("\n"), page, 0, out);
   return out;
 }

@@ -42,7 +42,12 @@ function cells(table: string): string[][] {
   return table
     .split("\n")
     .filter((l) => l.startsWith("|"))
-    .map((l) => l.slice(1, -1).split("|").map((c) => c.trim()));
+    .map((l) =>
+      l
+        .slice(1, -1)
+        .split("|")
+        .map((c) => c.trim()),
+    );
 }
 
 const mlp = (x: tf.Tensor) => new MLP([300, 100, 10]).call(x);
@@ -51,7 +56,13 @@ const mlp = (x: tf.Tensor) => new MLP([300, 100, 10]).call(x);
 class Params4 extends Module {
   call(): tf.Tensor {
     const mk = (n: string, s: number[]) => getParameter(n, s, { init: (shape, dtype) => tf.zeros(shape, dtype) });
-    for (const [n, s] of [["a", [1]], ["b", [2]], ["c", [2]], ["d", [3]]] as const) mk(n, [...s]);
+    for (const [n, s] of [
+      ["a", [1]],
+      ["b", [2]],
+      ["c", [2]],
+      ["d", [3]],
+    ] as const)
+      mk(n, [...s]);
     return tf.zeros([1]);
   }
 }
@@ -70,22 +81,32 @@ class NoOutput extends Module {
 
 describe("tabulate", () => {
   it("prints Haiku's docstring table for MLP([300, 100, 10]) (all columns but Config)", () => {
-    const out = tabulate(mlp, { columns: ["module", "owned_params", "input", "output", "params_size", "params_bytes"] })(tf.ones([8, 784]));
+    const out = tabulate(mlp, {
+      columns: ["module", "owned_params", "input", "output", "params_size", "params_bytes"],
+    })(tf.ones([8, 784]));
     expect(out).toBe(dropColumn(HAIKU_MLP_TABLE, 1));
   });
 
   it("prints the config from constructor parameters and fields", () => {
     const rows = tabulate(mlp, { columns: ["config"] })(tf.ones([8, 784])).split("\n");
     expect(rows).toContain("| Linear(outputSize=300, name='linear_0') |");
-    const bn = tabulate((x: tf.Tensor) => new BatchNorm(true, true, 0.9).call(x, true), { columns: ["module", "config", "input"] })(
-      tf.ones([4, 3]),
-    );
+    const bn = tabulate((x: tf.Tensor) => new BatchNorm(true, true, 0.9).call(x, true), {
+      columns: ["module", "config", "input"],
+    })(tf.ones([4, 3]));
     expect(cells(bn)).toEqual([
       ["Module", "Config", "Input"],
       ["batch_norm (BatchNorm)", "BatchNorm(createScale=true, createOffset=true, decayRate=0.9)", "f32[4,3], true"],
-      ["batch_norm/~/mean_ema (ExponentialMovingAverage)", "ExponentialMovingAverage(decay=0.9, name='mean_ema')", "f32[1,3]"],
+      [
+        "batch_norm/~/mean_ema (ExponentialMovingAverage)",
+        "ExponentialMovingAverage(decay=0.9, name='mean_ema')",
+        "f32[1,3]",
+      ],
       ["└ batch_norm (BatchNorm)", "", ""],
-      ["batch_norm/~/var_ema (ExponentialMovingAverage)", "ExponentialMovingAverage(decay=0.9, name='var_ema')", "f32[1,3]"],
+      [
+        "batch_norm/~/var_ema (ExponentialMovingAverage)",
+        "ExponentialMovingAverage(decay=0.9, name='var_ema')",
+        "f32[1,3]",
+      ],
       ["└ batch_norm (BatchNorm)", "", ""],
     ]);
   });
@@ -94,7 +115,9 @@ describe("tabulate", () => {
     expect(tabulate(() => new Params4().call(), { columns: ["owned_params"] })()).toContain(
       ["| d: f32[3]       |", "| b: f32[2]       |", "| c: f32[2]       |", "| a: f32[1]       |"].join("\n"),
     );
-    expect(tabulate(() => new Structured().call(), { columns: ["output"] })()).toContain("| {a: f32[32,32], b: [f32[1], s32[]]} |");
+    expect(tabulate(() => new Structured().call(), { columns: ["output"] })()).toContain(
+      "| {a: f32[32,32], b: [f32[1], s32[]]} |",
+    );
   });
 
   it("filters rows: has_output (default), has_params; says when nothing is left", () => {
@@ -122,9 +145,13 @@ describe("tabulate", () => {
   });
 
   it("raises Haiku's errors for unknown columns and filters", () => {
-    expect(() => tabulate(mlp, { columns: ["nonsense" as never] })).toThrow(/Invalid column\(s\) \['nonsense'\], valid columns \['module'/);
+    expect(() => tabulate(mlp, { columns: ["nonsense" as never] })).toThrow(
+      /Invalid column\(s\) \['nonsense'\], valid columns \['module'/,
+    );
     expect(() => tabulate(mlp, { columns: ["nonsense" as never] })).toThrow(InvalidArgumentError);
-    expect(() => tabulate(mlp, { filters: ["nonsense" as never] })).toThrow(/Invalid filter\(s\) \['nonsense'\], valid filters \['has_output', 'has_params'\]/);
+    expect(() => tabulate(mlp, { filters: ["nonsense" as never] })).toThrow(
+      /Invalid filter\(s\) \['nonsense'\], valid filters \['has_output', 'has_params'\]/,
+    );
     expect(() => tabulate(mlp, { filters: ["nonsense" as never] })).toThrow(InvalidArgumentError);
     expect(() => tabulate(42)).toThrow(/expected a function or the result of hk.transform/);
     expect(() => tabulate(42)).toThrow(InvalidArgumentError);
@@ -134,7 +161,11 @@ describe("tabulate", () => {
 describe("evalSummary", () => {
   it("records calls parent-first with specs (summarise.py eval_summary docstring)", () => {
     const rows = evalSummary(mlp)(tf.ones([8, 784]));
-    expect(rows.map((r) => `${r.moduleDetails.module.moduleName} | in := ${String(r.argsSpec[0])} out := ${String(r.outputSpec)}`)).toEqual([
+    expect(
+      rows.map(
+        (r) => `${r.moduleDetails.module.moduleName} | in := ${String(r.argsSpec[0])} out := ${String(r.outputSpec)}`,
+      ),
+    ).toEqual([
       "mlp | in := f32[8,784] out := f32[8,10]",
       "mlp/~/linear_0 | in := f32[8,784] out := f32[8,300]",
       "mlp/~/linear_1 | in := f32[8,300] out := f32[8,100]",

@@ -7,7 +7,14 @@ import * as tf from "@tensorflow/tfjs-core";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import * as hk from "../../src/index.js";
-import { FIXTURES_DIR, type JsonArray, type Tolerance, expectAllClose, jsonTensor, readJsonFixture } from "./fixtures.js";
+import {
+  FIXTURES_DIR,
+  type JsonArray,
+  type Tolerance,
+  expectAllClose,
+  jsonTensor,
+  readJsonFixture,
+} from "./fixtures.js";
 
 interface Outputs {
   eval_out: JsonArray;
@@ -72,8 +79,15 @@ describe("golden: checkpoints between Haiku and haiku-tfjs (tools/golden/checkpo
   it("Haiku's file keeps Haiku's names and metadata", async () => {
     const header = await hk.io.loadHeader(file("haiku_params"));
     expect(header.metadata).toEqual({ framework: "haiku", generator: "tools/golden/checkpoints.py" });
-    expect(header.entries.map((t) => t.name).sort()).toEqual(
-      ["bn/offset", "bn/scale", "conv/b", "conv/w", "mlp/~/linear_0/b", "mlp/~/linear_0/w", "mlp/~/linear_1/b", "mlp/~/linear_1/w"],
-    );
+    expect(header.entries.map((t) => t.name).sort()).toEqual([
+      "bn/offset",
+      "bn/scale",
+      "conv/b",
+      "conv/w",
+      "mlp/~/linear_0/b",
+      "mlp/~/linear_0/w",
+      "mlp/~/linear_1/b",
+      "mlp/~/linear_1/w",
+    ]);
   });
 });

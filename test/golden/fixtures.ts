@@ -23,7 +23,12 @@ export function readJsonFixture<T>(name: string): T {
 
 /** A JSON fixture array as a tensor (the caller disposes it). */
 export function jsonTensor(a: JsonArray): tf.Tensor {
-  if (a.dtype === "uint32") return tf.tensor(Int32Array.from(a.data, (v) => v | 0), [...a.shape], "int32");
+  if (a.dtype === "uint32")
+    return tf.tensor(
+      Int32Array.from(a.data, (v) => v | 0),
+      [...a.shape],
+      "int32",
+    );
   return tf.tensor(a.data as number[], [...a.shape], a.dtype);
 }
 
@@ -61,9 +66,14 @@ export class ArrayStore {
         this.metadata = entry as Record<string, string>;
         continue;
       }
-      const { dtype, shape, data_offsets: [begin, end] } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
+      const {
+        dtype,
+        shape,
+        data_offsets: [begin, end],
+      } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
       const kind = DTYPES[dtype];
-      if (kind === undefined) throw new Error(`${source}: array ${name} has dtype ${dtype}, which the fixture loader does not read`);
+      if (kind === undefined)
+        throw new Error(`${source}: array ${name} has dtype ${dtype}, which the fixture loader does not read`);
       // A copy, so every typed array is aligned whatever its offset in the file.
       const buf = bytes.slice(base + begin, base + end).buffer;
       this.arrays.set(name, { dtype, shape, data: kind.make(buf, 0, (end - begin) / kind.bytes) });
@@ -86,7 +96,10 @@ export class ArrayStore {
   /** The stored array `name`; throws naming the fixture if it is missing. */
   raw(name: string): StoredArray {
     const a = this.arrays.get(name);
-    if (a === undefined) throw new Error(`${this.source}: no array named ${JSON.stringify(name)}; regenerate the fixture (tools/golden/README.md)`);
+    if (a === undefined)
+      throw new Error(
+        `${this.source}: no array named ${JSON.stringify(name)}; regenerate the fixture (tools/golden/README.md)`,
+      );
     return a;
   }
 
@@ -103,7 +116,10 @@ export class ArrayStore {
    * A Haiku `{module: {name: tensor}}` tree from the arrays `<prefix><module>/<name>`, in the order
    * `order` lists them (`[module, name, ...]` rows, as the generators write it).
    */
-  tree(prefix: string, order: readonly (readonly [string, string, ...unknown[]])[]): Record<string, Record<string, tf.Tensor>> {
+  tree(
+    prefix: string,
+    order: readonly (readonly [string, string, ...unknown[]])[],
+  ): Record<string, Record<string, tf.Tensor>> {
     const out: Record<string, Record<string, tf.Tensor>> = {};
     for (const [module, name] of order) (out[module] ??= {})[name] = this.tensor(`${prefix}${module}/${name}`);
     return out;
@@ -126,7 +142,12 @@ export interface Tolerance {
  * Asserts that `actual` has `expected`'s shape and values within `tol` (NaNs must match NaNs),
  * naming the worst element in the failure message.
  */
-export function expectAllClose(actual: tf.Tensor, expected: StoredArray | tf.Tensor, tol: Tolerance, label: string): void {
+export function expectAllClose(
+  actual: tf.Tensor,
+  expected: StoredArray | tf.Tensor,
+  tol: Tolerance,
+  label: string,
+): void {
   const eShape = expected instanceof tf.Tensor ? expected.shape : expected.shape;
   expect([...actual.shape], `${label}: shape`).toEqual([...eShape]);
   const a = actual.dataSync();
@@ -146,7 +167,8 @@ export function expectAllClose(actual: tf.Tensor, expected: StoredArray | tf.Ten
   // GOLDEN_RATIO=1 prints each comparison's worst |diff| / allowed, to see the margin a tolerance leaves.
   if (process.env["GOLDEN_RATIO"]) {
     let r = 0;
-    for (let i = 0; i < e.length; i++) r = Math.max(r, Math.abs(Number(a[i]) - Number(e[i])) / (tol.atol + tol.rtol * Math.abs(Number(e[i]))));
+    for (let i = 0; i < e.length; i++)
+      r = Math.max(r, Math.abs(Number(a[i]) - Number(e[i])) / (tol.atol + tol.rtol * Math.abs(Number(e[i]))));
     console.log(`RATIO ${r.toExponential(2)} ${label}`);
   }
   if (worst >= 0) {

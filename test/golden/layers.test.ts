@@ -6,7 +6,13 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, describe, expect, it } from "vitest";
 import * as hk from "../../src/index.js";
-import { type ArrayStore, type Tolerance, expectAllClose, readJsonFixture, readSafetensorsFixture } from "./fixtures.js";
+import {
+  type ArrayStore,
+  type Tolerance,
+  expectAllClose,
+  readJsonFixture,
+  readSafetensorsFixture,
+} from "./fixtures.js";
 
 type Row = [string, string, number[], string];
 interface LayerCase {
@@ -66,7 +72,7 @@ interface Builder {
 
 const VS1 = () => hk.initializers.VarianceScaling(1.0);
 const BN = { decayRate: 0.9 };
-const unroll = <S,>(core: hk.RNNCore<tf.Tensor, S, tf.Tensor>, xs: tf.Tensor): [tf.Tensor, S] =>
+const unroll = <S>(core: hk.RNNCore<tf.Tensor, S, tf.Tensor>, xs: tf.Tensor): [tf.Tensor, S] =>
   hk.dynamicUnroll(core, xs, core.initialState(xs.shape[1]!));
 
 /** `hk.Linear(5, w_init=init, b_init=init or None)`: an initializer checked through a layer. */
@@ -88,7 +94,11 @@ const BUILDERS: Record<string, Builder> = {
   // hk.Conv2D(4, (3, 3), stride=2)(x)
   conv2d_same_stride2: { fn: (x) => [new hk.Conv2D(4, [3, 3], { stride: 2 }).call(x)], out: TOL.conv, grad: TOL.conv },
   // hk.Conv2D(3, 2, rate=2, padding='VALID')(x)
-  conv2d_valid_rate2: { fn: (x) => [new hk.Conv2D(3, 2, { rate: 2, padding: "VALID" }).call(x)], out: TOL.conv, grad: TOL.conv },
+  conv2d_valid_rate2: {
+    fn: (x) => [new hk.Conv2D(3, 2, { rate: 2, padding: "VALID" }).call(x)],
+    out: TOL.conv,
+    grad: TOL.conv,
+  },
   // hk.Conv3D(2, 2)(x)
   conv3d: { fn: (x) => [new hk.Conv3D(2, 2).call(x)], out: TOL.conv, grad: TOL.conv },
   // hk.Conv1DTranspose(3, 3, stride=2, padding='VALID')(x)
@@ -98,7 +108,11 @@ const BUILDERS: Record<string, Builder> = {
     grad: TOL.conv,
   },
   // hk.Conv2DTranspose(3, 3, stride=2)(x)
-  conv2d_transpose_same: { fn: (x) => [new hk.Conv2DTranspose(3, 3, { stride: 2 }).call(x)], out: TOL.conv, grad: TOL.conv },
+  conv2d_transpose_same: {
+    fn: (x) => [new hk.Conv2DTranspose(3, 3, { stride: 2 }).call(x)],
+    out: TOL.conv,
+    grad: TOL.conv,
+  },
   // hk.Conv3DTranspose(2, 2, stride=2)(x)
   conv3d_transpose: { fn: (x) => [new hk.Conv3DTranspose(2, 2, { stride: 2 }).call(x)], out: TOL.conv, grad: TOL.conv },
   // hk.DepthwiseConv2D(2, 3)(x)
@@ -110,11 +124,23 @@ const BUILDERS: Record<string, Builder> = {
     grad: TOL.conv,
   },
   // hk.SeparableDepthwiseConv2D(2, 3)(x)
-  separable_depthwise_conv2d: { fn: (x) => [new hk.SeparableDepthwiseConv2D(2, 3).call(x)], out: TOL.conv, grad: TOL.conv },
+  separable_depthwise_conv2d: {
+    fn: (x) => [new hk.SeparableDepthwiseConv2D(2, 3).call(x)],
+    out: TOL.conv,
+    grad: TOL.conv,
+  },
   // hk.AvgPool((1, 2, 2, 1), (1, 2, 2, 1), 'VALID')(x)
-  avg_pool_valid: { fn: (x) => [new hk.AvgPool([1, 2, 2, 1], [1, 2, 2, 1], "VALID").call(x)], out: TOL.dot, grad: TOL.dot },
+  avg_pool_valid: {
+    fn: (x) => [new hk.AvgPool([1, 2, 2, 1], [1, 2, 2, 1], "VALID").call(x)],
+    out: TOL.dot,
+    grad: TOL.dot,
+  },
   // hk.AvgPool((1, 3, 3, 1), (1, 2, 2, 1), 'SAME')(x): Haiku divides by the count of real (unpadded) elements.
-  avg_pool_same: { fn: (x) => [new hk.AvgPool([1, 3, 3, 1], [1, 2, 2, 1], "SAME").call(x)], out: TOL.dot, grad: TOL.dot },
+  avg_pool_same: {
+    fn: (x) => [new hk.AvgPool([1, 3, 3, 1], [1, 2, 2, 1], "SAME").call(x)],
+    out: TOL.dot,
+    grad: TOL.dot,
+  },
   // hk.MaxPool((1, 2, 2, 1), (1, 2, 2, 1), 'VALID')(x): picks values, so exact.
   max_pool_valid: {
     fn: (x) => [new hk.MaxPool([1, 2, 2, 1], [1, 2, 2, 1], "VALID").call(x)],
@@ -140,7 +166,11 @@ const BUILDERS: Record<string, Builder> = {
   // hk.LayerNorm(-1, True, True)(x)
   layer_norm: { fn: (x) => [new hk.LayerNorm(-1, true, true).call(x)], out: TOL.conv, grad: TOL.conv },
   // hk.LayerNorm((1, 2), True, True, param_axis=-1)(x)
-  layer_norm_axes: { fn: (x) => [new hk.LayerNorm([1, 2], true, true, { paramAxis: -1 }).call(x)], out: TOL.conv, grad: TOL.conv },
+  layer_norm_axes: {
+    fn: (x) => [new hk.LayerNorm([1, 2], true, true, { paramAxis: -1 }).call(x)],
+    out: TOL.conv,
+    grad: TOL.conv,
+  },
   // hk.RMSNorm(-1)(x)
   rms_norm: { fn: (x) => [new hk.RMSNorm(-1).call(x)], out: TOL.conv, grad: TOL.conv },
   // hk.GroupNorm(2)(x)
@@ -215,7 +245,11 @@ const BUILDERS: Record<string, Builder> = {
   // hk.SpectralNorm()(w): state u0 ~ N(0, 1) from the init key.
   spectral_norm: { fn: (w) => [new hk.SpectralNorm().call(w)], out: TOL.conv, grad: TOL.conv },
   // hk.ExponentialMovingAverage(0.9)(x)
-  exponential_moving_average: { fn: (x) => [new hk.ExponentialMovingAverage(0.9).call(x)], out: TOL.dot, grad: TOL.dot },
+  exponential_moving_average: {
+    fn: (x) => [new hk.ExponentialMovingAverage(0.9).call(x)],
+    out: TOL.dot,
+    grad: TOL.dot,
+  },
   // ema = hk.ExponentialMovingAverage(0.8, zero_debias=False, warmup_length=1); ema(x), ema(2 * x)
   ema_warmup_no_debias: {
     fn: (x) => {
@@ -239,7 +273,11 @@ const BUILDERS: Record<string, Builder> = {
     grad: TOL.dot,
   },
   // hk.nets.ResNet.BlockV1(4, 2, True, {'decay_rate': 0.9}, False)(x, is_training=True)
-  resnet_block_v1: { fn: (x) => [new hk.nets.BlockV1(4, 2, true, BN, false).call(x, true, false)], out: TOL.deep, grad: TOL.deep },
+  resnet_block_v1: {
+    fn: (x) => [new hk.nets.BlockV1(4, 2, true, BN, false).call(x, true, false)],
+    out: TOL.deep,
+    grad: TOL.deep,
+  },
   // hk.nets.ResNet.BlockV2(8, 1, True, {'decay_rate': 0.9}, True)(x, is_training=True)
   resnet_block_v2_bottleneck: {
     fn: (x) => [new hk.nets.BlockV2(8, 1, true, BN, true).call(x, true, false)],
@@ -288,7 +326,11 @@ const BUILDERS: Record<string, Builder> = {
   // hk.Conv2D(3, 3, data_format='NCHW')(x)
   conv2d_nchw: { fn: (x) => [new hk.Conv2D(3, 3, { dataFormat: "NCHW" }).call(x)], out: TOL.conv, grad: TOL.conv },
   // hk.Conv2D(4, 3, feature_group_count=2)(x)
-  conv2d_feature_groups: { fn: (x) => [new hk.Conv2D(4, 3, { featureGroupCount: 2 }).call(x)], out: TOL.conv, grad: TOL.conv },
+  conv2d_feature_groups: {
+    fn: (x) => [new hk.Conv2D(4, 3, { featureGroupCount: 2 }).call(x)],
+    out: TOL.conv,
+    grad: TOL.conv,
+  },
   // hk.DepthwiseConv1D(2, 3)(x)
   depthwise_conv1d: { fn: (x) => [new hk.DepthwiseConv1D(2, 3).call(x)], out: TOL.conv, grad: TOL.conv },
   // hk.DepthwiseConv3D(1, 2)(x)
@@ -421,7 +463,9 @@ const BUILDERS: Record<string, Builder> = {
   },
   // hk.Sequential([hk.Linear(4), jax.nn.relu, hk.Linear(2)])(x)
   sequential: {
-    fn: (x) => [new hk.Sequential([new hk.Linear(4), (v: tf.Tensor) => tf.relu(v), new hk.Linear(2)]).call(x) as tf.Tensor],
+    fn: (x) => [
+      new hk.Sequential([new hk.Linear(4), (v: tf.Tensor) => tf.relu(v), new hk.Linear(2)]).call(x) as tf.Tensor,
+    ],
     out: TOL.dot,
     grad: TOL.dot,
   },
@@ -474,7 +518,10 @@ function checkGrad(c: LayerCase, b: Builder, f: hk.TransformedWithState<tf.Tenso
     { argnums: [0, 1] },
   );
   const before = tf.memory().numTensors;
-  const [value, [gp, gx]] = vg(params, floatIdx.map((i) => xs[i]!));
+  const [value, [gp, gx]] = vg(
+    params,
+    floatIdx.map((i) => xs[i]!),
+  );
   expectTreeLike(gp, c.params, `${c.name}::grad_params::`, b.grad, "d/dparams");
   floatIdx.forEach((i, k) => expectAllClose(gx[k]!, store.raw(`${c.name}::grad_x::${i}`), b.grad, `d/dx${i}`));
   hk.tree.dispose([value, gp, gx]);
@@ -514,7 +561,8 @@ describe("golden: Haiku layers (tools/golden/layers.py)", () => {
         const [outs, newState] = f.apply(params, state, hk.random.key(c.apply_key), ...xs);
         expect(outs.length).toBe(c.outputs.length);
         outs.forEach((o, j) => expectAllClose(o, store.raw(`${c.name}::out::${j}`), b.out, `out ${j}`));
-        if (c.new_state !== undefined) expectTreeLike(newState, c.new_state, `${c.name}::new_state::`, b.out, "new state");
+        if (c.new_state !== undefined)
+          expectTreeLike(newState, c.new_state, `${c.name}::new_state::`, b.out, "new state");
         hk.tree.dispose([outs, newState]);
         expect(tf.memory().numTensors, "apply leaks no tensors").toBeLessThanOrEqual(before);
         hk.tree.dispose([params, state, xs]);
@@ -528,4 +576,3 @@ describe("golden: Haiku layers (tools/golden/layers.py)", () => {
     });
   }
 });
-

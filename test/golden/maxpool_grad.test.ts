@@ -27,9 +27,15 @@ const fixture = JSON.parse(readFileSync(new URL("./fixtures/maxpool_grad.json", 
 function gradient(c: Case): Float32Array {
   return tf.tidy(() => {
     const x = tf.tensor(c.x, c.shape);
-    const pool = (v: tf.Tensor) => c.shape.length === 4
-      ? tf.maxPool(v as tf.Tensor4D, c.window as [number, number], c.strides as [number, number], c.padding)
-      : tf.maxPool3d(v as tf.Tensor5D, c.window as [number, number, number], c.strides as [number, number, number], c.padding);
+    const pool = (v: tf.Tensor) =>
+      c.shape.length === 4
+        ? tf.maxPool(v as tf.Tensor4D, c.window as [number, number], c.strides as [number, number], c.padding)
+        : tf.maxPool3d(
+            v as tf.Tensor5D,
+            c.window as [number, number, number],
+            c.strides as [number, number, number],
+            c.padding,
+          );
     const g = tf.grad((v: tf.Tensor) => {
       const y = pool(v);
       return tf.sum(tf.mul(y, tf.tensor(c.w, y.shape)));
@@ -47,7 +53,11 @@ describe(`max-pool gradients equal JAX's (${fixture.generator})`, () => {
           const got = gradient(c);
           // Each dx cell is a sum of the w entries routed to it (at most a few, in float32).
           expect(got.length).toBe(c.dx.length);
-          got.forEach((v, i) => expect(Math.abs(v - c.dx[i]!), `dx[${i}]: ${v} vs JAX ${c.dx[i]}`).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(c.dx[i]!))));
+          got.forEach((v, i) =>
+            expect(Math.abs(v - c.dx[i]!), `dx[${i}]: ${v} vs JAX ${c.dx[i]}`).toBeLessThanOrEqual(
+              1e-6 * (1 + Math.abs(c.dx[i]!)),
+            ),
+          );
         } finally {
           tf.setBackend("wasm");
         }

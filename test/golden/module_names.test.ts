@@ -6,9 +6,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as hk from "../../src/index.js";
 
-const fixture = JSON.parse(
-  readFileSync(new URL("./fixtures/module_names.json", import.meta.url), "utf8"),
-) as { names: Record<string, string> };
+const fixture = JSON.parse(readFileSync(new URL("./fixtures/module_names.json", import.meta.url), "utf8")) as {
+  names: Record<string, string>;
+};
 
 /** Registered module classes exported by the package (top level and its namespaces). */
 function exportedModuleClasses(): Map<string, unknown> {
@@ -16,7 +16,8 @@ function exportedModuleClasses(): Map<string, unknown> {
   const visit = (ns: Record<string, unknown>, prefix: string): void => {
     for (const [key, value] of Object.entries(ns)) {
       if (hk.isRegisteredModuleClass(value)) found.set(prefix + key, value);
-      else if (value !== null && typeof value === "object" && prefix === "") visit(value as Record<string, unknown>, `${key}.`);
+      else if (value !== null && typeof value === "object" && prefix === "")
+        visit(value as Record<string, unknown>, `${key}.`);
     }
   };
   visit(hk as unknown as Record<string, unknown>, "");
@@ -27,7 +28,16 @@ describe("library module names", () => {
   const classes = exportedModuleClasses();
 
   it("finds the library's module classes", () => {
-    for (const name of ["Linear", "Conv2D", "BatchNorm", "LayerNorm", "nets.MLP", "nets.ResNet50", "MultiHeadAttention", "LSTM"]) {
+    for (const name of [
+      "Linear",
+      "Conv2D",
+      "BatchNorm",
+      "LayerNorm",
+      "nets.MLP",
+      "nets.ResNet50",
+      "MultiHeadAttention",
+      "LSTM",
+    ]) {
       expect(classes.has(name), name).toBe(true);
     }
     expect(classes.size).toBeGreaterThan(45);
@@ -49,8 +59,24 @@ describe("library module names", () => {
       }
     }
     // The classes both libraries have, checked against Haiku's own names.
-    for (const name of ["Conv2D", "Conv2DTranspose", "ConvNDLSTM", "BatchNorm", "MLP", "LayerNorm", "MultiHeadAttention",
-      "VanillaRNN", "LSTM", "GRU", "ResNet50", "BlockV1", "EMAParamsTree", "SNParamsTree", "RMSNorm", "SeparableDepthwiseConv2D"]) {
+    for (const name of [
+      "Conv2D",
+      "Conv2DTranspose",
+      "ConvNDLSTM",
+      "BatchNorm",
+      "MLP",
+      "LayerNorm",
+      "MultiHeadAttention",
+      "VanillaRNN",
+      "LSTM",
+      "GRU",
+      "ResNet50",
+      "BlockV1",
+      "EMAParamsTree",
+      "SNParamsTree",
+      "RMSNorm",
+      "SeparableDepthwiseConv2D",
+    ]) {
       expect(checked, name).toContain(name);
     }
   });

@@ -62,21 +62,31 @@ const OPTIMIZERS: Record<string, { make: () => hk.optim.GradientTransformation; 
   rmsprop_momentum_nesterov: { make: () => optim.rmsprop(1e-2, { momentum: 0.9, nesterov: true }), tol: TOL.adaptive },
   // optax.rmsprop(1e-2, decay=0.8, eps=1e-3, initial_scale=0.5, eps_in_sqrt=False, bias_correction=True)
   rmsprop_eps_outside_bias_correction: {
-    make: () => optim.rmsprop(1e-2, { decay: 0.8, eps: 1e-3, initialScale: 0.5, epsInSqrt: false, biasCorrection: true }),
+    make: () =>
+      optim.rmsprop(1e-2, { decay: 0.8, eps: 1e-3, initialScale: 0.5, epsInSqrt: false, biasCorrection: true }),
     tol: TOL.adaptive,
   },
   // optax.adagrad(0.1)
   adagrad: { make: () => optim.adagrad(0.1), tol: TOL.adaptive },
   // optax.chain(optax.clip_by_global_norm(1.0), optax.adam(1e-2))
-  chain_clip_by_global_norm_adam: { make: () => optim.chain(optim.clipByGlobalNorm(1.0), optim.adam(1e-2)), tol: TOL.adaptive },
+  chain_clip_by_global_norm_adam: {
+    make: () => optim.chain(optim.clipByGlobalNorm(1.0), optim.adam(1e-2)),
+    tol: TOL.adaptive,
+  },
   // optax.chain(optax.clip(0.3), optax.sgd(0.1))
   chain_clip_sgd: { make: () => optim.chain(optim.clip(0.3), optim.sgd(0.1)), tol: TOL.elementwise },
   // optax.masked(optax.sgd(0.1, momentum=0.9), {'linear': {'w': True, 'b': False}, '~': {'scale': True}})
   masked_sgd_momentum: { make: () => optim.masked(optim.sgd(0.1, { momentum: 0.9 }), MASK_TREE), tol: TOL.elementwise },
   // optax.adam(optax.warmup_cosine_decay_schedule(0.0, 0.1, 2, 5, end_value=0.01))
-  adam_warmup_cosine: { make: () => optim.adam(optim.warmupCosineDecay(0.0, 0.1, 2, 5, { endValue: 0.01 })), tol: TOL.adaptive },
+  adam_warmup_cosine: {
+    make: () => optim.adam(optim.warmupCosineDecay(0.0, 0.1, 2, 5, { endValue: 0.01 })),
+    tol: TOL.adaptive,
+  },
   // optax.sgd(optax.exponential_decay(0.1, 2, 0.5, staircase=True))
-  sgd_exponential_decay: { make: () => optim.sgd(optim.exponentialDecay(0.1, 2, 0.5, { staircase: true })), tol: TOL.elementwise },
+  sgd_exponential_decay: {
+    make: () => optim.sgd(optim.exponentialDecay(0.1, 2, 0.5, { staircase: true })),
+    tol: TOL.elementwise,
+  },
 };
 
 const SCHEDULES: Record<string, hk.optim.Schedule> = {
@@ -89,7 +99,11 @@ const SCHEDULES: Record<string, hk.optim.Schedule> = {
   // optax.exponential_decay(1.0, 4, 0.5)
   exponential_decay: optim.exponentialDecay(1.0, 4, 0.5),
   // optax.exponential_decay(1.0, 3, 0.5, transition_begin=2, staircase=True, end_value=0.1)
-  exponential_decay_staircase_end: optim.exponentialDecay(1.0, 3, 0.5, { transitionBegin: 2, staircase: true, endValue: 0.1 }),
+  exponential_decay_staircase_end: optim.exponentialDecay(1.0, 3, 0.5, {
+    transitionBegin: 2,
+    staircase: true,
+    endValue: 0.1,
+  }),
   // optax.exponential_decay(0.1, 5, 2.0, end_value=1.0)
   exponential_growth_end: optim.exponentialDecay(0.1, 5, 2.0, { endValue: 1.0 }),
   // optax.cosine_decay_schedule(1.0, 20, alpha=0.1)

@@ -120,15 +120,26 @@ const SCHEDULES: Record<string, hk.optim.Schedule> = {
   // optax.linear_schedule(0.0, 2.0, 30, transition_begin=4)
   linear_increase: optim.linearSchedule(0.0, 2.0, 30, { transitionBegin: 4 }),
   // optax.join_schedules([constant_schedule(1.0), linear_schedule(1.0, 0.0, 10), cosine_decay_schedule(0.5, 20)], [5, 12])
-  join_three: optim.joinSchedules([optim.constantSchedule(1.0), optim.linearSchedule(1.0, 0.0, 10), optim.cosineDecay(0.5, 20)], [5, 12]),
+  join_three: optim.joinSchedules(
+    [optim.constantSchedule(1.0), optim.linearSchedule(1.0, 0.0, 10), optim.cosineDecay(0.5, 20)],
+    [5, 12],
+  ),
   // optax.warmup_exponential_decay_schedule(0.0, 1.0, 5, 4, 0.5)
   warmup_exponential_decay: optim.warmupExponentialDecaySchedule(0.0, 1.0, 5, 4, 0.5),
   // optax.warmup_exponential_decay_schedule(0.1, 1.0, 8, 3, 0.7, transition_begin=4, staircase=True, end_value=0.2)
-  warmup_exponential_decay_options: optim.warmupExponentialDecaySchedule(0.1, 1.0, 8, 3, 0.7, { transitionBegin: 4, staircase: true, endValue: 0.2 }),
+  warmup_exponential_decay_options: optim.warmupExponentialDecaySchedule(0.1, 1.0, 8, 3, 0.7, {
+    transitionBegin: 4,
+    staircase: true,
+    endValue: 0.2,
+  }),
   // optax.cosine_onecycle_schedule(100, 1.0)
   cosine_onecycle: optim.cosineOnecycleSchedule(100, 1.0),
   // optax.cosine_onecycle_schedule(33, 0.5, pct_start=0.25, div_factor=10.0, final_div_factor=100.0)
-  cosine_onecycle_options: optim.cosineOnecycleSchedule(33, 0.5, { pctStart: 0.25, divFactor: 10, finalDivFactor: 100 }),
+  cosine_onecycle_options: optim.cosineOnecycleSchedule(33, 0.5, {
+    pctStart: 0.25,
+    divFactor: 10,
+    finalDivFactor: 100,
+  }),
   // optax.sgdr_schedule([dict(init_value=0.0, peak_value=1.0, warmup_steps=3, decay_steps=12, end_value=0.1),
   //                      dict(init_value=0.1, peak_value=0.5, warmup_steps=2, decay_steps=20, exponent=2.0)])
   sgdr: optim.sgdrSchedule([
@@ -179,7 +190,10 @@ const OPTIMIZERS: Record<string, Builder> = {
   // optax.lion(1e-2)
   lion: { make: () => optim.lion(1e-2), tol: TOL.elementwise },
   // optax.lion(1e-2, b1=0.8, b2=0.9, weight_decay=0.1, mask={'linear': {'w': True, 'b': False}, '~': {'scale': True}})
-  lion_options: { make: () => optim.lion(1e-2, { b1: 0.8, b2: 0.9, weightDecay: 0.1, mask: MASK_TREE }), tol: TOL.elementwise },
+  lion_options: {
+    make: () => optim.lion(1e-2, { b1: 0.8, b2: 0.9, weightDecay: 0.1, mask: MASK_TREE }),
+    tol: TOL.elementwise,
+  },
   // optax.adamax(1e-2)
   adamax: { make: () => optim.adamax(1e-2), tol: TOL.adaptive },
   // optax.adamax(1e-2, b1=0.8, b2=0.9, eps=1e-3)
@@ -193,7 +207,10 @@ const OPTIMIZERS: Record<string, Builder> = {
   // optax.adabelief(1e-2)
   adabelief: { make: () => optim.adabelief(1e-2), tol: TOL.adaptive },
   // optax.adabelief(1e-2, b1=0.8, eps=1e-8, eps_root=1e-10, nesterov=True)
-  adabelief_nesterov: { make: () => optim.adabelief(1e-2, { b1: 0.8, eps: 1e-8, epsRoot: 1e-10, nesterov: true }), tol: TOL.adaptive },
+  adabelief_nesterov: {
+    make: () => optim.adabelief(1e-2, { b1: 0.8, eps: 1e-8, epsRoot: 1e-10, nesterov: true }),
+    tol: TOL.adaptive,
+  },
   // optax.yogi(1e-2)
   yogi: { make: () => optim.yogi(1e-2), tol: TOL.adaptive },
   // optax.yogi(1e-2, b1=0.8, b2=0.9, eps=1e-5)
@@ -201,7 +218,10 @@ const OPTIMIZERS: Record<string, Builder> = {
   // optax.novograd(1e-2)
   novograd: { make: () => optim.novograd(1e-2), tol: TOL.adaptive },
   // optax.novograd(1e-2, b1=0.8, b2=0.5, eps=1e-4, weight_decay=0.1)
-  novograd_weight_decay: { make: () => optim.novograd(1e-2, { b1: 0.8, b2: 0.5, eps: 1e-4, weightDecay: 0.1 }), tol: TOL.adaptive },
+  novograd_weight_decay: {
+    make: () => optim.novograd(1e-2, { b1: 0.8, b2: 0.5, eps: 1e-4, weightDecay: 0.1 }),
+    tol: TOL.adaptive,
+  },
   // optax.lamb(1e-2)
   lamb: { make: () => optim.lamb(1e-2), tol: TOL.adaptive },
   // optax.lamb(1e-2, weight_decay=0.1, mask={'linear': {'w': True, 'b': False}, '~': {'scale': True}})
@@ -260,19 +280,25 @@ interface WrapperBuilder extends Builder {
 
 const WRAPPERS: Record<string, WrapperBuilder> = {
   // optax.MultiSteps(optax.sgd(0.1, momentum=0.9), every_k_schedule=3)
-  multi_steps_sgd_momentum: { make: () => new optim.MultiSteps(optim.sgd(0.1, { momentum: 0.9 }), 3), tol: TOL.elementwise },
+  multi_steps_sgd_momentum: {
+    make: () => new optim.MultiSteps(optim.sgd(0.1, { momentum: 0.9 }), 3),
+    tol: TOL.elementwise,
+  },
   // optax.MultiSteps(optax.adam(1e-2), every_k_schedule=2)
   multi_steps_adam: { make: () => new optim.MultiSteps(optim.adam(1e-2), 2), tol: TOL.adaptive },
   // optax.inject_hyperparams(optax.adam)(learning_rate=1e-2, b1=0.8): optax binds adam's defaults too.
   inject_hyperparams_adam: {
     make: () =>
-      optim.injectHyperparams((h) => optim.adam(h.learningRate, { b1: h.b1, b2: h.b2, eps: h.eps, epsRoot: h.epsRoot }), {
-        learningRate: 1e-2,
-        b1: 0.8,
-        b2: 0.999,
-        eps: 1e-8,
-        epsRoot: 0,
-      }),
+      optim.injectHyperparams(
+        (h) => optim.adam(h.learningRate, { b1: h.b1, b2: h.b2, eps: h.eps, epsRoot: h.epsRoot }),
+        {
+          learningRate: 1e-2,
+          b1: 0.8,
+          b2: 0.999,
+          eps: 1e-8,
+          epsRoot: 0,
+        },
+      ),
     tol: TOL.adaptive,
     hyperparams: { learning_rate: "learningRate", b1: "b1", b2: "b2", eps: "eps", eps_root: "epsRoot" },
   },
@@ -288,7 +314,11 @@ const WRAPPERS: Record<string, WrapperBuilder> = {
     newConstantsPerStep: 1,
   },
   // optax.lookahead(optax.sgd(0.1), sync_period=2, slow_step_size=0.5) on LookaheadParams.init_synced(params)
-  lookahead_sgd: { make: () => optim.lookahead(optim.sgd(0.1), { syncPeriod: 2, slowStepSize: 0.5 }), tol: TOL.elementwise, lookahead: true },
+  lookahead_sgd: {
+    make: () => optim.lookahead(optim.sgd(0.1), { syncPeriod: 2, slowStepSize: 0.5 }),
+    tol: TOL.elementwise,
+    lookahead: true,
+  },
   // optax.lookahead(optax.adam(1e-2), sync_period=3, slow_step_size=0.3, reset_state=True) on LookaheadParams.init_synced(params)
   lookahead_adam_reset: {
     make: () => optim.lookahead(optim.adam(1e-2), { syncPeriod: 3, slowStepSize: 0.3, resetState: true }),
@@ -322,7 +352,9 @@ describe("golden: more optax optimizers (tools/golden/optax_extra.py)", () => {
   const cases = fixture.optimizers.filter((c) => OPTIMIZERS[c.name] !== undefined);
 
   it("has a builder for every fixture optimizer and wrapper, and the other way round", () => {
-    expect([...Object.keys(OPTIMIZERS), ...Object.keys(WRAPPERS)].sort()).toEqual(fixture.optimizers.map((c) => c.name).sort());
+    expect([...Object.keys(OPTIMIZERS), ...Object.keys(WRAPPERS)].sort()).toEqual(
+      fixture.optimizers.map((c) => c.name).sort(),
+    );
   });
 
   for (const c of cases) {
@@ -365,7 +397,10 @@ describe("golden: optax wrappers (tools/golden/optax_extra.py)", () => {
         const [updates, next] = opt.update(grads, state, params);
         const newParams = optim.applyUpdates(params, updates);
         if (b.lookahead === true) {
-          const [u, p] = [c.updates[t] as Record<"fast" | "slow", JsonTree>, c.params[t] as Record<"fast" | "slow", JsonTree>];
+          const [u, p] = [
+            c.updates[t] as Record<"fast" | "slow", JsonTree>,
+            c.params[t] as Record<"fast" | "slow", JsonTree>,
+          ];
           const [gu, gp] = [updates as Record<"fast" | "slow", unknown>, newParams as Record<"fast" | "slow", unknown>];
           for (const k of ["fast", "slow"] as const) {
             expectTree(gu[k], u[k], b.tol, `step ${t + 1} updates.${k}`);
@@ -378,7 +413,11 @@ describe("golden: optax wrappers (tools/golden/optax_extra.py)", () => {
         if (b.hyperparams !== undefined) {
           const got = (next as { hyperparams: Record<string, number> }).hyperparams;
           const want = c.hyperparams![t]!;
-          expect(Object.keys(got).sort(), "hyperparams names").toEqual(Object.keys(want).map((k) => b.hyperparams![k]).sort());
+          expect(Object.keys(got).sort(), "hyperparams names").toEqual(
+            Object.keys(want)
+              .map((k) => b.hyperparams![k])
+              .sort(),
+          );
           for (const [k, v] of Object.entries(want)) {
             // optax stores float32 values, we the numbers given.
             expect(Math.fround(got[b.hyperparams[k]!]!), `step ${t + 1} hyperparams.${k}`).toBeCloseTo(v, 7);
@@ -387,7 +426,9 @@ describe("golden: optax wrappers (tools/golden/optax_extra.py)", () => {
         hk.tree.dispose([grads, updates, params, state]);
         params = newParams;
         state = next;
-        expect(tf.memory().numTensors, `step ${t + 1} tensors`).toBeLessThanOrEqual(before + (t + 1) * (b.newConstantsPerStep ?? 0));
+        expect(tf.memory().numTensors, `step ${t + 1} tensors`).toBeLessThanOrEqual(
+          before + (t + 1) * (b.newConstantsPerStep ?? 0),
+        );
       });
       hk.tree.dispose([params, state]);
     });

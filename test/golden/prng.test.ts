@@ -89,7 +89,9 @@ describe("golden prng: seeds (jax.random.key / PRNGKey, jax_enable_x64 off)", ()
       const asNumber = Number(row.seed);
       if (Math.abs(asNumber) < 2 ** 63 || asNumber === -(2 ** 63)) {
         expect(() => random.key(asNumber)).toThrow(InvalidArgumentError);
-        expect(() => random.key(asNumber)).toThrow(/^hk\.random\.key: `seed` .* is beyond Number\.MAX_SAFE_INTEGER.*Fix: pass the seed as a bigint/);
+        expect(() => random.key(asNumber)).toThrow(
+          /^hk\.random\.key: `seed` .* is beyond Number\.MAX_SAFE_INTEGER.*Fix: pass the seed as a bigint/,
+        );
       }
       // The recipe the error names: the low 32 bits, as a number.
       expect(u32(random.key(Number(BigInt.asUintN(32, BigInt(row.seed))))), row.seed).toEqual(row.key);
@@ -120,7 +122,10 @@ describe("golden prng: fold_in", () => {
     for (const row of fixture.fold_in) {
       const label = `fold_in(key(${row.seed}), ${row.int32 ? "int32 " : ""}${row.data})`;
       expect(u32(random.foldIn(random.key(row.seed), row.data)), label).toEqual(row.key);
-      expect(u32(random.withThreefryPartitionable(false, () => random.foldIn(random.key(row.seed), row.data))), label).toEqual(row.key);
+      expect(
+        u32(random.withThreefryPartitionable(false, () => random.foldIn(random.key(row.seed), row.data))),
+        label,
+      ).toEqual(row.key);
     }
   });
   it("throws where JAX throws for data at or above 2^32", () => {
@@ -130,7 +135,9 @@ describe("golden prng: fold_in", () => {
       if (row.data < 0) continue;
       expect(row.error).toMatch(/^OverflowError: .* out of bounds for uint32/);
       expect(() => random.foldIn(random.key(0), row.data)).toThrow(InvalidArgumentError);
-      expect(() => random.foldIn(random.key(0), row.data)).toThrow(/^hk\.random\.foldIn: `data` must be an integer in \[-2\^31, 2\^32\)/);
+      expect(() => random.foldIn(random.key(0), row.data)).toThrow(
+        /^hk\.random\.foldIn: `data` must be an integer in \[-2\^31, 2\^32\)/,
+      );
     }
   });
 });
@@ -147,12 +154,17 @@ for (const mode of ["partitionable", "legacy"] as const) {
     });
     it("split (num = 1, 2, 3)", () => {
       for (const c of cases.split) {
-        expect(inMode(() => random.split(keyOf(c.key), c.num)).map(u32), `split(keys[${c.key}], ${c.num})`).toEqual(c.out);
+        expect(inMode(() => random.split(keyOf(c.key), c.num)).map(u32), `split(keys[${c.key}], ${c.num})`).toEqual(
+          c.out,
+        );
       }
     });
     it("bits (uint32)", () => {
       for (const c of cases.bits) {
-        expect(Array.from(inMode(() => random.bitsValues(keyOf(c.key), c.shape))), `bits ${c.key} [${c.shape}]`).toEqual(c.out);
+        expect(
+          Array.from(inMode(() => random.bitsValues(keyOf(c.key), c.shape))),
+          `bits ${c.key} [${c.shape}]`,
+        ).toEqual(c.out);
       }
     });
     it("uniform (float32, several ranges)", () => {
@@ -163,7 +175,9 @@ for (const mode of ["partitionable", "legacy"] as const) {
     });
     it("normal", () => {
       for (const c of cases.normal) {
-        expect(words(inMode(() => random.normalValues(keyOf(c.key), c.shape))), `normal ${c.key} [${c.shape}]`).toEqual(c.out);
+        expect(words(inMode(() => random.normalValues(keyOf(c.key), c.shape))), `normal ${c.key} [${c.shape}]`).toEqual(
+          c.out,
+        );
       }
     });
     it("truncated_normal (finite and infinite bounds)", () => {
@@ -185,15 +199,37 @@ for (const mode of ["partitionable", "legacy"] as const) {
         const check = (t: tf.Tensor, shape: number[], expected: number[], label: string): void => {
           expect(t.shape, label).toEqual(shape);
           const data = t.dataSync();
-          const got = t.dtype === "float32" ? words(data) : t.dtype === "int32" ? Array.from(new Uint32Array(Int32Array.from(data).buffer)) : Array.from(data);
+          const got =
+            t.dtype === "float32"
+              ? words(data)
+              : t.dtype === "int32"
+                ? Array.from(new Uint32Array(Int32Array.from(data).buffer))
+                : Array.from(data);
           expect(got, label).toEqual(expected);
           t.dispose();
         };
-        for (const c of cases.bits) check(inMode(() => random.bits(keyOf(c.key), c.shape)), c.shape, c.out, `bits [${c.shape}]`);
+        for (const c of cases.bits)
+          check(
+            inMode(() => random.bits(keyOf(c.key), c.shape)),
+            c.shape,
+            c.out,
+            `bits [${c.shape}]`,
+          );
         for (const c of cases.uniform) {
-          check(inMode(() => random.uniform(keyOf(c.key), c.shape, { minval: c.minval, maxval: c.maxval })), c.shape, c.out, "uniform");
+          check(
+            inMode(() => random.uniform(keyOf(c.key), c.shape, { minval: c.minval, maxval: c.maxval })),
+            c.shape,
+            c.out,
+            "uniform",
+          );
         }
-        for (const c of cases.normal) check(inMode(() => random.normal(keyOf(c.key), c.shape)), c.shape, c.out, `normal [${c.shape}]`);
+        for (const c of cases.normal)
+          check(
+            inMode(() => random.normal(keyOf(c.key), c.shape)),
+            c.shape,
+            c.out,
+            `normal [${c.shape}]`,
+          );
         for (const c of cases.truncated_normal) {
           const t = inMode(() => random.truncatedNormal(keyOf(c.key), bound(c.lower), bound(c.upper), c.shape));
           check(t, c.shape, c.out, "truncated_normal");
@@ -234,7 +270,9 @@ describe("golden prng: the float32 cases where XLA's log is not correctly rounde
     for (const c of fixture.truncated_normal_hard) {
       expect(c.index.length).toBeGreaterThan(100);
       const v = random.truncatedNormalValues(random.key(c.seed), c.lower!, c.upper!, [c.n]);
-      expect(words(c.index.map((i) => v[i]!)), `truncated_normal(key(${c.seed}), ${c.lower}, ${c.upper})`).toEqual(c.out);
+      expect(words(c.index.map((i) => v[i]!)), `truncated_normal(key(${c.seed}), ${c.lower}, ${c.upper})`).toEqual(
+        c.out,
+      );
     }
   });
 });

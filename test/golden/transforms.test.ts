@@ -13,9 +13,13 @@ interface Arr {
   data: number[];
 }
 type Fix = Arr | Fix[] | { [k: string]: Fix } | number | boolean | null;
-const FIX = JSON.parse(readFileSync(new URL("./fixtures/transforms.json", import.meta.url), "utf8")) as Record<string, Record<string, Fix>>;
+const FIX = JSON.parse(readFileSync(new URL("./fixtures/transforms.json", import.meta.url), "utf8")) as Record<
+  string,
+  Record<string, Fix>
+>;
 
-const isArr = (x: unknown): x is Arr => x !== null && typeof x === "object" && "shape" in x && "data" in x && "dtype" in x;
+const isArr = (x: unknown): x is Arr =>
+  x !== null && typeof x === "object" && "shape" in x && "data" in x && "dtype" in x;
 
 /** Asserts `ours` (tensors, keys, nested objects/arrays) matches the fixture `fix`. */
 function expectMatches(ours: unknown, fix: Fix, path = "", tol = 1e-5): void {
@@ -30,7 +34,11 @@ function expectMatches(ours: unknown, fix: Fix, path = "", tol = 1e-5): void {
     expect(t.shape, path).toEqual(fix.shape);
     const got = Array.from(t.dataSync());
     if (fix.dtype.startsWith("float")) {
-      got.forEach((v, i) => expect(Math.abs(v - fix.data[i]!), `${path}[${i}]: ${v} vs ${fix.data[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(fix.data[i]!))));
+      got.forEach((v, i) =>
+        expect(Math.abs(v - fix.data[i]!), `${path}[${i}]: ${v} vs ${fix.data[i]}`).toBeLessThanOrEqual(
+          tol * Math.max(1, Math.abs(fix.data[i]!)),
+        ),
+      );
     } else expect(got, path).toEqual(fix.data);
     return;
   }
@@ -175,7 +183,9 @@ describe("hk.layerStack (Haiku layer_stack.py)", () => {
 
   it("withPerLayerInputs: per-layer slices in, stacked outputs out", () => {
     const layer = (x: tf.Tensor, y: tf.Tensor) => [tf.mul(new hk.Linear(3).call(x), y), tf.add(tf.sum(x), noise([]))];
-    const t = hk.transform((x: tf.Tensor, ys: tf.Tensor) => hk.layerStack(4, { withPerLayerInputs: true })(layer)(x, ys));
+    const t = hk.transform((x: tf.Tensor, ys: tf.Tensor) =>
+      hk.layerStack(4, { withPerLayerInputs: true })(layer)(x, ys),
+    );
     const ys = tf.div(tf.range(0, 4, 1, "float32"), 4);
     const fix = FIX.layer_stack_per_layer!;
     const params = t.init(hk.random.key(2), X, ys);
@@ -201,7 +211,10 @@ describe("hk.scan, hk.map, hk.foriLoop, hk.whileLoop, hk.cond, hk.switch (Haiku 
       return [carry, ys, noise([2])];
     });
 
-  for (const [name, reverse] of [["scan_basic", false], ["scan_reverse", true]] as const) {
+  for (const [name, reverse] of [
+    ["scan_basic", false],
+    ["scan_reverse", true],
+  ] as const) {
     it(`${name}: params from the first step, state threaded, keys as Haiku`, () => {
       const t = scanProgram(reverse);
       const fix = FIX[name]!;
@@ -249,7 +262,10 @@ describe("hk.scan, hk.map, hk.foriLoop, hk.whileLoop, hk.cond, hk.switch (Haiku 
       if (hk.runningInit()) return [lin.call(x), noise([])];
       const [, h] = hk.whileLoop(
         (v: [number, tf.Tensor]) => v[0] < 3,
-        ([c, h]: [number, tf.Tensor]): [number, tf.Tensor] => [c + 1, tf.add(tf.tanh(lin.call(h)), tf.mul(noise([3]), 0.1))],
+        ([c, h]: [number, tf.Tensor]): [number, tf.Tensor] => [
+          c + 1,
+          tf.add(tf.tanh(lin.call(h)), tf.mul(noise([3]), 0.1)),
+        ],
         [0, x] as [number, tf.Tensor],
       );
       return [h, noise([])];
@@ -300,7 +316,10 @@ describe("hk.vmap (Haiku stateful.vmap)", () => {
       return [y, k, noise([])];
     });
 
-  for (const [name, split] of [["vmap_shared_rng", false], ["vmap_split_rng", true]] as const) {
+  for (const [name, split] of [
+    ["vmap_shared_rng", false],
+    ["vmap_split_rng", true],
+  ] as const) {
     it(`${name}: params shared, state unmapped, keys as Haiku`, () => {
       const t = program(split);
       const fix = FIX[name]!;
@@ -319,11 +338,14 @@ describe("hk.vmap in init", () => {
   it("every element draws the keys element 0 draws (params created again, element 0's kept)", () => {
     const t = hk.transformWithState((xs: tf.Tensor) => {
       const lin = new hk.Linear(2);
-      return hk.vmap((x: tf.Tensor) => {
-        const y = lin.call(x);
-        hk.setState("k", noise([]));
-        return y;
-      }, { splitRng: false })(xs);
+      return hk.vmap(
+        (x: tf.Tensor) => {
+          const y = lin.call(x);
+          hk.setState("k", noise([]));
+          return y;
+        },
+        { splitRng: false },
+      )(xs);
     });
     const fix = FIX.vmap_init_same_keys!;
     const [params, state] = t.init(hk.random.key(81), XS);
@@ -366,10 +388,14 @@ describe("key reserves around loops (Haiku reserve_up_to_full_rng_block)", () =>
   it("keys reserved beyond one are dropped before the loop and after every step", () => {
     const t = hk.transform((xs: tf.Tensor) => {
       hk.reserveRngKeys(3);
-      const [, ys] = hk.scan((c: null, x: tf.Tensor): [null, tf.Tensor] => {
-        hk.reserveRngKeys(2);
-        return [c, tf.add(x, noise([3]))];
-      }, null, xs);
+      const [, ys] = hk.scan(
+        (c: null, x: tf.Tensor): [null, tf.Tensor] => {
+          hk.reserveRngKeys(2);
+          return [c, tf.add(x, noise([3]))];
+        },
+        null,
+        xs,
+      );
       return [ys, noise([])];
     });
     expectMatches(t.apply({}, hk.random.key(101), XS), FIX.scan_reserved_keys!.out!);

@@ -27,7 +27,9 @@ const loss = (p: P, x: tf.Tensor, y: tf.Tensor): tf.Tensor =>
   tf.mean(tf.square(tf.sub(tf.add(tf.squeeze(tf.matMul(x, p.w), [1]), p.b), y)));
 
 function analytic(): { value: number; dw: number[]; db: number } {
-  const r = X.map((row, i) => (row[0] as number) * (W[0] as number) + (row[1] as number) * (W[1] as number) + B - (Y[i] as number));
+  const r = X.map(
+    (row, i) => (row[0] as number) * (W[0] as number) + (row[1] as number) * (W[1] as number) + B - (Y[i] as number),
+  );
   const n = X.length;
   const value = r.reduce((s, v) => s + v * v, 0) / n;
   const dw = [0, 1].map((j) => (2 / n) * r.reduce((s, v, i) => s + v * ((X[i] as number[])[j] as number), 0));
@@ -89,7 +91,10 @@ describe("hk.valueAndGrad / hk.grad", () => {
     close(value, [want.value]);
     close(grads.w, want.dw);
     expect(aux.step).toBe(3);
-    close(aux.pred, X.map((r) => (r[0] as number) * (W[0] as number) + (r[1] as number) * (W[1] as number) + B));
+    close(
+      aux.pred,
+      X.map((r) => (r[0] as number) * (W[0] as number) + (r[1] as number) * (W[1] as number) + B),
+    );
     tf.dispose([value, aux.pred]);
     tree.dispose(grads);
     const [g2, aux2] = grad(fn, { hasAux: true })(p, x, y);
@@ -150,13 +155,17 @@ describe("hk.valueAndGrad errors (no leaks, clear messages)", () => {
     const i = tf.tensor1d([1, 2], "int32");
     const before = tf.memory().numTensors;
     const f = (q: unknown) => tf.sum(w);
-    expect(() => grad(f)({ "mlp/~/linear_0": { w, count: i } })).toThrow(/leaf `mlp\/~\/linear_0.count` of argument 0 is a int32 tensor/);
+    expect(() => grad(f)({ "mlp/~/linear_0": { w, count: i } })).toThrow(
+      /leaf `mlp\/~\/linear_0.count` of argument 0 is a int32 tensor/,
+    );
     expect(() => grad(f)({ "mlp/~/linear_0": { w, count: i } })).toThrow(InvalidArgumentError);
     expect(() => grad(f)({ lr: 0.1, w })).toThrow(/leaf `lr` of argument 0 is the number 0.1, not a tensor/);
     expect(() => grad(f)({ lr: 0.1, w })).toThrow(InvalidArgumentError);
     expect(() => grad(f)({ key: new Uint32Array(2), w })).toThrow(/leaf `key` .*Uint32Array/);
     expect(() => grad(f)({ key: new Uint32Array(2), w })).toThrow(InvalidArgumentError);
-    expect(() => grad(f, { argnums: 3 })(w)).toThrow(/^hk\.grad: `argnums` contains the number 3 but the function was called with 1 argument\(s\)\. Fix: /);
+    expect(() => grad(f, { argnums: 3 })(w)).toThrow(
+      /^hk\.grad: `argnums` contains the number 3 but the function was called with 1 argument\(s\)\. Fix: /,
+    );
     expect(() => grad(f, { argnums: 3 })(w)).toThrow(InvalidArgumentError);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([w, i]);
@@ -165,11 +174,15 @@ describe("hk.valueAndGrad errors (no leaks, clear messages)", () => {
   it("rejects non-scalar and non-tensor values, malformed aux, and cleans up after fn throws", () => {
     const p = { w: tf.ones([3]) };
     const before = tf.memory().numTensors;
-    expect(() => valueAndGrad((q: typeof p) => tf.mul(q.w, 2))(p)).toThrow(/must return a scalar float32 tensor \(shape \[\]\), got float32\[3\]/);
+    expect(() => valueAndGrad((q: typeof p) => tf.mul(q.w, 2))(p)).toThrow(
+      /must return a scalar float32 tensor \(shape \[\]\), got float32\[3\]/,
+    );
     expect(() => valueAndGrad((q: typeof p) => tf.mul(q.w, 2))(p)).toThrow(ShapeError);
     expect(() => valueAndGrad((() => 3) as unknown as (q: typeof p) => tf.Tensor)(p)).toThrow(/got the number 3/);
     expect(() => valueAndGrad((() => 3) as unknown as (q: typeof p) => tf.Tensor)(p)).toThrow(ShapeError);
-    expect(() => valueAndGrad(((q: typeof p) => tf.sum(q.w)) as never, { hasAux: true })(p)).toThrow(/must return \[value, aux\]/);
+    expect(() => valueAndGrad(((q: typeof p) => tf.sum(q.w)) as never, { hasAux: true })(p)).toThrow(
+      /must return \[value, aux\]/,
+    );
     expect(() => valueAndGrad(((q: typeof p) => tf.sum(q.w)) as never, { hasAux: true })(p)).toThrow(ShapeError);
     expect(() =>
       valueAndGrad((q: typeof p) => {
@@ -194,9 +207,12 @@ describe("hk.valueAndGrad errors (no leaks, clear messages)", () => {
 describe("hk.valueAndGrad ownership", () => {
   it("returns its own handles when fn returns an input tensor as value or aux", () => {
     const p = { a: tf.scalar(3), w: tf.tensor1d([1, 2]) };
-    const [[v, aux], g] = valueAndGrad((q: typeof p): [tf.Tensor, { w: tf.Tensor; same: tf.Tensor }] => [q.a, { w: q.w, same: q.a }], {
-      hasAux: true,
-    })(p);
+    const [[v, aux], g] = valueAndGrad(
+      (q: typeof p): [tf.Tensor, { w: tf.Tensor; same: tf.Tensor }] => [q.a, { w: q.w, same: q.a }],
+      {
+        hasAux: true,
+      },
+    )(p);
     expect(v).not.toBe(p.a);
     expect(aux.w).not.toBe(p.w);
     expect(aux.same).not.toBe(v);
@@ -212,7 +228,10 @@ describe("hk.valueAndGrad ownership", () => {
 
   it("aux tensors are ordinary results: an enclosing tf.tidy frees them when not returned", () => {
     const p = { w: tf.tensor1d([1, 2]) };
-    const vg = valueAndGrad((q: typeof p): [tf.Tensor, { h: tf.Tensor; n: number }] => [tf.sum(q.w), { h: tf.exp(q.w), n: 1 }], { hasAux: true });
+    const vg = valueAndGrad(
+      (q: typeof p): [tf.Tensor, { h: tf.Tensor; n: number }] => [tf.sum(q.w), { h: tf.exp(q.w), n: 1 }],
+      { hasAux: true },
+    );
     const before = tf.memory().numTensors;
     for (let i = 0; i < 20; i++) {
       const kept = tf.tidy(() => {

@@ -33,7 +33,8 @@ function expectClose(actual: tf.Tensor, expected: ArrayLike<number>, tol = 1e-6)
   const a = actual.dataSync();
   expect(a.length).toBe(expected.length);
   let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - expected[i]!) / Math.max(1, Math.abs(expected[i]!)));
+  for (let i = 0; i < a.length; i++)
+    worst = Math.max(worst, Math.abs(a[i]! - expected[i]!) / Math.max(1, Math.abs(expected[i]!)));
   expect(worst).toBeLessThanOrEqual(tol);
 }
 
@@ -98,7 +99,9 @@ describe("random initializers use the transform's keys and JAX's samplers", () =
   });
 
   test("integer dtypes are refused with the initializer's name", () => {
-    expect(() => sample(I.RandomNormal(), [2], 0, "int32")).toThrow(/^hk\.initializers\.RandomNormal: `dtype` must be "float32".*got "int32"\. Fix: /);
+    expect(() => sample(I.RandomNormal(), [2], 0, "int32")).toThrow(
+      /^hk\.initializers\.RandomNormal: `dtype` must be "float32".*got "int32"\. Fix: /,
+    );
     expect(() => sample(I.RandomNormal(), [2], 0, "int32")).toThrow(InvalidArgumentError);
     expect(() => sample(I.TruncatedNormal(), [2], 0, "int32")).toThrow(/TruncatedNormal/);
     expect(() => sample(I.TruncatedNormal(), [2], 0, "int32")).toThrow(InvalidArgumentError);
@@ -107,7 +110,9 @@ describe("random initializers use the transform's keys and JAX's samplers", () =
   });
 
   test("bad hyper-parameters are refused at construction", () => {
-    expect(() => I.TruncatedNormal(1, 0, 2, -2)).toThrow(/^hk\.initializers\.TruncatedNormal: `lower` must be less than `upper`, got lower=the number 2, upper=the number -2\. Fix: /);
+    expect(() => I.TruncatedNormal(1, 0, 2, -2)).toThrow(
+      /^hk\.initializers\.TruncatedNormal: `lower` must be less than `upper`, got lower=the number 2, upper=the number -2\. Fix: /,
+    );
     expect(() => I.TruncatedNormal(1, 0, 2, -2)).toThrow(InvalidArgumentError);
     expect(() => I.RandomNormal(Number.NaN)).toThrow(/`stddev` must be a finite number/);
     expect(() => I.RandomNormal(Number.NaN)).toThrow(InvalidArgumentError);
@@ -136,7 +141,11 @@ describe("VarianceScaling", () => {
       const s = 2.0 / n;
       const stddev = f32(Math.sqrt(s) / f32(0.87962566103423978));
       const z = random.truncatedNormalValues(k!, -2, 2, shape);
-      expectClose(sample(I.VarianceScaling(2.0, mode), shape), Array.from(z, (v) => f32(stddev * v)), 0);
+      expectClose(
+        sample(I.VarianceScaling(2.0, mode), shape),
+        Array.from(z, (v) => f32(stddev * v)),
+        0,
+      );
     });
   }
 
@@ -144,7 +153,11 @@ describe("VarianceScaling", () => {
     const [k] = keys(0, 1);
     const s = 1.0 / 36;
     const zn = random.normalValues(k!, shape);
-    expectClose(sample(I.VarianceScaling(1.0, "fan_in", "normal"), shape), Array.from(zn, (v) => f32(f32(Math.sqrt(s)) * v)), 0);
+    expectClose(
+      sample(I.VarianceScaling(1.0, "fan_in", "normal"), shape),
+      Array.from(zn, (v) => f32(f32(Math.sqrt(s)) * v)),
+      0,
+    );
     const lim = Math.sqrt(3 * s);
     const zu = random.uniformValues(k!, shape, { minval: -lim, maxval: lim });
     expectClose(sample(I.VarianceScaling(1.0, { distribution: "uniform" }), shape), zu, 0);
@@ -161,16 +174,24 @@ describe("VarianceScaling", () => {
   test("errors as Haiku's", () => {
     expect(() => I.VarianceScaling(-1)).toThrow(/`scale` must be a positive float/);
     expect(() => I.VarianceScaling(-1)).toThrow(InvalidArgumentError);
-    expect(() => I.VarianceScaling(1, "fan_sideways" as never)).toThrow(/invalid `mode` argument the string "fan_sideways"/);
+    expect(() => I.VarianceScaling(1, "fan_sideways" as never)).toThrow(
+      /invalid `mode` argument the string "fan_sideways"/,
+    );
     expect(() => I.VarianceScaling(1, "fan_sideways" as never)).toThrow(InvalidArgumentError);
-    expect(() => I.VarianceScaling(1, "fan_in", "cauchy" as never)).toThrow(/invalid `distribution` argument the string "cauchy"/);
+    expect(() => I.VarianceScaling(1, "fan_in", "cauchy" as never)).toThrow(
+      /invalid `distribution` argument the string "cauchy"/,
+    );
     expect(() => I.VarianceScaling(1, "fan_in", "cauchy" as never)).toThrow(InvalidArgumentError);
   });
 
   test("UniformScaling: ±sqrt(3 / prod(shape[:-1])) * scale", () => {
     const [k] = keys(0, 1);
     const lim = Math.sqrt(3 / 12) * 2;
-    expectClose(sample(I.UniformScaling(2), [3, 4, 5]), random.uniformValues(k!, [3, 4, 5], { minval: -lim, maxval: lim }), 0);
+    expectClose(
+      sample(I.UniformScaling(2), [3, 4, 5]),
+      random.uniformValues(k!, [3, 4, 5], { minval: -lim, maxval: lim }),
+      0,
+    );
   });
 });
 
@@ -200,7 +221,11 @@ describe("Orthogonal", () => {
     const [k] = keys(0, 1);
     const z = Float64Array.from(random.normalValues(k!, [6, 3]));
     const q = gramSchmidt(z, 6, 3);
-    expectClose(sample(I.Orthogonal(2.0), [6, 3]), Array.from(q, (v) => 2 * v), 1e-5);
+    expectClose(
+      sample(I.Orthogonal(2.0), [6, 3]),
+      Array.from(q, (v) => 2 * v),
+      1e-5,
+    );
   });
 
   test("wide matrix is the transpose of the tall construction", () => {
@@ -235,7 +260,15 @@ describe("Identity", () => {
 });
 
 test("initializers leak no tensors", () => {
-  const inits = [I.Constant([1, 2]), I.RandomNormal(), I.TruncatedNormal(), I.VarianceScaling(), I.Orthogonal(), I.Identity(), I.UniformScaling()];
+  const inits = [
+    I.Constant([1, 2]),
+    I.RandomNormal(),
+    I.TruncatedNormal(),
+    I.VarianceScaling(),
+    I.Orthogonal(),
+    I.Identity(),
+    I.UniformScaling(),
+  ];
   for (const init of inits) tf.dispose(sample(init, [2, 2]));
   const before = tf.memory().numTensors;
   for (const init of inits) tf.dispose(sample(init, [2, 2]));

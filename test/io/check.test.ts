@@ -58,8 +58,8 @@ describe("checkParams / assertParamsMatch", () => {
   });
 
   it("compares dtypes when both sides are tensors", () => {
-    const model = { "ema": { counter: tf.scalar(0, "int32") } };
-    const loaded = { "ema": { counter: tf.scalar(0, "float32") } };
+    const model = { ema: { counter: tf.scalar(0, "int32") } };
+    const loaded = { ema: { counter: tf.scalar(0, "float32") } };
     expect(io.checkParams(loaded, model).mismatched).toEqual([
       { name: "ema/counter", expected: [], actual: [], expectedDtype: "int32", actualDtype: "float32" },
     ]);
@@ -68,9 +68,21 @@ describe("checkParams / assertParamsMatch", () => {
   });
 
   it("checks deeper state trees by their joined paths, and truncates long lists", () => {
-    const model = { lstm: { carry: [[2, 3], [2, 3]] } };
+    const model = {
+      lstm: {
+        carry: [
+          [2, 3],
+          [2, 3],
+        ],
+      },
+    };
     const loaded = { lstm: { carry: [tf.zeros([2, 3])] } };
-    expect(io.checkParams(loaded, model)).toEqual({ ok: false, missing: ["lstm/carry/1"], unexpected: [], mismatched: [] });
+    expect(io.checkParams(loaded, model)).toEqual({
+      ok: false,
+      missing: ["lstm/carry/1"],
+      unexpected: [],
+      mismatched: [],
+    });
     const many = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`m${i}`, { w: [1] }]));
     const message = (() => {
       try {
@@ -87,7 +99,7 @@ describe("checkParams / assertParamsMatch", () => {
   });
 
   it("works on a real round trip through serialize", () => {
-    const params = { "linear": { w: tf.ones([2, 3]), b: tf.zeros([3]) } };
+    const params = { linear: { w: tf.ones([2, 3]), b: tf.zeros([3]) } };
     const loaded = io.deserialize(io.serialize(params));
     expect(io.checkParams(loaded, params).ok).toBe(true);
     tf.dispose([params.linear.w, params.linear.b, loaded["linear"]!["w"]!, loaded["linear"]!["b"]!]);

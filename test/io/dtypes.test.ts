@@ -16,7 +16,12 @@ function loadOne(raw: Omit<RawTensor, "name">): [string, number[], number[]] {
 function loadError(raw: Omit<RawTensor, "name">): string {
   const before = tf.memory().numTensors;
   try {
-    io.deserialize(pythonSaveFile([{ name: "m/x", ...raw }, { name: "m/ok", dtype: "F32", shape: [], data: leBytes("f32", [1]) }]));
+    io.deserialize(
+      pythonSaveFile([
+        { name: "m/x", ...raw },
+        { name: "m/ok", dtype: "F32", shape: [], data: leBytes("f32", [1]) },
+      ]),
+    );
   } catch (e) {
     expect(tf.memory().numTensors).toBe(before);
     expect((e as Error).constructor).toBe(CheckpointError);
@@ -33,7 +38,18 @@ describe("dtype conversion on load", () => {
     // 7c00 = inf, 8000 = -0, c000 = -2, fc00 = -inf.
     const bits = [0x0001, 0x03ff, 0x0400, 0x3555, 0x3bff, 0x3c00, 0x3c01, 0x7bff, 0x7c00, 0x8000, 0xc000, 0xfc00];
     const expected = [
-      2 ** -24, 1023 * 2 ** -24, 2 ** -14, 0.333251953125, 0.99951171875, 1, 1.0009765625, 65504, Infinity, -0, -2, -Infinity,
+      2 ** -24,
+      1023 * 2 ** -24,
+      2 ** -14,
+      0.333251953125,
+      0.99951171875,
+      1,
+      1.0009765625,
+      65504,
+      Infinity,
+      -0,
+      -2,
+      -Infinity,
     ];
     expect(loadOne({ dtype: "F16", shape: [12], data: leBytes("u16", bits) })).toEqual(["float32", [12], expected]);
     const [, , nan] = loadOne({ dtype: "F16", shape: [1], data: leBytes("u16", [0x7e00]) });
@@ -46,7 +62,11 @@ describe("dtype conversion on load", () => {
     // subnormal), 4049 = 3.140625 (pi), 3eab = 0.333984375 (1/3), 7f80 = inf, ff80 = -inf.
     const bits = [0x3f80, 0xc000, 0x7f7f, 0x0080, 0x0001, 0x4049, 0x3eab, 0x7f80, 0xff80];
     const expected = [1, -2, 255 * 2 ** 120, 2 ** -126, 2 ** -133, 3.140625, 0.333984375, Infinity, -Infinity];
-    expect(loadOne({ dtype: "BF16", shape: [3, 3], data: leBytes("u16", bits) })).toEqual(["float32", [3, 3], expected]);
+    expect(loadOne({ dtype: "BF16", shape: [3, 3], data: leBytes("u16", bits) })).toEqual([
+      "float32",
+      [3, 3],
+      expected,
+    ]);
     const [, , nan] = loadOne({ dtype: "BF16", shape: [], data: leBytes("u16", [0x7fc0]) });
     expect(Number.isNaN(nan[0])).toBe(true);
   });
@@ -63,34 +83,58 @@ describe("dtype conversion on load", () => {
   });
 
   it("loads small integer types into int32 exactly", () => {
-    expect(loadOne({ dtype: "U8", shape: [3], data: leBytes("u8", [0, 128, 255]) })).toEqual(["int32", [3], [0, 128, 255]]);
-    expect(loadOne({ dtype: "I8", shape: [3], data: leBytes("i8", [-128, -1, 127]) })).toEqual(["int32", [3], [-128, -1, 127]]);
-    expect(loadOne({ dtype: "I16", shape: [2], data: leBytes("i16", [-32768, 32767]) })).toEqual(["int32", [2], [-32768, 32767]]);
+    expect(loadOne({ dtype: "U8", shape: [3], data: leBytes("u8", [0, 128, 255]) })).toEqual([
+      "int32",
+      [3],
+      [0, 128, 255],
+    ]);
+    expect(loadOne({ dtype: "I8", shape: [3], data: leBytes("i8", [-128, -1, 127]) })).toEqual([
+      "int32",
+      [3],
+      [-128, -1, 127],
+    ]);
+    expect(loadOne({ dtype: "I16", shape: [2], data: leBytes("i16", [-32768, 32767]) })).toEqual([
+      "int32",
+      [2],
+      [-32768, 32767],
+    ]);
     expect(loadOne({ dtype: "U16", shape: [2], data: leBytes("u16", [0, 65535]) })).toEqual(["int32", [2], [0, 65535]]);
-    expect(loadOne({ dtype: "U32", shape: [2], data: leBytes("u32", [0, 2 ** 31 - 1]) })).toEqual(["int32", [2], [0, 2 ** 31 - 1]]);
+    expect(loadOne({ dtype: "U32", shape: [2], data: leBytes("u32", [0, 2 ** 31 - 1]) })).toEqual([
+      "int32",
+      [2],
+      [0, 2 ** 31 - 1],
+    ]);
   });
 
   it("loads I64 / U64 into int32 when every value fits, else names the value", () => {
     // jax without x64 saves int32; numpy / torch int64 counters are the common 64-bit case.
-    expect(loadOne({ dtype: "I64", shape: [4], data: leBytes("i64", [-(2n ** 31n), 2n ** 31n - 1n, 0n, -1n]) })).toEqual([
-      "int32",
-      [4],
-      [-(2 ** 31), 2 ** 31 - 1, 0, -1],
-    ]);
+    expect(
+      loadOne({ dtype: "I64", shape: [4], data: leBytes("i64", [-(2n ** 31n), 2n ** 31n - 1n, 0n, -1n]) }),
+    ).toEqual(["int32", [4], [-(2 ** 31), 2 ** 31 - 1, 0, -1]]);
     expect(loadOne({ dtype: "U64", shape: [1], data: leBytes("i64", [123n]) })).toEqual(["int32", [1], [123]]);
     expect(loadError({ dtype: "I64", shape: [2], data: leBytes("i64", [0n, 2n ** 31n]) })).toBe(
       'hk.io.deserialize: entry "m/x" (I64) holds 2147483648 at flat index 1, which does not fit in int32 (tfjs has no 64-bit integers). Fix: convert it in Python first (e.g. np.asarray(v, np.float32)).',
     );
-    expect(loadError({ dtype: "I64", shape: [1], data: leBytes("i64", [-(2n ** 31n) - 1n]) })).toContain("holds -2147483649 at flat index 0");
-    expect(loadError({ dtype: "I64", shape: [1], data: leBytes("i64", [-(2n ** 63n)]) })).toContain("holds -9223372036854775808");
-    expect(loadError({ dtype: "U64", shape: [1], data: leBytes("i64", [-1n]) })).toContain("(U64) holds 18446744073709551615 at flat index 0");
+    expect(loadError({ dtype: "I64", shape: [1], data: leBytes("i64", [-(2n ** 31n) - 1n]) })).toContain(
+      "holds -2147483649 at flat index 0",
+    );
+    expect(loadError({ dtype: "I64", shape: [1], data: leBytes("i64", [-(2n ** 63n)]) })).toContain(
+      "holds -9223372036854775808",
+    );
+    expect(loadError({ dtype: "U64", shape: [1], data: leBytes("i64", [-1n]) })).toContain(
+      "(U64) holds 18446744073709551615 at flat index 0",
+    );
     expect(loadError({ dtype: "U32", shape: [1], data: leBytes("u32", [2 ** 32 - 1]) })).toBe(
       'hk.io.deserialize: entry "m/x" (U32) holds 4294967295 at flat index 0, which does not fit in int32. Fix: convert it in Python first (e.g. np.asarray(v, np.float32)).',
     );
   });
 
   it("reads any non-zero BOOL byte as true", () => {
-    expect(loadOne({ dtype: "BOOL", shape: [4], data: new Uint8Array([0, 1, 2, 255]) })).toEqual(["bool", [4], [0, 1, 1, 1]]);
+    expect(loadOne({ dtype: "BOOL", shape: [4], data: new Uint8Array([0, 1, 2, 255]) })).toEqual([
+      "bool",
+      [4],
+      [0, 1, 1, 1],
+    ]);
   });
 
   it("accepts the header of types tfjs cannot hold, but refuses to load them", () => {
@@ -110,8 +154,19 @@ describe("dtype conversion on load", () => {
 
   it("lists the conversions it performs", () => {
     expect(io.LOADABLE_DTYPES).toEqual({
-      BOOL: "bool", U8: "int32", I8: "int32", I16: "int32", U16: "int32", F16: "float32", BF16: "float32",
-      I32: "int32", U32: "int32", F32: "float32", F64: "float32", I64: "int32", U64: "int32",
+      BOOL: "bool",
+      U8: "int32",
+      I8: "int32",
+      I16: "int32",
+      U16: "int32",
+      F16: "float32",
+      BF16: "float32",
+      I32: "int32",
+      U32: "int32",
+      F32: "float32",
+      F64: "float32",
+      I64: "int32",
+      U64: "int32",
     });
   });
 });

@@ -26,12 +26,24 @@ function baseFiles(): Uint8Array[] {
   const keep = <T extends tf.Tensor>(t: T) => (made.push(t), t);
   const files = [
     io.serialize({
-      "mlp/~/linear_0": { w: keep(tf.tensor([[1, 2, 3], [4, 5, 6]])), b: keep(tf.tensor([0.5, -0.5, 0])) },
+      "mlp/~/linear_0": {
+        w: keep(
+          tf.tensor([
+            [1, 2, 3],
+            [4, 5, 6],
+          ]),
+        ),
+        b: keep(tf.tensor([0.5, -0.5, 0])),
+      },
       "mlp/~/linear_1": { w: keep(tf.tensor([[1], [2], [3]])), b: keep(tf.scalar(7)) },
     }),
     io.serialize(
       {
-        ema: { hidden: [keep(tf.scalar(1)), keep(tf.tensor([true, false], [2], "bool"))], count: keep(tf.scalar(3, "int32")), none: null },
+        ema: {
+          hidden: [keep(tf.scalar(1)), keep(tf.tensor([true, false], [2], "bool"))],
+          count: keep(tf.scalar(3, "int32")),
+          none: null,
+        },
         top: keep(tf.zeros([0, 2])),
       },
       { metadata: { step: "12" } },
@@ -51,10 +63,45 @@ function baseFiles(): Uint8Array[] {
 }
 
 const INTERESTING = [
-  "-1", "0", "1", "3", "7", "8", "1.5", "1e3", "2147483648", "4294967296", "4000000000", "9007199254740993", "1e308",
-  "-0", "null", "true", '"8"', "[]", "{}",
+  "-1",
+  "0",
+  "1",
+  "3",
+  "7",
+  "8",
+  "1.5",
+  "1e3",
+  "2147483648",
+  "4294967296",
+  "4000000000",
+  "9007199254740993",
+  "1e308",
+  "-0",
+  "null",
+  "true",
+  '"8"',
+  "[]",
+  "{}",
 ];
-const DTYPES = ["F32", "I32", "BOOL", "F16", "BF16", "F64", "I64", "U64", "U8", "I8", "U32", "F4", "F8_E4M3", "C64", "F128", "", "f32"];
+const DTYPES = [
+  "F32",
+  "I32",
+  "BOOL",
+  "F16",
+  "BF16",
+  "F64",
+  "I64",
+  "U64",
+  "U8",
+  "I8",
+  "U32",
+  "F4",
+  "F8_E4M3",
+  "C64",
+  "F128",
+  "",
+  "f32",
+];
 
 /** One random mutation of a valid file: byte flips, truncation, junk, length-field or header edits. */
 function mutate(file: Uint8Array, next: () => number): Uint8Array {
@@ -76,7 +123,19 @@ function mutate(file: Uint8Array, next: () => number): Uint8Array {
   }
   if (kind === 3) {
     const out = file.slice();
-    const lengths = [0n, 1n, BigInt(n - 1), BigInt(n + 1), BigInt(n + 8), BigInt(file.length), 2n ** 32n, 2n ** 63n, 2n ** 64n - 1n, 100_000_000n, BigInt(int(2 ** 31))];
+    const lengths = [
+      0n,
+      1n,
+      BigInt(n - 1),
+      BigInt(n + 1),
+      BigInt(n + 8),
+      BigInt(file.length),
+      2n ** 32n,
+      2n ** 63n,
+      2n ** 64n - 1n,
+      100_000_000n,
+      BigInt(int(2 ** 31)),
+    ];
     new DataView(out.buffer).setBigUint64(0, pick(lengths), true);
     return out;
   }
@@ -104,7 +163,10 @@ function mutate(file: Uint8Array, next: () => number): Uint8Array {
       text = text.slice(0, at) + text.slice(at + 1 + int(4));
     } else if (op === 3) {
       const at = int(text.length + 1);
-      text = text.slice(0, at) + pick(['{', '}', '[', ']', ',', ':', '"', "0", "9", "a", "/", "\\", "\u00e9", " "]) + text.slice(at);
+      text =
+        text.slice(0, at) +
+        pick(["{", "}", "[", "]", ",", ":", '"', "0", "9", "a", "/", "\\", "\u00e9", " "]) +
+        text.slice(at);
     } else if (op === 4) {
       const a = int(text.length);
       const b = a + int(40);
@@ -118,7 +180,10 @@ function mutate(file: Uint8Array, next: () => number): Uint8Array {
         text = text.slice(0, m.index) + pick(offsets)[0] + text.slice(m.index + m[0].length);
       }
     } else {
-      text = text.replace(/"shape":\[[^\]]*\]/, `"shape":[${pick(["", "0", "2,2", "1,1,1,1", "4294967296,4294967296", "-1", "1e400"])}]`);
+      text = text.replace(
+        /"shape":\[[^\]]*\]/,
+        `"shape":[${pick(["", "0", "2,2", "1,1,1,1", "4294967296,4294967296", "-1", "1e400"])}]`,
+      );
     }
   }
   const headerBytes = new TextEncoder().encode(text);
@@ -178,7 +243,10 @@ describe("fuzzing the reader with mutated files", () => {
       try {
         result = outcome(bytes, "hk.io.deserialize: ", () => io.deserialize(bytes));
       } catch (e) {
-        throw new Error(`fuzz case ${c} (base ${c % bases.length}): ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`, { cause: e });
+        throw new Error(
+          `fuzz case ${c} (base ${c % bases.length}): ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`,
+          { cause: e },
+        );
       }
       slowest = Math.max(slowest, performance.now() - t0);
       counts[result]++;
@@ -254,12 +322,19 @@ describe("fuzzing the reader with mutated files", () => {
     const clean = () => {
       const probe = {} as Record<string, unknown>;
       const members = ["constructor", "toString", "hasOwnProperty"];
-      return HOSTILE.every((k) => k === "__proto__" || (members.includes(k) ? typeof probe[k] === "function" : probe[k] === undefined)) &&
-        Object.getPrototypeOf(probe) === Object.prototype && !Object.prototype.hasOwnProperty.call(Object, "isAdmin");
+      return (
+        HOSTILE.every(
+          (k) => k === "__proto__" || (members.includes(k) ? typeof probe[k] === "function" : probe[k] === undefined),
+        ) &&
+        Object.getPrototypeOf(probe) === Object.prototype &&
+        !Object.prototype.hasOwnProperty.call(Object, "isAdmin")
+      );
     };
     /** Own keys at every level, as `module/name` paths (the fixed point every function must keep). */
     const paths = (s: unknown): string[] =>
-      Object.getOwnPropertyNames(s).flatMap((m) => Object.getOwnPropertyNames((s as Record<string, object>)[m]).map((n) => `${m}/${n}`)).sort();
+      Object.getOwnPropertyNames(s)
+        .flatMap((m) => Object.getOwnPropertyNames((s as Record<string, object>)[m]).map((n) => `${m}/${n}`))
+        .sort();
 
     it("names made of Object.prototype members load as own keys and survive every tree/data function", () => {
       const before = tf.memory().numTensors;
@@ -267,8 +342,11 @@ describe("fuzzing the reader with mutated files", () => {
         const next = rng(900_000 + c);
         const pick = () => HOSTILE[Math.floor(next() * HOSTILE.length)]!;
         const names = new Set<string>();
-        for (let k = 1 + Math.floor(next() * 5); k > 0; k--) names.add(`${next() < 0.3 ? `${pick()}/~/` : ""}${pick()}/${pick()}`);
-        const bytes = pythonSaveFile([...names].map((name, i) => ({ name, dtype: "F32", shape: [1], data: leBytes("f32", [i]) })));
+        for (let k = 1 + Math.floor(next() * 5); k > 0; k--)
+          names.add(`${next() < 0.3 ? `${pick()}/~/` : ""}${pick()}/${pick()}`);
+        const bytes = pythonSaveFile(
+          [...names].map((name, i) => ({ name, dtype: "F32", shape: [1], data: leBytes("f32", [i]) })),
+        );
         const loaded = io.deserialize(bytes) as data.Structure<tf.Tensor>;
         const want = [...names].sort();
         const context = `case ${c}: ${JSON.stringify(want)}`;

@@ -20,14 +20,84 @@ function rng(seed: number): () => number {
   };
 }
 
-const BITS: Record<string, number> = { U8: 8, BOOL: 8, F16: 16, BF16: 16, F32: 32, I32: 32, F64: 64, I64: 64, F4: 4, F6_E2M3: 6 };
+const BITS: Record<string, number> = {
+  U8: 8,
+  BOOL: 8,
+  F16: 16,
+  BF16: 16,
+  F32: 32,
+  I32: 32,
+  F64: 64,
+  I64: 64,
+  F4: 4,
+  F6_E2M3: 6,
+};
 // Names JavaScript objects treat specially (integer-like keys come first, __proto__), escapes,
 // non-ASCII, the metadata key itself, and plain ones that repeat.
-const NAMES = ["a", "b", "m/w", "m/~/b", "0", "12", "01", "4294967295", "-1", "__proto__", "constructor", "é/w", "\\u0061", "a\\\"b", "x\\\\y", "__metadata__", "__meta\\u0064ata__", "c", "d", "e"];
-const NUMBER_SPELLINGS = (v: number): string[] => [String(v), String(v), String(v), `${v}.0`, `${v}e0`, `${v}E+0`, v === 0 ? "-0" : `0${v}`, `${v}.`];
+const NAMES = [
+  "a",
+  "b",
+  "m/w",
+  "m/~/b",
+  "0",
+  "12",
+  "01",
+  "4294967295",
+  "-1",
+  "__proto__",
+  "constructor",
+  "é/w",
+  "\\u0061",
+  'a\\"b',
+  "x\\\\y",
+  "__metadata__",
+  "__meta\\u0064ata__",
+  "c",
+  "d",
+  "e",
+];
+const NUMBER_SPELLINGS = (v: number): string[] => [
+  String(v),
+  String(v),
+  String(v),
+  `${v}.0`,
+  `${v}e0`,
+  `${v}E+0`,
+  v === 0 ? "-0" : `0${v}`,
+  `${v}.`,
+];
 const SPACES = ["", "", "", " ", "\n", "\t", "\r\n  ", "\u000b", "\u00a0"];
-const EXTRA_VALUES = ["1", "\"x\"", "null", "true", "false", "-1.5e3", "[]", "{}", "[1,[2]]", "{\"k\":[]}", "nul", "tru", "\"\\x\""];
-const DTYPES = ["U8", "BOOL", "F16", "BF16", "F32", "I32", "F64", "I64", "F4", "F6_E2M3", "f32", "F128", "__proto__", "F\\u0033\\u0032"];
+const EXTRA_VALUES = [
+  "1",
+  '"x"',
+  "null",
+  "true",
+  "false",
+  "-1.5e3",
+  "[]",
+  "{}",
+  "[1,[2]]",
+  '{"k":[]}',
+  "nul",
+  "tru",
+  '"\\x"',
+];
+const DTYPES = [
+  "U8",
+  "BOOL",
+  "F16",
+  "BF16",
+  "F32",
+  "I32",
+  "F64",
+  "I64",
+  "F4",
+  "F6_E2M3",
+  "f32",
+  "F128",
+  "__proto__",
+  "F\\u0033\\u0032",
+];
 
 function header(next: () => number): { text: string; dataBytes: number } {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
@@ -50,32 +120,44 @@ function header(next: () => number): { text: string; dataBytes: number } {
       `"shape"${sp()}:${sp()}[${shape.map((d) => sp() + num(d) + sp()).join(",")}]`,
       `"data_offsets":[${num(begin)},${sp()}${num(end)}${next() < 0.03 ? ",0" : ""}]`,
     ];
-    if (next() < 0.15) fields.push(`"${pick(["x", "dtype", "shape", "data_offsets", "__proto__", "d\\u0074ype"])}":${pick(EXTRA_VALUES)}`);
+    if (next() < 0.15)
+      fields.push(
+        `"${pick(["x", "dtype", "shape", "data_offsets", "__proto__", "d\\u0074ype"])}":${pick(EXTRA_VALUES)}`,
+      );
     if (next() < 0.05) fields.splice(Math.floor(next() * fields.length), 1);
     for (let f = fields.length - 1; f > 0; f--) {
       const g = Math.floor(next() * (f + 1));
       [fields[f], fields[g]] = [fields[g]!, fields[f]!];
     }
-    const value = next() < 0.04 ? pick(["null", "[]", "1", "\"F32\""]) : `{${sp()}${fields.join(`${sp()},${sp()}`)}${sp()}}`;
+    const value =
+      next() < 0.04 ? pick(["null", "[]", "1", '"F32"']) : `{${sp()}${fields.join(`${sp()},${sp()}`)}${sp()}}`;
     members.push(`${sp()}"${pick(NAMES)}"${sp()}:${sp()}${value}`);
   }
   if (next() < 0.4) {
-    const pairs = Array.from({ length: Math.floor(next() * 3) }, () => `"${pick(["k", "step", "k", "__proto__", "0", "\\n"])}":${pick(["\"v\"", "\"12\"", "\"\\u00e9\\\"\"", "1", "null"])}`);
-    const value = next() < 0.15 ? pick(["null", "[]", "\"s\""]) : `{${pairs.join(",")}}`;
+    const pairs = Array.from(
+      { length: Math.floor(next() * 3) },
+      () =>
+        `"${pick(["k", "step", "k", "__proto__", "0", "\\n"])}":${pick(['"v"', '"12"', '"\\u00e9\\""', "1", "null"])}`,
+    );
+    const value = next() < 0.15 ? pick(["null", "[]", '"s"']) : `{${pairs.join(",")}}`;
     members.splice(Math.floor(next() * (members.length + 1)), 0, `"__metadata__":${value}`);
   }
   let text = `{${members.join(",")}${sp()}}${next() < 0.2 ? "  " : ""}`;
   if (next() < 0.15) {
     // A one-character edit anywhere: most make invalid JSON, some a different valid header.
     const at = 1 + Math.floor(next() * (text.length - 1));
-    const edit = pick(["", ",", "\"", "]", "}", "[", "{", ":", "0", " ", "\\", "\u0001"]);
+    const edit = pick(["", ",", '"', "]", "}", "[", "{", ":", "0", " ", "\\", "\u0001"]);
     text = text.slice(0, at) + edit + text.slice(at + (next() < 0.5 ? 1 : 0));
   }
   const dataBytes = next() < 0.9 ? offset : offset + pick([-1, 1]);
   return { text, dataBytes: Math.max(0, dataBytes) };
 }
 
-function outcome(headerBytes: Uint8Array, dataBytes: number, direct: boolean): { header?: SafetensorsHeader; error?: string } {
+function outcome(
+  headerBytes: Uint8Array,
+  dataBytes: number,
+  direct: boolean,
+): { header?: SafetensorsHeader; error?: string } {
   try {
     return { header: parseHeaderText(headerBytes, dataBytes, "test", direct) };
   } catch (e) {
@@ -129,7 +211,10 @@ describe("the direct header reader", () => {
     expect(readHeaderDirect(text, 0, io.MAX_TENSORS, () => 0)?.entries.map((e) => e.name)).toEqual(names);
     for (const repeated of ["m0/w", "m1500/w", "m2999/w"]) {
       const withRepeat = `{${[...names, repeated].map(entry).join(",")}}`;
-      expect(readHeaderDirect(withRepeat, 0, io.MAX_TENSORS, () => 0), repeated).toBeUndefined();
+      expect(
+        readHeaderDirect(withRepeat, 0, io.MAX_TENSORS, () => 0),
+        repeated,
+      ).toBeUndefined();
       // JSON.parse keeps one "m0/w" (the last), in the first one's place.
       expect(io.readHeader(rawFile(withRepeat)).entries.map((e) => e.name)).toEqual(names);
     }
@@ -140,7 +225,11 @@ describe("the direct header reader", () => {
     // place with its last value (the dropped "a" is empty, so the file still tiles).
     const text = `{"b":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[0],"data_offsets":[0,0]},"7":{"dtype":"U8","shape":[2],"data_offsets":[1,3]},"a":{"dtype":"F32","shape":[0],"data_offsets":[3,3]}}`;
     const h = io.readHeader(rawFile(text, new Uint8Array(3)));
-    expect(h.entries.map((e) => [e.name, e.dtype])).toEqual([["7", "U8"], ["b", "U8"], ["a", "F32"]]);
+    expect(h.entries.map((e) => [e.name, e.dtype])).toEqual([
+      ["7", "U8"],
+      ["b", "U8"],
+      ["a", "F32"],
+    ]);
   });
 
   it("reads whitespace, escapes, any field order and extra scalar fields as JSON does", () => {

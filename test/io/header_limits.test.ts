@@ -44,12 +44,19 @@ describe("header nesting", () => {
 
   it("rejects 40 MB of nested [ at the 128th level", () => {
     const bytes = rawFile(`{"a":${"[".repeat(40_000_000)}`);
-    expect(errorOf(() => io.readHeader(bytes)).message).toMatch(/^hk\.io\.readHeader: not a valid safetensors file: the header nests objects\/arrays deeper than 127 levels \(at byte 131\)/);
+    expect(errorOf(() => io.readHeader(bytes)).message).toMatch(
+      /^hk\.io\.readHeader: not a valid safetensors file: the header nests objects\/arrays deeper than 127 levels \(at byte 131\)/,
+    );
   });
 
   it("does not count brackets and escaped quotes inside strings", () => {
     const notes = `${"[{".repeat(500)}\\"[[\\\\`; // JSON text: [{...\"[[\\
-    const header = io.readHeader(rawFile(`{"__metadata__":{"notes":"${notes}"},"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}`, new Uint8Array(2)));
+    const header = io.readHeader(
+      rawFile(
+        `{"__metadata__":{"notes":"${notes}"},"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}`,
+        new Uint8Array(2),
+      ),
+    );
     expect(header.metadata["notes"]).toBe(`${"[{".repeat(500)}"[[\\`);
     expect(header.entries.map((e) => e.name)).toEqual(["a"]);
   });

@@ -7,7 +7,14 @@ import * as hk from "../../src/index.js";
 import { pythonSaveFile, leBytes } from "./python_layout.js";
 
 /** Names that mean something to `Object.prototype`; `__proto__` is the one that can pollute. */
-export const HOSTILE_NAMES = ["__proto__", "constructor", "prototype", "hasOwnProperty", "toString", "valueOf"] as const;
+export const HOSTILE_NAMES = [
+  "__proto__",
+  "constructor",
+  "prototype",
+  "hasOwnProperty",
+  "toString",
+  "valueOf",
+] as const;
 
 /** True when no test left a trace on the shared prototypes. */
 function prototypesClean(): boolean {
@@ -34,7 +41,10 @@ function fileWith(names: readonly string[]): Uint8Array {
 
 describe("a checkpoint with hostile names", () => {
   it("deserialize keeps `__proto__/isAdmin` as an own module and writes no prototype", () => {
-    const params = hk.io.deserialize(fileWith(["__proto__/isAdmin", "ok/w"])) as Record<string, Record<string, tf.Tensor>>;
+    const params = hk.io.deserialize(fileWith(["__proto__/isAdmin", "ok/w"])) as Record<
+      string,
+      Record<string, tf.Tensor>
+    >;
     expect(({} as Record<string, unknown>)["isAdmin"]).toBeUndefined();
     expect(own(params)).toEqual(["__proto__", "ok"]);
     expect(Object.getPrototypeOf(params)).toBe(Object.prototype);
@@ -44,7 +54,9 @@ describe("a checkpoint with hostile names", () => {
   });
 
   it.each(HOSTILE_NAMES)("module and param named %s survive every hk.data function", (name) => {
-    const params = hk.io.deserialize(fileWith([`${name}/isAdmin`, `m/${name}`, `${name}/${name}`])) as hk.data.Structure<tf.Tensor>;
+    const params = hk.io.deserialize(
+      fileWith([`${name}/isAdmin`, `m/${name}`, `${name}/${name}`]),
+    ) as hk.data.Structure<tf.Tensor>;
     const check = (s: hk.data.Structure<unknown>, what: string) => {
       expect(own(s).sort(), what).toEqual([name, "m"].sort());
       expect(own(s[name]!).sort(), what).toEqual([name, "isAdmin"].sort());
@@ -52,8 +64,14 @@ describe("a checkpoint with hostile names", () => {
       expect(Object.getPrototypeOf(s), what).toBe(Object.prototype);
       expect(Object.getPrototypeOf(s[name]), what).toBe(Object.prototype);
     };
-    check(hk.data.filter(() => true, params), "filter");
-    check(hk.data.map((_m, _n, v) => v, params), "map");
+    check(
+      hk.data.filter(() => true, params),
+      "filter",
+    );
+    check(
+      hk.data.map((_m, _n, v) => v, params),
+      "map",
+    );
     const [yes, no] = hk.data.partition(() => true, params);
     check(yes, "partition");
     expect(own(no)).toEqual([]);
@@ -65,14 +83,19 @@ describe("a checkpoint with hostile names", () => {
     check(hk.data.toMutableDict(params), "toMutableDict");
     check(hk.data.toHaikuDict(params), "toHaikuDict");
     check(hk.data.toImmutableDict(params), "toImmutableDict");
-    expect([...hk.data.traverse(params)].map(([m, n]) => `${m}/${n}`).sort()).toEqual([`${name}/isAdmin`, `${name}/${name}`, `m/${name}`].sort());
+    expect([...hk.data.traverse(params)].map(([m, n]) => `${m}/${n}`).sort()).toEqual(
+      [`${name}/isAdmin`, `${name}/${name}`, `m/${name}`].sort(),
+    );
     expect(hk.data.isSubset({ subset: params, superset: hk.data.filter(() => true, params) })).toBe(true);
     expect(hk.data.treeSize(params)).toBe(3);
     hk.tree.dispose(params);
   });
 
   it.each(HOSTILE_NAMES)("module and param named %s survive hk.tree functions", (name) => {
-    const params = hk.io.deserialize(fileWith([`${name}/isAdmin`, `m/${name}`])) as Record<string, Record<string, tf.Tensor>>;
+    const params = hk.io.deserialize(fileWith([`${name}/isAdmin`, `m/${name}`])) as Record<
+      string,
+      Record<string, tf.Tensor>
+    >;
     const check = (s: unknown, what: string) => {
       const t = s as Record<string, Record<string, unknown>>;
       expect(own(t).sort(), what).toEqual([name, "m"].sort());
@@ -82,13 +105,24 @@ describe("a checkpoint with hostile names", () => {
     const ones = hk.tree.map(() => 1, params);
     check(ones, "map");
     expect(hk.tree.leaves(ones)).toEqual([1, 1]);
-    check(hk.tree.mapWithPath((_p: string, x: unknown) => x, params), "mapWithPath");
-    check(hk.tree.map((a: number, b: number) => a + b, ones, ones), "map of two trees");
+    check(
+      hk.tree.mapWithPath((_p: string, x: unknown) => x, params),
+      "mapWithPath",
+    );
+    check(
+      hk.tree.map((a: number, b: number) => a + b, ones, ones),
+      "map of two trees",
+    );
     const [leaves, def] = hk.tree.flatten(params);
     expect(leaves).toHaveLength(2);
     check(hk.tree.unflatten(def, leaves), "unflatten");
     expect(hk.tree.structure(params).equals(def)).toBe(true);
-    expect(hk.tree.leavesWithPath(params).map(([p]) => p.join("/")).sort()).toEqual([`${name}/isAdmin`, `m/${name}`].sort());
+    expect(
+      hk.tree
+        .leavesWithPath(params)
+        .map(([p]) => p.join("/"))
+        .sort(),
+    ).toEqual([`${name}/isAdmin`, `m/${name}`].sort());
     expect(() => hk.tree.assertSameStructure(params, ones)).not.toThrow();
     // A tree missing the hostile module is a mismatch, not silently equal.
     expect(() => hk.tree.assertSameStructure(params, { m: ones.m })).toThrow(/missing keys/);
@@ -96,8 +130,12 @@ describe("a checkpoint with hostile names", () => {
   });
 
   it("an optimizer, applyUpdates and valueAndGrad carry a `__proto__` module", () => {
-    const params = hk.io.deserialize(fileWith(["__proto__/w", "constructor/w"])) as Record<string, Record<string, tf.Tensor>>;
-    const loss = (p: typeof params) => tf.add(tf.sum(tf.square(p["__proto__"]!["w"]!)), tf.sum(p["constructor"]!["w"]!));
+    const params = hk.io.deserialize(fileWith(["__proto__/w", "constructor/w"])) as Record<
+      string,
+      Record<string, tf.Tensor>
+    >;
+    const loss = (p: typeof params) =>
+      tf.add(tf.sum(tf.square(p["__proto__"]!["w"]!)), tf.sum(p["constructor"]!["w"]!));
     const [value, grads] = hk.valueAndGrad(loss)(params);
     expect(own(grads)).toEqual(["__proto__", "constructor"]);
     expect(grads["__proto__"]!["w"]!.dataSync()).toEqual(new Float32Array([2])); // d/dw w^2 at w = 1
@@ -120,7 +158,12 @@ describe("a checkpoint with hostile names", () => {
     const tree: Record<string, Record<string, tf.Tensor>> = {};
     for (const name of HOSTILE_NAMES) {
       const bundle: Record<string, tf.Tensor> = {};
-      Object.defineProperty(bundle, name, { value: tf.scalar(1), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(bundle, name, {
+        value: tf.scalar(1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       Object.defineProperty(tree, name, { value: bundle, enumerable: true, writable: true, configurable: true });
     }
     const back = hk.io.deserialize(hk.io.serialize(tree)) as typeof tree;

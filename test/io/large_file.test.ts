@@ -17,53 +17,78 @@ describe("a checkpoint over 2 GiB", () => {
   const dirPromise = mkdtemp(join(tmpdir(), "hk-io-large-"));
   afterAll(async () => rm(await dirPromise, { recursive: true, force: true }));
 
-  it("loads in a child process on cpu and wasm (exit 0, right shapes and values, peak RSS reported)", { timeout: 180_000 }, async () => {
-    const path = join(await dirPromise, "big.safetensors");
-    const wBytes = W_ELEMENTS * 4;
-    // Converted dtypes after the 2 GiB mark go through the chunked scratch path at high offsets.
-    const header = JSON.stringify({
-      __metadata__: { note: "sparse" },
-      "big/w": { dtype: "F32", shape: [W_ELEMENTS], data_offsets: [0, wBytes] },
-      "after/half": { dtype: "F16", shape: [2], data_offsets: [wBytes, wBytes + 4] },
-      "after/bytes": { dtype: "U8", shape: [3], data_offsets: [wBytes + 4, wBytes + 7] },
-    });
-    const wValues = [1.5, -2, 0.25, -3.75, 7];
-    await writeSparse(path, header, wBytes + 7, [
-      ...PICKS.map((at, k) => [4 * at, leBytes("f32", [wValues[k]!])] as const),
-      [wBytes, leBytes("u16", [0x3c00, 0xc000])], // F16 1, -2
-      [wBytes + 4, leBytes("u8", [1, 128, 255])],
-    ]);
-
-    const h = await io.loadHeader(path);
-    expect(h.dataBytes).toBe(wBytes + 7);
-    expect(h.entries.map((e) => [e.name, e.dtype, e.shape])).toEqual([
-      ["big/w", "F32", [W_ELEMENTS]],
-      ["after/half", "F16", [2]],
-      ["after/bytes", "U8", [3]],
-    ]);
-
-    type Report = { shapes: Record<string, number[]>; dtypes: Record<string, string>; w: number[]; half: number[]; bytes: number[]; numTensors: number; maxRssMiB: number };
-    const report: Record<string, Report> = {};
-    for (const backend of ["cpu", "wasm"] as const) {
-      const child = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./large_file_child.ts", import.meta.url)), path, JSON.stringify(PICKS), backend], {
-        encoding: "utf8",
-        timeout: 85_000,
+  it(
+    "loads in a child process on cpu and wasm (exit 0, right shapes and values, peak RSS reported)",
+    { timeout: 180_000 },
+    async () => {
+      const path = join(await dirPromise, "big.safetensors");
+      const wBytes = W_ELEMENTS * 4;
+      // Converted dtypes after the 2 GiB mark go through the chunked scratch path at high offsets.
+      const header = JSON.stringify({
+        __metadata__: { note: "sparse" },
+        "big/w": { dtype: "F32", shape: [W_ELEMENTS], data_offsets: [0, wBytes] },
+        "after/half": { dtype: "F16", shape: [2], data_offsets: [wBytes, wBytes + 4] },
+        "after/bytes": { dtype: "U8", shape: [3], data_offsets: [wBytes + 4, wBytes + 7] },
       });
-      expect(child.status, `${backend} child stderr: ${child.stderr}`).toBe(0);
-      const r = (JSON.parse(child.stdout.trim().split("\n").pop()!) as Record<string, Report>)[backend]!;
-      report[backend] = r;
-      expect(r.shapes, backend).toEqual({ "big/w": [W_ELEMENTS], "after/half": [2], "after/bytes": [3] });
-      expect(r.dtypes, backend).toEqual({ "big/w": "float32", "after/half": "float32", "after/bytes": "int32" });
-      expect(r.w, backend).toEqual([1.5, -2, 0.25, -3.75, 7]);
-      expect(r.half, backend).toEqual([1, -2]);
-      expect(r.bytes, backend).toEqual([1, 128, 255]);
-      expect(r.numTensors, backend).toBe(3);
-    }
-    // One copy of the data (2 GiB) plus Node and tfjs; a second copy would need over 4 GiB.
-    console.log(`large_file: child peak RSS ${report["cpu"]!.maxRssMiB} MiB on cpu, ${report["wasm"]!.maxRssMiB} MiB on wasm, for ${(wBytes / 2 ** 30).toFixed(2)} GiB of data`);
-    expect(report["cpu"]!.maxRssMiB).toBeLessThan(3 * 1024);
-    expect(report["wasm"]!.maxRssMiB).toBeLessThan(3 * 1024);
-  });
+      const wValues = [1.5, -2, 0.25, -3.75, 7];
+      await writeSparse(path, header, wBytes + 7, [
+        ...PICKS.map((at, k) => [4 * at, leBytes("f32", [wValues[k]!])] as const),
+        [wBytes, leBytes("u16", [0x3c00, 0xc000])], // F16 1, -2
+        [wBytes + 4, leBytes("u8", [1, 128, 255])],
+      ]);
+
+      const h = await io.loadHeader(path);
+      expect(h.dataBytes).toBe(wBytes + 7);
+      expect(h.entries.map((e) => [e.name, e.dtype, e.shape])).toEqual([
+        ["big/w", "F32", [W_ELEMENTS]],
+        ["after/half", "F16", [2]],
+        ["after/bytes", "U8", [3]],
+      ]);
+
+      type Report = {
+        shapes: Record<string, number[]>;
+        dtypes: Record<string, string>;
+        w: number[];
+        half: number[];
+        bytes: number[];
+        numTensors: number;
+        maxRssMiB: number;
+      };
+      const report: Record<string, Report> = {};
+      for (const backend of ["cpu", "wasm"] as const) {
+        const child = spawnSync(
+          process.execPath,
+          [
+            "--import",
+            "tsx",
+            fileURLToPath(new URL("./large_file_child.ts", import.meta.url)),
+            path,
+            JSON.stringify(PICKS),
+            backend,
+          ],
+          {
+            encoding: "utf8",
+            timeout: 85_000,
+          },
+        );
+        expect(child.status, `${backend} child stderr: ${child.stderr}`).toBe(0);
+        const r = (JSON.parse(child.stdout.trim().split("\n").pop()!) as Record<string, Report>)[backend]!;
+        report[backend] = r;
+        expect(r.shapes, backend).toEqual({ "big/w": [W_ELEMENTS], "after/half": [2], "after/bytes": [3] });
+        expect(r.dtypes, backend).toEqual({ "big/w": "float32", "after/half": "float32", "after/bytes": "int32" });
+        expect(r.w, backend).toEqual([1.5, -2, 0.25, -3.75, 7]);
+        expect(r.half, backend).toEqual([1, -2]);
+        expect(r.bytes, backend).toEqual([1, 128, 255]);
+        expect(r.numTensors, backend).toBe(3);
+      }
+      // One copy of the data (2 GiB) plus Node and tfjs; a second copy would need over 4 GiB.
+      console.log(
+        `large_file: child peak RSS ${report["cpu"]!.maxRssMiB} MiB on cpu, ${report["wasm"]!.maxRssMiB} MiB on wasm, for ${(wBytes / 2 ** 30).toFixed(2)} GiB of data`,
+      );
+      expect(report["cpu"]!.maxRssMiB).toBeLessThan(3 * 1024);
+      expect(report["wasm"]!.maxRssMiB).toBeLessThan(3 * 1024);
+    },
+  );
 });
 
 describe("reading in chunks", () => {
@@ -105,7 +130,12 @@ describe("reading in chunks", () => {
  * zeros), with `writes` placed at their offsets into the data section; returns where the data
  * section starts in the file.
  */
-async function writeSparse(path: string, header: string, dataBytes: number, writes: readonly (readonly [number, Uint8Array])[]): Promise<number> {
+async function writeSparse(
+  path: string,
+  header: string,
+  dataBytes: number,
+  writes: readonly (readonly [number, Uint8Array])[],
+): Promise<number> {
   const padded = header + " ".repeat((8 - (header.length % 8)) % 8);
   const dataStart = 8 + padded.length;
   const fh = await open(path, "w");

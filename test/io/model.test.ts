@@ -20,7 +20,10 @@ describe("checkpoints of a real model", () => {
       return new hk.BatchNorm(true, true, 0.9).call(h, isTraining);
     };
     const model = hk.transformWithState(forward);
-    const x = tf.tensor([[0.5, -1, 2], [1, 0, -0.25]]);
+    const x = tf.tensor([
+      [0.5, -1, 2],
+      [1, 0, -0.25],
+    ]);
     const [params, state0] = model.init(hk.random.key(0), x, true);
     const [, state] = model.apply(params, state0, null, x, true);
     disposeTree(state0);
@@ -29,7 +32,10 @@ describe("checkpoints of a real model", () => {
     await hk.io.saveParams(join(dir, "params.safetensors"), params);
     await hk.io.saveParams(join(dir, "state.safetensors"), state);
     const loadedParams = hk.io.assertParamsMatch(await hk.io.loadParams(join(dir, "params.safetensors")), params);
-    const loadedState = hk.io.assertParamsMatch(await hk.io.loadParams<hk.State>(join(dir, "state.safetensors")), state);
+    const loadedState = hk.io.assertParamsMatch(
+      await hk.io.loadParams<hk.State>(join(dir, "state.safetensors")),
+      state,
+    );
     expect(Object.keys(loadedParams)).toEqual(Object.keys(params));
     expect(Object.keys(loadedState)).toEqual(Object.keys(state));
 
@@ -37,7 +43,9 @@ describe("checkpoints of a real model", () => {
     const [got, s2] = model.apply(loadedParams, loadedState, null, x, false);
     expect(Array.from(got.dataSync())).toEqual(Array.from(want.dataSync()));
     disposeTree([want, s1, got, s2]);
-    const loadedCount = [loadedParams, loadedState].flatMap((t) => Object.values(t).flatMap((m) => Object.values(m))).length;
+    const loadedCount = [loadedParams, loadedState].flatMap((t) =>
+      Object.values(t).flatMap((m) => Object.values(m)),
+    ).length;
     expect(tf.memory().numTensors).toBe(before + loadedCount);
     disposeTree([loadedParams, loadedState]);
     expect(tf.memory().numTensors).toBe(before);

@@ -22,10 +22,10 @@ describe("files written by Python's safetensors", () => {
   // The exact bytes of `test_serialization` in safetensors/src/tensor.rs (crate commit 24b0b28):
   // serialize({"attn.0": F32 [1, 2, 3] = 0..5}) with no metadata.
   const RUST_TEST_SERIALIZATION = new Uint8Array([
-    64, 0, 0, 0, 0, 0, 0, 0, 123, 34, 97, 116, 116, 110, 46, 48, 34, 58, 123, 34, 100, 116, 121, 112, 101, 34, 58, 34, 70,
-    51, 50, 34, 44, 34, 115, 104, 97, 112, 101, 34, 58, 91, 49, 44, 50, 44, 51, 93, 44, 34, 100, 97, 116, 97, 95, 111,
-    102, 102, 115, 101, 116, 115, 34, 58, 91, 48, 44, 50, 52, 93, 125, 125, 0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64, 0, 0,
-    64, 64, 0, 0, 128, 64, 0, 0, 160, 64,
+    64, 0, 0, 0, 0, 0, 0, 0, 123, 34, 97, 116, 116, 110, 46, 48, 34, 58, 123, 34, 100, 116, 121, 112, 101, 34, 58, 34,
+    70, 51, 50, 34, 44, 34, 115, 104, 97, 112, 101, 34, 58, 91, 49, 44, 50, 44, 51, 93, 44, 34, 100, 97, 116, 97, 95,
+    111, 102, 102, 115, 101, 116, 115, 34, 58, 91, 48, 44, 50, 52, 93, 125, 125, 0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64,
+    0, 0, 64, 64, 0, 0, 128, 64, 0, 0, 160, 64,
   ]);
 
   it("loads the reference crate's own test vector", () => {
@@ -63,7 +63,11 @@ describe("files written by Python's safetensors", () => {
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect(n % 8).toBe(0);
     const header = new TextDecoder().decode(bytes.subarray(8, 8 + n));
-    expect(header.startsWith('{"__metadata__":{"step":"100"},"mlp/~/linear_0/b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]}')).toBe(true);
+    expect(
+      header.startsWith(
+        '{"__metadata__":{"step":"100"},"mlp/~/linear_0/b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]}',
+      ),
+    ).toBe(true);
     const path = join(dir, "mlp.safetensors");
     await writeFile(path, bytes);
 
@@ -94,7 +98,12 @@ describe("files written by Python's safetensors", () => {
     ]);
     const header = io.readHeader(bytes);
     // Python's writer orders I32 before BF16 before F16 before BOOL (widest first).
-    expect(header.entries.map((e) => e.name)).toEqual(["net/~/ema/counter", "net/~/linear/w", "net/~/linear/b", "net/~/mask/m"]);
+    expect(header.entries.map((e) => e.name)).toEqual([
+      "net/~/ema/counter",
+      "net/~/linear/w",
+      "net/~/linear/b",
+      "net/~/mask/m",
+    ]);
     const tree = io.deserialize<Tree>(bytes);
     expect(Object.keys(tree)).toEqual(["net/~/ema", "net/~/linear", "net/~/mask"]);
     const counter = tree["net/~/ema"]!["counter"]!;
@@ -108,7 +117,10 @@ describe("files written by Python's safetensors", () => {
   });
 
   it("our writer's file is byte-identical to Python's when the tree is in Python's order", () => {
-    const w = tf.tensor([[1, 2], [3, 4]]);
+    const w = tf.tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const b = tf.tensor([5, 6]);
     const ours = io.serialize({ "mlp/~/linear_0": { b, w } }, { metadata: { step: "3" } });
     const python = pythonSaveFile(

@@ -10,8 +10,28 @@
 
 /** `Dtype` variants in declaration (= `Ord`) order, `safetensors/src/tensor.rs`. */
 const DTYPE_ORDER = [
-  "BOOL", "F4", "F6_E2M3", "F6_E3M2", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F8_E4M3FNUZ",
-  "F8_E5M2FNUZ", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "C64", "F64", "I64", "U64",
+  "BOOL",
+  "F4",
+  "F6_E2M3",
+  "F6_E3M2",
+  "U8",
+  "I8",
+  "F8_E5M2",
+  "F8_E4M3",
+  "F8_E8M0",
+  "F8_E4M3FNUZ",
+  "F8_E5M2FNUZ",
+  "I16",
+  "U16",
+  "F16",
+  "BF16",
+  "I32",
+  "U32",
+  "F32",
+  "C64",
+  "F64",
+  "I64",
+  "U64",
 ];
 
 /** A tensor as numpy would hand it over: dtype string, shape, raw little-endian bytes. */
@@ -23,7 +43,10 @@ export interface RawTensor {
 }
 
 /** Little-endian bytes of numbers in the given element encoding. */
-export function leBytes(kind: "f32" | "i32" | "f64" | "u16" | "i64" | "u8" | "i8" | "i16" | "u32", values: readonly (number | bigint)[]): Uint8Array {
+export function leBytes(
+  kind: "f32" | "i32" | "f64" | "u16" | "i64" | "u8" | "i8" | "i16" | "u32",
+  values: readonly (number | bigint)[],
+): Uint8Array {
   const size = { f32: 4, i32: 4, f64: 8, u16: 2, i64: 8, u8: 1, i8: 1, i16: 2, u32: 4 }[kind];
   const out = new Uint8Array(values.length * size);
   const view = new DataView(out.buffer);
@@ -56,7 +79,9 @@ export function pythonSaveFile(tensors: RawTensor[], metadata?: Record<string, s
   }
   let offset = 0;
   for (const t of sorted) {
-    parts.push(`"${t.name}":{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${offset},${offset + t.data.length}]}`);
+    parts.push(
+      `"${t.name}":{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${offset},${offset + t.data.length}]}`,
+    );
     offset += t.data.length;
   }
   let header = `{${parts.join(",")}}`;

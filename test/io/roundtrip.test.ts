@@ -18,7 +18,8 @@ function disposeTree(tree: unknown): void {
 function snapshot(tree: unknown): unknown {
   if (tree instanceof tf.Tensor) {
     const values = tree.dataSync();
-    const bits = tree.dtype === "float32" ? Array.from(new Uint32Array(new Float32Array(values).buffer)) : Array.from(values);
+    const bits =
+      tree.dtype === "float32" ? Array.from(new Uint32Array(new Float32Array(values).buffer)) : Array.from(values);
     return { dtype: tree.dtype, shape: tree.shape, bits };
   }
   if (Array.isArray(tree)) return tree.map(snapshot);
@@ -107,10 +108,14 @@ describe("serialize -> deserialize", () => {
 
   it("round-trips deeper pytrees (state holding lists, dicts, nulls) through __metadata__", () => {
     const state = {
-      "ema": { hidden: [tf.scalar(1), tf.tensor([2, 3])], stats: { mean: tf.scalar(0.5), count: tf.scalar(3, "int32") }, none: null },
+      ema: {
+        hidden: [tf.scalar(1), tf.tensor([2, 3])],
+        stats: { mean: tf.scalar(0.5), count: tf.scalar(3, "int32") },
+        none: null,
+      },
       "lstm/~/cell": { carry: [[tf.ones([1, 2])], tf.zeros([1, 2])] },
-      "empty_module": {},
-      "top": tf.scalar(9),
+      empty_module: {},
+      top: tf.scalar(9),
     };
     const bytes = io.serialize(state);
     const header = io.readHeader(bytes);
@@ -124,10 +129,14 @@ describe("serialize -> deserialize", () => {
       "top",
     ]);
     expect(JSON.parse(header.metadata[io.TREE_METADATA_KEY]!)).toEqual({
-      "ema": { hidden: ["ema/hidden/0", "ema/hidden/1"], stats: { mean: "ema/stats/mean", count: "ema/stats/count" }, none: null },
+      ema: {
+        hidden: ["ema/hidden/0", "ema/hidden/1"],
+        stats: { mean: "ema/stats/mean", count: "ema/stats/count" },
+        none: null,
+      },
       "lstm/~/cell": { carry: [["lstm/~/cell/carry/0/0"], "lstm/~/cell/carry/1"] },
-      "empty_module": {},
-      "top": "top",
+      empty_module: {},
+      top: "top",
     });
     const loaded = io.deserialize(bytes);
     expect(snapshot(loaded)).toEqual(snapshot(state));
@@ -137,14 +146,16 @@ describe("serialize -> deserialize", () => {
   });
 
   it("keeps flat {name: tensor} trees flat and records names containing '/' exactly", () => {
-    const flat = { "embedding": tf.ones([2, 2]), "bert.encoder.weight": tf.zeros([1]) };
+    const flat = { embedding: tf.ones([2, 2]), "bert.encoder.weight": tf.zeros([1]) };
     const flatBytes = io.serialize(flat);
     expect(io.readHeader(flatBytes).metadata).toEqual({});
     const flatLoaded = io.deserialize(flatBytes);
     expect(snapshot(flatLoaded)).toEqual(snapshot(flat));
 
     const slashy = { m: { "a/b": tf.scalar(1) }, "m/a": { b: tf.scalar(2) } };
-    expect(() => io.serialize(slashy)).toThrow('hk.io.serialize: two leaves get the same name "m/a/b" (paths ["m","a/b"] and ["m/a","b"]). Fix: rename one of them.');
+    expect(() => io.serialize(slashy)).toThrow(
+      'hk.io.serialize: two leaves get the same name "m/a/b" (paths ["m","a/b"] and ["m/a","b"]). Fix: rename one of them.',
+    );
     expect(() => io.serialize(slashy)).toThrow(InvalidArgumentError);
     const odd = { m: { "a/b": tf.scalar(1) } };
     const oddBytes = io.serialize(odd);
@@ -238,14 +249,22 @@ describe("saveParams -> loadParams", () => {
     await expect(io.loadParams(join(dir, "nope.safetensors"))).rejects.toThrow(
       /^hk\.io\.loadParams\(".*nope\.safetensors"\): could not open the file \(ENOENT/,
     );
-    await expect(io.loadParams("" as string)).rejects.toThrow('hk.io.loadParams: `path` must be a non-empty string, got the string "". Fix: ');
+    await expect(io.loadParams("" as string)).rejects.toThrow(
+      'hk.io.loadParams: `path` must be a non-empty string, got the string "". Fix: ',
+    );
     await expect(io.loadParams("" as string)).rejects.toThrow(InvalidArgumentError);
-    await expect(io.loadHeader(42 as unknown as string)).rejects.toThrow("hk.io.loadHeader: `path` must be a non-empty string, got the number 42. Fix: ");
+    await expect(io.loadHeader(42 as unknown as string)).rejects.toThrow(
+      "hk.io.loadHeader: `path` must be a non-empty string, got the number 42. Fix: ",
+    );
     await expect(io.loadParams(join(dir, "nope.safetensors"))).rejects.toThrow(CheckpointError);
-    await expect(io.loadParams(dir)).rejects.toThrow(/^hk\.io\.loadParams\(".*"\): could not read the file \(EISDIR.*\)\. Fix: /);
+    await expect(io.loadParams(dir)).rejects.toThrow(
+      /^hk\.io\.loadParams\(".*"\): could not read the file \(EISDIR.*\)\. Fix: /,
+    );
     await expect(io.loadParams(dir)).rejects.toThrow(CheckpointError);
     const t = tf.scalar(1);
-    await expect(io.saveParams(join(dir, "no-such-dir", "p.safetensors"), { m: { t } })).rejects.toThrow(/the directory ".*no-such-dir" does not exist\. Fix: create it first/);
+    await expect(io.saveParams(join(dir, "no-such-dir", "p.safetensors"), { m: { t } })).rejects.toThrow(
+      /the directory ".*no-such-dir" does not exist\. Fix: create it first/,
+    );
     t.dispose();
   });
 });

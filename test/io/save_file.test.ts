@@ -1,7 +1,20 @@
 // saveParams replaces a file atomically, durably and without changing what the path is
 // (permissions, symlinks), with a short temporary name it always cleans up.
 import * as tf from "@tensorflow/tfjs-core";
-import { chmod, lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { syncBuiltinESMExports } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,31 +75,36 @@ describe("hk.io.saveParams", () => {
     expect(await readdir(d)).toEqual(["new.safetensors"]);
   });
 
-  it.runIf(posix)("writes through a symlink to its target (relative, chained, dangling); the link stays a link", async () => {
-    const d = await fresh();
-    await mkdir(join(d, "store"));
-    const real = join(d, "store", "real.safetensors");
-    await writeFile(real, "old");
-    await chmod(real, 0o600);
-    await symlink("store/real.safetensors", join(d, "link1.safetensors"));
-    await symlink("link1.safetensors", join(d, "link2.safetensors"));
-    await io.saveParams(join(d, "link2.safetensors"), params);
-    expect((await lstat(join(d, "link2.safetensors"))).isSymbolicLink()).toBe(true);
-    expect((await lstat(join(d, "link1.safetensors"))).isSymbolicLink()).toBe(true);
-    expect(await readlink(join(d, "link1.safetensors"))).toBe("store/real.safetensors");
-    expect((await stat(real)).mode & 0o777).toBe(0o600);
-    await loadsBack(real);
-    expect((await readdir(join(d, "store"))).sort()).toEqual(["real.safetensors"]);
-    // A dangling link: its target is created.
-    await symlink("store/later.safetensors", join(d, "dangling.safetensors"));
-    await io.saveParams(join(d, "dangling.safetensors"), params);
-    expect((await lstat(join(d, "dangling.safetensors"))).isSymbolicLink()).toBe(true);
-    await loadsBack(join(d, "store", "later.safetensors"));
-    // A loop is an error naming the path, not a hang.
-    await symlink("loop-b", join(d, "loop-a"));
-    await symlink("loop-a", join(d, "loop-b"));
-    await expect(io.saveParams(join(d, "loop-a"), params)).rejects.toThrow(/could not follow the symlinks at the path \(more than 40; a loop\?\)/);
-  });
+  it.runIf(posix)(
+    "writes through a symlink to its target (relative, chained, dangling); the link stays a link",
+    async () => {
+      const d = await fresh();
+      await mkdir(join(d, "store"));
+      const real = join(d, "store", "real.safetensors");
+      await writeFile(real, "old");
+      await chmod(real, 0o600);
+      await symlink("store/real.safetensors", join(d, "link1.safetensors"));
+      await symlink("link1.safetensors", join(d, "link2.safetensors"));
+      await io.saveParams(join(d, "link2.safetensors"), params);
+      expect((await lstat(join(d, "link2.safetensors"))).isSymbolicLink()).toBe(true);
+      expect((await lstat(join(d, "link1.safetensors"))).isSymbolicLink()).toBe(true);
+      expect(await readlink(join(d, "link1.safetensors"))).toBe("store/real.safetensors");
+      expect((await stat(real)).mode & 0o777).toBe(0o600);
+      await loadsBack(real);
+      expect((await readdir(join(d, "store"))).sort()).toEqual(["real.safetensors"]);
+      // A dangling link: its target is created.
+      await symlink("store/later.safetensors", join(d, "dangling.safetensors"));
+      await io.saveParams(join(d, "dangling.safetensors"), params);
+      expect((await lstat(join(d, "dangling.safetensors"))).isSymbolicLink()).toBe(true);
+      await loadsBack(join(d, "store", "later.safetensors"));
+      // A loop is an error naming the path, not a hang.
+      await symlink("loop-b", join(d, "loop-a"));
+      await symlink("loop-a", join(d, "loop-b"));
+      await expect(io.saveParams(join(d, "loop-a"), params)).rejects.toThrow(
+        /could not follow the symlinks at the path \(more than 40; a loop\?\)/,
+      );
+    },
+  );
 
   it("accepts the longest legal file name (the temporary name does not depend on it)", async () => {
     const d = await fresh();
@@ -99,7 +117,10 @@ describe("hk.io.saveParams", () => {
   it("names the missing directory and the destination, never the temporary file", async () => {
     const d = await fresh();
     const path = join(d, "missing", "p.safetensors");
-    const e = await io.saveParams(path, params).then(() => undefined, (x: unknown) => x as Error);
+    const e = await io.saveParams(path, params).then(
+      () => undefined,
+      (x: unknown) => x as Error,
+    );
     expect(e).toBeInstanceOf(CheckpointError);
     expect(e?.message).toBe(
       `hk.io.saveParams(${JSON.stringify(path)}): could not write ${JSON.stringify(path)}: the directory ${JSON.stringify(join(d, "missing"))} does not exist. Fix: create it first (fs.mkdir(dir, { recursive: true })).`,
@@ -109,7 +130,9 @@ describe("hk.io.saveParams", () => {
   it("refuses a directory at the path, naming it", async () => {
     const d = await fresh();
     await mkdir(join(d, "taken"));
-    await expect(io.saveParams(join(d, "taken"), params)).rejects.toThrow(`could not write ${JSON.stringify(join(d, "taken"))}: it is a directory`);
+    await expect(io.saveParams(join(d, "taken"), params)).rejects.toThrow(
+      `could not write ${JSON.stringify(join(d, "taken"))}: it is a directory`,
+    );
     expect(await readdir(d)).toEqual(["taken"]);
   });
 
@@ -118,22 +141,29 @@ describe("hk.io.saveParams", () => {
   it.each([
     ["write", "ENOSPC", "write"],
     ["sync", "EIO", "flush"],
-  ] as const)("leaves no temporary file when FileHandle.%s fails (%s), and keeps the old file", async (method, code, step) => {
-    const d = await fresh();
-    const path = join(d, "p.safetensors");
-    await writeFile(path, "old");
-    const probe = await open(path, "r");
-    const proto = Object.getPrototypeOf(probe) as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    await probe.close();
-    const spy = vi.spyOn(proto, method).mockRejectedValueOnce(Object.assign(new Error(`${code}: injected`), { code }));
-    try {
-      await expect(io.saveParams(path, params)).rejects.toThrow(`hk.io.saveParams(${JSON.stringify(path)}): could not ${step} ${JSON.stringify(path)}`);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(await readdir(d)).toEqual(["p.safetensors"]);
-    expect(await readFile(path, "utf8")).toBe("old");
-  });
+  ] as const)(
+    "leaves no temporary file when FileHandle.%s fails (%s), and keeps the old file",
+    async (method, code, step) => {
+      const d = await fresh();
+      const path = join(d, "p.safetensors");
+      await writeFile(path, "old");
+      const probe = await open(path, "r");
+      const proto = Object.getPrototypeOf(probe) as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      await probe.close();
+      const spy = vi
+        .spyOn(proto, method)
+        .mockRejectedValueOnce(Object.assign(new Error(`${code}: injected`), { code }));
+      try {
+        await expect(io.saveParams(path, params)).rejects.toThrow(
+          `hk.io.saveParams(${JSON.stringify(path)}): could not ${step} ${JSON.stringify(path)}`,
+        );
+      } finally {
+        spy.mockRestore();
+      }
+      expect(await readdir(d)).toEqual(["p.safetensors"]);
+      expect(await readFile(path, "utf8")).toBe("old");
+    },
+  );
 
   it("fsyncs the file before the rename", async () => {
     const d = await fresh();
@@ -166,13 +196,17 @@ describe("hk.io.saveParams", () => {
     await writeFile(path, "old");
     const fsp = (await import("node:fs")).promises;
     const realOpen = fsp.open;
-    const spy = vi.spyOn(fsp, "open").mockImplementation(((file: string, flags?: string, mode?: number) =>
-      flags === "wx"
-        ? Promise.reject(Object.assign(new Error(`EACCES: permission denied, open '${file}'`), { code: "EACCES" }))
-        : realOpen(file, flags, mode)) as typeof fsp.open);
+    const spy = vi
+      .spyOn(fsp, "open")
+      .mockImplementation(((file: string, flags?: string, mode?: number) =>
+        flags === "wx"
+          ? Promise.reject(Object.assign(new Error(`EACCES: permission denied, open '${file}'`), { code: "EACCES" }))
+          : realOpen(file, flags, mode)) as typeof fsp.open);
     syncBuiltinESMExports();
     try {
-      await expect(io.saveParams(path, params)).rejects.toThrow(/could not create a temporary file in .* to write .*p\.safetensors" \(EACCES\)/);
+      await expect(io.saveParams(path, params)).rejects.toThrow(
+        /could not create a temporary file in .* to write .*p\.safetensors" \(EACCES\)/,
+      );
     } finally {
       spy.mockRestore();
       syncBuiltinESMExports();

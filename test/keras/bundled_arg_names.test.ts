@@ -83,14 +83,20 @@ describe("validateSignature with renamed names", () => {
   const validate = (fn: unknown): string[] => validateSignature("l", fn, "call_fn", "callFn", CALL_FN_ARGS, ["inputs"]);
 
   it("returns the allowed names in declared order", () => {
-    expect(validate(new Function("rng2", "inputs2", "params$1", "return inputs2;"))).toEqual(["rng", "inputs", "params"]);
+    expect(validate(new Function("rng2", "inputs2", "params$1", "return inputs2;"))).toEqual([
+      "rng",
+      "inputs",
+      "params",
+    ]);
   });
 
   it("keeps Keras' error for names that are not renamings", () => {
     expect(() => validate(new Function("params", "inputs", "mode", "return inputs;"))).toThrow(
       /^JaxLayer 'l': Unsupported argument in `call_fn`: `mode`, supported arguments are `params`, `state`, `rng`, `inputs`, `training`.* Fix: /,
     );
-    expect(() => validate(new Function("params", "x2", "return x2;"))).toThrow(/^JaxLayer 'l': Missing required argument in `call_fn`: `inputs`/);
+    expect(() => validate(new Function("params", "x2", "return x2;"))).toThrow(
+      /^JaxLayer 'l': Missing required argument in `call_fn`: `inputs`/,
+    );
   });
 
   it("rejects two names that stand for the same argument", () => {

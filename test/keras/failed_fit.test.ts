@@ -38,7 +38,18 @@ function makeModel(): { model: tfl.LayersModel; setMode: (m: Mode) => void } {
 
 function data(n: number): { x: tf.Tensor; y: tf.Tensor } {
   const x = tf.tidy(() => tf.sin(tf.reshape(tf.range(0, n * 6), [n, 3, 2])));
-  const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % 4), "int32"), 4), "float32"));
+  const y = tf.tidy(() =>
+    tf.cast(
+      tf.oneHot(
+        tf.tensor1d(
+          Array.from({ length: n }, (_, i) => i % 4),
+          "int32",
+        ),
+        4,
+      ),
+      "float32",
+    ),
+  );
   return { x, y };
 }
 
@@ -85,9 +96,9 @@ describe("a failing JaxLayer training step inside model.fit", () => {
     // 3 batches an epoch: fails in the second batch of the second epoch, once the BaseLogger holds a
     // running total and the History the first epoch's loss.
     const failInSecondEpoch = { onBatchBegin: async () => void (++batches === 5 && setMode("throw")) };
-    await expect(model.fit(x, y, { epochs: 3, batchSize: 4, verbose: 0, callbacks: failInSecondEpoch })).rejects.toThrow(
-      "callFn failed",
-    );
+    await expect(
+      model.fit(x, y, { epochs: 3, batchSize: 4, verbose: 0, callbacks: failInSecondEpoch }),
+    ).rejects.toThrow("callFn failed");
     expect(tf.memory().numTensors).toBe(before);
     // A Sequential trains through its inner LayersModel, which holds the History.
     const inner = (model as unknown as { model: tfl.LayersModel }).model;

@@ -27,7 +27,9 @@ const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
 
 describe("file:// model I/O in Node", () => {
   it("round-trips a JaxLayer model (trained state included) through model.save / tf.loadLayersModel", async () => {
-    const model = tfl.sequential({ layers: [new JaxLayer({ callFn: net.apply, initFn: net.init, inputShape: [3, 2], seed: 3 })] });
+    const model = tfl.sequential({
+      layers: [new JaxLayer({ callFn: net.apply, initFn: net.init, inputShape: [3, 2], seed: 3 })],
+    });
     model.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
     const x = inputs();
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0], "int32"), 3);
@@ -63,7 +65,10 @@ describe("file:// model I/O in Node", () => {
     const target = join(dir, "nested", "dense"); // missing parents are created
     await model.save(`file://${target}`);
     const loaded = await tfl.loadLayersModel(`file://${target}/model.json`);
-    const x = tf.tensor2d([[1, -2, 3], [0.5, 0, -1]]);
+    const x = tf.tensor2d([
+      [1, -2, 3],
+      [0.5, 0, -1],
+    ]);
     const a = model.predict(x) as tf.Tensor;
     const b = loaded.predict(x) as tf.Tensor;
     expect(values(b)).toEqual(values(a));
@@ -87,7 +92,9 @@ describe("file:// model I/O in Node", () => {
     const file = join(dir, "a-file");
     writeFileSync(file, "x");
     const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [1] })] });
-    await expect(model.save(`file://${file}`)).rejects.toThrow(/cannot save to .*a-file.*: it exists and is not a directory/);
+    await expect(model.save(`file://${file}`)).rejects.toThrow(
+      /cannot save to .*a-file.*: it exists and is not a directory/,
+    );
     await expect(tfl.loadLayersModel(`file://${join(dir, "missing")}/model.json`)).rejects.toThrow(/does not exist/);
     model.dispose();
   });

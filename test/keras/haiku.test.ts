@@ -17,7 +17,9 @@ const S = 8; // image side
 function images(n: number, seed: number): { x: tf.Tensor; y: tf.Tensor } {
   return tf.tidy(() => {
     const labels = Array.from({ length: n }, (_, i) => i % C);
-    const rows = tf.tensor2d(labels.map((c) => Array.from({ length: S }, (_, r) => (Math.floor((r * C) / S) === c ? 1 : 0))));
+    const rows = tf.tensor2d(
+      labels.map((c) => Array.from({ length: S }, (_, r) => (Math.floor((r * C) / S) === c ? 1 : 0))),
+    );
     const pattern = tf.tile(tf.reshape(rows, [n, S, 1, 1]), [1, 1, S, 1]);
     const x = tf.add(pattern, tf.randomNormal([n, S, S, 1], 0, 0.3, "float32", seed));
     return { x, y: tf.oneHot(tf.tensor1d(labels, "int32"), C) };
@@ -122,7 +124,13 @@ describe("JaxLayer with hk.transform", () => {
     }
     const dropoutRate = 0.5;
     // Keras: `my_model_fn(params, rngs, input1, input2, deterministic)`.
-    const myModelFn = (params: P, rngs: { dropout: random.PRNGKey | null }, input1: tf.Tensor, input2: tf.Tensor, deterministic: boolean) => {
+    const myModelFn = (
+      params: P,
+      rngs: { dropout: random.PRNGKey | null },
+      input1: tf.Tensor,
+      input2: tf.Tensor,
+      deterministic: boolean,
+    ) => {
       let x = tf.relu(tf.add(tf.matMul(input1, params.w1), tf.matMul(input2, params.w2)));
       if (!deterministic) {
         const keep = random.bernoulli(rngs.dropout as random.PRNGKey, 1 - dropoutRate, x.shape);

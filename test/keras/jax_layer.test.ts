@@ -60,20 +60,32 @@ registerJaxFunction("test.Stateful_Apply", statefulApply);
 
 function data(n: number): { x: tf.Tensor; y: tf.Tensor } {
   const x = tf.randomUniform([n, ...INPUT_SHAPE], 0, 1, "float32", 1);
-  const labels = tf.tensor1d(Array.from({ length: n }, (_, i) => i % NUM_CLASSES), "int32");
+  const labels = tf.tensor1d(
+    Array.from({ length: n }, (_, i) => i % NUM_CLASSES),
+    "int32",
+  );
   const y = tf.oneHot(labels, NUM_CLASSES);
   labels.dispose();
   return { x, y };
 }
 
 const values = (ws: tfl.LayerVariable[]): number[][] => ws.map((w) => Array.from(w.read().dataSync()));
-const count = (ws: tfl.LayerVariable[]): number => ws.reduce((n, w) => n + w.shape.reduce<number>((a, d) => a * (d ?? 1), 1), 0);
+const count = (ws: tfl.LayerVariable[]): number =>
+  ws.reduce((n, w) => n + w.shape.reduce<number>((a, d) => a * (d ?? 1), 1), 0);
 
 // jax_layer_test.py `_test_layer`: functional model, fit changes every weight, calls and predict
 // do not, a Sequential model from the exported params predicts the same, save/load too.
 describe.each([
   { name: "stateless", callFn: statelessFn, initFn: null, tw: 0, tp: 0, ntw: 0, ntp: 0 },
-  { name: "training_independent", callFn: mlpApply, initFn: mlpInit, tw: 4, tp: 12 * 8 + 8 + 8 * 5 + 5, ntw: 0, ntp: 0 },
+  {
+    name: "training_independent",
+    callFn: mlpApply,
+    initFn: mlpInit,
+    tw: 4,
+    tp: 12 * 8 + 8 + 8 * 5 + 5,
+    ntw: 0,
+    ntp: 0,
+  },
   { name: "training_state", callFn: statefulApply, initFn: statefulInit, tw: 4, tp: 149, ntw: 1, ntp: 1 },
 ])("JaxLayer in models ($name)", ({ callFn, initFn, tw, tp, ntw, ntp }) => {
   it("trains in a functional model, matches a Sequential copy, saves and loads", async () => {
@@ -114,7 +126,13 @@ describe.each([
     expect(values(layer1.weights)).toEqual(twAfterFit); // nothing changes outside training
 
     // Sequential model from the exported params / state.
-    const layer2 = new JaxLayer({ callFn, initFn, params: layer1.params, state: layer1.state, inputShape: INPUT_SHAPE });
+    const layer2 = new JaxLayer({
+      callFn,
+      initFn,
+      params: layer1.params,
+      state: layer1.state,
+      inputShape: INPUT_SHAPE,
+    });
     const model2 = tfl.sequential({ layers: [layer2] });
     model2.summary(undefined, undefined, () => undefined);
     check(layer2);
@@ -141,16 +159,22 @@ describe("JaxLayer argument validation (Keras messages)", () => {
     expect(() => new JaxLayer({ callFn: (params: unknown, inputs: tf.Tensor) => inputs })).toThrow(
       "`init_fn`, `params` and `state` cannot all be `None` when `call_fn` takes a `params` or a `state` argument (",
     );
-    expect(() => new JaxLayer({ callFn: (params: unknown, inputs: tf.Tensor) => inputs })).toThrow(InvalidArgumentError);
-    expect(() => new JaxLayer({ callFn: (params: unknown, inputs: tf.Tensor) => inputs, name: "jl" })).toThrow(/^JaxLayer 'jl': `init_fn`/);
-    expect(() => new JaxLayer({ callFn: (state: unknown, inputs: tf.Tensor) => [inputs, state] })).toThrow(/cannot all be `None`/);
+    expect(() => new JaxLayer({ callFn: (params: unknown, inputs: tf.Tensor) => inputs })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => new JaxLayer({ callFn: (params: unknown, inputs: tf.Tensor) => inputs, name: "jl" })).toThrow(
+      /^JaxLayer 'jl': `init_fn`/,
+    );
+    expect(() => new JaxLayer({ callFn: (state: unknown, inputs: tf.Tensor) => [inputs, state] })).toThrow(
+      /cannot all be `None`/,
+    );
   });
 
   it("reports a missing `inputs` in callFn / initFn", () => {
     const init = (rng: unknown, inputs: tf.Tensor) => ({});
-    expect(() => new JaxLayer({ callFn: (params: unknown, rng: unknown, training: boolean) => tf.ones([1]), initFn: init })).toThrow(
-      /Missing required argument in `call_fn`: `inputs`/,
-    );
+    expect(
+      () => new JaxLayer({ callFn: (params: unknown, rng: unknown, training: boolean) => tf.ones([1]), initFn: init }),
+    ).toThrow(/Missing required argument in `call_fn`: `inputs`/);
     expect(
       () =>
         new JaxLayer({
@@ -162,7 +186,13 @@ describe("JaxLayer argument validation (Keras messages)", () => {
 
   it("reports unsupported arguments, after the missing-argument check", () => {
     const init = (rng: unknown, inputs: tf.Tensor) => ({});
-    expect(() => new JaxLayer({ callFn: (params: unknown, rng: unknown, inputs: tf.Tensor, mode: string) => inputs, initFn: init })).toThrow(
+    expect(
+      () =>
+        new JaxLayer({
+          callFn: (params: unknown, rng: unknown, inputs: tf.Tensor, mode: string) => inputs,
+          initFn: init,
+        }),
+    ).toThrow(
       /Unsupported argument in `call_fn`: `mode`, supported arguments are `params`, `state`, `rng`, `inputs`, `training`/,
     );
     expect(
@@ -173,14 +203,22 @@ describe("JaxLayer argument validation (Keras messages)", () => {
         }),
     ).toThrow(/Unsupported argument in `init_fn`: `mode`, supported arguments are `rng`, `inputs`, `training`/);
     // `inputs` is missing and `mode` unsupported: Keras checks required arguments first.
-    expect(() => new JaxLayer({ callFn: (params: unknown, mode: unknown) => mode, initFn: init })).toThrow(/Missing required argument/);
+    expect(() => new JaxLayer({ callFn: (params: unknown, mode: unknown) => mode, initFn: init })).toThrow(
+      /Missing required argument/,
+    );
     // A rest parameter counts by its name, as Python's *args.
-    expect(() => new JaxLayer({ callFn: (inputs: tf.Tensor, ...args: unknown[]) => inputs })).toThrow(/Unsupported argument in `call_fn`: `args`/);
+    expect(() => new JaxLayer({ callFn: (inputs: tf.Tensor, ...args: unknown[]) => inputs })).toThrow(
+      /Unsupported argument in `call_fn`: `args`/,
+    );
   });
 
   it("validates initFn even when it is never called, and callFn's type and seed", () => {
-    expect(() => new JaxLayer({ callFn: (inputs: tf.Tensor) => inputs, initFn: (foo: unknown) => ({}) })).toThrow(/`init_fn`: `inputs`/);
-    expect(() => new JaxLayer({ callFn: 3 as unknown as () => void })).toThrow(/`callFn` \(Keras `call_fn`\) must be a function, got a number/);
+    expect(() => new JaxLayer({ callFn: (inputs: tf.Tensor) => inputs, initFn: (foo: unknown) => ({}) })).toThrow(
+      /`init_fn`: `inputs`/,
+    );
+    expect(() => new JaxLayer({ callFn: 3 as unknown as () => void })).toThrow(
+      /`callFn` \(Keras `call_fn`\) must be a function, got a number/,
+    );
     expect(() => new JaxLayer({ callFn: (rng: unknown, inputs: tf.Tensor) => inputs, seed: 1.5 })).toThrow(
       /Argument `seed` must be an integer. Received: seed=1.5/,
     );
@@ -193,15 +231,26 @@ describe("JaxLayer argument validation (Keras messages)", () => {
       callFn: (params: unknown, state: unknown, inputs: tf.Tensor) => [inputs, state],
       initFn: (inputs: tf.Tensor) => ({ w: tf.ones([1]) }),
     });
-    expect(() => badInit.apply(tf.ones([1]))).toThrow(/`initFn` must return \[params, state\] because `callFn` takes a `state`/);
+    expect(() => badInit.apply(tf.ones([1]))).toThrow(
+      /`initFn` must return \[params, state\] because `callFn` takes a `state`/,
+    );
     expect(badInit.weights.length).toBe(0);
     const badCall = new JaxLayer({ callFn: (state: unknown, inputs: tf.Tensor) => inputs, state: {} });
-    expect(() => badCall.apply(tf.ones([1]))).toThrow(/must return \[outputs, newState\], but it returned a float32 tensor of shape \[1\]\. Fix: /);
+    expect(() => badCall.apply(tf.ones([1]))).toThrow(
+      /must return \[outputs, newState\], but it returned a float32 tensor of shape \[1\]\. Fix: /,
+    );
     expect(() => badCall.apply(tf.ones([1]))).toThrow(InvalidArgumentError);
     const notTensor = new JaxLayer({ callFn: (inputs: tf.Tensor) => ({ out: inputs }) });
-    expect(() => notTensor.apply(tf.ones([1]))).toThrow(/must be a tf.Tensor or a non-empty array of tf.Tensors.*got an object with keys \[out\]/);
-    const badDtype = new JaxLayer({ callFn: (params: unknown, inputs: tf.Tensor) => inputs, params: { c: tf.tensor1d(["a"], "string") } });
-    expect(() => badDtype.apply(tf.ones([1]))).toThrow(/`params.c` has dtype string; weights may be float32, int32 or bool/);
+    expect(() => notTensor.apply(tf.ones([1]))).toThrow(
+      /must be a tf.Tensor or a non-empty array of tf.Tensors.*got an object with keys \[out\]/,
+    );
+    const badDtype = new JaxLayer({
+      callFn: (params: unknown, inputs: tf.Tensor) => inputs,
+      params: { c: tf.tensor1d(["a"], "string") },
+    });
+    expect(() => badDtype.apply(tf.ones([1]))).toThrow(
+      /`params.c` has dtype string; weights may be float32, int32 or bool/,
+    );
   });
 
   it("tells how to name the arguments of a bound function", () => {
@@ -380,7 +429,10 @@ describe("JaxLayer weights and state", () => {
 
   it("copies given params (the caller may dispose its tensors) and exposes pytrees of variables", () => {
     const w = tf.tensor2d([[1], [2]]);
-    const layer = new JaxLayer({ callFn: (params: { w: tf.Tensor }, inputs: tf.Tensor) => tf.matMul(inputs, params.w), params: { w } });
+    const layer = new JaxLayer({
+      callFn: (params: { w: tf.Tensor }, inputs: tf.Tensor) => tf.matMul(inputs, params.w),
+      params: { w },
+    });
     w.dispose();
     const out = layer.apply(tf.ones([1, 2])) as tf.Tensor;
     expect(Array.from(out.dataSync())).toEqual([3]);
@@ -429,7 +481,9 @@ describe("JaxLayer weights and state", () => {
       params: {},
       state: { a: tf.zeros([]), b: tf.zeros([2]) },
     });
-    expect(() => layer.apply(tf.ones([1]))).toThrow(/must match \(the state at `state.b` has shape \[2\] but `callFn` returned shape \[3\]\)\. Fix: keep state shapes fixed\./);
+    expect(() => layer.apply(tf.ones([1]))).toThrow(
+      /must match \(the state at `state.b` has shape \[2\] but `callFn` returned shape \[3\]\)\. Fix: keep state shapes fixed\./,
+    );
     expect((layer.state as { a: tf.Tensor }).a.dataSync()[0]).toBe(0);
     const before = tf.memory().numTensors;
     expect(() => layer.apply(tf.ones([1]))).toThrow(/must match/);
@@ -454,7 +508,11 @@ describe("JaxLayer weights and state", () => {
   });
 
   it("honours trainable = false", () => {
-    const layer = new JaxLayer({ callFn: (params: unknown, inputs: tf.Tensor) => inputs, params: { w: tf.ones([1]) }, trainable: false });
+    const layer = new JaxLayer({
+      callFn: (params: unknown, inputs: tf.Tensor) => inputs,
+      params: { w: tf.ones([1]) },
+      trainable: false,
+    });
     layer.apply(tf.ones([1]));
     expect(layer.trainableWeights.length).toBe(0);
     expect(layer.nonTrainableWeights.length).toBe(1);
@@ -463,20 +521,34 @@ describe("JaxLayer weights and state", () => {
 
 describe("JaxLayer save / load and memory", () => {
   it("keeps registered names exactly and fails clearly for unregistered functions", async () => {
-    const fn = registerJaxFunction("My_fn.Apply_v2", (params: { w: tf.Tensor }, inputs: tf.Tensor) => tf.mul(inputs, params.w));
-    const init = registerJaxFunction("My_fn.Init_v2", (inputs: tf.Tensor) => ({ w: tf.fill([inputs.shape[1] as number], 3) }));
+    const fn = registerJaxFunction("My_fn.Apply_v2", (params: { w: tf.Tensor }, inputs: tf.Tensor) =>
+      tf.mul(inputs, params.w),
+    );
+    const init = registerJaxFunction("My_fn.Init_v2", (inputs: tf.Tensor) => ({
+      w: tf.fill([inputs.shape[1] as number], 3),
+    }));
     const model = tfl.sequential({ layers: [new JaxLayer({ callFn: fn, initFn: init, inputShape: [2] })] });
     const loaded = await saveAndLoad(model);
     expect((loaded.layers[0] as JaxLayer).callFn).toBe(fn);
     expect((loaded.layers[0] as JaxLayer).initFn).toBe(init);
 
     const closure = tfl.sequential({
-      layers: [new JaxLayer({ callFn: (params: { w: tf.Tensor }, inputs: tf.Tensor) => inputs, initFn: init, inputShape: [2] })],
+      layers: [
+        new JaxLayer({
+          callFn: (params: { w: tf.Tensor }, inputs: tf.Tensor) => inputs,
+          initFn: init,
+          inputShape: [2],
+        }),
+      ],
     });
-    await expect(saveAndLoad(closure)).rejects.toThrow(/cannot rebuild `callFn`.*unregistered functions \(closures, lambdas\) cannot be reloaded/);
+    await expect(saveAndLoad(closure)).rejects.toThrow(
+      /cannot rebuild `callFn`.*unregistered functions \(closures, lambdas\) cannot be reloaded/,
+    );
 
     // As in Keras, a layer made from params without init_fn cannot be rebuilt.
-    const fromParams = tfl.sequential({ layers: [new JaxLayer({ callFn: fn, params: { w: tf.ones([2]) }, inputShape: [2] })] });
+    const fromParams = tfl.sequential({
+      layers: [new JaxLayer({ callFn: fn, params: { w: tf.ones([2]) }, inputShape: [2] })],
+    });
     await expect(saveAndLoad(fromParams)).rejects.toThrow(/cannot all be `None`/);
     expect(() => registerJaxFunction("My_fn.Apply_v2", init)).toThrow(/already registered/);
   });

@@ -8,8 +8,15 @@ import { describe, expect, it } from "vitest";
 import * as hk from "../../src/index.js";
 import { JaxLayer, OptaxOptimizer, setRandomSeed } from "../../src/keras/index.js";
 
-const W0 = [[0.5, -1], [2, 0.25], [-0.75, 1.5]];
-const X = [[1, 2, 3], [-1, 0.5, 2]];
+const W0 = [
+  [0.5, -1],
+  [2, 0.25],
+  [-0.75, 1.5],
+];
+const X = [
+  [1, 2, 3],
+  [-1, 0.5, 2],
+];
 
 /** Loss of a linear map on fixed data, as a function of a weight. */
 const lossOf = (w: tf.Tensor) => tf.sum(tf.square(tf.matMul(tf.tensor2d(X), w)));
@@ -45,7 +52,11 @@ describe("OptaxOptimizer", () => {
     const opt = new OptaxOptimizer(hk.optim.sgd(0.5));
     const step = () =>
       tf.tidy(() => {
-        opt.applyGradients({ optax_a: tf.fill([2], 2), optax_b: null as unknown as tf.Tensor, optax_frozen: tf.fill([2], 2) });
+        opt.applyGradients({
+          optax_a: tf.fill([2], 2),
+          optax_b: null as unknown as tf.Tensor,
+          optax_frozen: tf.fill([2], 2),
+        });
       });
     step();
     const before = tf.memory().numTensors;
@@ -123,9 +134,12 @@ describe("OptaxOptimizer", () => {
     expect(() => opt.applyGradients({ no_such_variable: tf.ones([1]) })).toThrow(
       'OptaxOptimizer.applyGradients: `variableGradients` has a gradient for "no_such_variable", but no variable has that name. Fix: ',
     );
-    expect(() => tf.serialization.SerializationMap.getMap().classNameMap["HaikuTfjsOptaxOptimizer"]![1](OptaxOptimizer as never, {})).toThrow(
-      "OptaxOptimizer.fromConfig: an OptaxOptimizer cannot be rebuilt from a saved model",
-    );
+    expect(() =>
+      tf.serialization.SerializationMap.getMap().classNameMap["HaikuTfjsOptaxOptimizer"]![1](
+        OptaxOptimizer as never,
+        {},
+      ),
+    ).toThrow("OptaxOptimizer.fromConfig: an OptaxOptimizer cannot be rebuilt from a saved model");
     opt.dispose();
   });
 });

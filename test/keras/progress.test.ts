@@ -12,7 +12,14 @@ function model(): tfl.Sequential {
   return m;
 }
 
-const xs = () => tf.tensor2d([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1], [1, -1, 0]]);
+const xs = () =>
+  tf.tensor2d([
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+    [1, 1, 1],
+    [1, -1, 0],
+  ]);
 const ys = () => tf.zeros([5, 2]);
 
 function fakeStream(isTTY: boolean) {
@@ -36,7 +43,11 @@ describe("ProgressLogger", () => {
     const valLoss = history.history["val_loss"] as number[];
     expect(writes).toHaveLength(2);
     for (let e = 0; e < 2; e++) {
-      expect(writes[e]).toMatch(new RegExp(`^epoch ${e + 1}/2  3/3  loss ${loss[e]!.toFixed(4)}  mae \\S+  val_loss ${valLoss[e]!.toFixed(4)}  val_mae \\S+  0\\.0s\\n$`));
+      expect(writes[e]).toMatch(
+        new RegExp(
+          `^epoch ${e + 1}/2  3/3  loss ${loss[e]!.toFixed(4)}  mae \\S+  val_loss ${valLoss[e]!.toFixed(4)}  val_mae \\S+  0\\.0s\\n$`,
+        ),
+      );
     }
     tf.dispose([x, y]);
     m.dispose();
@@ -47,11 +58,19 @@ describe("ProgressLogger", () => {
     const [x, y] = [xs(), ys()];
     const { writes, stream } = fakeStream(true);
     let t = 0;
-    await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0, shuffle: false, callbacks: [new ProgressLogger({ stream, now: () => (t += 1000) })] });
+    await m.fit(x, y, {
+      epochs: 1,
+      batchSize: 2,
+      verbose: 0,
+      shuffle: false,
+      callbacks: [new ProgressLogger({ stream, now: () => (t += 1000) })],
+    });
     const text = writes.join("");
     expect(writes.slice(0, 2).every((w) => w.startsWith("\r") && w.endsWith("\x1b[K"))).toBe(true);
     // eslint-disable-next-line no-control-regex -- the terminal's escape codes are what is tested
-    expect(writes[0]).toMatch(/^\repoch 1\/1  \[########----------------\]  1\/3  loss \d+\.\d{4}  mae \d+\.\d{4}  \d+ ex\/s  ETA \d+\.\ds\x1b\[K$/);
+    expect(writes[0]).toMatch(
+      /^\repoch 1\/1  \[########----------------\]  1\/3  loss \d+\.\d{4}  mae \d+\.\d{4}  \d+ ex\/s  ETA \d+\.\ds\x1b\[K$/,
+    );
     expect(text.endsWith("\x1b[K\n")).toBe(true);
     expect(text.split("\n")).toHaveLength(2); // one finished line
     tf.dispose([x, y]);

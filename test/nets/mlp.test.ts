@@ -26,12 +26,19 @@ describe("nets.MLP", () => {
     };
     // x = 2: h = relu([2, -1.5]) = [2, 0]; y = 4 - 10 = -6 (not activated).
     expectClose(f.apply(params, tf.tensor2d([[2]])), [-6]);
-    const g = hk.withoutApplyRng(hk.transform((x: tf.Tensor) => new hk.nets.MLP([2, 1], { activateFinal: true }).call(x)));
+    const g = hk.withoutApplyRng(
+      hk.transform((x: tf.Tensor) => new hk.nets.MLP([2, 1], { activateFinal: true }).call(x)),
+    );
     expectClose(g.apply(params, tf.tensor2d([[2]])), [0]);
   });
 
   test("dropout uses PRNGSequence(rng) and hk.dropout before each activation", () => {
-    const f = hk.transform((x: tf.Tensor) => new hk.nets.MLP([6, 2], { wInit: hk.initializers.Constant(1) }).call(x, { dropoutRate: 0.5, rng: hk.nextRngKey() }));
+    const f = hk.transform((x: tf.Tensor) =>
+      new hk.nets.MLP([6, 2], { wInit: hk.initializers.Constant(1) }).call(x, {
+        dropoutRate: 0.5,
+        rng: hk.nextRngKey(),
+      }),
+    );
     const x = tf.ones([1, 3]);
     const p = f.init(random.key(0), x);
     // apply's first key k = split(key(1))[1]; the MLP's sequence yields split(k)[1] for layer 0.
@@ -49,12 +56,20 @@ describe("nets.MLP", () => {
     expect(run(() => new hk.nets.MLP([1], { withBias: false, bInit: hk.initializers.Constant(1) }))).toThrow(
       /^MLP 'mlp': When `withBias` \(Haiku's `with_bias`\) is false `bInit` \(Haiku's `b_init`\) must not be set\. Fix: /,
     );
-    expect(run(() => new hk.nets.MLP([1], { withBias: false, bInit: hk.initializers.Constant(1) }))).toThrow(InvalidArgumentError);
-    expect(run((y) => new hk.nets.MLP([1]).call(y, { dropoutRate: 0.5 }))).toThrow(/When using dropout an rng key must be passed/);
+    expect(run(() => new hk.nets.MLP([1], { withBias: false, bInit: hk.initializers.Constant(1) }))).toThrow(
+      InvalidArgumentError,
+    );
+    expect(run((y) => new hk.nets.MLP([1]).call(y, { dropoutRate: 0.5 }))).toThrow(
+      /When using dropout an rng key must be passed/,
+    );
     expect(run((y) => new hk.nets.MLP([1]).call(y, { dropoutRate: 0.5 }))).toThrow(InvalidArgumentError);
-    expect(run((y) => new hk.nets.MLP([1]).call(y, { rng: random.key(0) }))).toThrow(/RNG should only be passed when using dropout/);
+    expect(run((y) => new hk.nets.MLP([1]).call(y, { rng: random.key(0) }))).toThrow(
+      /RNG should only be passed when using dropout/,
+    );
     expect(run((y) => new hk.nets.MLP([1]).call(y, { rng: random.key(0) }))).toThrow(InvalidArgumentError);
-    expect(run(() => new hk.nets.MLP([1]).reverse())).toThrow(/^MLP 'mlp': You cannot reverse an MLP until it has been called\. Fix: /);
+    expect(run(() => new hk.nets.MLP([1]).reverse())).toThrow(
+      /^MLP 'mlp': You cannot reverse an MLP until it has been called\. Fix: /,
+    );
     expect(run(() => new hk.nets.MLP([1]).reverse())).toThrow(TransformError);
   });
 

@@ -14,38 +14,58 @@ import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 /** x [T, D] @ w [D, O] + b, on plain arrays. */
 function affine(x: number[], t: number, d: number, w: number[], b: number[], o: number): number[] {
   const out = new Array<number>(t * o).fill(0);
-  for (let i = 0; i < t; i++) for (let j = 0; j < o; j++) {
-    let s = b[j]!;
-    for (let k = 0; k < d; k++) s += x[i * d + k]! * w[k * o + j]!;
-    out[i * o + j] = s;
-  }
+  for (let i = 0; i < t; i++)
+    for (let j = 0; j < o; j++) {
+      let s = b[j]!;
+      for (let k = 0; k < d; k++) s += x[i * d + k]! * w[k * o + j]!;
+      out[i * o + j] = s;
+    }
   return out;
 }
 
 /** Haiku's MHA on one unbatched sequence: q [T', D], kv [T, D], mask [H or 1][T'][T]. */
-function referenceMha(p: Params, q: number[], kv: number[], tq: number, tk: number, d: number, h: number, ks: number, mask?: boolean[]): number[] {
+function referenceMha(
+  p: Params,
+  q: number[],
+  kv: number[],
+  tq: number,
+  tk: number,
+  d: number,
+  h: number,
+  ks: number,
+  mask?: boolean[],
+): number[] {
   const arr = (m: string, n: string) => Array.from(p[m]![n]!.dataSync());
   const qh = affine(q, tq, d, arr("multi_head_attention/query", "w"), arr("multi_head_attention/query", "b"), h * ks);
   const kh = affine(kv, tk, d, arr("multi_head_attention/key", "w"), arr("multi_head_attention/key", "b"), h * ks);
   const vh = affine(kv, tk, d, arr("multi_head_attention/value", "w"), arr("multi_head_attention/value", "b"), h * ks);
   const attn = new Array<number>(tq * h * ks).fill(0);
-  for (let hh = 0; hh < h; hh++) for (let t = 0; t < tq; t++) {
-    const logits: number[] = [];
-    for (let s = 0; s < tk; s++) {
-      let l = 0;
-      for (let c = 0; c < ks; c++) l += qh[t * h * ks + hh * ks + c]! * kh[s * h * ks + hh * ks + c]!;
-      l /= Math.sqrt(ks);
-      if (mask && !mask[t * tk + s]) l = -1e30;
-      logits.push(l);
+  for (let hh = 0; hh < h; hh++)
+    for (let t = 0; t < tq; t++) {
+      const logits: number[] = [];
+      for (let s = 0; s < tk; s++) {
+        let l = 0;
+        for (let c = 0; c < ks; c++) l += qh[t * h * ks + hh * ks + c]! * kh[s * h * ks + hh * ks + c]!;
+        l /= Math.sqrt(ks);
+        if (mask && !mask[t * tk + s]) l = -1e30;
+        logits.push(l);
+      }
+      const mx = Math.max(...logits);
+      const e = logits.map((l) => Math.exp(l - mx));
+      const z = e.reduce((a, b) => a + b, 0);
+      for (let s = 0; s < tk; s++)
+        for (let c = 0; c < ks; c++) {
+          attn[t * h * ks + hh * ks + c]! += (e[s]! / z) * vh[s * h * ks + hh * ks + c]!;
+        }
     }
-    const mx = Math.max(...logits);
-    const e = logits.map((l) => Math.exp(l - mx));
-    const z = e.reduce((a, b) => a + b, 0);
-    for (let s = 0; s < tk; s++) for (let c = 0; c < ks; c++) {
-      attn[t * h * ks + hh * ks + c]! += (e[s]! / z) * vh[s * h * ks + hh * ks + c]!;
-    }
-  }
-  return affine(attn, tq, h * ks, arr("multi_head_attention/linear", "w"), arr("multi_head_attention/linear", "b"), h * ks);
+  return affine(
+    attn,
+    tq,
+    h * ks,
+    arr("multi_head_attention/linear", "w"),
+    arr("multi_head_attention/linear", "b"),
+    h * ks,
+  );
 }
 
 describe("MultiHeadAttention", () => {
@@ -61,7 +81,11 @@ describe("MultiHeadAttention", () => {
     });
     expect((f.apply(params, null, x) as tf.Tensor).shape).toEqual([8, 3, 512]);
     const g = transform((x2: tf.Tensor) =>
-      new MultiHeadAttention(2, 3, { wInit: VarianceScaling(1), withBias: false, valueSize: 5, modelSize: 7 }).call(x2, x2, x2),
+      new MultiHeadAttention(2, 3, { wInit: VarianceScaling(1), withBias: false, valueSize: 5, modelSize: 7 }).call(
+        x2,
+        x2,
+        x2,
+      ),
     );
     expect(shapes(g.init(key(0), x))).toEqual({
       "multi_head_attention/query": { w: [2, 6] },
@@ -88,7 +112,16 @@ describe("MultiHeadAttention", () => {
     const out = f.apply(params, null, qt, kvt) as tf.Tensor;
     expect(out.shape).toEqual([2, tq, h * ks]);
     const expected = [0, 1].flatMap((bi) =>
-      referenceMha(params, q.slice(bi * tq * d, (bi + 1) * tq * d), kv.slice(bi * tk * d, (bi + 1) * tk * d), tq, tk, d, h, ks),
+      referenceMha(
+        params,
+        q.slice(bi * tq * d, (bi + 1) * tq * d),
+        kv.slice(bi * tk * d, (bi + 1) * tk * d),
+        tq,
+        tk,
+        d,
+        h,
+        ks,
+      ),
     );
     expectClose(out, expected, 1e-5, 1e-4);
 
@@ -97,7 +130,17 @@ describe("MultiHeadAttention", () => {
     const mask = tf.tensor(maskValues.map(Number), [1, 1, tq, tk]);
     const masked = f.apply(params, null, qt, kvt, mask) as tf.Tensor;
     const expectedMasked = [0, 1].flatMap((bi) =>
-      referenceMha(params, q.slice(bi * tq * d, (bi + 1) * tq * d), kv.slice(bi * tk * d, (bi + 1) * tk * d), tq, tk, d, h, ks, maskValues),
+      referenceMha(
+        params,
+        q.slice(bi * tq * d, (bi + 1) * tq * d),
+        kv.slice(bi * tk * d, (bi + 1) * tk * d),
+        tq,
+        tk,
+        d,
+        h,
+        ks,
+        maskValues,
+      ),
     );
     expectClose(masked, expectedMasked, 1e-5, 1e-4);
     const boolMasked = f.apply(params, null, qt, kvt, tf.cast(mask, "bool")) as tf.Tensor;
@@ -106,9 +149,14 @@ describe("MultiHeadAttention", () => {
 
   it("has gradients on wasm for every parameter and the inputs (matches cpu)", () => {
     expect(tf.getBackend()).toBe("wasm");
-    const f = transform((a: tf.Tensor, m: tf.Tensor) => new MultiHeadAttention(2, 3, { wInit: VarianceScaling(1) }).call(a, a, a, m));
+    const f = transform((a: tf.Tensor, m: tf.Tensor) =>
+      new MultiHeadAttention(2, 3, { wInit: VarianceScaling(1) }).call(a, a, a, m),
+    );
     const x = tf.tensor(lcg(2 * 4 * 5, 51), [2, 4, 5]);
-    const mask = tf.tensor(Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 0 : 1)), [1, 1, 4, 4]);
+    const mask = tf.tensor(
+      Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 0 : 1)),
+      [1, 1, 4, 4],
+    );
     const params = f.init(key(0), x, mask);
     const onWasm = expectCpuAgrees(() =>
       paramGrads(params, [x], (p, input) => tf.sum(tf.square(f.apply(p, null, input!, mask) as tf.Tensor))),
@@ -120,19 +168,29 @@ describe("MultiHeadAttention", () => {
   it("raises Haiku's errors", () => {
     const x = tf.ones([2, 3, 4]);
     const init = (fn: () => unknown) => () => transform(fn).init(key(0));
-    expect(init(() => new MultiHeadAttention(2, 3))).toThrow(/Please provide a weight initializer: `wInit` \(Haiku's `w_init`\)/);
+    expect(init(() => new MultiHeadAttention(2, 3))).toThrow(
+      /Please provide a weight initializer: `wInit` \(Haiku's `w_init`\)/,
+    );
     expect(init(() => new MultiHeadAttention(2, 3))).toThrow(InvalidArgumentError);
     expect(init(() => new MultiHeadAttention(2, 3, { wInit: VarianceScaling(1), wInitScale: 1 }))).toThrow(
       /Please provide only `wInit` \(Haiku's `w_init`\), not `wInitScale` \(Haiku's `w_init_scale`\)/,
     );
-    expect(init(() => new MultiHeadAttention(2, 3, { wInit: VarianceScaling(1), wInitScale: 1 }))).toThrow(InvalidArgumentError);
+    expect(init(() => new MultiHeadAttention(2, 3, { wInit: VarianceScaling(1), wInitScale: 1 }))).toThrow(
+      InvalidArgumentError,
+    );
     expect(init(() => new MultiHeadAttention(2, 3, { wInitScale: 1 }).call(x, x, x, tf.ones([2, 3, 3])))).toThrow(
       /Mask dimensionality 3 must match logits dimensionality 4/,
     );
-    expect(init(() => new MultiHeadAttention(2, 3, { wInitScale: 1 }).call(x, x, x, tf.ones([2, 3, 3])))).toThrow(ShapeError);
-    expect(init(() => new MultiHeadAttention(0, 3, { wInitScale: 1 }))).toThrow(/`numHeads` \(Haiku's `num_heads`\) must be a positive integer/);
+    expect(init(() => new MultiHeadAttention(2, 3, { wInitScale: 1 }).call(x, x, x, tf.ones([2, 3, 3])))).toThrow(
+      ShapeError,
+    );
+    expect(init(() => new MultiHeadAttention(0, 3, { wInitScale: 1 }))).toThrow(
+      /`numHeads` \(Haiku's `num_heads`\) must be a positive integer/,
+    );
     expect(init(() => new MultiHeadAttention(0, 3, { wInitScale: 1 }))).toThrow(InvalidArgumentError);
-    expect(init(() => new MultiHeadAttention(2, 3, { wInitScale: 1 }).call(tf.ones([4]), x, x))).toThrow(/`query` must be a tf.Tensor of rank >= 2/);
+    expect(init(() => new MultiHeadAttention(2, 3, { wInitScale: 1 }).call(tf.ones([4]), x, x))).toThrow(
+      /`query` must be a tf.Tensor of rank >= 2/,
+    );
     expect(init(() => new MultiHeadAttention(2, 3, { wInitScale: 1 }).call(tf.ones([4]), x, x))).toThrow(ShapeError);
   });
 

@@ -22,7 +22,12 @@ describe("Sequential", () => {
   test("modules and plain functions in order; layers built outside keep outer names", () => {
     const f = hk.withoutApplyRng(
       hk.transform((x: tf.Tensor) =>
-        new hk.Sequential([new hk.Linear(3, { wInit: hk.initializers.Constant(1) }), (y: tf.Tensor) => tf.mul(y, -1), tf.relu, new hk.Linear(2)]).call(x),
+        new hk.Sequential([
+          new hk.Linear(3, { wInit: hk.initializers.Constant(1) }),
+          (y: tf.Tensor) => tf.mul(y, -1),
+          tf.relu,
+          new hk.Linear(2),
+        ]).call(x),
       ),
     );
     const x = tf.tensor2d([[1, 2]]);
@@ -43,7 +48,9 @@ describe("Sequential", () => {
 
   test("rejects non-callable layers", () => {
     const f = hk.transform(() => new hk.Sequential([42 as never]));
-    expect(() => f.init(random.key(0))).toThrow(/^Sequential 'sequential': `layers\[0\]` is neither a function nor a module.*\. Fix: /);
+    expect(() => f.init(random.key(0))).toThrow(
+      /^Sequential 'sequential': `layers\[0\]` is neither a function nor a module.*\. Fix: /,
+    );
     expect(() => f.init(random.key(0))).toThrow(InvalidArgumentError);
   });
 });
@@ -75,18 +82,29 @@ describe("Reshape / Flatten", () => {
 
   test("errors as Haiku's", () => {
     const mk = (fn: () => unknown) => () => hk.transform(fn).init(random.key(0));
-    expect(mk(() => new hk.Reshape([-1], { preserveDims: 0 }))).toThrow(/Reshape 'reshape': Argument `preserveDims` \(Haiku's `preserve_dims`\) should be non-zero/);
+    expect(mk(() => new hk.Reshape([-1], { preserveDims: 0 }))).toThrow(
+      /Reshape 'reshape': Argument `preserveDims` \(Haiku's `preserve_dims`\) should be non-zero/,
+    );
     expect(mk(() => new hk.Reshape([-1], { preserveDims: 0 }))).toThrow(InvalidArgumentError);
-    expect(mk(() => new hk.Reshape([-1, -1]))).toThrow(/-1 can only occur once in `outputShape` \(Haiku's `output_shape`\)/);
+    expect(mk(() => new hk.Reshape([-1, -1]))).toThrow(
+      /-1 can only occur once in `outputShape` \(Haiku's `output_shape`\)/,
+    );
     expect(mk(() => new hk.Reshape([-1, -1]))).toThrow(InvalidArgumentError);
-    expect(() => run(() => new hk.Reshape([5]), [2, 3])).toThrow(/Reshape 'reshape': cannot reshape dims \[3\] of input \[2, 3\]/);
+    expect(() => run(() => new hk.Reshape([5]), [2, 3])).toThrow(
+      /Reshape 'reshape': cannot reshape dims \[3\] of input \[2, 3\]/,
+    );
     expect(() => run(() => new hk.Reshape([5]), [2, 3])).toThrow(ShapeError);
   });
 
   test("gradient flows through Flatten on wasm", () => {
     const x = ramp([2, 3, 2]);
-    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.square(hk.transform((y: tf.Tensor) => new hk.Flatten().call(y)).apply({}, null, t))))(x);
-    expectClose(g, Array.from(x.dataSync(), (v) => 2 * v));
+    const g = tf.grad((t: tf.Tensor) =>
+      tf.sum(tf.square(hk.transform((y: tf.Tensor) => new hk.Flatten().call(y)).apply({}, null, t))),
+    )(x);
+    expectClose(
+      g,
+      Array.from(x.dataSync(), (v) => 2 * v),
+    );
   });
 });
 
@@ -98,7 +116,11 @@ describe("dropout", () => {
     const y = hk.dropout(k, 0.3, x);
     const keep = random.bernoulliValues(k, 0.7, [4, 5]);
     const xd = x.dataSync();
-    expectClose(y, Array.from(xd, (v, i) => (keep[i] ? Math.fround(v / Math.fround(0.7)) : 0)), 1e-7);
+    expectClose(
+      y,
+      Array.from(xd, (v, i) => (keep[i] ? Math.fround(v / Math.fround(0.7)) : 0)),
+      1e-7,
+    );
     let kept = 0;
     for (const b of keep) kept += b;
     expect(kept).toBeGreaterThan(0);
@@ -109,18 +131,27 @@ describe("dropout", () => {
     const k = random.key(3);
     const y = hk.dropout(k, 0.5, tf.ones([3, 4]), [1]);
     const keep = random.bernoulliValues(k, 0.5, [3, 1]);
-    expectClose(y, Array.from({ length: 12 }, (_, i) => (keep[Math.floor(i / 4)] ? 2 : 0)));
+    expectClose(
+      y,
+      Array.from({ length: 12 }, (_, i) => (keep[Math.floor(i / 4)] ? 2 : 0)),
+    );
   });
 
   test("rate 0 returns x itself; rate outside [0, 1) and bad keys are refused", () => {
     const x = tf.ones([2]);
     expect(hk.dropout(random.key(0), 0, x)).toBe(x);
-    expect(() => hk.dropout(random.key(0), 1, x)).toThrow(/^hk\.dropout: `rate` must be in \[0, 1\), got the number 1\. Fix: /);
+    expect(() => hk.dropout(random.key(0), 1, x)).toThrow(
+      /^hk\.dropout: `rate` must be in \[0, 1\), got the number 1\. Fix: /,
+    );
     expect(() => hk.dropout(random.key(0), 1, x)).toThrow(InvalidArgumentError);
     expect(() => hk.dropout(random.key(0), -0.1, x)).toThrow(/`rate` must be in \[0, 1\)/);
     expect(() => hk.dropout(random.key(0), -0.1, x)).toThrow(InvalidArgumentError);
-    expect(() => hk.dropout(null as never, 0.5, x)).toThrow(/^hk\.dropout: `rng` must be a PRNG key \(Uint32Array\(2\)\), got null\. Fix: /);
-    expect(() => hk.dropout(random.key(0), 0.5, x, [3])).toThrow(/Broadcast dimension does not exist. Got dimension the number 3 for shape \[2\]/);
+    expect(() => hk.dropout(null as never, 0.5, x)).toThrow(
+      /^hk\.dropout: `rng` must be a PRNG key \(Uint32Array\(2\)\), got null\. Fix: /,
+    );
+    expect(() => hk.dropout(random.key(0), 0.5, x, [3])).toThrow(
+      /Broadcast dimension does not exist. Got dimension the number 3 for shape \[2\]/,
+    );
     expect(() => hk.dropout(random.key(0), 0.5, x, [3])).toThrow(ShapeError);
   });
 
@@ -130,7 +161,11 @@ describe("dropout", () => {
     const k = random.split(random.key(5), 2)[1]!;
     const keep = random.bernoulliValues(k, 0.75, [3, 3]);
     const g = tf.grad((t: tf.Tensor) => tf.sum(f.apply({}, random.key(5), t)))(x);
-    expectClose(g, Array.from(keep, (b) => (b ? 1 / 0.75 : 0)), 1e-6);
+    expectClose(
+      g,
+      Array.from(keep, (b) => (b ? 1 / 0.75 : 0)),
+      1e-6,
+    );
   });
 
   test("leaks no tensors", () => {
@@ -164,7 +199,9 @@ describe("BatchApply / expandApply", () => {
     expect(seen).toEqual([[6, 4], [4], [7]]);
     expect(r.out.shape).toEqual([2, 3, 4]);
     expect(r.k).toBe(7);
-    expect(() => ba.call(tf.ones([4]), tf.ones([4]), 1)).toThrow(/BatchApply requires at least one input with ndim >= 2/);
+    expect(() => ba.call(tf.ones([4]), tf.ones([4]), 1)).toThrow(
+      /BatchApply requires at least one input with ndim >= 2/,
+    );
     expect(() => ba.call(tf.ones([4]), tf.ones([4]), 1)).toThrow(ShapeError);
   });
 
@@ -173,7 +210,9 @@ describe("BatchApply / expandApply", () => {
     expect(f(tf.ones([2, 3])).shape).toEqual([2, 3]);
     const g = hk.expandApply((x: tf.Tensor) => (expect(x.shape).toEqual([2, 3, 1]), x), -1);
     expect(g(tf.ones([2, 3])).shape).toEqual([2, 3]);
-    expect(() => hk.expandApply((x: tf.Tensor) => x, 1 as never)).toThrow(/^hk\.expandApply: expand_apply currently only supports `axis` 0 or -1, got the number 1\. Fix: /);
+    expect(() => hk.expandApply((x: tf.Tensor) => x, 1 as never)).toThrow(
+      /^hk\.expandApply: expand_apply currently only supports `axis` 0 or -1, got the number 1\. Fix: /,
+    );
     expect(() => hk.expandApply((x: tf.Tensor) => x, 1 as never)).toThrow(InvalidArgumentError);
   });
 });

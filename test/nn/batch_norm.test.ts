@@ -10,7 +10,9 @@ import { channelStats, expectClose, expectNoLeak, lcg, shapes } from "./helpers.
 import { InvalidArgumentError, ParameterError } from "../../src/util/errors.js";
 
 const bnFn = (opts: BatchNormOptions = {}, create = true) =>
-  transformWithState((x: tf.Tensor, isTraining: boolean) => new BatchNorm(create, create, 0.9, opts).call(x, isTraining));
+  transformWithState((x: tf.Tensor, isTraining: boolean) =>
+    new BatchNorm(create, create, 0.9, opts).call(x, isTraining),
+  );
 
 function normalized(values: number[], c: number, mean: number[], variance: number[], eps = 1e-5): number[] {
   return values.map((v, i) => (v - mean[i % c]!) / Math.sqrt(variance[i % c]! + eps));
@@ -41,7 +43,11 @@ describe("BatchNorm", () => {
     expectClose(state["batch_norm/~/mean_ema"]!["average"] as tf.Tensor, mean, 1e-5);
     const [y, s1] = f.apply(params, state, null, x, true);
     expectClose(y as tf.Tensor, normalized(xv, 3, mean, variance), 1e-4);
-    expectClose(s1["batch_norm/~/var_ema"]!["hidden"] as tf.Tensor, variance.map((v) => 0.1 * v), 1e-5);
+    expectClose(
+      s1["batch_norm/~/var_ema"]!["hidden"] as tf.Tensor,
+      variance.map((v) => 0.1 * v),
+      1e-5,
+    );
     expectClose(s1["batch_norm/~/var_ema"]!["counter"] as tf.Tensor, [1]);
     // Second step with other data: hidden = 0.9 h + 0.1 m', average = hidden / (1 - 0.9^2).
     const x2v = lcg(xv.length, 12);
@@ -87,11 +93,18 @@ describe("BatchNorm", () => {
     const onesNchw = tf.ones([2, 5, 3, 3]);
     const [, st2] = nchw.init(null, onesNchw);
     expectClose(nchw.apply({}, st2, null, onesNchw)[0] as tf.Tensor, new Array(90).fill(2));
-    const constant = (c: number): Initializer => (shape, dtype) => tf.fill(shape, c, dtype);
+    const constant =
+      (c: number): Initializer =>
+      (shape, dtype) =>
+        tf.fill(shape, c, dtype);
     const g = bnFn({ scaleInit: constant(2), offsetInit: constant(-1) });
     const [p, s] = g.init(null, x, true);
     const { mean, variance } = channelStats(xv, 3);
-    expectClose(g.apply(p, s, null, x, true)[0] as tf.Tensor, normalized(xv, 3, mean, variance).map((v) => 2 * v - 1), 1e-4);
+    expectClose(
+      g.apply(p, s, null, x, true)[0] as tf.Tensor,
+      normalized(xv, 3, mean, variance).map((v) => 2 * v - 1),
+      1e-4,
+    );
   });
 
   it("honours an explicit axis and a channels-first layout (test_simple_training_normalized_axes)", () => {
@@ -111,7 +124,8 @@ describe("BatchNorm", () => {
     const [params, state] = f.init(null, x, true);
     const wv = lcg(xv.length, 5);
     const w = tf.tensor(wv, x.shape);
-    const loss = (p: Params, input: tf.Tensor) => tf.sum(tf.mul(f.apply(p, state, null, input, true)[0] as tf.Tensor, w));
+    const loss = (p: Params, input: tf.Tensor) =>
+      tf.sum(tf.mul(f.apply(p, state, null, input, true)[0] as tf.Tensor, w));
     const grads = tf.grads((scale: tf.Tensor, offset: tf.Tensor, input: tf.Tensor) =>
       loss({ batch_norm: { scale, offset } }, input),
     );
@@ -128,7 +142,9 @@ describe("BatchNorm", () => {
     expectClose(gScale!, sumWX, 1e-4);
     // Analytic input gradient of batch norm: (w - mean(w) - xhat * mean(w * xhat)) / sqrt(var + eps).
     const n = xv.length / 3;
-    const expected = wv.map((v, i) => (v - sumW[i % 3]! / n - xhat[i]! * (sumWX[i % 3]! / n)) / Math.sqrt(variance[i % 3]! + 1e-5));
+    const expected = wv.map(
+      (v, i) => (v - sumW[i % 3]! / n - xhat[i]! * (sumWX[i % 3]! / n)) / Math.sqrt(variance[i % 3]! + 1e-5),
+    );
     expectClose(gX!, expected, 1e-4, 1e-3);
   });
 
@@ -137,29 +153,45 @@ describe("BatchNorm", () => {
     expect(init(() => new BatchNorm(false, true, 0.9, { scaleInit: (s, d) => tf.ones(s, d) }))).toThrow(
       /Cannot set `scaleInit` \(Haiku's `scale_init`\) if `createScale` \(Haiku's `create_scale`\) is false\. Fix: /,
     );
-    expect(init(() => new BatchNorm(false, true, 0.9, { scaleInit: (s, d) => tf.ones(s, d) }))).toThrow(InvalidArgumentError);
+    expect(init(() => new BatchNorm(false, true, 0.9, { scaleInit: (s, d) => tf.ones(s, d) }))).toThrow(
+      InvalidArgumentError,
+    );
     expect(init(() => new BatchNorm(true, false, 0.9, { offsetInit: (s, d) => tf.zeros(s, d) }))).toThrow(
       /Cannot set `offsetInit` \(Haiku's `offset_init`\) if `createOffset` \(Haiku's `create_offset`\) is false\. Fix: /,
     );
-    expect(init(() => new BatchNorm(true, false, 0.9, { offsetInit: (s, d) => tf.zeros(s, d) }))).toThrow(InvalidArgumentError);
+    expect(init(() => new BatchNorm(true, false, 0.9, { offsetInit: (s, d) => tf.zeros(s, d) }))).toThrow(
+      InvalidArgumentError,
+    );
     expect(init(() => new BatchNorm(true, true, 0.9).call(x, true, { scale: tf.ones([3]) }))).toThrow(
       /Cannot pass `scale` at call time if `createScale` \(Haiku's `create_scale`\) is true/,
     );
-    expect(init(() => new BatchNorm(true, true, 0.9).call(x, true, { scale: tf.ones([3]) }))).toThrow(InvalidArgumentError);
+    expect(init(() => new BatchNorm(true, true, 0.9).call(x, true, { scale: tf.ones([3]) }))).toThrow(
+      InvalidArgumentError,
+    );
     expect(init(() => new BatchNorm(true, true, 0.9).call(x, true, { offset: tf.ones([3]) }))).toThrow(
       /Cannot pass `offset` at call time if `createOffset` \(Haiku's `create_offset`\) is true/,
     );
-    expect(init(() => new BatchNorm(true, true, 0.9).call(x, true, { offset: tf.ones([3]) }))).toThrow(InvalidArgumentError);
+    expect(init(() => new BatchNorm(true, true, 0.9).call(x, true, { offset: tf.ones([3]) }))).toThrow(
+      InvalidArgumentError,
+    );
     expect(init(() => new BatchNorm(true, true, 0.9).call(x, undefined as unknown as boolean))).toThrow(
       /^BatchNorm 'batch_norm': `isTraining` \(Haiku's `is_training`\) must be a boolean, got undefined\. Fix: /,
     );
-    expect(init(() => new BatchNorm(true, true, 0.9).call(x, undefined as unknown as boolean))).toThrow(InvalidArgumentError);
-    expect(init(() => new BatchNorm(true, true, 0.9, { axis: [0, 4] }).call(x, true))).toThrow(/`axis` 4 is out of range/);
+    expect(init(() => new BatchNorm(true, true, 0.9).call(x, undefined as unknown as boolean))).toThrow(
+      InvalidArgumentError,
+    );
+    expect(init(() => new BatchNorm(true, true, 0.9, { axis: [0, 4] }).call(x, true))).toThrow(
+      /`axis` 4 is out of range/,
+    );
     expect(init(() => new BatchNorm(true, true, 0.9, { axis: [0, 4] }).call(x, true))).toThrow(InvalidArgumentError);
-    expect(init(() => new BatchNorm(true, true, 0.9, { dataFormat: "HWC?" }))).toThrow(/Unable to extract channel information/);
+    expect(init(() => new BatchNorm(true, true, 0.9, { dataFormat: "HWC?" }))).toThrow(
+      /Unable to extract channel information/,
+    );
     expect(init(() => new BatchNorm(true, true, 0.9, { dataFormat: "HWC?" }))).toThrow(InvalidArgumentError);
     // Haiku issue #579: initialising in eval mode cannot read the moving averages.
-    expect(() => bnFn().init(null, x, false)).toThrow(/^BatchNorm 'batch_norm': the moving statistics are missing \(No value for "average" in "batch_norm\/~\/mean_ema".*\. Fix: run init with `isTraining` true/);
+    expect(() => bnFn().init(null, x, false)).toThrow(
+      /^BatchNorm 'batch_norm': the moving statistics are missing \(No value for "average" in "batch_norm\/~\/mean_ema".*\. Fix: run init with `isTraining` true/,
+    );
     expect(() => bnFn().init(null, x, false)).toThrow(ParameterError);
   });
 

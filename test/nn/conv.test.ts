@@ -44,9 +44,24 @@ describe("structure (golden checkpoints)", () => {
     ["Conv2D(3, 3)", () => new hk.Conv2D(3, 3), [8, 2, 2, 2], { conv2_d: { w: [3, 3, 2, 3], b: [3] } }],
     ["Conv3D(3, 3)", () => new hk.Conv3D(3, 3), [8, 2, 2, 2, 2], { conv3_d: { w: [3, 3, 3, 2, 3], b: [3] } }],
     ["ConvND(1, 3, 3)", () => new hk.ConvND(1, 3, 3), [8, 2, 2], { conv_nd: { w: [3, 2, 3], b: [3] } }],
-    ["Conv1DTranspose(3, 3)", () => new hk.Conv1DTranspose(3, 3), [8, 2, 2], { conv1_d_transpose: { w: [3, 3, 2], b: [3] } }],
-    ["Conv2DTranspose(3, 3)", () => new hk.Conv2DTranspose(3, 3), [8, 2, 2, 2], { conv2_d_transpose: { w: [3, 3, 3, 2], b: [3] } }],
-    ["ConvNDTranspose(1, 3, 3)", () => new hk.ConvNDTranspose(1, 3, 3), [8, 2, 2], { conv_nd_transpose: { w: [3, 3, 2], b: [3] } }],
+    [
+      "Conv1DTranspose(3, 3)",
+      () => new hk.Conv1DTranspose(3, 3),
+      [8, 2, 2],
+      { conv1_d_transpose: { w: [3, 3, 2], b: [3] } },
+    ],
+    [
+      "Conv2DTranspose(3, 3)",
+      () => new hk.Conv2DTranspose(3, 3),
+      [8, 2, 2, 2],
+      { conv2_d_transpose: { w: [3, 3, 3, 2], b: [3] } },
+    ],
+    [
+      "ConvNDTranspose(1, 3, 3)",
+      () => new hk.ConvNDTranspose(1, 3, 3),
+      [8, 2, 2],
+      { conv_nd_transpose: { w: [3, 3, 2], b: [3] } },
+    ],
   ];
   for (const [name, make, shape, golden] of cases) {
     test(name, () => {
@@ -62,7 +77,11 @@ describe("structure (golden checkpoints)", () => {
     const k = random.split(random.key(0), 2)[1]!;
     const z = random.truncatedNormalValues(k, -2, 2, [3, 3, 2, 4]);
     const sd = Math.fround(1 / Math.sqrt(18));
-    expectClose(only(p)["w"]!, Array.from(z, (v) => Math.fround(sd * v)), 0);
+    expectClose(
+      only(p)["w"]!,
+      Array.from(z, (v) => Math.fround(sd * v)),
+      0,
+    );
   });
 
   test("transposed default w init is TruncatedNormal(1/sqrt(prod(kernel) * Cin)) (conv.py)", () => {
@@ -70,21 +89,58 @@ describe("structure (golden checkpoints)", () => {
     const k = random.split(random.key(0), 2)[1]!;
     const z = random.truncatedNormalValues(k, -2, 2, [3, 3, 3, 2]);
     const sd = Math.fround(1 / Math.sqrt(3 * 3 * 2));
-    expectClose(only(p)["w"]!, Array.from(z, (v) => Math.fround(sd * v)), 0);
+    expectClose(
+      only(p)["w"]!,
+      Array.from(z, (v) => Math.fround(sd * v)),
+      0,
+    );
   });
 });
 
 describe("Conv numerics against XLA's convolution", () => {
   const x4 = ramp([2, 7, 6, 4], 1);
-  const cases: [string, hk.ConvOptions, (h: number, w: number, k: number) => [number, number][], number[], number[]][] = [
-    ["SAME stride 1", {}, (h, w, k) => [samePads(h, k, 1), samePads(w, k, 1)], [1, 1], [1, 1]],
-    ["SAME stride 2", { stride: 2 }, (h, w, k) => [samePads(h, k, 2), samePads(w, k, 2)], [2, 2], [1, 1]],
-    ["VALID stride [2, 1]", { padding: "valid", stride: [2, 1] }, () => [[0, 0], [0, 0]], [2, 1], [1, 1]],
-    ["explicit pads", { padding: [[2, 0], [1, 3]] }, () => [[2, 0], [1, 3]], [1, 1], [1, 1]],
-    ["pad function (causal)", { padding: (k: number) => [k - 1, 0] as const }, () => [[2, 0], [2, 0]], [1, 1], [1, 1]],
-    ["rate 2 SAME", { rate: 2 }, (h, w) => [samePads(h, 5, 1), samePads(w, 5, 1)], [1, 1], [2, 2]],
-    ["rate 2 and stride 2", { rate: 2, stride: 2 }, (h, w) => [samePads(h, 5, 2), samePads(w, 5, 2)], [2, 2], [2, 2]],
-  ];
+  const cases: [string, hk.ConvOptions, (h: number, w: number, k: number) => [number, number][], number[], number[]][] =
+    [
+      ["SAME stride 1", {}, (h, w, k) => [samePads(h, k, 1), samePads(w, k, 1)], [1, 1], [1, 1]],
+      ["SAME stride 2", { stride: 2 }, (h, w, k) => [samePads(h, k, 2), samePads(w, k, 2)], [2, 2], [1, 1]],
+      [
+        "VALID stride [2, 1]",
+        { padding: "valid", stride: [2, 1] },
+        () => [
+          [0, 0],
+          [0, 0],
+        ],
+        [2, 1],
+        [1, 1],
+      ],
+      [
+        "explicit pads",
+        {
+          padding: [
+            [2, 0],
+            [1, 3],
+          ],
+        },
+        () => [
+          [2, 0],
+          [1, 3],
+        ],
+        [1, 1],
+        [1, 1],
+      ],
+      [
+        "pad function (causal)",
+        { padding: (k: number) => [k - 1, 0] as const },
+        () => [
+          [2, 0],
+          [2, 0],
+        ],
+        [1, 1],
+        [1, 1],
+      ],
+      ["rate 2 SAME", { rate: 2 }, (h, w) => [samePads(h, 5, 1), samePads(w, 5, 1)], [1, 1], [2, 2]],
+      ["rate 2 and stride 2", { rate: 2, stride: 2 }, (h, w) => [samePads(h, 5, 2), samePads(w, 5, 2)], [2, 2], [2, 2]],
+    ];
   for (const [name, opts, pads, strides, rates] of cases) {
     test(`Conv2D ${name}`, () => {
       const [p, y] = run(() => new hk.Conv2D(5, 3, opts), x4);
@@ -94,8 +150,12 @@ describe("Conv numerics against XLA's convolution", () => {
     });
   }
 
-  test("SAME with a unit kernel dim and stride (tfjs-wasm's own \"same\" gets this wrong)", () => {
-    for (const [k, st] of [[[3, 1], 2], [[4, 1], 3], [[1, 3], 2]] as const) {
+  test('SAME with a unit kernel dim and stride (tfjs-wasm\'s own "same" gets this wrong)', () => {
+    for (const [k, st] of [
+      [[3, 1], 2],
+      [[4, 1], 3],
+      [[1, 3], 2],
+    ] as const) {
       const [p, y] = run(() => new hk.Conv2D(2, [...k], { stride: st }), x4);
       const r = refConv(x4, only(p)["w"]!, { strides: [st, st], pads: [samePads(7, k[0], st), samePads(6, k[1], st)] });
       expectClose(y, withBias(r, only(p)["b"]), 1e-4);
@@ -104,7 +164,10 @@ describe("Conv numerics against XLA's convolution", () => {
 
   test("feature groups: 2 groups (split) and Cin groups (depthwise path)", () => {
     for (const g of [2, 4]) {
-      const [p, y] = run(() => new hk.Conv2D(8, [3, 2], { featureGroupCount: g, bInit: hk.initializers.Constant(0.5) }), x4);
+      const [p, y] = run(
+        () => new hk.Conv2D(8, [3, 2], { featureGroupCount: g, bInit: hk.initializers.Constant(0.5) }),
+        x4,
+      );
       expect(only(p)["w"]!.shape).toEqual([3, 2, 4 / g, 8]);
       const r = refConv(x4, only(p)["w"]!, { pads: [samePads(7, 3, 1), samePads(6, 2, 1)], groups: g });
       expectClose(y, withBias(r, only(p)["b"]), 1e-4);
@@ -125,7 +188,10 @@ describe("Conv numerics against XLA's convolution", () => {
   });
 
   test("mask multiplies w", () => {
-    const mask = tf.tensor4d(Array.from({ length: 3 * 3 * 4 * 2 }, (_, i) => i % 2), [3, 3, 4, 2]);
+    const mask = tf.tensor4d(
+      Array.from({ length: 3 * 3 * 4 * 2 }, (_, i) => i % 2),
+      [3, 3, 4, 2],
+    );
     const [p, y] = run(() => new hk.Conv2D(2, 3, { mask, withBias: false }), x4);
     expect(shapes(p)).toEqual({ conv2_d: { w: [3, 3, 4, 2] } });
     const r = refConv(x4, tf.mul(only(p)["w"]!, mask), { pads: [samePads(7, 3, 1), samePads(6, 3, 1)] });
@@ -135,33 +201,81 @@ describe("Conv numerics against XLA's convolution", () => {
   test("Conv1D (NWC and NCW) and Conv3D (SAME stride 2, explicit pads, rate 2)", () => {
     const x3 = ramp([2, 9, 3], 1, 1);
     const [p1, y1] = run(() => new hk.Conv1D(4, 4, { stride: 2 }), x3);
-    expectClose(y1, withBias(refConv(x3, only(p1)["w"]!, { strides: [2], pads: [samePads(9, 4, 2)] }), only(p1)["b"]), 1e-4);
-    const fc = hk.transform((z: tf.Tensor) => new hk.Conv1D(4, 4, { stride: 2, dataFormat: "NCW", withBias: false }).call(z));
-    expectClose(moveAxis(fc.apply({ conv1_d: { w: only(p1)["w"]! } }, null, moveAxis(x3, -1, 1)), 1, -1),
-      refConv(x3, only(p1)["w"]!, { strides: [2], pads: [samePads(9, 4, 2)] }).data, 1e-4);
+    expectClose(
+      y1,
+      withBias(refConv(x3, only(p1)["w"]!, { strides: [2], pads: [samePads(9, 4, 2)] }), only(p1)["b"]),
+      1e-4,
+    );
+    const fc = hk.transform((z: tf.Tensor) =>
+      new hk.Conv1D(4, 4, { stride: 2, dataFormat: "NCW", withBias: false }).call(z),
+    );
+    expectClose(
+      moveAxis(fc.apply({ conv1_d: { w: only(p1)["w"]! } }, null, moveAxis(x3, -1, 1)), 1, -1),
+      refConv(x3, only(p1)["w"]!, { strides: [2], pads: [samePads(9, 4, 2)] }).data,
+      1e-4,
+    );
     const x5 = ramp([1, 5, 4, 6, 2], 1, 2);
     const [p3, y3] = run(() => new hk.Conv3D(3, [3, 2, 3], { stride: 2 }), x5);
     const pads3 = [samePads(5, 3, 2), samePads(4, 2, 2), samePads(6, 3, 2)];
     expectClose(y3, withBias(refConv(x5, only(p3)["w"]!, { strides: [2, 2, 2], pads: pads3 }), only(p3)["b"]), 1e-4);
-    const [p4, y4] = run(() => new hk.Conv3D(2, 2, { padding: [[1, 0], [0, 2], [1, 1]], rate: [1, 2, 1] }), x5);
-    expectClose(y4, withBias(refConv(x5, only(p4)["w"]!, { pads: [[1, 0], [0, 2], [1, 1]], rhsDilation: [1, 2, 1] }), only(p4)["b"]), 1e-4);
+    const [p4, y4] = run(
+      () =>
+        new hk.Conv3D(2, 2, {
+          padding: [
+            [1, 0],
+            [0, 2],
+            [1, 1],
+          ],
+          rate: [1, 2, 1],
+        }),
+      x5,
+    );
+    expectClose(
+      y4,
+      withBias(
+        refConv(x5, only(p4)["w"]!, {
+          pads: [
+            [1, 0],
+            [0, 2],
+            [1, 1],
+          ],
+          rhsDilation: [1, 2, 1],
+        }),
+        only(p4)["b"],
+      ),
+      1e-4,
+    );
   });
 
   test("errors as Haiku's", () => {
     const bad = (make: () => Mod, shape: number[]) => () => run(make, tf.ones(shape));
-    expect(bad(() => new hk.Conv2D(3, 3), [2, 2])).toThrow(/^Conv2D 'conv2_d': Input to ConvND needs to have rank in \[3, 4\], but input has shape \[2, 2\]\. Fix: /);
+    expect(bad(() => new hk.Conv2D(3, 3), [2, 2])).toThrow(
+      /^Conv2D 'conv2_d': Input to ConvND needs to have rank in \[3, 4\], but input has shape \[2, 2\]\. Fix: /,
+    );
     expect(bad(() => new hk.Conv2D(3, 3), [2, 2])).toThrow(ShapeError);
-    expect(bad(() => new hk.Conv2D(3, [3, 3, 3]), [1, 4, 4, 1])).toThrow(/`kernelShape` \(Haiku's `kernel_shape`\) must be a scalar or sequence of length 1 or sequence of length 2/);
+    expect(bad(() => new hk.Conv2D(3, [3, 3, 3]), [1, 4, 4, 1])).toThrow(
+      /`kernelShape` \(Haiku's `kernel_shape`\) must be a scalar or sequence of length 1 or sequence of length 2/,
+    );
     expect(bad(() => new hk.Conv2D(3, [3, 3, 3]), [1, 4, 4, 1])).toThrow(InvalidArgumentError);
-    expect(bad(() => new hk.Conv2D(3, 3, { padding: "FULL" }), [1, 4, 4, 1])).toThrow(/invalid `padding` the string "FULL"/);
+    expect(bad(() => new hk.Conv2D(3, 3, { padding: "FULL" }), [1, 4, 4, 1])).toThrow(
+      /invalid `padding` the string "FULL"/,
+    );
     expect(bad(() => new hk.Conv2D(3, 3, { padding: "FULL" }), [1, 4, 4, 1])).toThrow(InvalidArgumentError);
-    expect(bad(() => new hk.Conv2D(4, 3, { featureGroupCount: 2 }), [1, 4, 4, 3])).toThrow(/Inputs channels 3 should be a multiple of `featureGroupCount` \(Haiku's `feature_group_count`\) 2/);
+    expect(bad(() => new hk.Conv2D(4, 3, { featureGroupCount: 2 }), [1, 4, 4, 3])).toThrow(
+      /Inputs channels 3 should be a multiple of `featureGroupCount` \(Haiku's `feature_group_count`\) 2/,
+    );
     expect(bad(() => new hk.Conv2D(4, 3, { featureGroupCount: 2 }), [1, 4, 4, 3])).toThrow(ShapeError);
-    expect(bad(() => new hk.Conv2D(3, 3, { mask: tf.ones([3, 3]) }), [1, 4, 4, 1])).toThrow(/Mask needs to have the same shape as weights. Shapes are: \[3, 3\], \[3, 3, 1, 3\]/);
+    expect(bad(() => new hk.Conv2D(3, 3, { mask: tf.ones([3, 3]) }), [1, 4, 4, 1])).toThrow(
+      /Mask needs to have the same shape as weights. Shapes are: \[3, 3\], \[3, 3, 1, 3\]/,
+    );
     expect(bad(() => new hk.Conv2D(3, 3, { mask: tf.ones([3, 3]) }), [1, 4, 4, 1])).toThrow(ShapeError);
-    expect(bad(() => new hk.ConvND(0, 3, 3), [1, 4])).toThrow(/`numSpatialDims` \(Haiku's `num_spatial_dims`\) greater than 0, got the number 0/);
+    expect(bad(() => new hk.ConvND(0, 3, 3), [1, 4])).toThrow(
+      /`numSpatialDims` \(Haiku's `num_spatial_dims`\) greater than 0, got the number 0/,
+    );
     expect(bad(() => new hk.ConvND(0, 3, 3), [1, 4])).toThrow(InvalidArgumentError);
-    expect(bad(() => new hk.Conv2D(3, 3, { dataFormat: "HWNC" }), [1, 4, 4, 1])).toThrow(/Unable to extract channel information from 'HWNC'/);
+    expect(bad(() => new hk.Conv2D(3, 3, { dataFormat: "HWNC" }), [1, 4, 4, 1])).toThrow(
+      /Unable to extract channel information from 'HWNC'/,
+    );
     expect(bad(() => new hk.Conv2D(3, 3, { dataFormat: "HWNC" }), [1, 4, 4, 1])).toThrow(InvalidArgumentError);
   });
 });
@@ -182,8 +296,30 @@ describe("transposed convolutions (lax.conv_transpose, kernel not flipped)", () 
     ["SAME stride 2 (k 3)", { stride: 2 }, 3, [tpads(3, 2, "SAME"), tpads(3, 2, "SAME")]],
     ["VALID stride 2 (k 3)", { stride: 2, padding: "VALID" }, 3, [tpads(3, 2, "VALID"), tpads(3, 2, "VALID")]],
     ["SAME stride 3 > k - 1 (k 2)", { stride: 3 }, 2, [tpads(2, 3, "SAME"), tpads(2, 3, "SAME")]],
-    ["explicit pads beyond k - 1", { stride: [1, 2], padding: [[0, 3], [1, 2]] }, 3, [[0, 3], [1, 2]]],
-    ["output_shape", { stride: 2, outputShape: [7, 10] }, 3, [[1, 1], [2, 1]]],
+    [
+      "explicit pads beyond k - 1",
+      {
+        stride: [1, 2],
+        padding: [
+          [0, 3],
+          [1, 2],
+        ],
+      },
+      3,
+      [
+        [0, 3],
+        [1, 2],
+      ],
+    ],
+    [
+      "output_shape",
+      { stride: 2, outputShape: [7, 10] },
+      3,
+      [
+        [1, 1],
+        [2, 1],
+      ],
+    ],
   ];
   for (const [name, opts, k, pads] of cases) {
     test(`Conv2DTranspose ${name}`, () => {
@@ -208,7 +344,9 @@ describe("transposed convolutions (lax.conv_transpose, kernel not flipped)", () 
     expect(() => run(() => new hk.Conv2DTranspose(4, 3, { outputShape: 5, padding: [[1, 1]] }), x4)).toThrow(
       /When specifying `outputShape` \(Haiku's `output_shape`\), ensure that padding is 'VALID' or 'SAME'/,
     );
-    expect(() => run(() => new hk.Conv2DTranspose(4, 3, { outputShape: 5, padding: [[1, 1]] }), x4)).toThrow(InvalidArgumentError);
+    expect(() => run(() => new hk.Conv2DTranspose(4, 3, { outputShape: 5, padding: [[1, 1]] }), x4)).toThrow(
+      InvalidArgumentError,
+    );
   });
 
   test("Conv1DTranspose, Conv3DTranspose and NCHW", () => {
@@ -226,9 +364,13 @@ describe("transposed convolutions (lax.conv_transpose, kernel not flipped)", () 
   });
 
   test("errors", () => {
-    expect(() => run(() => new hk.Conv2DTranspose(3, 3), tf.ones([2, 2]))).toThrow(/Input to ConvNDTranspose needs to have rank in \[3, 4\]/);
+    expect(() => run(() => new hk.Conv2DTranspose(3, 3), tf.ones([2, 2]))).toThrow(
+      /Input to ConvNDTranspose needs to have rank in \[3, 4\]/,
+    );
     expect(() => run(() => new hk.Conv2DTranspose(3, 3), tf.ones([2, 2]))).toThrow(ShapeError);
-    expect(() => run(() => new hk.Conv2DTranspose(3, 3, { padding: "FULL" }), x4)).toThrow(/`padding` must be 'VALID' or 'SAME', got the string "FULL"/);
+    expect(() => run(() => new hk.Conv2DTranspose(3, 3, { padding: "FULL" }), x4)).toThrow(
+      /`padding` must be 'VALID' or 'SAME', got the string "FULL"/,
+    );
     expect(() => run(() => new hk.Conv2DTranspose(3, 3, { padding: "FULL" }), x4)).toThrow(InvalidArgumentError);
   });
 });
@@ -236,7 +378,18 @@ describe("transposed convolutions (lax.conv_transpose, kernel not flipped)", () 
 describe("gradients on wasm", () => {
   const cases: [string, () => Mod, number[]][] = [
     ["Conv2D SAME stride 2", () => new hk.Conv2D(3, 3, { stride: 2 }), [2, 6, 5, 2]],
-    ["Conv2D explicit pads, rate 2", () => new hk.Conv2D(2, 2, { padding: [[1, 0], [2, 1]], rate: 2 }), [1, 5, 6, 3]],
+    [
+      "Conv2D explicit pads, rate 2",
+      () =>
+        new hk.Conv2D(2, 2, {
+          padding: [
+            [1, 0],
+            [2, 1],
+          ],
+          rate: 2,
+        }),
+      [1, 5, 6, 3],
+    ],
     ["Conv2D 2 groups", () => new hk.Conv2D(4, 3, { featureGroupCount: 2 }), [1, 5, 5, 4]],
     ["Conv1D", () => new hk.Conv1D(3, 3, { stride: 2 }), [2, 7, 2]],
     // conv3d's gradients are our own (tfjs's Conv3DBackpropInputV2 is wrong on wasm 4.22 and
@@ -255,10 +408,14 @@ describe("gradients on wasm", () => {
       const p = f.init(random.key(1), x);
       const y0 = f.apply(p, x);
       const R = ramp(y0.shape, 1, 2.1);
-      const [gp, gx] = hk.grad((q: hk.Params, z: tf.Tensor) => tf.sum(tf.mul(R, f.apply(q, z))), { argnums: [0, 1] })(p, x) as [hk.Params, tf.Tensor];
+      const [gp, gx] = hk.grad((q: hk.Params, z: tf.Tensor) => tf.sum(tf.mul(R, f.apply(q, z))), { argnums: [0, 1] })(
+        p,
+        x,
+      ) as [hk.Params, tf.Tensor];
       const mod = Object.keys(p)[0]!;
       const w = p[mod]!["w"]!;
-      const lossW = (v: tf.Tensor) => tf.sum(tf.mul(R, f.apply({ ...p, [mod]: { ...p[mod]!, w: v } }, x))).dataSync()[0]!;
+      const lossW = (v: tf.Tensor) =>
+        tf.sum(tf.mul(R, f.apply({ ...p, [mod]: { ...p[mod]!, w: v } }, x))).dataSync()[0]!;
       const lossX = (v: tf.Tensor) => tf.sum(tf.mul(R, f.apply(p, v))).dataSync()[0]!;
       const wi = [0, 1, Math.floor(w.size / 2), w.size - 1];
       const xi = [0, Math.floor(x.size / 3), x.size - 1];
@@ -281,13 +438,29 @@ describe("gradients on wasm", () => {
   }
 
   test("Conv3D with 2 groups and explicit pads: wasm gradients equal the affine reference", () => {
-    const f = hk.withoutApplyRng(hk.transform((y: tf.Tensor) => new hk.Conv3D(4, [2, 3, 2], { stride: 2, featureGroupCount: 2, padding: [[1, 0], [0, 2], [1, 1]] }).call(y)));
+    const f = hk.withoutApplyRng(
+      hk.transform((y: tf.Tensor) =>
+        new hk.Conv3D(4, [2, 3, 2], {
+          stride: 2,
+          featureGroupCount: 2,
+          padding: [
+            [1, 0],
+            [0, 2],
+            [1, 1],
+          ],
+        }).call(y),
+      ),
+    );
     const x = ramp([2, 4, 5, 3, 4], 1, 0.2);
     const p = f.init(random.key(4), x);
     const R = ramp(f.apply(p, x).shape, 1, 1.3);
-    const [gp, gx] = hk.grad((q: hk.Params, z: tf.Tensor) => tf.sum(tf.mul(R, f.apply(q, z))), { argnums: [0, 1] })(p, x) as [hk.Params, tf.Tensor];
+    const [gp, gx] = hk.grad((q: hk.Params, z: tf.Tensor) => tf.sum(tf.mul(R, f.apply(q, z))), { argnums: [0, 1] })(
+      p,
+      x,
+    ) as [hk.Params, tf.Tensor];
     const w = p["conv3_d"]!["w"]!;
-    const lossW = (v: tf.Tensor) => tf.sum(tf.mul(R, f.apply({ conv3_d: { ...p["conv3_d"]!, w: v } }, x))).dataSync()[0]!;
+    const lossW = (v: tf.Tensor) =>
+      tf.sum(tf.mul(R, f.apply({ conv3_d: { ...p["conv3_d"]!, w: v } }, x))).dataSync()[0]!;
     const lossX = (v: tf.Tensor) => tf.sum(tf.mul(R, f.apply(p, v))).dataSync()[0]!;
     const wi = Array.from({ length: w.size }, (_, i) => i);
     const gw = gp["conv3_d"]!["w"]!.dataSync();
@@ -298,7 +471,9 @@ describe("gradients on wasm", () => {
   });
 
   test("apply holds the tensor count flat", () => {
-    const f = hk.withoutApplyRng(hk.transform((y: tf.Tensor) => new hk.Conv2D(3, 3, { rate: 2, featureGroupCount: 1 }).call(y)));
+    const f = hk.withoutApplyRng(
+      hk.transform((y: tf.Tensor) => new hk.Conv2D(3, 3, { rate: 2, featureGroupCount: 1 }).call(y)),
+    );
     const x = ramp([1, 6, 6, 2]);
     const p = f.init(random.key(0), x);
     tf.dispose(f.apply(p, x));

@@ -84,14 +84,20 @@ describe("ConvNDLSTM", () => {
     });
     const xs = tf.tensor(lcg(3 * 2 * 3 * 3 * 2, 7), [3, 2, 3, 3, 2]);
     const params = f.init(key(1), xs);
-    const onWasm = expectCpuAgrees(() => paramGrads(params, [], (p) => tf.sum(tf.square(f.apply(p, null, xs) as tf.Tensor))));
+    const onWasm = expectCpuAgrees(() =>
+      paramGrads(params, [], (p) => tf.sum(tf.square(f.apply(p, null, xs) as tf.Tensor))),
+    );
     expect(onWasm.every((g) => g.some((v) => v !== 0) && g.every(Number.isFinite))).toBe(true);
   });
 
   it("validates its arguments", () => {
-    expect(() => transform(() => new Conv2DLSTM([2, -1], 3, 3)).init(null)).toThrow(/^Conv2DLSTM 'conv2_dlstm': `inputShape` \(Haiku's `input_shape`\) must be a list of positive integers/);
+    expect(() => transform(() => new Conv2DLSTM([2, -1], 3, 3)).init(null)).toThrow(
+      /^Conv2DLSTM 'conv2_dlstm': `inputShape` \(Haiku's `input_shape`\) must be a list of positive integers/,
+    );
     expect(() => transform(() => new Conv2DLSTM([2, -1], 3, 3)).init(null)).toThrow(InvalidArgumentError);
-    expect(() => transform(() => new Conv2DLSTM([2, 2], 0, 3)).init(null)).toThrow(/`outputChannels` \(Haiku's `output_channels`\) must be a positive integer/);
+    expect(() => transform(() => new Conv2DLSTM([2, 2], 0, 3)).init(null)).toThrow(
+      /`outputChannels` \(Haiku's `output_channels`\) must be a positive integer/,
+    );
     expect(() => transform(() => new Conv2DLSTM([2, 2], 0, 3)).init(null)).toThrow(InvalidArgumentError);
   });
 });

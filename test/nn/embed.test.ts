@@ -31,13 +31,22 @@ describe("Embed", () => {
     expect(() => transform(() => new Embed(6, undefined as unknown as number)).init(key(0))).toThrow(
       /hk\.Embed: the positional form is `new hk\.Embed\(vocabSize, embedDim, opts\)`, got embedDim undefined\. Fix/,
     );
-    expect(() => transform(() => new Embed(6, undefined as unknown as number)).init(key(0))).toThrow(InvalidArgumentError);
+    expect(() => transform(() => new Embed(6, undefined as unknown as number)).init(key(0))).toThrow(
+      InvalidArgumentError,
+    );
   });
 
   it("looks ids up by gather and by one-hot matmul with identical results", () => {
     const table = lcg(6 * 4, 21);
     const matrix = tf.tensor(table, [6, 4]);
-    const ids2d = tf.tensor2d([[0, 5, 2], [1, 1, 4]], [2, 3], "int32");
+    const ids2d = tf.tensor2d(
+      [
+        [0, 5, 2],
+        [1, 1, 4],
+      ],
+      [2, 3],
+      "int32",
+    );
     const expected = [0, 5, 2, 1, 1, 4].flatMap((i) => table.slice(i * 4, i * 4 + 4));
     for (const lookupStyle of ["ARRAY_INDEX", "ONE_HOT", "one_hot"] as const) {
       const f = transform((i: tf.Tensor) => new Embed({ embeddingMatrix: matrix, lookupStyle }).call(i));
@@ -62,9 +71,9 @@ describe("Embed", () => {
     for (const lookupStyle of ["ARRAY_INDEX", "ONE_HOT"] as const) {
       const f = transform((i: tf.Tensor) => new Embed({ vocabSize: 6, embedDim: 3, lookupStyle }).call(i));
       const params = f.init(key(1), ids);
-      const [g] = tf.grads((e: tf.Tensor) => tf.sum(tf.mul(f.apply({ embed: { embeddings: e } }, null, ids) as tf.Tensor, w)))([
-        params["embed"]!["embeddings"]!,
-      ]);
+      const [g] = tf.grads((e: tf.Tensor) =>
+        tf.sum(tf.mul(f.apply({ embed: { embeddings: e } }, null, ids) as tf.Tensor, w)),
+      )([params["embed"]!["embeddings"]!]);
       expectClose(g!, expected, 1e-6);
     }
   });
@@ -74,8 +83,12 @@ describe("Embed", () => {
     expect(init(() => new Embed({ vocabSize: 6, embedDim: 2 }).call(tf.tensor1d([0, 1])))).toThrow(
       /hk.Embed's __call__ method must take an array of integer dtype but was called with an array of float32/,
     );
-    expect(init(() => new Embed({ vocabSize: 6, embedDim: 2 }).call(tf.tensor1d([0, 1])))).toThrow(InvalidArgumentError);
-    expect(init(() => new Embed({ vocabSize: 6, embedDim: 2 }).call([0.5]))).toThrow(/must take an array of integer dtype/);
+    expect(init(() => new Embed({ vocabSize: 6, embedDim: 2 }).call(tf.tensor1d([0, 1])))).toThrow(
+      InvalidArgumentError,
+    );
+    expect(init(() => new Embed({ vocabSize: 6, embedDim: 2 }).call([0.5]))).toThrow(
+      /must take an array of integer dtype/,
+    );
     expect(init(() => new Embed({ vocabSize: 6, embedDim: 2 }).call([0.5]))).toThrow(InvalidArgumentError);
     expect(init(() => new Embed({ vocabSize: 6 }))).toThrow(
       /hk.Embed must be supplied either with an initial `embeddingMatrix` \(Haiku's `embedding_matrix`\) or with `embedDim` and `vocabSize`/,
@@ -85,12 +98,16 @@ describe("Embed", () => {
       /the `vocabSize` \(Haiku's `vocab_size`\) of 5 was not consistent with its shape \[6, 2\]/,
     );
     expect(init(() => new Embed({ vocabSize: 5, embeddingMatrix: tf.ones([6, 2]) }))).toThrow(ShapeError);
-    expect(init(() => new Embed({ embedDim: 3, embeddingMatrix: [[1, 2]] }))).toThrow(/the `embedDim` \(Haiku's `embed_dim`\) of 3 was not consistent/);
+    expect(init(() => new Embed({ embedDim: 3, embeddingMatrix: [[1, 2]] }))).toThrow(
+      /the `embedDim` \(Haiku's `embed_dim`\) of 3 was not consistent/,
+    );
     expect(init(() => new Embed({ embedDim: 3, embeddingMatrix: [[1, 2]] }))).toThrow(ShapeError);
     expect(init(() => new Embed({ vocabSize: 6, embedDim: 2, lookupStyle: "MAGIC" as never }))).toThrow(
       /`lookupStyle` \(Haiku's `lookup_style`\) the string "MAGIC" is not supported by hk.Embed/,
     );
-    expect(init(() => new Embed({ vocabSize: 6, embedDim: 2, lookupStyle: "MAGIC" as never }))).toThrow(InvalidArgumentError);
+    expect(init(() => new Embed({ vocabSize: 6, embedDim: 2, lookupStyle: "MAGIC" as never }))).toThrow(
+      InvalidArgumentError,
+    );
   });
 
   it("keeps the tensor count flat", () => {

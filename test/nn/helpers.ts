@@ -2,12 +2,13 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { expect } from "vitest";
 
-
-
 /** A deterministic tensor with distinct, smallish values. */
 export function ramp(shape: number[], scale = 0.1, offset = 0): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 1.7 + offset) * scale * 10) / 10), shape);
+  return tf.tensor(
+    Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 1.7 + offset) * scale * 10) / 10),
+    shape,
+  );
 }
 
 /** Row-major strides. */
@@ -38,7 +39,13 @@ function* indices(shape: readonly number[]): Generator<number[]> {
 export function refConv(
   x: tf.Tensor,
   w: tf.Tensor,
-  opts: { strides?: number[]; pads: [number, number][]; lhsDilation?: number[]; rhsDilation?: number[]; groups?: number },
+  opts: {
+    strides?: number[];
+    pads: [number, number][];
+    lhsDilation?: number[];
+    rhsDilation?: number[];
+    groups?: number;
+  },
 ): { shape: number[]; data: Float64Array } {
   const n = x.rank - 2;
   const xs = x.shape;
@@ -158,9 +165,13 @@ export function lcg(size: number, seed: number): number[] {
   return out;
 }
 
-
 /** Asserts element-wise closeness (absolute + relative tolerance). */
-export function expectClose(actual: tf.Tensor | ArrayLike<number>, expected: ArrayLike<number>, atol = 1e-5, rtol = 1e-5): void {
+export function expectClose(
+  actual: tf.Tensor | ArrayLike<number>,
+  expected: ArrayLike<number>,
+  atol = 1e-5,
+  rtol = 1e-5,
+): void {
   const a = actual instanceof tf.Tensor ? Array.from(actual.dataSync()) : Array.from(actual);
   const e = Array.from(expected);
   expect(a.length).toBe(e.length);
@@ -173,7 +184,9 @@ export function expectClose(actual: tf.Tensor | ArrayLike<number>, expected: Arr
 }
 
 /** `{module: {name: shape}}` of a params / state tree (tensor leaves only). */
-export function shapes(tree: Readonly<Record<string, Readonly<Record<string, unknown>>>>): Record<string, Record<string, number[]>> {
+export function shapes(
+  tree: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
+): Record<string, Record<string, number[]>> {
   const out: Record<string, Record<string, number[]>> = {};
   for (const [m, inner] of Object.entries(tree)) {
     out[m] = {};

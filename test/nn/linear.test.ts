@@ -24,19 +24,35 @@ describe("Linear", () => {
     const k = random.split(random.key(0), 2)[1]!;
     const z = random.truncatedNormalValues(k, -2, 2, [2, 3]);
     const stddev = Math.fround(1 / Math.sqrt(2));
-    expectClose(params["linear"]!["w"]!, Array.from(z, (v) => Math.fround(stddev * v)), 0);
+    expectClose(
+      params["linear"]!["w"]!,
+      Array.from(z, (v) => Math.fround(stddev * v)),
+      0,
+    );
     expect(Array.from(params["linear"]!["b"]!.dataSync())).toEqual([0, 0, 0]);
   });
 
   test("computes x @ w + b for rank 1, 2 and 3 inputs", () => {
-    const w = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const w = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const b = tf.tensor1d([0.5, -1, 2]);
     const params = { linear: { w, b } };
     const f = hk.withoutApplyRng(hk.transform((x: tf.Tensor) => new hk.Linear(3).call(x)));
     const hand = (x0: number, x1: number) => [x0 + 4 * x1 + 0.5, 2 * x0 + 5 * x1 - 1, 3 * x0 + 6 * x1 + 2];
     expectClose(f.apply(params, tf.tensor1d([1, 2])), hand(1, 2));
     expect(f.apply(params, tf.tensor1d([1, 2])).shape).toEqual([3]);
-    expectClose(f.apply(params, tf.tensor2d([[1, 2], [-1, 0.5]])), [...hand(1, 2), ...hand(-1, 0.5)]);
+    expectClose(
+      f.apply(
+        params,
+        tf.tensor2d([
+          [1, 2],
+          [-1, 0.5],
+        ]),
+      ),
+      [...hand(1, 2), ...hand(-1, 0.5)],
+    );
     const y3 = f.apply(params, tf.tensor3d([[[1, 2]], [[3, 4]]]));
     expect(y3.shape).toEqual([2, 1, 3]);
     expectClose(y3, [...hand(1, 2), ...hand(3, 4)]);
@@ -53,14 +69,20 @@ describe("Linear", () => {
 
   test("scalar input is refused as Haiku does", () => {
     const f = hk.transform((x: tf.Tensor) => new hk.Linear(2).call(x));
-    expect(() => f.init(random.key(0), tf.scalar(1))).toThrow(/^Linear 'linear': Input must not be scalar, got a scalar tensor\. Fix: /);
+    expect(() => f.init(random.key(0), tf.scalar(1))).toThrow(
+      /^Linear 'linear': Input must not be scalar, got a scalar tensor\. Fix: /,
+    );
     expect(() => f.init(random.key(0), tf.scalar(1))).toThrow(ShapeError);
   });
 
   test("gradients on wasm: dL/dw = sum over the batch of x, dL/db = batch size", () => {
     expect(tf.getBackend()).toBe("wasm");
     const f = hk.withoutApplyRng(hk.transform((x: tf.Tensor) => new hk.Linear(3).call(x)));
-    const x = tf.tensor2d([[1, 2], [3, -4], [0.5, 0.25]]);
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, -4],
+      [0.5, 0.25],
+    ]);
     const params = f.init(random.key(0), x);
     const g = hk.grad((p: hk.Params) => tf.sum(f.apply(p, x)))(params) as hk.Params;
     expectClose(g["linear"]!["w"]!, [4.5, 4.5, 4.5, -1.75, -1.75, -1.75]);
@@ -91,7 +113,9 @@ describe("Bias", () => {
     expect(hk.calculateBiasShape([1, 2, 3, 4], [1])).toEqual([2, 1, 1]);
     expect(() => hk.calculateBiasShape([1, 2, 3, 4], [0])).toThrow(/Cannot apply bias across the minibatch dimension/);
     expect(() => hk.calculateBiasShape([1, 2, 3, 4], [0])).toThrow(InvalidArgumentError);
-    expect(() => hk.calculateBiasShape([1, 2], [5])).toThrow(/^hk\.Bias: Dimension 5 \(`biasDims` \(Haiku's `bias_dims`\) \[5\]\) out of range for input of rank 2\. Fix: /);
+    expect(() => hk.calculateBiasShape([1, 2], [5])).toThrow(
+      /^hk\.Bias: Dimension 5 \(`biasDims` \(Haiku's `bias_dims`\) \[5\]\) out of range for input of rank 2\. Fix: /,
+    );
     expect(() => hk.calculateBiasShape([1, 2], [5])).toThrow(InvalidArgumentError);
   });
 
@@ -102,7 +126,12 @@ describe("Bias", () => {
         return [bias.call(x), bias.call(bias.call(x, -1))];
       }),
     );
-    const x = tf.tensor3d([[[1, 2], [3, 4]]]);
+    const x = tf.tensor3d([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ]);
     const p = f.init(random.key(0), x);
     expect(shapes(p)).toEqual({ bias: { b: [2, 1] } });
     const [y, back] = f.apply(p, x);

@@ -44,7 +44,10 @@ describe("ExponentialMovingAverage", () => {
       const [avg, next] = f.apply({}, state, null, tf.tensor(x));
       hidden = hidden.map((h, i) => h * 0.8 + x[i]! * 0.2);
       const debias = 1 - 0.8 ** (step + 1);
-      expectClose(avg as tf.Tensor, hidden.map((h) => h / debias));
+      expectClose(
+        avg as tf.Tensor,
+        hidden.map((h) => h / debias),
+      );
       expectClose(next["exponential_moving_average"]!["counter"] as tf.Tensor, [step + 1]);
       state = next;
     });
@@ -64,7 +67,10 @@ describe("ExponentialMovingAverage", () => {
     const [[a, b, c]] = f.apply({}, state, null) as unknown as [[tf.Tensor, tf.Tensor, tf.Tensor]];
     expectClose(a, x0);
     expectClose(b, x0);
-    expectClose(c, x0.map((v, i) => (v + x1[i]!) / 2));
+    expectClose(
+      c,
+      x0.map((v, i) => (v + x1[i]!) / 2),
+    );
   });
 
   it("updateStats: false leaves state untouched", () => {
@@ -92,7 +98,9 @@ describe("ExponentialMovingAverage", () => {
 
   it("rejects Haiku's invalid configurations", () => {
     const make = (opts: object) => () => transformWithState(() => new ExponentialMovingAverage(0.5, opts)).init(null);
-    expect(make({ warmupLength: -1, zeroDebias: false })).toThrow(/`warmupLength` \(Haiku's `warmup_length`\) is -1, but should be non-negative/);
+    expect(make({ warmupLength: -1, zeroDebias: false })).toThrow(
+      /`warmupLength` \(Haiku's `warmup_length`\) is -1, but should be non-negative/,
+    );
     expect(make({ warmupLength: -1, zeroDebias: false })).toThrow(InvalidArgumentError);
     expect(make({ warmupLength: 2 })).toThrow(/Zero debiasing does not make sense/);
     expect(make({ warmupLength: 2 })).toThrow(InvalidArgumentError);
@@ -124,7 +132,9 @@ describe("EMAParamsTree", () => {
   };
 
   it("names one EMA per leaf from its path (test_ema_naming_scheme)", () => {
-    const f = transformWithState((p: Params) => new EMAParamsTree(0.2, { name: "this_is_a_wacky_but_valid_name" }).call(p));
+    const f = transformWithState((p: Params) =>
+      new EMAParamsTree(0.2, { name: "this_is_a_wacky_but_valid_name" }).call(p),
+    );
     const [, state] = f.init(null, params);
     expect(Object.keys(state).sort()).toEqual([
       "this_is_a_wacky_but_valid_name/so_is_this__b",
@@ -139,7 +149,9 @@ describe("EMAParamsTree", () => {
     const f = transformWithState((p: Params) => new EMAParamsTree(0.2, { ignoreRegex: ".*w" }).call(p));
     const [, s0] = f.init(null, params);
     const [, s1] = f.apply({}, s0, null, params);
-    const doubled: Params = { so_is_this: { w: tf.mul(params["so_is_this"]!["w"]!, 2), b: tf.mul(params["so_is_this"]!["b"]!, 2) } };
+    const doubled: Params = {
+      so_is_this: { w: tf.mul(params["so_is_this"]!["w"]!, 2), b: tf.mul(params["so_is_this"]!["b"]!, 2) },
+    };
     const [ema] = f.apply({}, s1, null, doubled);
     const out = ema as Params;
     expectClose(out["so_is_this"]!["w"]!, [2, 4, 6, 8]);

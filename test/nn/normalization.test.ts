@@ -12,7 +12,10 @@ import { RMSNorm } from "../../src/nn/rms_norm.js";
 import { expectClose, expectNoLeak, lcg, shapes } from "./helpers.js";
 import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 
-const constant = (c: number): Initializer => (shape, dtype) => tf.fill(shape, c, dtype);
+const constant =
+  (c: number): Initializer =>
+  (shape, dtype) =>
+    tf.fill(shape, c, dtype);
 
 /** Normalises each group of `size` consecutive values ((v - mean) / sqrt(var + eps)). */
 function normGroups(values: number[], size: number, eps = 1e-5, rms = false): number[] {
@@ -43,7 +46,11 @@ describe("LayerNorm", () => {
         new LayerNorm(-1, true, true, { scaleInit: constant(0.5), offsetInit: constant(2), useFastVariance }).call(v),
       );
       const params = f.init(null, x);
-      expectClose(f.apply(params, null, x) as tf.Tensor, normGroups(xv, 6).map((v) => 0.5 * v + 2), 1e-4);
+      expectClose(
+        f.apply(params, null, x) as tf.Tensor,
+        normGroups(xv, 6).map((v) => 0.5 * v + 2),
+        1e-4,
+      );
     }
   });
 
@@ -71,7 +78,11 @@ describe("LayerNorm", () => {
       )([params["layer_norm"]!["scale"]!, params["layer_norm"]!["offset"]!, x]);
     const onWasm = run().map((t) => Array.from(t.dataSync()));
     // d/doffset = column sums of w.
-    expectClose(onWasm[1]!, [0, 1, 2, 3, 4].map((c) => [0, 1, 2].reduce((a, r) => a + w.dataSync()[r * 5 + c]!, 0)), 1e-5);
+    expectClose(
+      onWasm[1]!,
+      [0, 1, 2, 3, 4].map((c) => [0, 1, 2].reduce((a, r) => a + w.dataSync()[r * 5 + c]!, 0)),
+      1e-5,
+    );
     tf.setBackend("cpu");
     try {
       const onCpu = run().map((t) => Array.from(t.dataSync()));
@@ -83,23 +94,37 @@ describe("LayerNorm", () => {
 
   it("raises Haiku's errors", () => {
     const init = (fn: () => unknown) => () => transform(fn).init(null);
-    expect(init(() => new LayerNorm("foo" as never, false, false))).toThrow(/`axis` should be an int, slice or iterable of ints/);
+    expect(init(() => new LayerNorm("foo" as never, false, false))).toThrow(
+      /`axis` should be an int, slice or iterable of ints/,
+    );
     expect(init(() => new LayerNorm("foo" as never, false, false))).toThrow(InvalidArgumentError);
-    expect(init(() => new LayerNorm(["foo"] as never, false, false))).toThrow(/`axis` should be an int, slice or iterable of ints/);
+    expect(init(() => new LayerNorm(["foo"] as never, false, false))).toThrow(
+      /`axis` should be an int, slice or iterable of ints/,
+    );
     expect(init(() => new LayerNorm(["foo"] as never, false, false))).toThrow(InvalidArgumentError);
-    expect(init(() => new LayerNorm(3, false, true, { scaleInit: constant(1) }))).toThrow(/Cannot set `scaleInit` \(Haiku's `scale_init`\) if `createScale` \(Haiku's `create_scale`\) is false\. Fix: /);
+    expect(init(() => new LayerNorm(3, false, true, { scaleInit: constant(1) }))).toThrow(
+      /Cannot set `scaleInit` \(Haiku's `scale_init`\) if `createScale` \(Haiku's `create_scale`\) is false\. Fix: /,
+    );
     expect(init(() => new LayerNorm(3, false, true, { scaleInit: constant(1) }))).toThrow(InvalidArgumentError);
-    expect(init(() => new LayerNorm(3, true, false, { offsetInit: constant(0) }))).toThrow(/Cannot set `offsetInit` \(Haiku's `offset_init`\) if `createOffset` \(Haiku's `create_offset`\) is false\. Fix: /);
+    expect(init(() => new LayerNorm(3, true, false, { offsetInit: constant(0) }))).toThrow(
+      /Cannot set `offsetInit` \(Haiku's `offset_init`\) if `createOffset` \(Haiku's `create_offset`\) is false\. Fix: /,
+    );
     expect(init(() => new LayerNorm(3, true, false, { offsetInit: constant(0) }))).toThrow(InvalidArgumentError);
     expect(init(() => new LayerNorm([2], true, false).call(tf.ones([2, 3, 4]), { scale: tf.ones([4]) }))).toThrow(
       /Cannot pass `scale` at call time if `createScale` \(Haiku's `create_scale`\) is true/,
     );
-    expect(init(() => new LayerNorm([2], true, false).call(tf.ones([2, 3, 4]), { scale: tf.ones([4]) }))).toThrow(InvalidArgumentError);
+    expect(init(() => new LayerNorm([2], true, false).call(tf.ones([2, 3, 4]), { scale: tf.ones([4]) }))).toThrow(
+      InvalidArgumentError,
+    );
     expect(init(() => new LayerNorm([2], false, true).call(tf.ones([2, 3, 4]), { offset: tf.ones([4]) }))).toThrow(
       /Cannot pass `offset` at call time if `createOffset` \(Haiku's `create_offset`\) is true/,
     );
-    expect(init(() => new LayerNorm([2], false, true).call(tf.ones([2, 3, 4]), { offset: tf.ones([4]) }))).toThrow(InvalidArgumentError);
-    expect(init(() => new LayerNorm(5, true, true).call(tf.ones([2, 3])))).toThrow(/layer_norm.*`axis` 5 is out of range for an input of rank 2/);
+    expect(init(() => new LayerNorm([2], false, true).call(tf.ones([2, 3, 4]), { offset: tf.ones([4]) }))).toThrow(
+      InvalidArgumentError,
+    );
+    expect(init(() => new LayerNorm(5, true, true).call(tf.ones([2, 3])))).toThrow(
+      /layer_norm.*`axis` 5 is out of range for an input of rank 2/,
+    );
     expect(init(() => new LayerNorm(5, true, true).call(tf.ones([2, 3])))).toThrow(InvalidArgumentError);
   });
 
@@ -123,18 +148,25 @@ describe("InstanceNorm", () => {
     for (let b = 0; b < 2; b++) {
       for (let c = 0; c < 2; c++) {
         const idx = [0, 1, 2].map((t) => b * 6 + t * 2 + c);
-        const n = normGroups(idx.map((i) => xv[i]!), 3);
+        const n = normGroups(
+          idx.map((i) => xv[i]!),
+          3,
+        );
         idx.forEach((i, k) => (expected[i] = n[k]!));
       }
     }
     expectClose(f.apply(params, null, x) as tf.Tensor, expected, 1e-4);
     // Gradient on wasm: d/doffset of sum(y) counts the normalised positions per channel.
     const [gOffset] = tf.grads((o: tf.Tensor) =>
-      tf.sum(f.apply({ instance_norm: { scale: params["instance_norm"]!["scale"]!, offset: o } }, null, x) as tf.Tensor),
+      tf.sum(
+        f.apply({ instance_norm: { scale: params["instance_norm"]!["scale"]!, offset: o } }, null, x) as tf.Tensor,
+      ),
     )([params["instance_norm"]!["offset"]!]);
     expectClose(gOffset!, [6, 6]);
     const nchw = transform((v: tf.Tensor) => new InstanceNorm(true, true, { dataFormat: "NCHW" }).call(v));
-    expect(shapes(nchw.init(null, tf.ones([2, 3, 4, 4])))).toEqual({ instance_norm: { scale: [1, 3, 1, 1], offset: [1, 3, 1, 1] } });
+    expect(shapes(nchw.init(null, tf.ones([2, 3, 4, 4])))).toEqual({
+      instance_norm: { scale: [1, 3, 1, 1], offset: [1, 3, 1, 1] },
+    });
   });
 });
 
@@ -145,7 +177,11 @@ describe("RMSNorm", () => {
     const xv = lcg(3 * 4, 5);
     const x = tf.tensor(xv, [3, 4]);
     const g = transform((v: tf.Tensor) => new RMSNorm(-1, { scaleInit: constant(3) }).call(v));
-    expectClose(g.apply(g.init(null, x), null, x) as tf.Tensor, normGroups(xv, 4, 1e-5, true).map((v) => 3 * v), 1e-4);
+    expectClose(
+      g.apply(g.init(null, x), null, x) as tf.Tensor,
+      normGroups(xv, 4, 1e-5, true).map((v) => 3 * v),
+      1e-4,
+    );
     const h = transform((v: tf.Tensor) => new RMSNorm(-1, { createScale: false }).call(v));
     expect(h.init(null, x)).toEqual({});
     expectClose(h.apply({}, null, x) as tf.Tensor, normGroups(xv, 4, 1e-5, true), 1e-4);
@@ -162,8 +198,12 @@ describe("RMSNorm", () => {
     expect(() => transform(() => new RMSNorm(-1, { createScale: false, scaleInit: constant(1) })).init(null)).toThrow(
       /Cannot set `scaleInit` \(Haiku's `scale_init`\) if `createScale` \(Haiku's `create_scale`\) is false\. Fix: /,
     );
-    expect(() => transform(() => new RMSNorm(-1, { createScale: false, scaleInit: constant(1) })).init(null)).toThrow(InvalidArgumentError);
-    expect(() => transform(() => new RMSNorm("x" as never)).init(null)).toThrow(/`axis` should be an int, slice or iterable of ints/);
+    expect(() => transform(() => new RMSNorm(-1, { createScale: false, scaleInit: constant(1) })).init(null)).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => transform(() => new RMSNorm("x" as never)).init(null)).toThrow(
+      /`axis` should be an int, slice or iterable of ints/,
+    );
     expect(() => transform(() => new RMSNorm("x" as never)).init(null)).toThrow(InvalidArgumentError);
   });
 });
@@ -173,20 +213,27 @@ describe("GroupNorm", () => {
     const f = transform((x: tf.Tensor) => new GroupNorm(5).call(x));
     expect(shapes(f.init(null, tf.ones([8, 4, 4, 10])))).toEqual({ group_norm: { scale: [10], offset: [10] } });
     const g = transform((x: tf.Tensor) => new GroupNorm(5, { dataFormat: "NCHW" }).call(x));
-    expect(shapes(g.init(null, tf.ones([2, 10, 3, 3])))).toEqual({ group_norm: { scale: [10, 1, 1], offset: [10, 1, 1] } });
+    expect(shapes(g.init(null, tf.ones([2, 10, 3, 3])))).toEqual({
+      group_norm: { scale: [10, 1, 1], offset: [10, 1, 1] },
+    });
   });
 
   it("normalises each group over space and its channels (hand computation); NHWC == NCHW", () => {
     const xv = lcg(2 * 3 * 4, 6).map((v, i) => v + (i % 4));
     const x = tf.tensor(xv, [2, 3, 4]); // N=2, W=3, C=4, groups=2 of 2 channels
-    const f = transform((v: tf.Tensor) => new GroupNorm(2, { scaleInit: constant(0.5), offsetInit: constant(2) }).call(v));
+    const f = transform((v: tf.Tensor) =>
+      new GroupNorm(2, { scaleInit: constant(0.5), offsetInit: constant(2) }).call(v),
+    );
     const params = f.init(null, x);
     const expected = new Array<number>(24);
     for (let b = 0; b < 2; b++) {
       for (let g = 0; g < 2; g++) {
         const idx: number[] = [];
         for (let w = 0; w < 3; w++) for (let c = 2 * g; c < 2 * g + 2; c++) idx.push(b * 12 + w * 4 + c);
-        const n = normGroups(idx.map((i) => xv[i]!), idx.length);
+        const n = normGroups(
+          idx.map((i) => xv[i]!),
+          idx.length,
+        );
         idx.forEach((i, k) => (expected[i] = 0.5 * n[k]! + 2));
       }
     }
@@ -198,7 +245,10 @@ describe("GroupNorm", () => {
     const y = nchw.apply(nchw.init(null, xt), null, xt) as tf.Tensor;
     expectClose(tf.transpose(y, [0, 2, 1]), expected, 1e-4);
     const ext = transform((v: tf.Tensor) =>
-      new GroupNorm(5, { createScale: false, createOffset: false }).call(v, { scale: tf.fill([10], 0.5), offset: tf.fill([10], 2) }),
+      new GroupNorm(5, { createScale: false, createOffset: false }).call(v, {
+        scale: tf.fill([10], 0.5),
+        offset: tf.fill([10], 2),
+      }),
     );
     expectClose(ext.apply({}, null, tf.ones([2, 3, 3, 10])) as tf.Tensor, new Array(180).fill(2));
   });
@@ -208,10 +258,16 @@ describe("GroupNorm", () => {
     const x = tf.tensor(lcg(2 * 3 * 4, 8), [2, 3, 4]);
     const params = f.init(null, x) as Params;
     const [gOffset, gX] = tf.grads((o: tf.Tensor, v: tf.Tensor) =>
-      tf.sum(tf.mul(f.apply({ group_norm: { scale: params["group_norm"]!["scale"]!, offset: o } }, null, v) as tf.Tensor, v)),
+      tf.sum(
+        tf.mul(f.apply({ group_norm: { scale: params["group_norm"]!["scale"]!, offset: o } }, null, v) as tf.Tensor, v),
+      ),
     )([params["group_norm"]!["offset"]!, x]);
     const xv = Array.from(x.dataSync());
-    expectClose(gOffset!, [0, 1, 2, 3].map((c) => xv.filter((_, i) => i % 4 === c).reduce((a, b) => a + b, 0)), 1e-4);
+    expectClose(
+      gOffset!,
+      [0, 1, 2, 3].map((c) => xv.filter((_, i) => i % 4 === c).reduce((a, b) => a + b, 0)),
+      1e-4,
+    );
     expect(gX!.shape).toEqual([2, 3, 4]);
   });
 
@@ -221,11 +277,17 @@ describe("GroupNorm", () => {
       /The number of channels must be divisible by the number of groups, was channels=10, groups=3/,
     );
     expect(init(() => new GroupNorm(3).call(tf.ones([2, 4, 10])))).toThrow(ShapeError);
-    expect(init(() => new GroupNorm(5, { dataFormat: "NHW" }))).toThrow(/Unable to extract channel information from 'NHW'/);
+    expect(init(() => new GroupNorm(5, { dataFormat: "NHW" }))).toThrow(
+      /Unable to extract channel information from 'NHW'/,
+    );
     expect(init(() => new GroupNorm(5, { dataFormat: "NHW" }))).toThrow(InvalidArgumentError);
-    expect(init(() => new GroupNorm(5, { createScale: false, scaleInit: constant(1) }))).toThrow(/Cannot set `scaleInit` \(Haiku's `scale_init`\) if `createScale` \(Haiku's `create_scale`\) is false\. Fix: /);
+    expect(init(() => new GroupNorm(5, { createScale: false, scaleInit: constant(1) }))).toThrow(
+      /Cannot set `scaleInit` \(Haiku's `scale_init`\) if `createScale` \(Haiku's `create_scale`\) is false\. Fix: /,
+    );
     expect(init(() => new GroupNorm(5, { createScale: false, scaleInit: constant(1) }))).toThrow(InvalidArgumentError);
-    expect(init(() => new GroupNorm(5, { axis: "foo" as never }))).toThrow(/`axis` should be an int, slice or iterable of ints/);
+    expect(init(() => new GroupNorm(5, { axis: "foo" as never }))).toThrow(
+      /`axis` should be an int, slice or iterable of ints/,
+    );
     expect(init(() => new GroupNorm(5, { axis: "foo" as never }))).toThrow(InvalidArgumentError);
     expect(init(() => new GroupNorm(5).call(tf.ones([2, 10]), { scale: tf.ones([10]) }))).toThrow(
       /Cannot pass `scale` at call time if `createScale` \(Haiku's `create_scale`\) is true/,
@@ -237,7 +299,9 @@ describe("GroupNorm", () => {
         gn.call(tf.ones([2, 3, 10]));
         return gn.call(tf.ones([2, 10]));
       }),
-    ).toThrow(/The rank of the inputs cannot change between calls, the original call was rank=3 but this call was rank=2/);
+    ).toThrow(
+      /The rank of the inputs cannot change between calls, the original call was rank=3 but this call was rank=2/,
+    );
   });
 });
 

@@ -53,11 +53,17 @@ describe("maxPool / avgPool against reduce_window", () => {
   });
 
   test("errors as Haiku's", () => {
-    expect(() => hk.maxPool(x, 2, 2, "same" as never)).toThrow(/^hk\.maxPool: Invalid `padding` the string "same", must be 'SAME' or 'VALID'\. Fix: /);
+    expect(() => hk.maxPool(x, 2, 2, "same" as never)).toThrow(
+      /^hk\.maxPool: Invalid `padding` the string "same", must be 'SAME' or 'VALID'\. Fix: /,
+    );
     expect(() => hk.maxPool(x, 2, 2, "same" as never)).toThrow(InvalidArgumentError);
-    expect(() => hk.avgPool(x, 2, 2, "VALID", 4)).toThrow(/Invalid `channelAxis` \(Haiku's `channel_axis`\) 4 for shape \[2, 7, 6, 3\]/);
+    expect(() => hk.avgPool(x, 2, 2, "VALID", 4)).toThrow(
+      /Invalid `channelAxis` \(Haiku's `channel_axis`\) 4 for shape \[2, 7, 6, 3\]/,
+    );
     expect(() => hk.avgPool(x, 2, 2, "VALID", 4)).toThrow(InvalidArgumentError);
-    expect(() => hk.avgPool(x, [1, 1, 2, 2, 1], 1, "VALID")).toThrow(/`windowShape` \(Haiku's `window_shape`\) \[1,1,2,2,1\] has more entries than the input has dims/);
+    expect(() => hk.avgPool(x, [1, 1, 2, 2, 1], 1, "VALID")).toThrow(
+      /`windowShape` \(Haiku's `window_shape`\) \[1,1,2,2,1\] has more entries than the input has dims/,
+    );
     expect(() => hk.avgPool(x, [1, 1, 2, 2, 1], 1, "VALID")).toThrow(ShapeError);
   });
 });
@@ -76,7 +82,9 @@ describe("MaxPool / AvgPool modules", () => {
     expect(() => hk.transform(() => new hk.MaxPool(2, 2, "FULL" as never)).init(random.key(0))).toThrow(
       /^MaxPool 'max_pool': Invalid `padding` the string "FULL", must be 'SAME' or 'VALID'/,
     );
-    expect(() => hk.transform(() => new hk.MaxPool(2, 2, "FULL" as never)).init(random.key(0))).toThrow(InvalidArgumentError);
+    expect(() => hk.transform(() => new hk.MaxPool(2, 2, "FULL" as never)).init(random.key(0))).toThrow(
+      InvalidArgumentError,
+    );
   });
 
   test("gradients on wasm: max routes to the argmax, SAME avg divides by the window count", () => {
@@ -101,9 +109,12 @@ describe("MaxPool / AvgPool modules", () => {
     ] as const) {
       const fn = kind === "max" ? hk.maxPool : hk.avgPool;
       const R = ramp(fn(x, [...win], [...str], pad).shape, 1, 1.9);
-      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(R, fn(t, [...win], [...str], pad))))(x).dataSync();
+      const g = tf
+        .grad((t: tf.Tensor) => tf.sum(tf.mul(R, fn(t, [...win], [...str], pad))))(x)
+        .dataSync();
       const Rd = R.dataSync();
-      const loss = (v: tf.Tensor) => refPool(kind, v, [...win], [...str], pad).data.reduce((a, y, i) => a + y * Rd[i]!, 0);
+      const loss = (v: tf.Tensor) =>
+        refPool(kind, v, [...win], [...str], pad).data.reduce((a, y, i) => a + y * Rd[i]!, 0);
       const eps = 1e-3;
       for (const i of [0, 7, 13, 30, 41, x.size - 1]) {
         const d = x.dataSync().slice();

@@ -6,7 +6,16 @@ import { describe, expect, it } from "vitest";
 import { module, transform } from "../../src/core/index.js";
 import type { Params } from "../../src/core/index.js";
 import { key } from "../../src/random/index.js";
-import { DeepRNN, GRU, IdentityCore, LSTM, RNNCore, ResetCore, VanillaRNN, deepRnnWithSkipConnections } from "../../src/nn/recurrent.js";
+import {
+  DeepRNN,
+  GRU,
+  IdentityCore,
+  LSTM,
+  RNNCore,
+  ResetCore,
+  VanillaRNN,
+  deepRnnWithSkipConnections,
+} from "../../src/nn/recurrent.js";
 import type { LSTMState } from "../../src/nn/recurrent.js";
 import { dynamicUnroll, staticUnroll } from "../../src/nn/unroll.js";
 import { expectClose, expectCpuAgrees, expectNoLeak, lcg, paramGrads, shapes } from "./helpers.js";
@@ -18,7 +27,8 @@ const arr = (t: tf.Tensor) => Array.from(t.dataSync());
 /** x [B, D] @ w [D, O] on plain arrays. */
 function matmul(x: number[], b: number, d: number, w: number[], o: number): number[] {
   const out = new Array<number>(b * o).fill(0);
-  for (let i = 0; i < b; i++) for (let j = 0; j < o; j++) for (let k = 0; k < d; k++) out[i * o + j]! += x[i * d + k]! * w[k * o + j]!;
+  for (let i = 0; i < b; i++)
+    for (let j = 0; j < o; j++) for (let k = 0; k < d; k++) out[i * o + j]! += x[i * d + k]! * w[k * o + j]!;
   return out;
 }
 
@@ -27,7 +37,9 @@ function randomised(p: Params, seed: number): Params {
   return Object.fromEntries(
     Object.entries(p).map(([m, inner], i) => [
       m,
-      Object.fromEntries(Object.entries(inner).map(([n, t], j) => [n, tf.tensor(lcg(t.size, seed + 10 * i + j), t.shape)])),
+      Object.fromEntries(
+        Object.entries(inner).map(([n, t], j) => [n, tf.tensor(lcg(t.size, seed + 10 * i + j), t.shape)]),
+      ),
     ]),
   );
 }
@@ -98,12 +110,13 @@ describe("one step, by hand", () => {
     const gated = matmul(xh, b, d + h, w, 4 * h).map((v, i) => v + bias[i % (4 * h)]!);
     const expH: number[] = [];
     const expC: number[] = [];
-    for (let r = 0; r < b; r++) for (let j = 0; j < h; j++) {
-      const g4 = (k: number) => gated[r * 4 * h + k * h + j]!;
-      const c = sigmoid(g4(2) + 1) * cv[r * h + j]! + sigmoid(g4(0)) * Math.tanh(g4(1));
-      expC.push(c);
-      expH.push(sigmoid(g4(3)) * Math.tanh(c));
-    }
+    for (let r = 0; r < b; r++)
+      for (let j = 0; j < h; j++) {
+        const g4 = (k: number) => gated[r * 4 * h + k * h + j]!;
+        const c = sigmoid(g4(2) + 1) * cv[r * h + j]! + sigmoid(g4(0)) * Math.tanh(g4(1));
+        expC.push(c);
+        expH.push(sigmoid(g4(3)) * Math.tanh(c));
+      }
     expectClose(out, expH, 1e-5);
     expectClose(next.hidden, expH, 1e-5);
     expectClose(next.cell, expC, 1e-5);
@@ -121,10 +134,16 @@ describe("one step, by hand", () => {
     const expected: number[] = [];
     for (let r = 0; r < b; r++) {
       const hr = hv.slice(r * h, r * h + h);
-      const zr = [...Array(2 * h).keys()].map((k) => sigmoid(gx[r * 3 * h + k]! + hr.reduce((a, hj, j) => a + hj * wh[j * 3 * h + k]!, 0) + bb[k]!));
+      const zr = [...Array(2 * h).keys()].map((k) =>
+        sigmoid(gx[r * 3 * h + k]! + hr.reduce((a, hj, j) => a + hj * wh[j * 3 * h + k]!, 0) + bb[k]!),
+      );
       for (let k = 0; k < h; k++) {
         const z = zr[k]!;
-        const a = Math.tanh(gx[r * 3 * h + 2 * h + k]! + hr.reduce((acc, hj, j) => acc + zr[h + j]! * hj * wh[j * 3 * h + 2 * h + k]!, 0) + bb[2 * h + k]!);
+        const a = Math.tanh(
+          gx[r * 3 * h + 2 * h + k]! +
+            hr.reduce((acc, hj, j) => acc + zr[h + j]! * hj * wh[j * 3 * h + 2 * h + k]!, 0) +
+            bb[2 * h + k]!,
+        );
         expected.push((1 - z) * hr[k]! + z * a);
       }
     }
@@ -140,7 +159,11 @@ describe("one step, by hand", () => {
     const c = matmul(hv, b, h, arr(params["vanilla_rnn/linear_1"]!["w"]!), h);
     const bi = arr(params["vanilla_rnn/linear"]!["b"]!);
     const bh = arr(params["vanilla_rnn/linear_1"]!["b"]!);
-    expectClose(out, a.map((v, i) => Math.max(0, v + c[i]! + bi[i % h]! + bh[i % h]!)), 1e-5);
+    expectClose(
+      out,
+      a.map((v, i) => Math.max(0, v + c[i]! + bi[i % h]! + bh[i % h]!)),
+      1e-5,
+    );
     const g = transform((xs: tf.Tensor) => {
       const core = new GRU(h);
       return core.call(xs, core.initialState(null))[0];
@@ -190,7 +213,11 @@ describe("unrolls", () => {
     const [outs, states] = run({ returnAllStates: true }).apply(params, null, xs) as [tf.Tensor, LSTMState];
     expect(states.hidden.shape).toEqual([t, b, 6]);
     expectClose(states.hidden, arr(outs), 0, 0);
-    const [, statesB] = run({ returnAllStates: true, timeMajor: false }).apply(params, null, tf.transpose(xs, [1, 0, 2])) as [tf.Tensor, LSTMState];
+    const [, statesB] = run({ returnAllStates: true, timeMajor: false }).apply(
+      params,
+      null,
+      tf.transpose(xs, [1, 0, 2]),
+    ) as [tf.Tensor, LSTMState];
     expect(statesB.cell.shape).toEqual([b, t, 6]);
   });
 
@@ -211,7 +238,9 @@ describe("unrolls", () => {
         return dynamicUnroll(core as RNNCore<tf.Tensor, unknown, tf.Tensor>, seq, core.initialState(b))[0];
       });
       const params = f.init(key(4), xs);
-      const onWasm = expectCpuAgrees(() => paramGrads(params, [xs], (p, seq) => tf.sum(tf.square(f.apply(p, null, seq!) as tf.Tensor))));
+      const onWasm = expectCpuAgrees(() =>
+        paramGrads(params, [xs], (p, seq) => tf.sum(tf.square(f.apply(p, null, seq!) as tf.Tensor))),
+      );
       expect(onWasm.every((g) => g.some((v) => v !== 0) && g.every(Number.isFinite))).toBe(true);
     }
   });
@@ -231,7 +260,10 @@ describe("ResetCore, DeepRNN, IdentityCore", () => {
         const inputs = tf.range(0, 5);
         return unroll(core, [inputs, tf.equal(inputs, 2)], core.initialState(null))[0];
       });
-      expectClose(f.apply(f.init(null), null) as tf.Tensor, [1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]);
+      expectClose(
+        f.apply(f.init(null), null) as tf.Tensor,
+        [1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3],
+      );
     }
   });
 
@@ -245,7 +277,14 @@ describe("ResetCore, DeepRNN, IdentityCore", () => {
     });
     const one = tf.tensor(lcg(4 * 3, 3), [1, 4, 3]);
     const seq = tf.concat([one, one], 0);
-    const resets = tf.tensor2d([[false, false, false, false], [true, false, false, false]], [2, 4], "bool");
+    const resets = tf.tensor2d(
+      [
+        [false, false, false, false],
+        [true, false, false, false],
+      ],
+      [2, 4],
+      "bool",
+    );
     const params = f.init(key(428), seq, resets);
     expect(Object.keys(params)).toEqual(["lstm/linear"]);
     const [plain, reset] = f.apply(params, null, seq, resets) as [tf.Tensor, tf.Tensor];
@@ -265,7 +304,10 @@ describe("ResetCore, DeepRNN, IdentityCore", () => {
     });
     const x = tf.tensor(lcg(2 * 4, 8), [2, 4]);
     const params = f.init(key(0), x);
-    expect(shapes(params)).toEqual({ "lstm/linear": { w: [7, 12], b: [12] }, "lstm_1/linear": { w: [8, 20], b: [20] } });
+    expect(shapes(params)).toEqual({
+      "lstm/linear": { w: [7, 12], b: [12] },
+      "lstm_1/linear": { w: [8, 20], b: [20] },
+    });
     const [out, next, init] = f.apply(params, null, x) as unknown as [tf.Tensor, LSTMState[], LSTMState[]];
     expect(out.shape).toEqual([2, 5]);
     expect(next).toHaveLength(2);
@@ -293,25 +335,65 @@ describe("ResetCore, DeepRNN, IdentityCore", () => {
       return dynamicUnroll(core, [seq, resets], core.initialState(2))[0];
     });
     const seq = tf.tensor(lcg(4 * 2 * 3, 12), [4, 2, 3]);
-    const resets = tf.tensor2d([[0, 0], [0, 1], [0, 0], [1, 0]], [4, 2]);
+    const resets = tf.tensor2d(
+      [
+        [0, 0],
+        [0, 1],
+        [0, 0],
+        [1, 0],
+      ],
+      [4, 2],
+    );
     const params = f.init(key(5), seq, resets);
     expect(Object.keys(params)).toEqual(["vanilla_rnn/linear", "vanilla_rnn/linear_1", "gru"]);
-    const onWasm = expectCpuAgrees(() => paramGrads(params, [seq], (p, s) => tf.sum(tf.square(f.apply(p, null, s!, resets) as tf.Tensor))));
+    const onWasm = expectCpuAgrees(() =>
+      paramGrads(params, [seq], (p, s) => tf.sum(tf.square(f.apply(p, null, s!, resets) as tf.Tensor))),
+    );
     expect(onWasm.every((g) => g.some((v) => v !== 0) && g.every(Number.isFinite))).toBe(true);
   });
 
   it("raises Haiku's errors", () => {
     const init = (fn: () => unknown) => () => transform(fn).init(key(0));
-    expect(init(() => { const c = new LSTM(2); return c.call(tf.ones([1, 2, 3]), c.initialState(1)); })).toThrow(/LSTM input must be rank-1 or rank-2/);
-    expect(init(() => { const c = new LSTM(2); return c.call(tf.ones([1, 2, 3]), c.initialState(1)); })).toThrow(ShapeError);
-    expect(init(() => { const c = new GRU(2); return c.call(tf.ones([1, 2, 3]), c.initialState(1)); })).toThrow(/GRU input must be rank-1 or rank-2/);
-    expect(init(() => { const c = new GRU(2); return c.call(tf.ones([1, 2, 3]), c.initialState(1)); })).toThrow(ShapeError);
-    expect(init(() => deepRnnWithSkipConnections([new LSTM(2), tf.relu as never]))).toThrow(/`skipConnections` \(Haiku's `skip_connections`\) requires for all layers to be `hk.RNNCore`s/);
-    expect(init(() => deepRnnWithSkipConnections([new LSTM(2), tf.relu as never]))).toThrow(InvalidArgumentError);
-    expect(init(() => { const c = new ResetCore(new LSTM(2)); return c.call([tf.ones([3, 2]), tf.ones([2])], c.initialState(3)); })).toThrow(
-      /should_reset signal shape \[2\] is not compatible with state shape \[3, 2\]/,
+    expect(
+      init(() => {
+        const c = new LSTM(2);
+        return c.call(tf.ones([1, 2, 3]), c.initialState(1));
+      }),
+    ).toThrow(/LSTM input must be rank-1 or rank-2/);
+    expect(
+      init(() => {
+        const c = new LSTM(2);
+        return c.call(tf.ones([1, 2, 3]), c.initialState(1));
+      }),
+    ).toThrow(ShapeError);
+    expect(
+      init(() => {
+        const c = new GRU(2);
+        return c.call(tf.ones([1, 2, 3]), c.initialState(1));
+      }),
+    ).toThrow(/GRU input must be rank-1 or rank-2/);
+    expect(
+      init(() => {
+        const c = new GRU(2);
+        return c.call(tf.ones([1, 2, 3]), c.initialState(1));
+      }),
+    ).toThrow(ShapeError);
+    expect(init(() => deepRnnWithSkipConnections([new LSTM(2), tf.relu as never]))).toThrow(
+      /`skipConnections` \(Haiku's `skip_connections`\) requires for all layers to be `hk.RNNCore`s/,
     );
-    expect(init(() => { const c = new ResetCore(new LSTM(2)); return c.call([tf.ones([3, 2]), tf.ones([2])], c.initialState(3)); })).toThrow(ShapeError);
+    expect(init(() => deepRnnWithSkipConnections([new LSTM(2), tf.relu as never]))).toThrow(InvalidArgumentError);
+    expect(
+      init(() => {
+        const c = new ResetCore(new LSTM(2));
+        return c.call([tf.ones([3, 2]), tf.ones([2])], c.initialState(3));
+      }),
+    ).toThrow(/should_reset signal shape \[2\] is not compatible with state shape \[3, 2\]/);
+    expect(
+      init(() => {
+        const c = new ResetCore(new LSTM(2));
+        return c.call([tf.ones([3, 2]), tf.ones([2])], c.initialState(3));
+      }),
+    ).toThrow(ShapeError);
     expect(init(() => new LSTM(0))).toThrow(/`hiddenSize` \(Haiku's `hidden_size`\) must be a positive integer/);
     expect(init(() => new LSTM(0))).toThrow(InvalidArgumentError);
     expect(() => dynamicUnroll({} as never, tf.ones([2]), null)).toThrow(/`core` must be an RNNCore/);

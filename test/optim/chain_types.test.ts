@@ -9,7 +9,9 @@ describe("hk.optim.chain state types", () => {
     const params = { w: tf.ones([2, 2]) };
     const opt = hk.optim.chain(hk.optim.clipByGlobalNorm(1), hk.optim.scaleByAdam(), hk.optim.scaleByLearningRate(0.1));
     const state = opt.init(params);
-    expectTypeOf(state).toEqualTypeOf<[hk.optim.EmptyState, hk.optim.ScaleByAdamState, hk.optim.ScaleByScheduleState | hk.optim.EmptyState]>();
+    expectTypeOf(state).toEqualTypeOf<
+      [hk.optim.EmptyState, hk.optim.ScaleByAdamState, hk.optim.ScaleByScheduleState | hk.optim.EmptyState]
+    >();
     expect(state).toHaveLength(3);
     const [, adam] = state;
     expect(adam.mu).toHaveProperty("w");

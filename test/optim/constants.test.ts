@@ -51,13 +51,19 @@ describe("optimizer constants", () => {
     await settle();
     const [second] = opt.update(grads, opt.init(grads));
     // optax sgd with no momentum: updates = -lr * g (optax/_src/alias.py sgd; transform.py scale).
-    expect(Array.from((second as { w: tf.Tensor }).w.dataSync())).toEqual(Array.from((first as { w: tf.Tensor }).w.dataSync()));
+    expect(Array.from((second as { w: tf.Tensor }).w.dataSync())).toEqual(
+      Array.from((first as { w: tf.Tensor }).w.dataSync()),
+    );
     expect((second as { w: tf.Tensor }).w.dataSync()[0]).toBeCloseTo(-0.37, 6);
     tree.dispose([grads, first, second]);
   });
 
   it("addDecayedWeights with a schedule keeps numTensors flat over steps (the scheduled rate lives in the step)", () => {
-    expectFlatOverSteps(optim.addDecayedWeights((count: number) => 1e-2 / (1 + count)), 3, 10);
+    expectFlatOverSteps(
+      optim.addDecayedWeights((count: number) => 1e-2 / (1 + count)),
+      3,
+      10,
+    );
   });
 });
 

@@ -18,7 +18,8 @@ describe("training Haiku modules with hk.valueAndGrad + hk.optim", () => {
     const net = hk.withoutApplyRng(hk.transform((inp: tf.Tensor) => new hk.nets.MLP([32, 32, 1]).call(inp)));
     let params = net.init(hk.random.key(0), x);
     expect(Object.keys(params)).toEqual(["mlp/~/linear_0", "mlp/~/linear_1", "mlp/~/linear_2"]);
-    const loss = (p: hk.Params, xx: tf.Tensor, yy: tf.Tensor): tf.Tensor => tf.mean(tf.square(tf.sub(net.apply(p, xx) as tf.Tensor, yy)));
+    const loss = (p: hk.Params, xx: tf.Tensor, yy: tf.Tensor): tf.Tensor =>
+      tf.mean(tf.square(tf.sub(net.apply(p, xx) as tf.Tensor, yy)));
     const opt = hk.optim.adam(2e-2);
     let optState = opt.init(params);
     const step = hk.optim.trainStep(loss, opt);

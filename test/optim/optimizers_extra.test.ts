@@ -20,7 +20,9 @@ describe("optimizers that read params", () => {
       const state = opt.init(p);
       const before = tf.memory().numTensors;
       expect(() => opt.update(p, state)).toThrow(hk.InvalidArgumentError);
-      expect(() => opt.update(p, state)).toThrow(/`params` was not passed to `update`\. Fix: call opt\.update\(grads, state, params\)/);
+      expect(() => opt.update(p, state)).toThrow(
+        /`params` was not passed to `update`\. Fix: call opt\.update\(grads, state, params\)/,
+      );
       expect(tf.memory().numTensors).toBe(before);
       hk.tree.dispose([p, state]);
     });
@@ -75,7 +77,9 @@ describe("radam", () => {
 describe("sm3", () => {
   it("rejects scalar params (optax's scale_by_sm3 keeps one accumulator per axis)", () => {
     const p = { w: tf.ones([2]), s: tf.scalar(1) };
-    expect(() => optim.sm3(0.1).init(p)).toThrow(/hk\.optim\.scaleBySm3: the param `s` is a scalar; SM3 keeps one accumulator per axis and needs rank >= 1\. Fix:/);
+    expect(() => optim.sm3(0.1).init(p)).toThrow(
+      /hk\.optim\.scaleBySm3: the param `s` is a scalar; SM3 keeps one accumulator per axis and needs rank >= 1\. Fix:/,
+    );
     hk.tree.dispose(p);
   });
 });

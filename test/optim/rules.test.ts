@@ -67,7 +67,10 @@ function simulate(rule: (g: number, j: number, step: number, p: number) => numbe
 
 describe("optax update rules, by hand", () => {
   it("sgd: u = -lr g (alias.py: chain(identity, scale_by_learning_rate))", () => {
-    expectClose(run(optim.sgd(0.1)), simulate((g) => -0.1 * g));
+    expectClose(
+      run(optim.sgd(0.1)),
+      simulate((g) => -0.1 * g),
+    );
   });
 
   it("sgd with momentum: trace = g + d trace; u = -lr trace; nesterov u = -lr (g + d trace)", () => {
@@ -135,7 +138,8 @@ describe("optax update rules, by hand", () => {
       const count = step + 1;
       mu[j] = (1 - b1) * g + b1 * (mu[j] as number);
       nu[j] = (1 - b2) * g * g + b2 * (nu[j] as number);
-      const adamU = (mu[j] as number) / (1 - f32(b1) ** count) / (Math.sqrt((nu[j] as number) / (1 - f32(b2) ** count)) + eps);
+      const adamU =
+        (mu[j] as number) / (1 - f32(b1) ** count) / (Math.sqrt((nu[j] as number) / (1 - f32(b2) ** count)) + eps);
       return -lr * (adamU + wd * p);
     }, true);
     expectClose(run(optim.adamw(lr, { weightDecay: wd }), true), want);
@@ -213,7 +217,10 @@ describe("optax update rules, by hand", () => {
   });
 
   it("clip: elementwise to [-d, d]", () => {
-    expectClose(run(optim.clip(0.2)), GS.map((g) => g.map((v) => Math.max(-0.2, Math.min(0.2, v)))));
+    expectClose(
+      run(optim.clip(0.2)),
+      GS.map((g) => g.map((v) => Math.max(-0.2, Math.min(0.2, v)))),
+    );
   });
 
   it("schedules see count 0 first and increment per update (scale_by_schedule)", () => {
@@ -222,7 +229,10 @@ describe("optax update rules, by hand", () => {
       seen.push(c);
       return 0.1 * (c + 1);
     };
-    expectClose(run(optim.sgd(lr)), GS.map((g, i) => g.map((v) => -0.1 * (i + 1) * v)));
+    expectClose(
+      run(optim.sgd(lr)),
+      GS.map((g, i) => g.map((v) => -0.1 * (i + 1) * v)),
+    );
     expect(seen).toEqual([0, 1, 2]);
   });
 
@@ -235,7 +245,9 @@ describe("optax update rules, by hand", () => {
     expect(Array.from(u.w.dataSync())).toEqual([0.5, 1]);
     expect(Array.from(u.b.dataSync())).toEqual([0]);
     // A function mask and a prefix mask give the same result.
-    const fnOpt = optim.masked(optim.addDecayedWeights(0.5), (p: typeof params) => tree.map((x: tf.Tensor) => x.size > 1, p));
+    const fnOpt = optim.masked(optim.addDecayedWeights(0.5), (p: typeof params) =>
+      tree.map((x: tf.Tensor) => x.size > 1, p),
+    );
     const [u2] = fnOpt.update(grads, fnOpt.init(params), params);
     expect(Array.from(u2.w.dataSync())).toEqual([0.5, 1]);
     expect(Array.from(u2.b.dataSync())).toEqual([0]);

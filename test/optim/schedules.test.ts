@@ -53,9 +53,13 @@ describe("schedules (optax/schedules/_schedule.py)", () => {
     );
     const e = optim.cosineDecay(0.1, 100, { exponent: 2 });
     const want = [0.1, 0.09516553580760956, 0.025, 0.0021446612663567066, 0.0];
-    [0, 10, 50, 75, 100].forEach((c, i) => expect(Math.abs(e(c) - (want[i] as number))).toBeLessThan(1e-8 + 1e-6 * (want[i] as number)));
+    [0, 10, 50, 75, 100].forEach((c, i) =>
+      expect(Math.abs(e(c) - (want[i] as number))).toBeLessThan(1e-8 + 1e-6 * (want[i] as number)),
+    );
     expect(optim.cosineDecay(1000, 1e10)(1e9)).toBeCloseTo(975.52826, 3);
-    expect(() => optim.cosineDecay(1, 0)).toThrow(/hk\.optim\.cosineDecay: `decaySteps` \(optax's `decay_steps`\) must be positive, got the number 0\. Fix: /);
+    expect(() => optim.cosineDecay(1, 0)).toThrow(
+      /hk\.optim\.cosineDecay: `decaySteps` \(optax's `decay_steps`\) must be positive, got the number 0\. Fix: /,
+    );
     expect(() => optim.cosineDecay(1, 0)).toThrow(InvalidArgumentError);
   });
 
@@ -72,19 +76,29 @@ describe("schedules (optax/schedules/_schedule.py)", () => {
     const x = optim.warmupCosineDecay(0.2, 1.21, 50, 100, { endValue: -3.0, exponent: 2 });
     const want = [0.20000004768371582, 0.4020000100135803, 1.2100000381469727, -1.947500228881836, -3.000000238418579];
     // optax's values are float32 results; ours are float64, so compare to float32 precision.
-    [0, 10, 50, 75, 100].forEach((c, i) => expect(Math.abs(x(c) - (want[i] as number))).toBeLessThan(1e-6 * Math.abs(want[i] as number) + 1e-6));
+    [0, 10, 50, 75, 100].forEach((c, i) =>
+      expect(Math.abs(x(c) - (want[i] as number))).toBeLessThan(1e-6 * Math.abs(want[i] as number) + 1e-6),
+    );
     const z = optim.warmupCosineDecay(0.2, 0, 50, 100, { endValue: -3.0, exponent: 2 });
     const wantZ = [0.2, 0.16, 0.0, 0.0, 0.0];
     [0, 10, 50, 75, 100].forEach((c, i) => expect(z(c)).toBeCloseTo(wantZ[i] as number, 6));
-    expect(() => optim.warmupCosineDecay(0.2, 1.2, 10, 10)).toThrow(/`decaySteps` \(optax's `decay_steps`, the number 10\) must be greater than `warmupSteps` \(optax's `warmup_steps`, the number 10\)/);
+    expect(() => optim.warmupCosineDecay(0.2, 1.2, 10, 10)).toThrow(
+      /`decaySteps` \(optax's `decay_steps`, the number 10\) must be greater than `warmupSteps` \(optax's `warmup_steps`, the number 10\)/,
+    );
     expect(() => optim.warmupCosineDecay(0.2, 1.2, 10, 10)).toThrow(InvalidArgumentError);
   });
 
   it("linearSchedule / polynomialSchedule (PolynomialTest.test_linear, test_with_decay_begin)", () => {
     const l = optim.linearSchedule(10, 20, 10);
-    expect(range(15).map(l)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 20, 20, 20, 20].map((v) => expect.closeTo(v, 6)));
+    expect(range(15).map(l)).toEqual(
+      [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 20, 20, 20, 20].map((v) => expect.closeTo(v, 6)),
+    );
     const q = optim.polynomialSchedule(30, 10, 2, 10, { transitionBegin: 4 });
-    const want = [...range(4).map(() => 30), ...range(10).map((n) => 10 + 20 * (1 - n / 10) ** 2), ...range(6).map(() => 10)];
+    const want = [
+      ...range(4).map(() => 30),
+      ...range(10).map((n) => 10 + 20 * (1 - n / 10) ** 2),
+      ...range(6).map(() => 10),
+    ];
     range(20).forEach((c) => expect(q(c)).toBeCloseTo(want[c] as number, 3));
   });
 });

@@ -6,7 +6,7 @@ import * as optim from "../../src/optim/index.js";
 import * as tree from "../../src/tree/index.js";
 import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
 
-type Params = { "linear": { w: tf.Tensor; b: tf.Tensor } };
+type Params = { linear: { w: tf.Tensor; b: tf.Tensor } };
 
 // y = x @ [2, -3] + 0.5 over a fixed design: the least-squares optimum is exactly that.
 const TRUE_W = [2, -3];
@@ -14,7 +14,9 @@ const TRUE_B = 0.5;
 function data(): { x: tf.Tensor; y: tf.Tensor } {
   const xs: number[][] = [];
   for (let i = 0; i < 32; i++) xs.push([Math.sin(i), Math.cos(1.7 * i)]);
-  const ys = xs.map((r) => (r[0] as number) * (TRUE_W[0] as number) + (r[1] as number) * (TRUE_W[1] as number) + TRUE_B);
+  const ys = xs.map(
+    (r) => (r[0] as number) * (TRUE_W[0] as number) + (r[1] as number) * (TRUE_W[1] as number) + TRUE_B,
+  );
   return { x: tf.tensor2d(xs), y: tf.tensor2d(ys, [32, 1]) };
 }
 
@@ -56,7 +58,10 @@ describe("training loop pattern", () => {
 
   it("trainStep: 1000 steps keep tf.memory().numTensors constant and converge", () => {
     const { x, y } = data();
-    const opt = optim.chain(optim.clipByGlobalNorm(10), optim.adamw(optim.warmupCosineDecay(0, 0.05, 50, 1000), { weightDecay: 1e-6 }));
+    const opt = optim.chain(
+      optim.clipByGlobalNorm(10),
+      optim.adamw(optim.warmupCosineDecay(0, 0.05, 50, 1000), { weightDecay: 1e-6 }),
+    );
     const step = optim.trainStep(loss, opt);
     let params = initParams();
     let optState = opt.init(params);
@@ -138,10 +143,16 @@ describe("optimizer errors", () => {
     const before = tf.memory().numTensors;
     const bad = { linear: { w: tf.ones([2, 1]) } };
     expect(() => opt.update(bad, state)).toThrow(ShapeError);
-    expect(() => opt.update(bad, state)).toThrow(/hk\.optim\.scaleByAdam: structure mismatch at `linear`: state\.mu should match updates, which has an object with keys \[w\] there, but it has an object with keys \[b, w\] \(unexpected keys \[b\]\)/);
-    expect(() => opt.update(bad, [{}, {}])).toThrow(/hk\.optim\.scaleByAdam: `state` must be the state returned by this transformation's init\/update \(an object with keys \[count, mu, nu\]\), got an object with keys \[\]\. Fix: /);
+    expect(() => opt.update(bad, state)).toThrow(
+      /hk\.optim\.scaleByAdam: structure mismatch at `linear`: state\.mu should match updates, which has an object with keys \[w\] there, but it has an object with keys \[b, w\] \(unexpected keys \[b\]\)/,
+    );
+    expect(() => opt.update(bad, [{}, {}])).toThrow(
+      /hk\.optim\.scaleByAdam: `state` must be the state returned by this transformation's init\/update \(an object with keys \[count, mu, nu\]\), got an object with keys \[\]\. Fix: /,
+    );
     expect(() => opt.update(bad, [{}, {}])).toThrow(ShapeError);
-    expect(() => opt.update(bad, {} as never)).toThrow(/hk\.optim\.chain: `state` must be the state from this chain's init\/update \(an array of 2 states\), got an object with keys \[\]/);
+    expect(() => opt.update(bad, {} as never)).toThrow(
+      /hk\.optim\.chain: `state` must be the state from this chain's init\/update \(an array of 2 states\), got an object with keys \[\]/,
+    );
     expect(() => opt.update(bad, {} as never)).toThrow(ShapeError);
     tree.dispose(bad);
     expect(tf.memory().numTensors).toBe(before);
@@ -153,16 +164,28 @@ describe("optimizer errors", () => {
     const opt = optim.adamw(1e-3);
     const state = opt.init(params);
     const g = { linear: { w: tf.ones([2, 1]), b: tf.ones([1]) } };
-    expect(() => opt.update(g, state)).toThrow(/hk\.optim\.addDecayedWeights: this transformation needs the current params, but `params` was not passed to `update`\. Fix: call opt\.update\(grads, state, params\)/);
+    expect(() => opt.update(g, state)).toThrow(
+      /hk\.optim\.addDecayedWeights: this transformation needs the current params, but `params` was not passed to `update`\. Fix: call opt\.update\(grads, state, params\)/,
+    );
     expect(() => opt.update(g, state)).toThrow(InvalidArgumentError);
     tree.dispose(state);
-    expect(() => opt.update(g, state, params)).toThrow(/hk\.optim\.scaleByAdam: the tensor at `linear\.b` of state\.mu is already disposed/);
-    expect(() => optim.adam(Number.NaN)).toThrow(/hk\.optim\.adam: `learningRate` \(optax's `learning_rate`\) must be a finite number or a schedule \(count\) => number, got the number NaN\. Fix: /);
+    expect(() => opt.update(g, state, params)).toThrow(
+      /hk\.optim\.scaleByAdam: the tensor at `linear\.b` of state\.mu is already disposed/,
+    );
+    expect(() => optim.adam(Number.NaN)).toThrow(
+      /hk\.optim\.adam: `learningRate` \(optax's `learning_rate`\) must be a finite number or a schedule \(count\) => number, got the number NaN\. Fix: /,
+    );
     expect(() => optim.adam(Number.NaN)).toThrow(InvalidArgumentError);
-    expect(() => optim.chain(optim.scaleByAdam as never)).toThrow(/hk\.optim\.chain: `transforms\[0\]` must be a GradientTransformation .*, got function scaleByAdam\. Fix: call optimizer factories/);
-    expect(() => optim.adam(1e-3).init({ n: 3 })).toThrow(/leaf `n` of `params` must be a float32 tensor .*, got the number 3\. Fix: /);
+    expect(() => optim.chain(optim.scaleByAdam as never)).toThrow(
+      /hk\.optim\.chain: `transforms\[0\]` must be a GradientTransformation .*, got function scaleByAdam\. Fix: call optimizer factories/,
+    );
+    expect(() => optim.adam(1e-3).init({ n: 3 })).toThrow(
+      /leaf `n` of `params` must be a float32 tensor .*, got the number 3\. Fix: /,
+    );
     expect(() => optim.adam(1e-3).init({ n: 3 })).toThrow(InvalidArgumentError);
-    expect(() => optim.applyUpdates(params, { linear: { w: g.linear.w } })).toThrow(/hk\.optim\.applyUpdates: structure mismatch at `linear`/);
+    expect(() => optim.applyUpdates(params, { linear: { w: g.linear.w } })).toThrow(
+      /hk\.optim\.applyUpdates: structure mismatch at `linear`/,
+    );
     tree.dispose([params, g]);
   });
 

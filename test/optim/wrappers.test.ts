@@ -7,8 +7,18 @@ import * as hk from "../../src/index.js";
 import { CONSTANT_CACHE_CAPACITY } from "../../src/optim/scalars.js";
 
 const { optim } = hk;
-const makeParams = () => ({ linear: { w: tf.tensor2d([[1, -2], [0.5, 3]]), b: tf.tensor1d([0.1, -0.1]) } });
-const gradsAt = (i: number) => ({ linear: { w: tf.fill([2, 2], Math.sin(i + 1)), b: tf.tensor1d([Math.cos(i), 0.3]) } });
+const makeParams = () => ({
+  linear: {
+    w: tf.tensor2d([
+      [1, -2],
+      [0.5, 3],
+    ]),
+    b: tf.tensor1d([0.1, -0.1]),
+  },
+});
+const gradsAt = (i: number) => ({
+  linear: { w: tf.fill([2, 2], Math.sin(i + 1)), b: tf.tensor1d([Math.cos(i), 0.3]) },
+});
 const values = (t: unknown) => hk.tree.leaves(t as hk.Params).map((x) => Array.from((x as tf.Tensor).dataSync()));
 
 /** Runs `steps` updates and returns the tensor count after each (the first includes state). */
@@ -45,7 +55,11 @@ describe("memory: every new optimizer and wrapper frees its intermediates (20 st
     ["injectHyperparams", () => optim.injectHyperparams((h) => optim.adam(h.learningRate), { learningRate: 1e-3 })],
     ["applyIfFinite", () => optim.applyIfFinite(optim.adam(1e-3), 2)],
     ["zeroNans", () => optim.chain(optim.zeroNans(), optim.sgd(0.1))],
-    ["lookahead", () => optim.lookahead(optim.adam(1e-3), { syncPeriod: 3, slowStepSize: 0.5, resetState: true }), optim.lookaheadParams],
+    [
+      "lookahead",
+      () => optim.lookahead(optim.adam(1e-3), { syncPeriod: 3, slowStepSize: 0.5, resetState: true }),
+      optim.lookaheadParams,
+    ],
   ];
   for (const [name, make, wrap] of cases) {
     it(`${name}: tf.memory().numTensors is flat over 20 steps and back to the start after disposal`, () => {
@@ -82,14 +96,21 @@ describe("MultiSteps", () => {
   });
 
   it("rejects a k that is not a positive integer", () => {
-    expect(() => new optim.MultiSteps(optim.sgd(1), 0)).toThrow(/hk\.optim\.MultiSteps: `everyKSchedule` must give a positive integer number of mini-steps, got the number 0\. Fix:/);
-    expect(() => new optim.MultiSteps(optim.sgd as unknown as hk.optim.GradientTransformation, 2)).toThrow(/`innerOpt` \(optax's `opt`\) must be a GradientTransformation \(\{init, update\}\), got function sgd/);
+    expect(() => new optim.MultiSteps(optim.sgd(1), 0)).toThrow(
+      /hk\.optim\.MultiSteps: `everyKSchedule` must give a positive integer number of mini-steps, got the number 0\. Fix:/,
+    );
+    expect(() => new optim.MultiSteps(optim.sgd as unknown as hk.optim.GradientTransformation, 2)).toThrow(
+      /`innerOpt` \(optax's `opt`\) must be a GradientTransformation \(\{init, update\}\), got function sgd/,
+    );
   });
 });
 
 describe("injectHyperparams", () => {
   it("shows numeric hyper-parameters in the state and uses a changed value at the next step", () => {
-    const opt = optim.injectHyperparams((h) => optim.sgd(h.learningRate, { momentum: h.momentum }), { learningRate: 0.1, momentum: 0 });
+    const opt = optim.injectHyperparams((h) => optim.sgd(h.learningRate, { momentum: h.momentum }), {
+      learningRate: 0.1,
+      momentum: 0,
+    });
     const p = { w: tf.tensor1d([0]) };
     const g = { w: tf.tensor1d([1]) };
     const s = opt.init(p);
@@ -109,7 +130,9 @@ describe("injectHyperparams", () => {
   it("keeps at most the constant cache's capacity of tensors over a schedule of 200 distinct values", async () => {
     // Each value is a new cached float32 constant; the cache trims itself once the loop yields
     // (src/optim/scalars.ts), as a training loop that awaits its data does.
-    const opt = optim.injectHyperparams((h) => optim.sgd(h.learningRate), { learningRate: optim.linearSchedule(1, 0, 200) as unknown as number });
+    const opt = optim.injectHyperparams((h) => optim.sgd(h.learningRate), {
+      learningRate: optim.linearSchedule(1, 0, 200) as unknown as number,
+    });
     const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
     await settle();
     const before = tf.memory().numTensors;
@@ -136,7 +159,12 @@ describe("applyIfFinite and zeroNans", () => {
     const p = { w: tf.tensor1d([0, 0]) };
     let s = opt.init(p);
     const out: number[][] = [];
-    for (const g of [[1, 1], [Number.NaN, 1], [Infinity, 1], [1, 1]]) {
+    for (const g of [
+      [1, 1],
+      [Number.NaN, 1],
+      [Infinity, 1],
+      [1, 1],
+    ]) {
       const grads = { w: tf.tensor1d(g) };
       const [u, next] = opt.update(grads, s, p);
       out.push(Array.from(u.w.dataSync()));
@@ -162,11 +190,15 @@ describe("applyIfFinite and zeroNans", () => {
 
 describe("lookahead", () => {
   it("checks its arguments and the {fast, slow} params", () => {
-    expect(() => optim.lookahead(optim.sgd(1), { syncPeriod: 0, slowStepSize: 0.5 })).toThrow(/`syncPeriod` must be an integer >= 1/);
+    expect(() => optim.lookahead(optim.sgd(1), { syncPeriod: 0, slowStepSize: 0.5 })).toThrow(
+      /`syncPeriod` must be an integer >= 1/,
+    );
     const opt = optim.lookahead(optim.sgd(1), { syncPeriod: 2, slowStepSize: 0.5 });
     const p = makeParams();
     const s = opt.init(p);
-    expect(() => opt.update(p, s, p)).toThrow(/`params` must be the lookahead params \{fast, slow\}.*Fix: pass hk\.optim\.lookaheadParams\(params\)/);
+    expect(() => opt.update(p, s, p)).toThrow(
+      /`params` must be the lookahead params \{fast, slow\}.*Fix: pass hk\.optim\.lookaheadParams\(params\)/,
+    );
     hk.tree.dispose([p, s]);
   });
 });

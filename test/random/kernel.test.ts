@@ -31,8 +31,18 @@ describe("WebAssembly SIMD threefry kernel", () => {
   });
   it.each([64, 65, 66, 67, 1000, 4099])("equals the JS loop for n = %i (bits, int32 bits, uniform)", (n) => {
     const k = random.key(n);
-    expect(mismatches(random.bitsValues(k, [n]), jsPath(() => random.bitsValues(k, [n])))).toBe(0);
-    expect(mismatches(random.uniformValues(k, [n]), jsPath(() => random.uniformValues(k, [n])))).toBe(0);
+    expect(
+      mismatches(
+        random.bitsValues(k, [n]),
+        jsPath(() => random.bitsValues(k, [n])),
+      ),
+    ).toBe(0);
+    expect(
+      mismatches(
+        random.uniformValues(k, [n]),
+        jsPath(() => random.uniformValues(k, [n])),
+      ),
+    ).toBe(0);
     const t = random.bits(k, [n]);
     const tj = jsPath(() => random.bits(k, [n]));
     expect(mismatches(t.dataSync(), tj.dataSync())).toBe(0);
@@ -42,6 +52,11 @@ describe("WebAssembly SIMD threefry kernel", () => {
   it("continues the counter across chunks", () => {
     const n = CHUNK + 7;
     const k = random.key(99);
-    expect(mismatches(random.uniformValues(k, [n]), jsPath(() => random.uniformValues(k, [n])))).toBe(0);
+    expect(
+      mismatches(
+        random.uniformValues(k, [n]),
+        jsPath(() => random.uniformValues(k, [n])),
+      ),
+    ).toBe(0);
   });
 });

@@ -9,9 +9,21 @@ describe("threefry2x32 block", () => {
   // Random123 known answers, as in jax tests/random_test.py::testThreefry2x32
   //.
   it.each([
-    [[0, 0], [0, 0], [0x6b200159, 0x99ba4efe]],
-    [[0xffffffff, 0xffffffff], [0xffffffff, 0xffffffff], [0x1cb996fc, 0xbb002be7]],
-    [[0x13198a2e, 0x03707344], [0x243f6a88, 0x85a308d3], [0xc4923a9c, 0x483df7a0]],
+    [
+      [0, 0],
+      [0, 0],
+      [0x6b200159, 0x99ba4efe],
+    ],
+    [
+      [0xffffffff, 0xffffffff],
+      [0xffffffff, 0xffffffff],
+      [0x1cb996fc, 0xbb002be7],
+    ],
+    [
+      [0x13198a2e, 0x03707344],
+      [0x243f6a88, 0x85a308d3],
+      [0xc4923a9c, 0x483df7a0],
+    ],
   ])("key %j counter %j", (k, c, expected) => {
     const out = new Uint32Array(2);
     threefryBlock(k[0]!, k[1]!, c[0]!, c[1]!, out, 0);
@@ -39,7 +51,9 @@ describe("random.key", () => {
     expect(arr(random.key(42n))).toEqual([0, 42]);
   });
   it("rejects non-integers and out-of-int64 seeds", () => {
-    expect(() => random.key(1.5)).toThrow(/^hk\.random\.key: PRNG key seed must be an integer: `seed` .*, got the number 1\.5\. Fix: /);
+    expect(() => random.key(1.5)).toThrow(
+      /^hk\.random\.key: PRNG key seed must be an integer: `seed` .*, got the number 1\.5\. Fix: /,
+    );
     expect(() => random.key(1.5)).toThrow(InvalidArgumentError);
     expect(() => random.key(Number.NaN)).toThrow(/random\.key/);
     expect(() => random.key(2n ** 63n)).toThrow(/int64 range/);
@@ -93,7 +107,9 @@ describe("random.split", () => {
     expect(random.split(k, 0)).toEqual([]);
   });
   it("rejects bad num and bad keys", () => {
-    expect(() => random.split(random.key(0), -1)).toThrow(/hk\.random\.split: `num` must be a non-negative integer, got the number -1\. Fix: /);
+    expect(() => random.split(random.key(0), -1)).toThrow(
+      /hk\.random\.split: `num` must be a non-negative integer, got the number -1\. Fix: /,
+    );
     expect(() => random.split(random.key(0), -1)).toThrow(InvalidArgumentError);
     expect(() => random.split(random.key(0), 1.5)).toThrow(/num/);
     expect(() => random.split(0 as unknown as Uint32Array)).toThrow(
@@ -149,8 +165,12 @@ describe("random.isKey / assertKey", () => {
       "Linear.call: `rng` must be a PRNG key (Uint32Array(2)), got null. Fix: use hk.random.key(seed)",
     );
     expect(() => random.assertKey(null, "Linear.call", "rng")).toThrow(InvalidArgumentError);
-    expect(() => random.assertKey(new Int32Array(2), "f")).toThrow(/got a Int32Array of length 2\. Fix: use hk\.random\.key\(seed\)/);
-    expect(() => random.assertKey(new Uint32Array(6), "f")).toThrow(/got a Uint32Array of length 6\. Fix: pass a single key/);
+    expect(() => random.assertKey(new Int32Array(2), "f")).toThrow(
+      /got a Int32Array of length 2\. Fix: use hk\.random\.key\(seed\)/,
+    );
+    expect(() => random.assertKey(new Uint32Array(6), "f")).toThrow(
+      /got a Uint32Array of length 6\. Fix: pass a single key/,
+    );
     expect(() => random.assertKey({ shape: [2], dtype: "int32" }, "f")).toThrow(
       /got an object with keys \[dtype, shape\]/,
     );

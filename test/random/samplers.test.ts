@@ -133,10 +133,16 @@ describe("uniform", () => {
     expect(() => random.uniform(key(0), [2], { dtype: "int32" })).toThrow(
       /hk\.random\.uniform: `dtype` must be "float32", got the string "int32"\. Fix: /,
     );
-    expect(() => random.uniform(key(0), [2, -1])).toThrow(/hk\.random\.uniform: `shape` must be an array of non-negative integers, got \[2, -1\]/);
+    expect(() => random.uniform(key(0), [2, -1])).toThrow(
+      /hk\.random\.uniform: `shape` must be an array of non-negative integers, got \[2, -1\]/,
+    );
     expect(() => random.uniform(key(0), [2, -1])).toThrow(InvalidArgumentError);
-    expect(() => random.uniform(key(0), 3 as unknown as number[])).toThrow(/hk\.random\.uniform: `shape` must be an array/);
-    expect(() => random.uniform(key(0), [2], { minval: Number.NaN })).toThrow(/hk\.random\.uniform: `minval` must be a number, got the number NaN/);
+    expect(() => random.uniform(key(0), 3 as unknown as number[])).toThrow(
+      /hk\.random\.uniform: `shape` must be an array/,
+    );
+    expect(() => random.uniform(key(0), [2], { minval: Number.NaN })).toThrow(
+      /hk\.random\.uniform: `minval` must be a number, got the number NaN/,
+    );
     expect(() => random.uniform(42 as unknown as Uint32Array, [2])).toThrow(
       /hk\.random\.uniform: `key` must be a PRNG key \(Uint32Array\(2\)\), got the number 42\. Fix: use hk\.random\.key\(42\)/,
     );
@@ -185,7 +191,9 @@ describe("normal", () => {
     }
   });
   it("rejects other dtypes", () => {
-    expect(() => random.normal(key(0), [2], { dtype: "int32" })).toThrow(/hk\.random\.normal: `dtype` must be "float32"/);
+    expect(() => random.normal(key(0), [2], { dtype: "int32" })).toThrow(
+      /hk\.random\.normal: `dtype` must be "float32"/,
+    );
   });
 });
 
@@ -245,7 +253,9 @@ describe("bernoulli", () => {
     const t = random.bernoulli(key(0));
     expect(t.shape).toEqual([]);
     t.dispose();
-    expect(() => random.bernoulli(key(0), "0.5" as unknown as number, [2])).toThrow(/hk\.random\.bernoulli: `p` must be a number/);
+    expect(() => random.bernoulli(key(0), "0.5" as unknown as number, [2])).toThrow(
+      /hk\.random\.bernoulli: `p` must be a number/,
+    );
     expect(() => random.bernoulli(key(0), "0.5" as unknown as number, [2])).toThrow(InvalidArgumentError);
   });
 });

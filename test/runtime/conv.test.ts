@@ -18,7 +18,17 @@ describe("wasm Conv2DBackpropFilter", () => {
     { x: [3, 9, 8, 2], f: [3, 2, 2, 5], stride: 2, pad: "valid" },
     { x: [2, 10, 11, 1], f: [4, 3, 1, 3], stride: [3, 2], pad: "same" },
     { x: [2, 10, 11, 1], f: [4, 3, 1, 3], stride: [3, 2], pad: "valid" },
-    { x: [2, 6, 7, 2], f: [3, 3, 2, 2], stride: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+    {
+      x: [2, 6, 7, 2],
+      f: [3, 3, 2, 2],
+      stride: 2,
+      pad: [
+        [0, 0],
+        [1, 2],
+        [0, 1],
+        [0, 0],
+      ],
+    },
     { x: [4, 5, 5, 3], f: [1, 1, 3, 6], stride: 1, pad: "valid" },
     { x: [2, 5, 5, 2], f: [5, 5, 2, 3], stride: 1, pad: "valid" }, // output 1x1
   ];
@@ -42,8 +52,15 @@ describe("wasm Conv2DBackpropFilter", () => {
       const conv = tf.conv2d(randomTensor(x, 11) as tf.Tensor4D, randomTensor(f, 12) as tf.Tensor4D, stride, pad);
       const dyShape = conv.shape;
       conv.dispose();
-      const ref = onBothBackends(() => [tf.engine().runKernel(tf.Conv2DBackpropFilter,
-        { x: randomTensor(x, 11), dy: randomTensor(dyShape, 13) }, attrs) as tf.Tensor]).cpu[0]!;
+      const ref = onBothBackends(() => [
+        tf
+          .engine()
+          .runKernel(
+            tf.Conv2DBackpropFilter,
+            { x: randomTensor(x, 11), dy: randomTensor(dyShape, 13) },
+            attrs,
+          ) as tf.Tensor,
+      ]).cpu[0]!;
       for (const form of [conv2DBackpropFilterViaConv, conv2DBackpropFilterViaIm2col]) {
         const input = randomTensor(x, 11);
         const dy = randomTensor(dyShape, 13);
@@ -64,7 +81,10 @@ describe("wasm Conv2DBackpropFilter", () => {
       const x = randomTensor([2, 3, 8, 7], 13);
       const dy = randomTensor([2, 4, 4, 4], 14);
       const dw = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
-        strides: [2, 2], pad: "same", dataFormat: "NCHW", filterShape: [3, 3, 3, 4],
+        strides: [2, 2],
+        pad: "same",
+        dataFormat: "NCHW",
+        filterShape: [3, 3, 3, 4],
       } as unknown as tf.NamedAttrMap) as tf.Tensor;
       return [dw];
     });
@@ -75,7 +95,8 @@ describe("wasm Conv2DBackpropFilter", () => {
       const x = randomTensor([4, 28, 28, 1], 15);
       const w = randomTensor([3, 3, 1, 32], 16);
       const gw = tf.grad((k: tf.Tensor) =>
-        tf.mean(tf.avgPool(tf.relu(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, "same")), 2, 2, "valid")))(w);
+        tf.mean(tf.avgPool(tf.relu(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, "same")), 2, 2, "valid")),
+      )(w);
       return [gw];
     });
   });
@@ -84,9 +105,14 @@ describe("wasm Conv2DBackpropFilter", () => {
     const grad = () => {
       const x = randomTensor([64, 28, 28, 1], 19);
       const dy = randomTensor([64, 28, 28, 32], 20);
-      return [tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
-        strides: [1, 1], pad: "same", dataFormat: "NHWC", filterShape: [3, 3, 1, 32],
-      } as unknown as tf.NamedAttrMap) as tf.Tensor];
+      return [
+        tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+          strides: [1, 1],
+          pad: "same",
+          dataFormat: "NHWC",
+          filterShape: [3, 3, 1, 32],
+        } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      ];
     };
     const { wasm, cpu } = onBothBackends(grad);
     // Each value is a float32 sum of 50,176 products (values up to ~220); cpu sums in float64.

@@ -63,8 +63,10 @@ describe("wasm kernels with zero-size inputs", () => {
     expect(y.shape).toEqual([5, 3]);
     expect(Array.from(y.dataSync())).toEqual([0.5, -1, 2, 0.5, -1, 2, 0.5, -1, 2, 0.5, -1, 2, 0.5, -1, 2]);
     poisonHeap();
-    const [gw, gb] = tf.grads((w: tf.Tensor, b: tf.Tensor) =>
-      tf.sum(tf.square(f.apply({ linear: { w, b } }, x))))([params.linear.w, params.linear.b]);
+    const [gw, gb] = tf.grads((w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(f.apply({ linear: { w, b } }, x))))([
+      params.linear.w,
+      params.linear.b,
+    ]);
     expect(gw!.shape).toEqual([0, 3]);
     expect(Array.from(gb!.dataSync())).toEqual([5, -10, 20]); // 5 rows x 2 b
     tf.dispose([y, gw!, gb!, x, params.linear.w, params.linear.b]);
@@ -107,7 +109,9 @@ describe("reductions over nothing give JAX's values on both backends", () => {
     for (const backend of ["wasm", "cpu"]) {
       tf.setBackend(backend);
       try {
-        expect(() => tf.argMax(tf.zeros([4, 0]), 1)).toThrow(/tf\.argMax: `axis` 1 of the input \(shape \[4,0\]\) has size 0.*Fix:/);
+        expect(() => tf.argMax(tf.zeros([4, 0]), 1)).toThrow(
+          /tf\.argMax: `axis` 1 of the input \(shape \[4,0\]\) has size 0.*Fix:/,
+        );
         expect(() => tf.argMin(tf.zeros([0, 3]), 0)).toThrow(/tf\.argMin: `axis` 0 .*\[0,3\]/);
         expect(() => tf.argMin(tf.zeros([0, 3]), 0)).toThrow(ShapeError);
         // An empty output is fine: nothing is reduced over an empty axis.
@@ -119,8 +123,16 @@ describe("reductions over nothing give JAX's values on both backends", () => {
   });
 
   it("keeps non-empty reductions on the kernels they had (same values as cpu)", () => {
-    const v = tf.tensor2d([[1, -2, 3], [4, 5, -6]]);
-    for (const [op, want] of [[tf.max, [3, 5]], [tf.min, [-2, -6]], [tf.prod, [-6, -120]], [tf.mean, [2 / 3, 1]]] as const) {
+    const v = tf.tensor2d([
+      [1, -2, 3],
+      [4, 5, -6],
+    ]);
+    for (const [op, want] of [
+      [tf.max, [3, 5]],
+      [tf.min, [-2, -6]],
+      [tf.prod, [-6, -120]],
+      [tf.mean, [2 / 3, 1]],
+    ] as const) {
       const out = op(v, 1);
       expect(Array.from(out.dataSync())).toEqual(want.map(Math.fround));
       out.dispose();
@@ -178,7 +190,9 @@ describe("coverage of the zero-size cases", () => {
       for (const k of info.kernels) if (k.inputShapes.some((s) => s?.includes(0))) reached.add(k.name);
       tf.dispose(info.result as tf.Tensor | tf.Tensor[]);
     }
-    const missing = tf.getKernelsForBackend("wasm").map((k) => k.kernelName)
+    const missing = tf
+      .getKernelsForBackend("wasm")
+      .map((k) => k.kernelName)
       // The project's own kernels (HaikuTfjs*, e.g. the optimizers') are tested with their modules.
       .filter((k) => !reached.has(k) && unreachable[k] === undefined && !k.startsWith("HaikuTfjs"));
     expect(missing).toEqual([]);

@@ -5,7 +5,11 @@ import { describe, expect, it } from "vitest";
 
 import { installTapeCleanup } from "../../src/runtime/index.js";
 
-const x = (): tf.Tensor => tf.tensor2d([[1, -2], [3, 4]]);
+const x = (): tf.Tensor =>
+  tf.tensor2d([
+    [1, -2],
+    [3, 4],
+  ]);
 
 describe("gradient tape after an error", () => {
   it("tf.grad, tf.variableGrads and optimizer.minimize free the saved tensors when the function throws", () => {
@@ -40,10 +44,12 @@ describe("gradient tape after an error", () => {
     const input = x();
     const before = tf.memory().numTensors;
     const g = tf.grad((a: tf.Tensor) => {
-      expect(() => tf.grad((b: tf.Tensor) => {
-        tf.exp(b);
-        throw new Error("inner failed");
-      })(a)).toThrow("inner failed");
+      expect(() =>
+        tf.grad((b: tf.Tensor) => {
+          tf.exp(b);
+          throw new Error("inner failed");
+        })(a),
+      ).toThrow("inner failed");
       return tf.sum(tf.mul(a, 3));
     })(input);
     expect(Array.from(g.dataSync())).toEqual([3, 3, 3, 3]);

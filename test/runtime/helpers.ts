@@ -14,14 +14,24 @@ function hostData(size: number, seed: number): Float32Array {
 
 /** A tensor filled from {@link hostData}. */
 export function randomTensor(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(hostData(shape.reduce((a, b) => a * b, 1), seed), shape);
+  return tf.tensor(
+    hostData(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 }
 
 /**
  * Runs `fn` on the wasm backend and on the cpu backend and returns both results as plain arrays;
  * the backend is wasm again afterwards.
  */
-export function onBothBackends(fn: () => tf.Tensor[]): { wasm: Float32Array[]; cpu: Float32Array[]; shapes: number[][] } {
+export function onBothBackends(fn: () => tf.Tensor[]): {
+  wasm: Float32Array[];
+  cpu: Float32Array[];
+  shapes: number[][];
+} {
   const run = (name: string) => {
     tf.setBackend(name);
     return tf.tidy(() => {

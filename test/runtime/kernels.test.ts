@@ -14,7 +14,17 @@ describe("wasm DepthwiseConv2dNativeBackpropInput / BackpropFilter", () => {
     { x: [2, 8, 9, 2], f: [3, 2, 2, 3], stride: 2, pad: "valid" },
     { x: [3, 10, 11, 4], f: [4, 3, 4, 1], stride: [3, 2], pad: "same" },
     { x: [1, 9, 9, 2], f: [5, 5, 2, 1], stride: 1, pad: "same" },
-    { x: [2, 6, 7, 2], f: [3, 3, 2, 1], stride: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+    {
+      x: [2, 6, 7, 2],
+      f: [3, 3, 2, 1],
+      stride: 2,
+      pad: [
+        [0, 0],
+        [1, 2],
+        [0, 1],
+        [0, 0],
+      ],
+    },
     { x: [2, 5, 5, 3], f: [1, 1, 3, 2], stride: 1, pad: "valid" },
   ];
   for (const { x, f, stride, pad } of cases) {
@@ -35,17 +45,24 @@ describe("wasm DepthwiseConv2dNativeBackpropInput / BackpropFilter", () => {
     // a 3x3 filter at dilation 2 is a 5x5 filter with zeros between its taps.
     const f = Array.from(randomTensor([3, 3, 2, 2], 44).dataSync());
     const big = tf.buffer([5, 5, 2, 2]);
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let c = 0; c < 2; c++) for (let m = 0; m < 2; m++) {
-      big.set(f[((i * 3 + j) * 2 + c) * 2 + m]!, 2 * i, 2 * j, c, m);
-    }
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++)
+        for (let c = 0; c < 2; c++)
+          for (let m = 0; m < 2; m++) {
+            big.set(f[((i * 3 + j) * 2 + c) * 2 + m]!, 2 * i, 2 * j, c, m);
+          }
     const run = (filter: tf.Tensor, filterShape: number[], dilations: number) => {
       const x = randomTensor([2, 9, 9, 2], 43);
       const dy = randomTensor([2, 9, 9, 4], 45);
       const attrs = { strides: [1, 1], dilations: [dilations, dilations], pad: "same" };
-      const dx = tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy, filter },
-        { ...attrs, inputShape: [2, 9, 9, 2] } as unknown as tf.NamedAttrMap) as tf.Tensor;
-      const dw = tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy },
-        { ...attrs, filterShape } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const dx = tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy, filter }, {
+        ...attrs,
+        inputShape: [2, 9, 9, 2],
+      } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const dw = tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, {
+        ...attrs,
+        filterShape,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor;
       return { dx: Float32Array.from(dx.dataSync()), dw: Float32Array.from(dw.dataSync()) };
     };
     const wasm = tf.tidy(() => run(tf.tensor(f, [3, 3, 2, 2]), [3, 3, 2, 2], 2));
@@ -54,9 +71,11 @@ describe("wasm DepthwiseConv2dNativeBackpropInput / BackpropFilter", () => {
     tf.setBackend("wasm");
     expectClose(wasm.dx, cpu.dx);
     const sampled = new Float32Array(36);
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) {
-      sampled[(i * 3 + j) * 4 + k] = cpu.dw[(2 * i * 5 + 2 * j) * 4 + k]!;
-    }
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++)
+        for (let k = 0; k < 4; k++) {
+          sampled[(i * 3 + j) * 4 + k] = cpu.dw[(2 * i * 5 + 2 * j) * 4 + k]!;
+        }
     expectClose(wasm.dw, sampled);
   });
 
@@ -64,7 +83,8 @@ describe("wasm DepthwiseConv2dNativeBackpropInput / BackpropFilter", () => {
     const x = randomTensor([2, 8, 8, 2], 46);
     const k = randomTensor([3, 3, 2, 2], 47);
     const g = tf.grads((a: tf.Tensor, f: tf.Tensor) =>
-      tf.sum(tf.depthwiseConv2d(a as tf.Tensor4D, f as tf.Tensor4D, 2, "same")));
+      tf.sum(tf.depthwiseConv2d(a as tf.Tensor4D, f as tf.Tensor4D, 2, "same")),
+    );
     expectNoLeaks(() => tf.dispose(g([x, k])));
     tf.dispose([x, k]);
   });
@@ -84,7 +104,14 @@ describe("wasm UnsortedSegmentSum (gather's gradient)", () => {
   it("matches cpu for gather along axis 1 and for 2-D ids", () => {
     expectSameOnBothBackends(() => {
       const table = randomTensor([3, 6, 2], 53);
-      const ids = tf.tensor2d([[5, 0], [5, 2]], [2, 2], "int32");
+      const ids = tf.tensor2d(
+        [
+          [5, 0],
+          [5, 2],
+        ],
+        [2, 2],
+        "int32",
+      );
       const g1 = tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.gather(t, ids, 1))))(table);
       const g2 = tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.gather(t, ids))))(randomTensor([6, 3], 54));
       return [g1, g2];
@@ -94,7 +121,19 @@ describe("wasm UnsortedSegmentSum (gather's gradient)", () => {
   it("drops out-of-range segment ids and sums int32 data, like cpu", () => {
     expectSameOnBothBackends(() => [
       tf.unsortedSegmentSum(randomTensor([5, 3], 55), tf.tensor1d([0, 2, 2, 7, -1], "int32"), 4),
-      tf.unsortedSegmentSum(tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], "int32"), tf.tensor1d([1, 1, 0], "int32"), 2),
+      tf.unsortedSegmentSum(
+        tf.tensor2d(
+          [
+            [1, 2],
+            [3, 4],
+            [5, 6],
+          ],
+          [3, 2],
+          "int32",
+        ),
+        tf.tensor1d([1, 1, 0], "int32"),
+        2,
+      ),
     ]);
   });
 
@@ -109,13 +148,31 @@ describe("wasm UnsortedSegmentSum (gather's gradient)", () => {
 
 describe("wasm Einsum", () => {
   const cases: { eq: string; shapes: number[][] }[] = [
-    { eq: "ij,jk->ik", shapes: [[3, 4], [4, 5]] },
-    { eq: "bij,bjk->bik", shapes: [[2, 3, 4], [2, 4, 5]] },
+    {
+      eq: "ij,jk->ik",
+      shapes: [
+        [3, 4],
+        [4, 5],
+      ],
+    },
+    {
+      eq: "bij,bjk->bik",
+      shapes: [
+        [2, 3, 4],
+        [2, 4, 5],
+      ],
+    },
     { eq: "ij->ji", shapes: [[3, 4]] },
     { eq: "ij->", shapes: [[3, 4]] },
     { eq: "i,i->", shapes: [[6], [6]] },
     { eq: "i,j->ij", shapes: [[3], [4]] },
-    { eq: "bhqd,bhkd->bhqk", shapes: [[2, 2, 3, 4], [2, 2, 5, 4]] },
+    {
+      eq: "bhqd,bhkd->bhqk",
+      shapes: [
+        [2, 2, 3, 4],
+        [2, 2, 5, 4],
+      ],
+    },
   ];
   for (const { eq, shapes } of cases) {
     it(`matches cpu for '${eq}'`, () => {
@@ -140,7 +197,9 @@ describe("a whole training step on wasm", () => {
     const step = () => {
       const x = randomTensor([4, 8, 8, 1], 90);
       const ids = tf.tensor1d([1, 3, 3, 0], "int32");
-      const params = [[3, 3, 1, 4], [3, 3, 4, 2], [5, 6], [4 * 4 * 8 + 6, 3], [3]].map((s, i) => randomTensor(s, 91 + i));
+      const params = [[3, 3, 1, 4], [3, 3, 4, 2], [5, 6], [4 * 4 * 8 + 6, 3], [3]].map((s, i) =>
+        randomTensor(s, 91 + i),
+      );
       return tf.grads((k: tf.Tensor, d: tf.Tensor, e: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
         const c = tf.relu(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, "same"));
         const dc = tf.depthwiseConv2d(c, d as tf.Tensor4D, 1, "same");

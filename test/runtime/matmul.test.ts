@@ -60,7 +60,8 @@ describe("wasm BatchMatMul with transposed operands", () => {
             const ys = transposeB ? swap(y) : y;
             const out = tf.matMul(xs, ys, transposeA, transposeB);
             const [gx, gy] = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
-              tf.sum(tf.square(tf.matMul(p, q, transposeA, transposeB))))([xs, ys]);
+              tf.sum(tf.square(tf.matMul(p, q, transposeA, transposeB))),
+            )([xs, ys]);
             return [out, gx!, gy!];
           });
         });
@@ -68,18 +69,33 @@ describe("wasm BatchMatMul with transposed operands", () => {
     }
   }
 
-  for (const [sa, sb] of [[[2, 1, 5, 4], [1, 3, 4, 6]], [[2, 1, 128, 64], [1, 2, 64, 128]]]) {
+  for (const [sa, sb] of [
+    [
+      [2, 1, 5, 4],
+      [1, 3, 4, 6],
+    ],
+    [
+      [2, 1, 128, 64],
+      [1, 2, 64, 128],
+    ],
+  ]) {
     it(`broadcasts batch axes of both operands (${JSON.stringify(sa)} x ${JSON.stringify(sb)}), unlike both built-in kernels`, () => {
       // Reference: the cpu product of explicitly tiled operands (cpu's own BatchMatMul returns a
       // tensor of the broadcast shape holding too few values here).
-      const reps = (own: number[], other: number[]) => own.map((d, i) => (i < own.length - 2 && d === 1 ? other[i]! : 1));
+      const reps = (own: number[], other: number[]) =>
+        own.map((d, i) => (i < own.length - 2 && d === 1 ? other[i]! : 1));
       const ref = onBothBackends(() => {
         const a = randomTensor(sa!, 31);
         const b = randomTensor(sb!, 32);
         return [tf.matMul(tf.tile(a, reps(sa!, sb!)), tf.tile(b, reps(sb!, sa!)))];
       }).cpu[0]!;
       const swap = (t: tf.Tensor) => tf.transpose(t, [0, 1, 3, 2]);
-      for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      for (const [tA, tB] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ] as const) {
         const out = tf.tidy(() => {
           const a = randomTensor(sa!, 31);
           const b = randomTensor(sb!, 32);
@@ -132,8 +148,7 @@ describe("wasm BatchMatMul with transposed operands", () => {
   it("takes the fast path for _FusedMatMul too, and gets cpu's values for batched bias + activation", () => {
     const x = randomTensor([8, 32], 5);
     const w = randomTensor([16, 32], 6);
-    const n = countTransposes(() =>
-      tf.dispose(tf.fused.matMul({ a: x, b: w, transposeB: true, activation: "relu" })));
+    const n = countTransposes(() => tf.dispose(tf.fused.matMul({ a: x, b: w, transposeB: true, activation: "relu" })));
     tf.dispose([x, w]);
     expect(n).toBe(1);
     expectSameOnBothBackends(() => {
@@ -145,13 +160,30 @@ describe("wasm BatchMatMul with transposed operands", () => {
         tf.fused.matMul({ a, b, transposeB: true, bias, activation: "relu" }),
         tf.fused.matMul({ a, b: tf.transpose(b, [0, 2, 1]), bias }),
         tf.fused.matMul({ a, b, transposeB: true, bias, activation: "leakyrelu", leakyreluAlpha: 0.3 }),
-        tf.fused.matMul({ a, b, transposeB: true, bias, activation: "prelu", preluActivationWeights: randomTensor([16], 8) }),
+        tf.fused.matMul({
+          a,
+          b,
+          transposeB: true,
+          bias,
+          activation: "prelu",
+          preluActivationWeights: randomTensor([16], 8),
+        }),
         tf.fused.matMul({ a, b, transposeB: true, bias, activation: "sigmoid" }),
         // No bias, linear: still the _FusedMatMul kernel; these take the swapped and the
         // per-batch-entry paths.
-        tf.fused.matMul({ a: tf.slice(a, [0, 0, 0], [1, 2, 32]), b: tf.tile(tf.slice(b, [0, 0, 0], [1, 16, 32]), [1, 8, 1]), transposeB: true }),
+        tf.fused.matMul({
+          a: tf.slice(a, [0, 0, 0], [1, 2, 32]),
+          b: tf.tile(tf.slice(b, [0, 0, 0], [1, 16, 32]), [1, 8, 1]),
+          transposeB: true,
+        }),
         tf.fused.matMul({ a: tf.tile(a, [1, 16, 4]), b: tf.tile(b, [1, 8, 4]), transposeB: true }),
-        tf.fused.matMul({ a: tf.slice(a, [0, 0, 0], [1, 8, 32]), b: tf.slice(b, [0, 0, 0], [1, 16, 32]), transposeB: true, bias, activation: "relu6" }),
+        tf.fused.matMul({
+          a: tf.slice(a, [0, 0, 0], [1, 8, 32]),
+          b: tf.slice(b, [0, 0, 0], [1, 16, 32]),
+          transposeB: true,
+          bias,
+          activation: "relu6",
+        }),
         tf.fused.matMul({ a: tf.transpose(a, [0, 2, 1]), b, transposeA: true, transposeB: true, bias }),
       ];
     });

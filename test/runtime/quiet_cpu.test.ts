@@ -14,7 +14,8 @@ describe("the cpu backend's Node banner", () => {
     expect(tf.env().getBool("IS_NODE")).toBe(true);
     const spy = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
-      const { factory } = (tf.engine() as unknown as { registryFactory: Record<string, { factory: () => Backend }> }).registryFactory["cpu"]!;
+      const { factory } = (tf.engine() as unknown as { registryFactory: Record<string, { factory: () => Backend }> })
+        .registryFactory["cpu"]!;
       const backend = factory();
       backend.write(new Float32Array([1, 2]), [2], "float32");
       expect(spy.mock.calls.flat().join(" ")).not.toContain("looks like you are running TensorFlow.js in Node.js");

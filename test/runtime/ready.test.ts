@@ -57,7 +57,9 @@ describe("hk.ready", () => {
       'hk.ready(options): `backend` must be "wasm", "webgl", "webgpu" or "cpu", got the string "gpu". Fix: pick one of',
     );
     expect(() => hk.ready({ backend: "gpu" as "wasm" })).toThrow(hk.InvalidArgumentError);
-    expect(() => hk.ready(3 as never)).toThrow(/^hk\.ready\(options\): `options` must be an object .*, got the number 3\. Fix: /);
+    expect(() => hk.ready(3 as never)).toThrow(
+      /^hk\.ready\(options\): `options` must be an object .*, got the number 3\. Fix: /,
+    );
     await expect(hk.ready({ wasmPaths: "/wasm/" })).rejects.toThrow(
       "hk.ready({ wasmPaths }): the wasm backend has already started, so its file locations (`wasmPaths`) can no longer change. " +
         "Fix: pass `wasmPaths` to the first ready() call.",
@@ -81,19 +83,25 @@ describe("hk.ready", () => {
     expect(r.backend).toBe("cpu");
     // tfjs-backend-wasm's own rejection (backend_wasm.ts `init`, onAbort) is the reason.
     const reason = "Make sure the server can serve the `.wasm` file relative to the bundled js file.";
-    expect(r.info).toMatchObject({ backend: "cpu", chosenBy: "fallback", fallbackReason: expect.stringContaining(reason) });
+    expect(r.info).toMatchObject({
+      backend: "cpu",
+      chosenBy: "fallback",
+      fallbackReason: expect.stringContaining(reason),
+    });
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toContain(`haiku-tfjs ready(): the wasm backend could not start (${reason}`);
     expect(r.warnings[0]).toContain(
-      "so computations run on the much slower cpu backend. Fix: check that `wasmPaths` (\"/nonexistent/wasm/\") " +
-        "points at tfjs-backend-wasm's dist/*.wasm files as they are served; or choose a backend: `hk.ready({ backend: \"webgl\" })`.",
+      'so computations run on the much slower cpu backend. Fix: check that `wasmPaths` ("/nonexistent/wasm/") ' +
+        'points at tfjs-backend-wasm\'s dist/*.wasm files as they are served; or choose a backend: `hk.ready({ backend: "webgl" })`.',
     );
   });
 
   it("throws instead of falling back when wasm was asked for explicitly", () => {
     const r = children["explicit-wasm-fails"]!;
     expect(r.info).toEqual({
-      error: expect.stringMatching(/^hk\.ready\(\{ backend: "wasm" \}\): the wasm backend could not start: Make sure the server/),
+      error: expect.stringMatching(
+        /^hk\.ready\(\{ backend: "wasm" \}\): the wasm backend could not start: Make sure the server/,
+      ),
     });
     expect(r.warnings).toEqual([]);
   });

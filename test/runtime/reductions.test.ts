@@ -14,7 +14,18 @@ describe("wasm Sum over leading axes (bias gradients)", () => {
         tf.sum(x, [-4, -3]),
         tf.sum(x, [0, 1, 2, 3]),
         tf.sum(x, [1, 2]), // not leading: the built-in kernel
-        tf.sum(tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], "int32"), 0),
+        tf.sum(
+          tf.tensor2d(
+            [
+              [1, 2],
+              [3, 4],
+              [5, 6],
+            ],
+            [3, 2],
+            "int32",
+          ),
+          0,
+        ),
       ];
     });
   });
@@ -32,7 +43,12 @@ describe("wasm Sum over leading axes (bias gradients)", () => {
 });
 
 describe("wasm AvgPoolGrad for non-overlapping windows", () => {
-  const cases: { shape: number[]; size: number | [number, number]; stride: number | [number, number]; pad: "valid" | "same" }[] = [
+  const cases: {
+    shape: number[];
+    size: number | [number, number];
+    stride: number | [number, number];
+    pad: "valid" | "same";
+  }[] = [
     { shape: [3, 8, 8, 4], size: 2, stride: 2, pad: "valid" },
     { shape: [2, 9, 7, 3], size: 2, stride: 2, pad: "valid" }, // last row / column unused
     { shape: [2, 9, 9, 2], size: 3, stride: 3, pad: "same" },
@@ -45,10 +61,12 @@ describe("wasm AvgPoolGrad for non-overlapping windows", () => {
     it(`matches cpu for ${JSON.stringify(shape)}, window ${JSON.stringify(size)}, stride ${JSON.stringify(stride)}, ${pad}`, () => {
       expectSameOnBothBackends(() => {
         const x = randomTensor(shape, 85);
-        return [tf.grad((v: tf.Tensor) => {
-          const pooled = tf.avgPool(v as tf.Tensor4D, size, stride, pad);
-          return tf.sum(tf.mul(pooled, randomTensor(pooled.shape, 86)));
-        })(x)];
+        return [
+          tf.grad((v: tf.Tensor) => {
+            const pooled = tf.avgPool(v as tf.Tensor4D, size, stride, pad);
+            return tf.sum(tf.mul(pooled, randomTensor(pooled.shape, 86)));
+          })(x),
+        ];
       });
     });
   }
@@ -94,8 +112,15 @@ describe("the runtime's WebAssembly SIMD loops (Sum over leading axes, AvgPoolGr
   }
 
   it("sums in float64 like the cpu backend: the same bits, also with columns left over after fours", () => {
-    const shapes = [[7, 3, 11], [64, 28, 28, 32], [1000, 5], [3, 4]];
-    const { wasm, cpu } = onBothBackends(() => shapes.map((s, i) => tf.sum(randomTensor(s, 90 + i), i === 1 ? [0, 1, 2] : 0)));
+    const shapes = [
+      [7, 3, 11],
+      [64, 28, 28, 32],
+      [1000, 5],
+      [3, 4],
+    ];
+    const { wasm, cpu } = onBothBackends(() =>
+      shapes.map((s, i) => tf.sum(randomTensor(s, 90 + i), i === 1 ? [0, 1, 2] : 0)),
+    );
     wasm.forEach((w, i) => expect(w, `shape ${JSON.stringify(shapes[i])}`).toEqual(cpu[i]));
     const [simd, js] = simdAndFallback(() => shapes.map((s, i) => tf.sum(randomTensor(s, 90 + i), 0)));
     simd.forEach((v, i) => expect(v).toEqual(js[i]));
@@ -104,7 +129,11 @@ describe("the runtime's WebAssembly SIMD loops (Sum over leading axes, AvgPoolGr
   it("spreads average-pool gradients over 32 channels like cpu, with unused last rows and columns zero", () => {
     const grad = () => {
       const x = randomTensor([2, 9, 7, 32], 95);
-      return [tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(v as tf.Tensor4D, 2, 2, "valid"), randomTensor([2, 4, 3, 32], 96))))(x)];
+      return [
+        tf.grad((v: tf.Tensor) =>
+          tf.sum(tf.mul(tf.avgPool(v as tf.Tensor4D, 2, 2, "valid"), randomTensor([2, 4, 3, 32], 96))),
+        )(x),
+      ];
     };
     const { wasm, cpu } = onBothBackends(grad);
     expect(wasm[0]).toEqual(cpu[0]); // 2x2 windows: the scale 1/4 is exact, so the bits agree

@@ -32,7 +32,9 @@ describe("hk.data traversal and filtering", () => {
     const idx = new Map<string, number>();
     const parts = data.partitionN((m) => idx.get(m) ?? (idx.set(m, idx.size), idx.size - 1), s, 3);
     expect(parts).toEqual([{ layer_0: { b: -0, w: 0 } }, { layer_1: { b: -1, w: 1 } }, { layer_2: { b: -2, w: 2 } }]);
-    expect(() => data.partitionN(() => 3, s, 3)).toThrow(/hk\.data\.partitionN: `fn` returned the number 3 for layer_0\/b; .*\[0, 3\)\. Fix: /);
+    expect(() => data.partitionN(() => 3, s, 3)).toThrow(
+      /hk\.data\.partitionN: `fn` returned the number 3 for layer_0\/b; .*\[0, 3\)\. Fix: /,
+    );
     expect(() => data.partitionN(() => 3, s, 3)).toThrow(InvalidArgumentError);
   });
 
@@ -78,7 +80,10 @@ describe("hk.data.merge / isSubset", () => {
 
 describe("hk.data sizes and dict conversions", () => {
   it("treeSize / treeBytes count elements and bytes per dtype", () => {
-    const t = { l: { w: tf.zeros([3, 4]), b: tf.zeros([4], "int32"), m: tf.zeros([5], "bool") }, key: new Uint32Array(2) };
+    const t = {
+      l: { w: tf.zeros([3, 4]), b: tf.zeros([4], "int32"), m: tf.zeros([5], "bool") },
+      key: new Uint32Array(2),
+    };
     // sizes: 12 + 4 + 5 + 2; bytes: 12*4 + 4*4 + 5*1 + 2*4.
     expect(data.treeSize(t)).toBe(23);
     expect(data.treeBytes(t)).toBe(48 + 16 + 5 + 8);

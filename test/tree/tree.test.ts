@@ -17,7 +17,7 @@ describe("hk.tree order (JAX's jax.tree_util)", () => {
     expect(def.toString()).toBe('PyTreeDef({"a": *, "b": [*, *], "c": {"y": *, "z": *}})');
   });
 
-  it("sorts keys as Python does (\"10\" < \"9\", uppercase before lowercase)", () => {
+  it('sorts keys as Python does ("10" < "9", uppercase before lowercase)', () => {
     expect(tree.leaves({ "9": "nine", "10": "ten", b: "b", B: "B", a: "a" })).toEqual(["ten", "nine", "B", "a", "b"]);
   });
 
@@ -65,7 +65,9 @@ describe("hk.tree order (JAX's jax.tree_util)", () => {
 
   it("unflatten rejects a wrong number of leaves with a clear error", () => {
     const def = tree.structure({ a: 1, b: 2 });
-    expect(() => tree.unflatten(def, [1])).toThrow(/hk\.tree\.unflatten: `treedef` .* holds 2 leaves but `leaves` has 1\. Fix: /);
+    expect(() => tree.unflatten(def, [1])).toThrow(
+      /hk\.tree\.unflatten: `treedef` .* holds 2 leaves but `leaves` has 1\. Fix: /,
+    );
     expect(() => tree.unflatten(def, [1])).toThrow(ShapeError);
     expect(() => tree.unflatten({} as tree.TreeDef, [1])).toThrow(/`treedef` must be a TreeDef/);
     expect(() => tree.unflatten({} as tree.TreeDef, [1])).toThrow(InvalidArgumentError);
@@ -104,7 +106,9 @@ describe("hk.tree.map", () => {
     expect(() => tree.map((a: number) => a, { a: null }, { a: 3 })).toThrow(/at `a`.*null.*the number 3/);
     expect(() => tree.map((a: number) => a, { a: null }, { a: 3 })).toThrow(ShapeError);
     expect(() => tree.map((a: number) => a, { a: [{ q: 1 }] }, { a: [5] })).toThrow(/at `a\[0\]`/);
-    expect(() => tree.map("nope" as never, {})).toThrow(/^hk\.tree\.map: `fn` \(the first argument\) must be a function .* Fix: /);
+    expect(() => tree.map("nope" as never, {})).toThrow(
+      /^hk\.tree\.map: `fn` \(the first argument\) must be a function .* Fix: /,
+    );
     expect(() => tree.map("nope" as never, {})).toThrow(InvalidArgumentError);
   });
 

@@ -6,8 +6,14 @@ import { describe } from "../../src/util/describe.js";
 
 group("HaikuError", () => {
   it("reads `where: problem. Fix: fix` and keeps its parts", () => {
-    const e = new InvalidArgumentError("hk.optim.adam", "`learningRate` must be a finite number, got the string \"x\"", "pass a number such as 1e-3.");
-    expect(e.message).toBe('hk.optim.adam: `learningRate` must be a finite number, got the string "x". Fix: pass a number such as 1e-3.');
+    const e = new InvalidArgumentError(
+      "hk.optim.adam",
+      '`learningRate` must be a finite number, got the string "x"',
+      "pass a number such as 1e-3.",
+    );
+    expect(e.message).toBe(
+      'hk.optim.adam: `learningRate` must be a finite number, got the string "x". Fix: pass a number such as 1e-3.',
+    );
     expect(e).toBeInstanceOf(HaikuError);
     expect(e).toBeInstanceOf(Error);
     expect(e.name).toBe("InvalidArgumentError");

@@ -21,7 +21,10 @@ const net = hk.transformWithState((x: tf.Tensor, isTraining: boolean) => {
 });
 
 const closedForm = (shape: number[], phase: number) =>
-  tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(0.37 * i + phase)), shape);
+  tf.tensor(
+    Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(0.37 * i + phase)),
+    shape,
+  );
 
 const x = closedForm([2, 5, 5, 2], 0);
 const target = closedForm([2, 3], 1);

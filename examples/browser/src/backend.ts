@@ -47,7 +47,8 @@ export async function startBackend(requested: BackendName): Promise<BackendInfo>
     note = `${requested} is not available in this browser (${e instanceof Error ? e.message : String(e)}); running on wasm`;
     info = await hk.ready({ backend: "wasm", wasmPaths: WASM_PATHS });
   }
-  if (info.chosenBy === "fallback") note = `the wasm backend could not start (${info.fallbackReason ?? "unknown"}); running on cpu`;
+  if (info.chosenBy === "fallback")
+    note = `the wasm backend could not start (${info.fallbackReason ?? "unknown"}); running on cpu`;
   return {
     requested,
     backend: info.backend,

@@ -16,7 +16,10 @@ function decodeDigits(bytes: ArrayBuffer): MnistDigit[] {
     for (let i = 0; i < raw.length; i++) raw[i] = table[pixels[at++]!]!;
     digits.push({ length, raw });
   }
-  if (at !== pixels.length) throw new Error(`${DIGITS_FILE}: ${pixels.length - at} bytes left over; the file is not in digits_format.ts' layout`);
+  if (at !== pixels.length)
+    throw new Error(
+      `${DIGITS_FILE}: ${pixels.length - at} bytes left over; the file is not in digits_format.ts' layout`,
+    );
   return digits;
 }
 

@@ -36,7 +36,9 @@ export interface DemoState {
 }
 
 const query = new URLSearchParams(location.search);
-const requested = (BACKENDS as readonly string[]).includes(query.get("backend") ?? "") ? (query.get("backend") as BackendName) : "wasm";
+const requested = (BACKENDS as readonly string[]).includes(query.get("backend") ?? "")
+  ? (query.get("backend") as BackendName)
+  : "wasm";
 const quick = query.has("quick");
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -63,7 +65,8 @@ const demo: DemoState = {
     return await useCheckpoint(await fetchBytes(url), url);
   },
   testDigitProbs(count) {
-    if (params === undefined || data === undefined) throw new Error("haikuDemo.testDigitProbs: the page is not ready yet");
+    if (params === undefined || data === undefined)
+      throw new Error("haikuDemo.testDigitProbs: the page is not ready yet");
     const n = Math.min(count, data.test.count);
     return Array.from(predict(params, data.test.images.subarray(0, n * 784), n));
   },
@@ -115,13 +118,19 @@ async function runTraining(plan: TrainPlan): Promise<void> {
   stopButton.disabled = false;
   chart.reset(plan.steps);
   const t0 = performance.now();
-  params = await train(params, data, plan, (r) => {
-    demo.steps.push(r);
-    chart.add(r.step, r.loss, r.accuracy);
-    const acc = [...demo.steps].reverse().find((s) => s.accuracy !== undefined)?.accuracy;
-    const rate = (r.step * plan.batch) / ((performance.now() - t0) / 1000);
-    progressLine.textContent = `step ${r.step}/${plan.steps} · loss ${r.loss.toFixed(4)} · test accuracy ${acc === undefined ? "–" : `${(acc * 100).toFixed(1)}%`} · ${rate.toFixed(0)} digits/s · ${r.tensors} tensors`;
-  }, () => stopRequested);
+  params = await train(
+    params,
+    data,
+    plan,
+    (r) => {
+      demo.steps.push(r);
+      chart.add(r.step, r.loss, r.accuracy);
+      const acc = [...demo.steps].reverse().find((s) => s.accuracy !== undefined)?.accuracy;
+      const rate = (r.step * plan.batch) / ((performance.now() - t0) / 1000);
+      progressLine.textContent = `step ${r.step}/${plan.steps} · loss ${r.loss.toFixed(4)} · test accuracy ${acc === undefined ? "–" : `${(acc * 100).toFixed(1)}%`} · ${rate.toFixed(0)} digits/s · ${r.tensors} tensors`;
+    },
+    () => stopRequested,
+  );
   demo.testAccuracy = await accuracy(params, data.test, data.test.count);
   progressLine.textContent += ` · final test accuracy ${(demo.testAccuracy * 100).toFixed(2)}% on ${data.test.count} digits`;
   trainButton.disabled = false;
@@ -131,7 +140,8 @@ async function runTraining(plan: TrainPlan): Promise<void> {
 }
 
 function describeBackend(b: BackendInfo): string {
-  const wasm = b.backend === "wasm" ? ` (${b.wasmFlavour || "?"} build, ${b.threads} thread${b.threads === 1 ? "" : "s"})` : "";
+  const wasm =
+    b.backend === "wasm" ? ` (${b.wasmFlavour || "?"} build, ${b.threads} thread${b.threads === 1 ? "" : "s"})` : "";
   const isolation = b.crossOriginIsolated ? "cross-origin isolated" : "not cross-origin isolated (no wasm threads)";
   return `backend ${b.backend}${wasm} · ${isolation}${b.note ? ` · ${b.note}` : ""}`;
 }
@@ -152,13 +162,23 @@ async function start(): Promise<void> {
   params = initCnn();
   statusLine.textContent = `${describeBackend(demo.backend)} · ${data.train.count} training and ${data.test.count} test digits`;
   demo.haikuMlp = await checkHaikuMlp();
-  $("haiku-mlp").textContent = `Python Haiku MLP (examples/data/haiku_mlp.safetensors): output ${JSON.stringify(demo.haikuMlp.output.map((r) => r.map((v) => +v.toFixed(5))))}, max |difference| from numpy ${demo.haikuMlp.maxAbsDiff.toExponential(1)}`;
+  $("haiku-mlp").textContent =
+    `Python Haiku MLP (examples/data/haiku_mlp.safetensors): output ${JSON.stringify(demo.haikuMlp.output.map((r) => r.map((v) => +v.toFixed(5))))}, max |difference| from numpy ${demo.haikuMlp.maxAbsDiff.toExponential(1)}`;
   demo.state = "ready";
   trainButton.disabled = false;
 
   const perEpoch = Math.floor(data.train.count / 64);
-  const plan = (steps: number): TrainPlan => ({ steps, batch: 64, learningRate: 3e-3, evalEvery: quick ? 10 : 25, evalCount: quick ? 250 : 500 });
-  trainButton.addEventListener("click", () => void runTraining(plan(Math.max(1, Number(epochsInput.value) || 1) * perEpoch)).catch(fail));
+  const plan = (steps: number): TrainPlan => ({
+    steps,
+    batch: 64,
+    learningRate: 3e-3,
+    evalEvery: quick ? 10 : 25,
+    evalCount: quick ? 250 : 500,
+  });
+  trainButton.addEventListener(
+    "click",
+    () => void runTraining(plan(Math.max(1, Number(epochsInput.value) || 1) * perEpoch)).catch(fail),
+  );
   stopButton.addEventListener("click", () => (stopRequested = true));
   $("clear").addEventListener("click", () => {
     pad.clear();

@@ -76,7 +76,8 @@ export async function train(
 ): Promise<hk.Params> {
   const opt = hk.optim.adam(hk.optim.cosineDecay(plan.learningRate, plan.steps));
   let optState = opt.init(params);
-  const lossFn = (p: hk.Params, rng: hk.random.PRNGKey, x: tf.Tensor, y: tf.Tensor) => crossEntropy(cnn.apply(p, rng, x, true), y);
+  const lossFn = (p: hk.Params, rng: hk.random.PRNGKey, x: tf.Tensor, y: tf.Tensor) =>
+    crossEntropy(cnn.apply(p, rng, x, true), y);
   const step = hk.optim.trainStep(lossFn, opt);
   const perEpoch = Math.floor(data.train.count / plan.batch);
   let rng = hk.random.key(0);
@@ -95,7 +96,8 @@ export async function train(
     const loss = (await result.loss.data())[0]!;
     tf.dispose([result.loss, x, y]);
     const last = s === plan.steps - 1;
-    const measured = (s + 1) % plan.evalEvery === 0 || last ? await accuracy(params, data.test, plan.evalCount) : undefined;
+    const measured =
+      (s + 1) % plan.evalEvery === 0 || last ? await accuracy(params, data.test, plan.evalCount) : undefined;
     onStep({ step: s + 1, loss, accuracy: measured, tensors: tf.memory().numTensors });
     // Let the page repaint and handle clicks between steps.
     await new Promise((resolve) => setTimeout(resolve, 0));

@@ -26,7 +26,11 @@ const RUNNING_INIT_HINT =
 /** Runs one branch as Haiku's `stateful_branch` does: decoupled names, keys topped up after. */
 function runBranch<R>(frame: Frame, who: string, branch: (...operands: never[]) => R, operands: unknown[]): R {
   if (typeof branch !== "function") {
-    throw new InvalidArgumentError(who, `every branch must be a function, got ${describe(branch)}`, "pass functions taking the operands.");
+    throw new InvalidArgumentError(
+      who,
+      `every branch must be a function, got ${describe(branch)}`,
+      "pass functions taking the operands.",
+    );
   }
   reserveUpToFull(frame);
   const names = new NamingSnapshot(frame);
@@ -35,7 +39,10 @@ function runBranch<R>(frame: Frame, who: string, branch: (...operands: never[]) 
     const out = (branch as (...a: unknown[]) => R)(...operands);
     const created = newParams(frame, before);
     if (created.length > 0) {
-      throw new ParameterError(who, `parameters were created inside a branch during init, got [${created.join(", ")}]. ${RUNNING_INIT_HINT}`);
+      throw new ParameterError(
+        who,
+        `parameters were created inside a branch during init, got [${created.join(", ")}]. ${RUNNING_INIT_HINT}`,
+      );
     }
     reserveUpToFull(frame);
     return out;
@@ -61,11 +68,20 @@ function runBranch<R>(frame: Frame, who: string, branch: (...operands: never[]) 
  *
  * @category Transforms
  */
-export function cond<A extends unknown[], R>(pred: unknown, trueFn: (...operands: A) => R, falseFn: (...operands: A) => R, ...operands: A): R {
+export function cond<A extends unknown[], R>(
+  pred: unknown,
+  trueFn: (...operands: A) => R,
+  falseFn: (...operands: A) => R,
+  ...operands: A
+): R {
   const frame = insideTransform("hk.cond()", "use a plain `if`");
   const p = truthy(pred, "hk.cond", "`pred`");
   if (typeof trueFn !== "function" || typeof falseFn !== "function") {
-    throw new InvalidArgumentError("hk.cond", `\`trueFn\` and \`falseFn\` must be functions, got ${describe(trueFn)} and ${describe(falseFn)}`, "hk.cond(pred, trueFn, falseFn, ...operands).");
+    throw new InvalidArgumentError(
+      "hk.cond",
+      `\`trueFn\` and \`falseFn\` must be functions, got ${describe(trueFn)} and ${describe(falseFn)}`,
+      "hk.cond(pred, trueFn, falseFn, ...operands).",
+    );
   }
   return runBranch(frame, "hk.cond", (p ? trueFn : falseFn) as unknown as (...o: never[]) => R, operands);
 }
@@ -87,10 +103,18 @@ export function cond<A extends unknown[], R>(pred: unknown, trueFn: (...operands
  *
  * @category Transforms
  */
-export function switch_<A extends unknown[], R>(index: unknown, branches: readonly ((...operands: A) => R)[], ...operands: A): R {
+export function switch_<A extends unknown[], R>(
+  index: unknown,
+  branches: readonly ((...operands: A) => R)[],
+  ...operands: A
+): R {
   const frame = insideTransform("hk.switch()", "index the array of functions");
   if (!Array.isArray(branches) || branches.length === 0) {
-    throw new InvalidArgumentError("hk.switch", `\`branches\` must be a non-empty array of functions, got ${describe(branches)}`, "pass [f0, f1, ...].");
+    throw new InvalidArgumentError(
+      "hk.switch",
+      `\`branches\` must be a non-empty array of functions, got ${describe(branches)}`,
+      "pass [f0, f1, ...].",
+    );
   }
   const i = Math.min(Math.max(intValue(index, "hk.switch", "`index`"), 0), branches.length - 1);
   return runBranch(frame, "hk.switch", branches[i] as (...o: never[]) => R, operands);
@@ -112,7 +136,12 @@ export function switch_<A extends unknown[], R>(index: unknown, branches: readon
  */
 export function foriLoop<T>(lower: number, upper: number, body: (i: number, val: T) => T, initVal: T): T {
   const frame = insideTransform("hk.foriLoop()", "use a plain `for` loop");
-  if (typeof body !== "function") throw new InvalidArgumentError("hk.foriLoop", `\`body\` must be a function (i, val) => val, got ${describe(body)}`, "hk.foriLoop(lower, upper, body, init).");
+  if (typeof body !== "function")
+    throw new InvalidArgumentError(
+      "hk.foriLoop",
+      `\`body\` must be a function (i, val) => val, got ${describe(body)}`,
+      "hk.foriLoop(lower, upper, body, init).",
+    );
   let lo = intValue(lower, "hk.foriLoop", "`lower`");
   const hi = intValue(upper, "hk.foriLoop", "`upper`");
   let val = initVal;
@@ -130,7 +159,11 @@ export function foriLoop<T>(lower: number, upper: number, body: (i: number, val:
       val = body(i, val);
       const created = newParams(frame, before);
       if (created.length > 0) {
-        throw new ParameterError("hk.foriLoop", `new parameters were created in step ${i} (after the first), got [${created.join(", ")}]`, "create the modules outside the loop body and call them inside.");
+        throw new ParameterError(
+          "hk.foriLoop",
+          `new parameters were created in step ${i} (after the first), got [${created.join(", ")}]`,
+          "create the modules outside the loop body and call them inside.",
+        );
       }
       reserveUpToFull(frame);
     }
@@ -184,7 +217,11 @@ export function whileLoop<T>(condFn: (val: T) => unknown, bodyFn: (val: T) => T,
     );
   }
   if (typeof condFn !== "function" || typeof bodyFn !== "function") {
-    throw new InvalidArgumentError("hk.whileLoop", `\`condFn\` and \`bodyFn\` must be functions, got ${describe(condFn)} and ${describe(bodyFn)}`, "hk.whileLoop(cond, body, init).");
+    throw new InvalidArgumentError(
+      "hk.whileLoop",
+      `\`condFn\` and \`bodyFn\` must be functions, got ${describe(condFn)} and ${describe(bodyFn)}`,
+      "hk.whileLoop(cond, body, init).",
+    );
   }
   reserveUpToFull(frame);
   const names = new NamingSnapshot(frame);

@@ -126,14 +126,22 @@ export function truthy(pred: unknown, who: string, what: string): boolean {
   if (typeof pred === "boolean") return pred;
   if (typeof pred === "number") return pred !== 0;
   if (pred instanceof tf.Tensor && pred.size === 1) return pred.dataSync()[0] !== 0;
-  throw new InvalidArgumentError(who, `${what} must be a scalar (a boolean, a number or a one-element tensor), got ${describe(pred)}`, "reduce it to one value first (e.g. `tf.all(x)`).");
+  throw new InvalidArgumentError(
+    who,
+    `${what} must be a scalar (a boolean, a number or a one-element tensor), got ${describe(pred)}`,
+    "reduce it to one value first (e.g. `tf.all(x)`).",
+  );
 }
 
 /** An integer scalar's value (a number or a one-element tensor). @internal */
 export function intValue(x: unknown, who: string, what: string): number {
   const v = typeof x === "number" ? x : x instanceof tf.Tensor && x.size === 1 ? x.dataSync()[0]! : Number.NaN;
   if (!Number.isInteger(v)) {
-    throw new InvalidArgumentError(who, `${what} must be an integer scalar (a number or a one-element tensor), got ${describe(x)}`, "pass e.g. 0.");
+    throw new InvalidArgumentError(
+      who,
+      `${what} must be an integer scalar (a number or a one-element tensor), got ${describe(x)}`,
+      "pass e.g. 0.",
+    );
   }
   return v;
 }

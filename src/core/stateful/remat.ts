@@ -16,7 +16,12 @@ const WHO = "hk.remat";
 
 interface EngineInternals {
   isTapeOn?: () => boolean;
-  gradients: (f: () => tf.Tensor, xs: tf.Tensor[], dy?: tf.Tensor, allowNoGradients?: boolean) => { value: tf.Tensor; grads: (tf.Tensor | null)[] };
+  gradients: (
+    f: () => tf.Tensor,
+    xs: tf.Tensor[],
+    dy?: tf.Tensor,
+    allowNoGradients?: boolean,
+  ) => { value: tf.Tensor; grads: (tf.Tensor | null)[] };
 }
 
 /** Whether a gradient tape is recording now (tfjs' `engine.isTapeOn`). */
@@ -77,7 +82,12 @@ function changedState(frame: Frame, before: SavedInternalState): [string, string
  * @category Transforms
  */
 export function remat<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-  if (typeof fn !== "function") throw new InvalidArgumentError(WHO, `expects the function to checkpoint, got ${describe(fn)}`, "hk.remat((x) => ...).");
+  if (typeof fn !== "function")
+    throw new InvalidArgumentError(
+      WHO,
+      `expects the function to checkpoint, got ${describe(fn)}`,
+      "hk.remat((x) => ...).",
+    );
   const wrapped = (...args: A): R => {
     const frame = insideTransform(WHO + "()", "call the function directly");
     if (!frame.frozen || !tapeOn()) return fn(...args);
@@ -108,13 +118,21 @@ export function remat<A extends unknown[], R>(fn: (...args: A) => R): (...args: 
       for (const [bundle, name] of ch) {
         const v = f.state.get(bundle)!.get(name)!.current;
         if (!(v instanceof tf.Tensor)) {
-          throw new InvalidArgumentError(WHO, `state "${bundle}/${name}" set inside a rematerialised function must be a tensor, got ${describe(v)}`, "set a tf.Tensor, or set it outside hk.remat.");
+          throw new InvalidArgumentError(
+            WHO,
+            `state "${bundle}/${name}" set inside a rematerialised function must be a tensor, got ${describe(v)}`,
+            "set a tf.Tensor, or set it outside hk.remat.",
+          );
         }
         tensors.push(v);
       }
       for (const t of tensors) {
         if (t.dtype !== "float32") {
-          throw new InvalidArgumentError(WHO, `under a gradient, outputs and state of a rematerialised function must be float32, got a ${t.dtype} tensor of shape [${t.shape.join(", ")}]`, "cast it, or compute it outside hk.remat.");
+          throw new InvalidArgumentError(
+            WHO,
+            `under a gradient, outputs and state of a rematerialised function must be float32, got a ${t.dtype} tensor of shape [${t.shape.join(", ")}]`,
+            "cast it, or compute it outside hk.remat.",
+          );
         }
       }
       if (outDef === undefined) {
@@ -162,7 +180,9 @@ export function remat<A extends unknown[], R>(fn: (...args: A) => R): (...args: 
     }
     const inputs = differentiableInputs(frame, args, reads);
     // The state `fn` read is the state before it ran.
-    for (const entries of before.state.values()) for (const pair of entries.values()) for (const t of tensorLeavesOf(pair.current)) if (!inputs.includes(t) && t.dtype === "float32") inputs.push(t);
+    for (const entries of before.state.values())
+      for (const pair of entries.values())
+        for (const t of tensorLeavesOf(pair.current)) if (!inputs.includes(t) && t.dtype === "float32") inputs.push(t);
 
     const checkpointed = tf.customGrad(((...ins: tf.Tensor[]) => {
       const value = forward.clone();
@@ -186,7 +206,8 @@ export function remat<A extends unknown[], R>(fn: (...args: A) => R): (...args: 
       return { value, gradFunc };
     }) as unknown as Parameters<typeof tf.customGrad>[0]);
 
-    const flat = inputs.length === 0 ? forward : (checkpointed as unknown as (...ins: tf.Tensor[]) => tf.Tensor)(...inputs);
+    const flat =
+      inputs.length === 0 ? forward : (checkpointed as unknown as (...ins: tf.Tensor[]) => tf.Tensor)(...inputs);
     if (flat !== forward) forward.dispose();
     // Split the flat output back into the output tensors and the new state values.
     const pieces: tf.Tensor[] = [];

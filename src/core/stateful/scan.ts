@@ -5,7 +5,15 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { leaves } from "../../tree/index.js";
 import { describe } from "../../util/describe.js";
-import { NamingSnapshot, insideTransform, newParams, paramNames, reserveUpToFull, restoreInternalState, saveInternalState } from "./internal.js";
+import {
+  NamingSnapshot,
+  insideTransform,
+  newParams,
+  paramNames,
+  reserveUpToFull,
+  restoreInternalState,
+  saveInternalState,
+} from "./internal.js";
 import { stackTrees, unstackTree } from "./tree_stack.js";
 import { InvalidArgumentError, ParameterError } from "../../util/errors.js";
 
@@ -63,10 +71,19 @@ function zerosLikeTree(tree: unknown, leading: number[]): unknown {
  */
 export function scan<C, X, Y>(f: (carry: C, x: X) => [C, Y], init: C, xs: X, opts: ScanOptions = {}): [C, Y] {
   const frame = insideTransform(WHO + "()", "use a plain loop");
-  if (typeof f !== "function") throw new InvalidArgumentError(WHO, `\`f\` must be a function (carry, x) => [carry, y], got ${describe(f)}`, "pass the step function first.");
+  if (typeof f !== "function")
+    throw new InvalidArgumentError(
+      WHO,
+      `\`f\` must be a function (carry, x) => [carry, y], got ${describe(f)}`,
+      "pass the step function first.",
+    );
   const unroll = opts.unroll ?? 1;
   if (!(typeof unroll === "boolean" || (Number.isInteger(unroll) && unroll >= 1))) {
-    throw new InvalidArgumentError(WHO, `\`unroll\` must be a positive integer or a boolean, got ${describe(unroll)}`, "omit it or pass 1.");
+    throw new InvalidArgumentError(
+      WHO,
+      `\`unroll\` must be a positive integer or a boolean, got ${describe(unroll)}`,
+      "omit it or pass 1.",
+    );
   }
   const xsLeaves = leaves<unknown>(xs as never);
   let length: number;
@@ -74,12 +91,20 @@ export function scan<C, X, Y>(f: (carry: C, x: X) => [C, Y], init: C, xs: X, opt
   else {
     const first = xsLeaves[0];
     if (!(first instanceof tf.Tensor) || first.rank === 0) {
-      throw new InvalidArgumentError(WHO, `\`length\` is needed when \`xs\` has no tensor with a leading axis, got xs ${describe(xs)}`, "pass `{ length }`.");
+      throw new InvalidArgumentError(
+        WHO,
+        `\`length\` is needed when \`xs\` has no tensor with a leading axis, got xs ${describe(xs)}`,
+        "pass `{ length }`.",
+      );
     }
     length = first.shape[0]!;
   }
   if (!Number.isInteger(length) || length < 0) {
-    throw new InvalidArgumentError(WHO, `\`length\` must be a non-negative integer, got ${describe(length)}`, "pass the number of steps.");
+    throw new InvalidArgumentError(
+      WHO,
+      `\`length\` must be a non-negative integer, got ${describe(length)}`,
+      "pass the number of steps.",
+    );
   }
   const n = length;
   const slices: unknown[] = xsLeaves.length > 0 ? unstackTree(xs, n, WHO, "xs") : new Array<unknown>(n).fill(xs);
@@ -88,7 +113,11 @@ export function scan<C, X, Y>(f: (carry: C, x: X) => [C, Y], init: C, xs: X, opt
   const step = (carry: C, i: number): C => {
     const r = f(carry, slices[i] as X);
     if (!Array.isArray(r) || r.length !== 2) {
-      throw new InvalidArgumentError(WHO, `\`f\` must return [carry, y], got ${describe(r)}`, "return a pair (y may be null).");
+      throw new InvalidArgumentError(
+        WHO,
+        `\`f\` must return [carry, y], got ${describe(r)}`,
+        "return a pair (y may be null).",
+      );
     }
     ys[i] = r[1];
     return r[0] as C;
@@ -125,7 +154,11 @@ export function scan<C, X, Y>(f: (carry: C, x: X) => [C, Y], init: C, xs: X, opt
       carry = step(carry, order[k]!);
       const created = newParams(frame, before);
       if (created.length > 0) {
-        throw new ParameterError(WHO, `new parameters were created in step ${k} (after the first), got [${created.join(", ")}]. Every step must use the parameters the first step created`, "create the modules outside the scanned function (e.g. `const core = new hk.Linear(4)` before `hk.scan`) and call them inside.");
+        throw new ParameterError(
+          WHO,
+          `new parameters were created in step ${k} (after the first), got [${created.join(", ")}]. Every step must use the parameters the first step created`,
+          "create the modules outside the scanned function (e.g. `const core = new hk.Linear(4)` before `hk.scan`) and call them inside.",
+        );
       }
       reserveUpToFull(frame);
     }

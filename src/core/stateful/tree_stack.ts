@@ -12,7 +12,11 @@ function tensorLeaves(tree: unknown, who: string, what: string): [tf.Tensor[], R
   const [leaves, def] = flatten<unknown>(tree as never);
   for (const l of leaves) {
     if (!(l instanceof tf.Tensor)) {
-      throw new InvalidArgumentError(who, `every leaf of ${what} must be a tf.Tensor, got ${describe(l)}`, "turn numbers into tensors (tf.scalar) before passing them.");
+      throw new InvalidArgumentError(
+        who,
+        `every leaf of ${what} must be a tf.Tensor, got ${describe(l)}`,
+        "turn numbers into tensors (tf.scalar) before passing them.",
+      );
     }
   }
   return [leaves as tf.Tensor[], def];
@@ -28,12 +32,22 @@ export function unstackTree(tree: unknown, n: number, who: string, what: string,
   const sliced = leaves.map((l) => {
     const ax = axis < 0 ? axis + l.rank : axis;
     if (ax < 0 || ax >= l.rank || l.shape[ax] !== n) {
-      throw new ShapeError(who, `every leaf of ${what} must have size ${n} on axis ${axis}, got shape [${l.shape.join(", ")}]`, "give all mapped inputs the same size on the mapped axis (or pass `length` / `axisSize`).");
+      throw new ShapeError(
+        who,
+        `every leaf of ${what} must have size ${n} on axis ${axis}, got shape [${l.shape.join(", ")}]`,
+        "give all mapped inputs the same size on the mapped axis (or pass `length` / `axisSize`).",
+      );
     }
     return tf.unstack(l, ax);
   });
   const out: unknown[] = [];
-  for (let i = 0; i < n; i++) out.push(unflatten(def, sliced.map((s) => s[i]!)));
+  for (let i = 0; i < n; i++)
+    out.push(
+      unflatten(
+        def,
+        sliced.map((s) => s[i]!),
+      ),
+    );
   return out;
 }
 
@@ -43,7 +57,11 @@ export function stackTrees(trees: readonly unknown[], who: string, what: string,
   const all = trees.map((t, i) => {
     const [ls, d] = i === 0 ? [first, def] : tensorLeaves(t, who, what);
     if (d.numLeaves !== def.numLeaves || (i > 0 && !d.equals(def))) {
-      throw new ShapeError(who, `${what} must have the same structure in every step, got ${d.toString()} at step ${i} and ${def.toString()} at step 0`, "return the same structure (keys, array lengths, null positions) every time.");
+      throw new ShapeError(
+        who,
+        `${what} must have the same structure in every step, got ${d.toString()} at step ${i} and ${def.toString()} at step 0`,
+        "return the same structure (keys, array lengths, null positions) every time.",
+      );
     }
     return ls;
   });

@@ -56,16 +56,29 @@ function axesLeaves(axes: Axes): number[] {
 }
 
 /** Calls `fn(axis, subtree)` at every leaf of the prefix `axes` of `tree`; returns the tree of results. */
-function mapPrefix(axes: Axes, tree: unknown, fn: (axis: number | null, sub: unknown) => unknown, path: string): unknown {
+function mapPrefix(
+  axes: Axes,
+  tree: unknown,
+  fn: (axis: number | null, sub: unknown) => unknown,
+  path: string,
+): unknown {
   if (isAxis(axes)) return fn(axes, tree);
   if (Array.isArray(axes)) {
     if (!Array.isArray(tree) || tree.length !== axes.length) {
-      throw new ShapeError(WHO, `the axes at ${path || "the top"} are an array of ${axes.length}, got ${describe(tree)} there`, "give one axis per element (or one number for all).");
+      throw new ShapeError(
+        WHO,
+        `the axes at ${path || "the top"} are an array of ${axes.length}, got ${describe(tree)} there`,
+        "give one axis per element (or one number for all).",
+      );
     }
     return axes.map((a: Axes, i: number) => mapPrefix(a, tree[i], fn, `${path}[${i}]`));
   }
   if (tree === null || typeof tree !== "object" || Array.isArray(tree)) {
-    throw new ShapeError(WHO, `the axes at ${path || "the top"} are an object, got ${describe(tree)} there`, "match the value's structure (or pass one number).");
+    throw new ShapeError(
+      WHO,
+      `the axes at ${path || "the top"} are an object, got ${describe(tree)} there`,
+      "match the value's structure (or pass one number).",
+    );
   }
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(tree)) {
@@ -77,9 +90,15 @@ function mapPrefix(axes: Axes, tree: unknown, fn: (axis: number | null, sub: unk
 
 function checkAxes(axes: unknown, what: string): Axes {
   const ok = (a: unknown): boolean =>
-    a === null || (typeof a === "number" && Number.isInteger(a)) || (Array.isArray(a) ? a.every(ok) : typeof a === "object" && a !== null && Object.values(a).every(ok));
+    a === null ||
+    (typeof a === "number" && Number.isInteger(a)) ||
+    (Array.isArray(a) ? a.every(ok) : typeof a === "object" && a !== null && Object.values(a).every(ok));
   if (!ok(axes)) {
-    throw new InvalidArgumentError(WHO, `\`${what}\` must be an integer, null, or an array / object of them, got ${describe(axes)}`, `e.g. \`{ ${what}: 0 }\` or \`{ ${what}: [0, null] }\`.`);
+    throw new InvalidArgumentError(
+      WHO,
+      `\`${what}\` must be an integer, null, or an array / object of them, got ${describe(axes)}`,
+      `e.g. \`{ ${what}: 0 }\` or \`{ ${what}: [0, null] }\`.`,
+    );
   }
   return axes as Axes;
 }
@@ -87,7 +106,12 @@ function checkAxes(axes: unknown, what: string): Axes {
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a instanceof tf.Tensor && b instanceof tf.Tensor) {
-    if (a.dtype !== b.dtype || a.shape.length !== b.shape.length || a.shape.some((d: number, i: number) => d !== b.shape[i])) return false;
+    if (
+      a.dtype !== b.dtype ||
+      a.shape.length !== b.shape.length ||
+      a.shape.some((d: number, i: number) => d !== b.shape[i])
+    )
+      return false;
     const x = a.dataSync();
     const y = b.dataSync();
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i] && !(Number.isNaN(x[i]) && Number.isNaN(y[i]))) return false;
@@ -96,7 +120,10 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
   if (a !== null && b !== null && typeof a === "object" && typeof b === "object" && !ArrayBuffer.isView(a)) {
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    return (
+      ka.length === Object.keys(b).length &&
+      ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    );
   }
   return false;
 }
@@ -136,47 +163,86 @@ function differingState(a: SavedInternalState, b: SavedInternalState): string[] 
  * @category Transforms
  */
 export function vmap<A extends unknown[], R>(fn: (...args: A) => R, opts: VmapOptions): (...args: A) => R {
-  if (typeof fn !== "function") throw new InvalidArgumentError(WHO, `expects the function to map, got ${describe(fn)}`, "hk.vmap(fn, { splitRng: false }).");
+  if (typeof fn !== "function")
+    throw new InvalidArgumentError(
+      WHO,
+      `expects the function to map, got ${describe(fn)}`,
+      "hk.vmap(fn, { splitRng: false }).",
+    );
   if (opts === undefined || opts === null || typeof opts.splitRng !== "boolean") {
-    throw new InvalidArgumentError(WHO, `Haiku requires the splitRng argument to be passed to hk.vmap, got ${describe(opts?.splitRng)}`, "pass `{ splitRng: false }` (same keys for every element) or `{ splitRng: true }` (one key each).");
+    throw new InvalidArgumentError(
+      WHO,
+      `Haiku requires the splitRng argument to be passed to hk.vmap, got ${describe(opts?.splitRng)}`,
+      "pass `{ splitRng: false }` (same keys for every element) or `{ splitRng: true }` (one key each).",
+    );
   }
   const inAxes = checkAxes(opts.inAxes === undefined ? 0 : opts.inAxes, "inAxes");
   const outAxes = checkAxes(opts.outAxes === undefined ? 0 : opts.outAxes, "outAxes");
   if (axesLeaves(inAxes).length === 0) {
-    throw new InvalidArgumentError(WHO, `${fn.name || "the function"} must have at least one non-null value in inAxes to use with \`hk.vmap\`, got ${JSON.stringify(inAxes)}`, "map at least one argument (e.g. `inAxes: 0`).");
+    throw new InvalidArgumentError(
+      WHO,
+      `${fn.name || "the function"} must have at least one non-null value in inAxes to use with \`hk.vmap\`, got ${JSON.stringify(inAxes)}`,
+      "map at least one argument (e.g. `inAxes: 0`).",
+    );
   }
   const splitRng = opts.splitRng;
   const mapped = (...args: A): R => {
     const frame = insideTransform(WHO, "loop over the axis yourself");
     const argAxes: Axes = Array.isArray(inAxes) ? inAxes : args.map(() => inAxes);
     if ((argAxes as Axes[]).length !== args.length) {
-      throw new ShapeError(WHO, `inAxes has ${(argAxes as Axes[]).length} entries, got ${args.length} arguments`, "give one axis spec per argument.");
+      throw new ShapeError(
+        WHO,
+        `inAxes has ${(argAxes as Axes[]).length} entries, got ${args.length} arguments`,
+        "give one axis spec per argument.",
+      );
     }
     // Haiku's get_mapped_axis_size: the first mapped input decides.
     let n: number | undefined;
-    mapPrefix(argAxes, args, (axis, sub) => {
-      if (axis === null || n !== undefined) return undefined;
-      const first = leaves<unknown>(sub as never).find((l) => l instanceof tf.Tensor) as tf.Tensor | undefined;
-      if (first !== undefined) {
-        const ax = axis < 0 ? axis + first.rank : axis;
-        if (ax < 0 || ax >= first.rank) {
-          throw new ShapeError(WHO, `inAxes ${axis} is out of range for an input of shape [${first.shape.join(", ")}]`, "pass an axis the input has.");
+    mapPrefix(
+      argAxes,
+      args,
+      (axis, sub) => {
+        if (axis === null || n !== undefined) return undefined;
+        const first = leaves<unknown>(sub as never).find((l) => l instanceof tf.Tensor) as tf.Tensor | undefined;
+        if (first !== undefined) {
+          const ax = axis < 0 ? axis + first.rank : axis;
+          if (ax < 0 || ax >= first.rank) {
+            throw new ShapeError(
+              WHO,
+              `inAxes ${axis} is out of range for an input of shape [${first.shape.join(", ")}]`,
+              "pass an axis the input has.",
+            );
+          }
+          n = first.shape[ax];
         }
-        n = first.shape[ax];
-      }
-      return undefined;
-    }, "");
+        return undefined;
+      },
+      "",
+    );
     if (opts.axisSize !== undefined) {
       if (n !== undefined && n !== opts.axisSize) {
-        throw new ShapeError(WHO, `axisSize is ${opts.axisSize}, got inputs with ${n} elements on the mapped axis`, "drop axisSize or make them agree.");
+        throw new ShapeError(
+          WHO,
+          `axisSize is ${opts.axisSize}, got inputs with ${n} elements on the mapped axis`,
+          "drop axisSize or make them agree.",
+        );
       }
       n = opts.axisSize;
     }
     if (n === undefined) {
-      throw new InvalidArgumentError(WHO, `no mapped input has a tensor to read the axis size from, got ${args.length} arguments`, "pass `axisSize`.");
+      throw new InvalidArgumentError(
+        WHO,
+        `no mapped input has a tensor to read the axis size from, got ${args.length} arguments`,
+        "pass `axisSize`.",
+      );
     }
     const size = n;
-    const perArg = mapPrefix(argAxes, args, (axis, sub) => (axis === null ? null : unstackTree(sub, size, WHO, "a mapped input", axis)), "");
+    const perArg = mapPrefix(
+      argAxes,
+      args,
+      (axis, sub) => (axis === null ? null : unstackTree(sub, size, WHO, "a mapped input", axis)),
+      "",
+    );
     const sliceAt = (i: number): unknown => slice(argAxes, args, perArg, i);
     // As Haiku: `next_rng_keys(n)` (a MissingRNGError without rng); the outer sequence stays
     // where that call left it.
@@ -225,7 +291,11 @@ export function vmap<A extends unknown[], R>(fn: (...args: A) => R, opts: VmapOp
         else {
           const diff = differingState(firstState, after);
           if (diff.length > 0) {
-            throw new ParameterError(WHO, `state is not mapped (shared by all elements, as in Haiku), got values of [${diff.join(", ")}] that differ between elements`, "set state from values that do not depend on the mapped inputs, or return the per-element values as outputs instead.");
+            throw new ParameterError(
+              WHO,
+              `state is not mapped (shared by all elements, as in Haiku), got values of [${diff.join(", ")}] that differ between elements`,
+              "set state from values that do not depend on the mapped inputs, or return the per-element values as outputs instead.",
+            );
           }
         }
       }
@@ -241,7 +311,8 @@ export function vmap<A extends unknown[], R>(fn: (...args: A) => R, opts: VmapOp
 /** The arguments of element `i`: slices where an axis is mapped, the value itself where not. */
 function slice(axes: Axes, args: unknown, perArg: unknown, i: number): unknown {
   if (isAxis(axes)) return axes === null ? args : (perArg as unknown[])[i];
-  if (Array.isArray(axes)) return axes.map((a: Axes, j: number) => slice(a, (args as unknown[])[j], (perArg as unknown[])[j], i));
+  if (Array.isArray(axes))
+    return axes.map((a: Axes, j: number) => slice(a, (args as unknown[])[j], (perArg as unknown[])[j], i));
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(args as object)) {
     const a = Object.prototype.hasOwnProperty.call(axes, k) ? (axes as Record<string, Axes>)[k]! : null;
@@ -254,21 +325,37 @@ function slice(axes: Axes, args: unknown, perArg: unknown, i: number): unknown {
 function stackOutputs(axes: Axes, outs: unknown[]): unknown {
   if (isAxis(axes)) return axes === null ? outs[0] : stackTrees(outs, WHO, "the outputs", axes);
   if (Array.isArray(axes)) {
-    return axes.map((a: Axes, j: number) => stackOutputs(a, outs.map((o) => {
-      if (!Array.isArray(o) || o.length !== axes.length) {
-        throw new ShapeError(WHO, `outAxes is an array of ${axes.length}, got output ${describe(o)}`, "match outAxes to the output's structure.");
-      }
-      return o[j];
-    })));
+    return axes.map((a: Axes, j: number) =>
+      stackOutputs(
+        a,
+        outs.map((o) => {
+          if (!Array.isArray(o) || o.length !== axes.length) {
+            throw new ShapeError(
+              WHO,
+              `outAxes is an array of ${axes.length}, got output ${describe(o)}`,
+              "match outAxes to the output's structure.",
+            );
+          }
+          return o[j];
+        }),
+      ),
+    );
   }
   const first = outs[0];
   if (first === null || typeof first !== "object") {
-    throw new ShapeError(WHO, `outAxes is an object, got output ${describe(first)}`, "match outAxes to the output's structure.");
+    throw new ShapeError(
+      WHO,
+      `outAxes is an object, got output ${describe(first)}`,
+      "match outAxes to the output's structure.",
+    );
   }
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(first)) {
     const a = Object.prototype.hasOwnProperty.call(axes, k) ? (axes as Record<string, Axes>)[k]! : null;
-    out[k] = stackOutputs(a, outs.map((o) => (o as Record<string, unknown>)[k]));
+    out[k] = stackOutputs(
+      a,
+      outs.map((o) => (o as Record<string, unknown>)[k]),
+    );
   }
   return out;
 }

@@ -96,7 +96,9 @@ export class MLP extends Module {
     for (let i = 0; i < n; i++) {
       const size = sizes[i]!;
       ownSizes.push(size);
-      layers.push(new Linear(size, { wInit: this.wInit, bInit: this.bInit, withBias, name: LAYER_NAMES[i] ?? `linear_${i}` }));
+      layers.push(
+        new Linear(size, { wInit: this.wInit, bInit: this.bInit, withBias, name: LAYER_NAMES[i] ?? `linear_${i}` }),
+      );
     }
     this.outputSizes = Object.freeze(ownSizes);
     this.layers = Object.freeze(layers);
@@ -108,10 +110,18 @@ export class MLP extends Module {
     const rate = options.dropoutRate ?? null;
     const rngIn = options.rng ?? null;
     if (rate !== null && rngIn === null) {
-      throw new InvalidArgumentError(moduleWhere(this), "When using dropout an rng key must be passed", "call `mlp.call(x, { dropoutRate, rng: hk.nextRngKey() })`.");
+      throw new InvalidArgumentError(
+        moduleWhere(this),
+        "When using dropout an rng key must be passed",
+        "call `mlp.call(x, { dropoutRate, rng: hk.nextRngKey() })`.",
+      );
     }
     if (rate === null && rngIn !== null) {
-      throw new InvalidArgumentError(moduleWhere(this), "RNG should only be passed when using dropout", "set `dropoutRate`, or drop `rng`.");
+      throw new InvalidArgumentError(
+        moduleWhere(this),
+        "RNG should only be passed when using dropout",
+        "set `dropoutRate`, or drop `rng`.",
+      );
     }
     const rng = rngIn !== null ? new PRNGSequence(rngIn) : null;
     const layers = this.layers;
@@ -132,9 +142,16 @@ export class MLP extends Module {
    * `<name>_reversed` by default. Needs a prior call; weights are not shared.
    */
   reverse(options: { activateFinal?: boolean; name?: string } = {}): MLP {
-    const sizes = [...this.layers].reverse().map((l) => l.inputSize).filter((s): s is number => s !== null);
+    const sizes = [...this.layers]
+      .reverse()
+      .map((l) => l.inputSize)
+      .filter((s): s is number => s !== null);
     if (sizes.length !== this.layers.length) {
-      throw new TransformError(moduleWhere(this), "You cannot reverse an MLP until it has been called", "call the MLP once (so its input size is known) before `reverse()`.");
+      throw new TransformError(
+        moduleWhere(this),
+        "You cannot reverse an MLP until it has been called",
+        "call the MLP once (so its input size is known) before `reverse()`.",
+      );
     }
     return new MLP(sizes, {
       wInit: this.wInit,

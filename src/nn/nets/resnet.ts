@@ -74,7 +74,14 @@ export class BlockV1 extends Module {
    * @param bottleneck Whether to use the 1x1-3x3-1x1 bottleneck.
    * @param name Module name.
    */
-  constructor(channels: number, stride: number | readonly number[], useProjection: boolean, bnConfig: ResNetBatchNormConfig, bottleneck: boolean, name?: string) {
+  constructor(
+    channels: number,
+    stride: number | readonly number[],
+    useProjection: boolean,
+    bnConfig: ResNetBatchNormConfig,
+    bottleneck: boolean,
+    name?: string,
+  ) {
     super(name);
     this.useProjection = useProjection;
     if (useProjection) {
@@ -123,7 +130,14 @@ export class BlockV2 extends Module {
    * @param bottleneck Whether to use the 1x1-3x3-1x1 bottleneck.
    * @param name Module name.
    */
-  constructor(channels: number, stride: number | readonly number[], useProjection: boolean, bnConfig: ResNetBatchNormConfig, bottleneck: boolean, name?: string) {
+  constructor(
+    channels: number,
+    stride: number | readonly number[],
+    useProjection: boolean,
+    bnConfig: ResNetBatchNormConfig,
+    bottleneck: boolean,
+    name?: string,
+  ) {
     super(name);
     this.useProjection = useProjection;
     if (useProjection) this.projConv = conv(channels, 1, stride, "shortcut_conv");
@@ -217,7 +231,12 @@ export interface ResNetOptions {
 export type ResNetPresetOptions = Omit<ResNetOptions, "bottleneck" | "channelsPerGroup" | "useProjection">;
 
 function checkLength(where: string, value: readonly unknown[], name: string): void {
-  if (value.length !== 4) throw new InvalidArgumentError(where, `${name} must be of length 4 not ${value.length}`, "pass one entry per block group, e.g. `[2, 2, 2, 2]`.");
+  if (value.length !== 4)
+    throw new InvalidArgumentError(
+      where,
+      `${name} must be of length 4 not ${value.length}`,
+      "pass one entry per block group, e.g. `[2, 2, 2, 2]`.",
+    );
 }
 
 /**
@@ -261,7 +280,13 @@ export class ResNet extends Module {
     this.blocksPerGroup = Object.freeze([...blocksPerGroup]);
     this.numClasses = numClasses;
     this.resnetV2 = options.resnetV2 ?? false;
-    const bn: ResNetBatchNormConfig = { decayRate: 0.9, eps: 1e-5, createScale: true, createOffset: true, ...(options.bnConfig ?? {}) };
+    const bn: ResNetBatchNormConfig = {
+      decayRate: 0.9,
+      eps: 1e-5,
+      createScale: true,
+      createOffset: true,
+      ...(options.bnConfig ?? {}),
+    };
     const strides = options.strides ?? [1, 2, 2, 2];
     const channels = options.channelsPerGroup ?? [256, 512, 1024, 2048];
     const useProjection = options.useProjection ?? [true, true, true, true];
@@ -279,7 +304,16 @@ export class ResNet extends Module {
     if (!this.resnetV2) this.initialBatchnorm = batchNorm(bn, "initial_batchnorm");
     this.blockGroups = strides.map(
       (stride, i) =>
-        new BlockGroup(channels[i]!, blocksPerGroup[i]!, stride, bn, this.resnetV2, options.bottleneck ?? true, useProjection[i] ?? true, `block_group_${i}`),
+        new BlockGroup(
+          channels[i]!,
+          blocksPerGroup[i]!,
+          stride,
+          bn,
+          this.resnetV2,
+          options.bottleneck ?? true,
+          useProjection[i] ?? true,
+          `block_group_${i}`,
+        ),
     );
     if (this.resnetV2) this.finalBatchnorm = batchNorm(bn, "final_batchnorm");
     this.logits = new Linear(numClasses, { wInit: zerosInit, name: "logits", ...(options.logitsConfig ?? {}) });
@@ -304,12 +338,42 @@ export interface ResNetConfig extends Pick<ResNetOptions, "bottleneck" | "channe
 
 /** Per-depth configurations (Haiku's `ResNet.CONFIGS`). */
 export const RESNET_CONFIGS: Readonly<Record<18 | 34 | 50 | 101 | 152 | 200, ResNetConfig>> = {
-  18: { blocksPerGroup: [2, 2, 2, 2], bottleneck: false, channelsPerGroup: [64, 128, 256, 512], useProjection: [false, true, true, true] },
-  34: { blocksPerGroup: [3, 4, 6, 3], bottleneck: false, channelsPerGroup: [64, 128, 256, 512], useProjection: [false, true, true, true] },
-  50: { blocksPerGroup: [3, 4, 6, 3], bottleneck: true, channelsPerGroup: [256, 512, 1024, 2048], useProjection: [true, true, true, true] },
-  101: { blocksPerGroup: [3, 4, 23, 3], bottleneck: true, channelsPerGroup: [256, 512, 1024, 2048], useProjection: [true, true, true, true] },
-  152: { blocksPerGroup: [3, 8, 36, 3], bottleneck: true, channelsPerGroup: [256, 512, 1024, 2048], useProjection: [true, true, true, true] },
-  200: { blocksPerGroup: [3, 24, 36, 3], bottleneck: true, channelsPerGroup: [256, 512, 1024, 2048], useProjection: [true, true, true, true] },
+  18: {
+    blocksPerGroup: [2, 2, 2, 2],
+    bottleneck: false,
+    channelsPerGroup: [64, 128, 256, 512],
+    useProjection: [false, true, true, true],
+  },
+  34: {
+    blocksPerGroup: [3, 4, 6, 3],
+    bottleneck: false,
+    channelsPerGroup: [64, 128, 256, 512],
+    useProjection: [false, true, true, true],
+  },
+  50: {
+    blocksPerGroup: [3, 4, 6, 3],
+    bottleneck: true,
+    channelsPerGroup: [256, 512, 1024, 2048],
+    useProjection: [true, true, true, true],
+  },
+  101: {
+    blocksPerGroup: [3, 4, 23, 3],
+    bottleneck: true,
+    channelsPerGroup: [256, 512, 1024, 2048],
+    useProjection: [true, true, true, true],
+  },
+  152: {
+    blocksPerGroup: [3, 8, 36, 3],
+    bottleneck: true,
+    channelsPerGroup: [256, 512, 1024, 2048],
+    useProjection: [true, true, true, true],
+  },
+  200: {
+    blocksPerGroup: [3, 24, 36, 3],
+    bottleneck: true,
+    channelsPerGroup: [256, 512, 1024, 2048],
+    useProjection: [true, true, true, true],
+  },
 };
 
 function preset(depth: keyof typeof RESNET_CONFIGS, options: ResNetPresetOptions): [readonly number[], ResNetOptions] {

@@ -22,14 +22,27 @@ export function fastAvgPoolGrad(original: tf.KernelFunc): tf.KernelFunc {
       dimRoundingMode?: "floor" | "round" | "ceil";
     };
     if (input.dtype !== "float32" || input.shape.length !== 4) return original(args);
-    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number],
-      filterSize, strides, 1, pad, dimRoundingMode);
+    const info = tf.backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      filterSize,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
     const { padInfo: p } = info;
     const kh = info.filterHeight;
     const kw = info.filterWidth;
-    if (kh !== info.strideHeight || kw !== info.strideWidth ||
-      p.top !== 0 || p.left !== 0 || p.bottom !== 0 || p.right !== 0 ||
-      info.outHeight * kh > info.inHeight || info.outWidth * kw > info.inWidth) {
+    if (
+      kh !== info.strideHeight ||
+      kw !== info.strideWidth ||
+      p.top !== 0 ||
+      p.left !== 0 ||
+      p.bottom !== 0 ||
+      p.right !== 0 ||
+      info.outHeight * kh > info.inHeight ||
+      info.outWidth * kw > info.inWidth
+    ) {
       return original(args);
     }
     const backend = args.backend as BackendWasm;
@@ -47,8 +60,8 @@ export function fastAvgPoolGrad(original: tf.KernelFunc): tf.KernelFunc {
       const scale32 = Math.fround(scale);
       for (let b = 0; b < n; b++) {
         for (let y = 0; y < oh * kh; y++) {
-          const gRow = ((b * oh + Math.floor(y / kh)) * ow) * c;
-          const dRow = ((b * h + y) * w) * c;
+          const gRow = (b * oh + Math.floor(y / kh)) * ow * c;
+          const dRow = (b * h + y) * w * c;
           simd.poolGradRow(gBase + gRow * 4, dBase + dRow * 4, ow, kw, c * 4, scale32);
         }
       }
@@ -56,8 +69,8 @@ export function fastAvgPoolGrad(original: tf.KernelFunc): tf.KernelFunc {
     }
     for (let b = 0; b < n; b++) {
       for (let y = 0; y < oh * kh; y++) {
-        const gRow = ((b * oh + Math.floor(y / kh)) * ow) * c;
-        const dRow = ((b * h + y) * w) * c;
+        const gRow = (b * oh + Math.floor(y / kh)) * ow * c;
+        const dRow = (b * h + y) * w * c;
         for (let x = 0; x < ow * kw; x++) {
           const gi = gRow + Math.floor(x / kw) * c;
           const di = dRow + x * c;

@@ -45,13 +45,19 @@ function avgPoolBackprop(p: Pool, dy: Float32Array, dx: Float32Array): void {
 function padded(p: Pool): boolean {
   // tfjs' forward kernels only pad before (top / left / front) and after by the SAME amounts;
   // a pool padded after but not before still needs the exact counts.
-  return p.padFront > 0 || p.padTop > 0 || p.padLeft > 0 ||
+  return (
+    p.padFront > 0 ||
+    p.padTop > 0 ||
+    p.padLeft > 0 ||
     (p.outD - 1) * p.sD + p.kD > p.inD + p.padFront ||
     (p.outH - 1) * p.sH + p.kH > p.inH + p.padTop ||
-    (p.outW - 1) * p.sW + p.kW > p.inW + p.padLeft;
+    (p.outW - 1) * p.sW + p.kW > p.inW + p.padLeft
+  );
 }
 
-function wrap(geometry: (shape: readonly number[], attrs: tf.NamedAttrMap) => Pool): (original: tf.KernelFunc) => tf.KernelFunc {
+function wrap(
+  geometry: (shape: readonly number[], attrs: tf.NamedAttrMap) => Pool,
+): (original: tf.KernelFunc) => tf.KernelFunc {
   return (original) => (args) => {
     const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
     if (input.dtype !== "float32") return original(args);

@@ -129,10 +129,24 @@ function swappedProduct(
   const viaSwap = (tB ? 0 : k * n) + (tA ? 0 : m * k) + k * m + m * n;
   if (!(viaSwap * 1.25 < direct)) return undefined;
   // Aᵀ stored as given when transposeA ([K, M]), Bᵀ likewise when transposeB ([N, K]).
-  const left = keep(tB ? reshape(backend, b, [1, n, k]) : call(tf.Transpose, backend, { x: reshape3(backend, b, k, n, keep) }, { perm: [0, 2, 1] }));
-  let right = keep(tA ? reshape(backend, a, [1, k, m]) : call(tf.Transpose, backend, { x: reshape3(backend, a, m, k, keep) }, { perm: [0, 2, 1] }));
+  const left = keep(
+    tB
+      ? reshape(backend, b, [1, n, k])
+      : call(tf.Transpose, backend, { x: reshape3(backend, b, k, n, keep) }, { perm: [0, 2, 1] }),
+  );
+  let right = keep(
+    tA
+      ? reshape(backend, a, [1, k, m])
+      : call(tf.Transpose, backend, { x: reshape3(backend, a, m, k, keep) }, { perm: [0, 2, 1] }),
+  );
   right = truthfulB(backend, right, keep);
-  const productT = keep(original({ inputs: { a: left, b: right }, backend, attrs: { transposeA: false, transposeB: false, activation: "linear" } }) as tf.TensorInfo);
+  const productT = keep(
+    original({
+      inputs: { a: left, b: right },
+      backend,
+      attrs: { transposeA: false, transposeB: false, activation: "linear" },
+    }) as tf.TensorInfo,
+  );
   const product = keep(call(tf.Transpose, backend, { x: productT }, { perm: [0, 2, 1] }));
   const outShape = tf.backend_util
     .assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2))
@@ -150,7 +164,13 @@ const PER_BATCH_MIN_MACS = 1 << 20;
 // A batched product as XNNPACK products of its batch entries (operands already share the full
 // batch shape). Output: [...batch, M, N].
 function perBatchProduct(
-  original: tf.KernelFunc, backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo, m: number, k: number, n: number,
+  original: tf.KernelFunc,
+  backend: BackendWasm,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  m: number,
+  k: number,
+  n: number,
 ): tf.TensorInfo {
   const batch = a.shape.slice(0, -2);
   const count = batchSize(a.shape);
@@ -179,7 +199,13 @@ function perBatchProduct(
   }
 }
 
-function reshape3(backend: BackendWasm, x: tf.TensorInfo, rows: number, cols: number, keep: (t: tf.TensorInfo) => tf.TensorInfo): tf.TensorInfo {
+function reshape3(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  rows: number,
+  cols: number,
+  keep: (t: tf.TensorInfo) => tf.TensorInfo,
+): tf.TensorInfo {
   return x.shape.length === 3 ? x : keep(reshape(backend, x, [1, rows, cols]));
 }
 
@@ -196,7 +222,10 @@ export function fastMatMul(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const backend = args.backend as BackendWasm;
     const attrs = args.attrs as unknown as {
-      transposeA?: boolean; transposeB?: boolean; activation?: string; leakyreluAlpha?: number;
+      transposeA?: boolean;
+      transposeB?: boolean;
+      activation?: string;
+      leakyreluAlpha?: number;
     };
     const { a, b, bias } = args.inputs;
     if (a === undefined || b === undefined) return original(args);

@@ -24,20 +24,29 @@ interface Conv2DBackpropFilterAttrs {
 export const conv2DBackpropFilterViaConv: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-    attrs as unknown as Conv2DBackpropFilterAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
   const format = tf.backend_util.convertConv2DDataFormat(dataFormat);
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode,
-    false, format);
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    format,
+  );
   const channelsLast = format === "channelsLast";
   // Rows / columns the convolution actually reads; padding beyond them is cropped.
   const needH = (info.outHeight - 1) * info.strideHeight + info.filterHeight;
   const needW = (info.outWidth - 1) * info.strideWidth + info.filterWidth;
   const xT = transpose(backend, x, channelsLast ? [3, 1, 2, 0] : [1, 2, 3, 0]);
-  const xP = padOrCrop(backend, xT,
+  const xP = padOrCrop(
+    backend,
+    xT,
     [0, info.padInfo.top, info.padInfo.left, 0],
-    [0, needH - info.inHeight - info.padInfo.top, needW - info.inWidth - info.padInfo.left, 0]);
+    [0, needH - info.inHeight - info.padInfo.top, needW - info.inWidth - info.padInfo.left, 0],
+  );
   const dyT = transpose(backend, dy, channelsLast ? [1, 2, 0, 3] : [2, 3, 0, 1]);
   let conv: tf.TensorInfo | undefined;
   try {
@@ -64,8 +73,16 @@ export const conv2DBackpropFilterViaIm2col: tf.KernelFunc = ({ inputs, backend: 
   const backend = b as BackendWasm;
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const { strides, pad, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
-    filterShape, strides, 1, pad, dimRoundingMode, false, "channelsLast");
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    "channelsLast",
+  );
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
   const { strideHeight: sH, strideWidth: sW, filterHeight: fh, filterWidth: fw } = info;
   const { top, left } = info.padInfo;

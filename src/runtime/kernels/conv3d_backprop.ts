@@ -17,8 +17,16 @@ type Conv3DAttrs = { strides: [number, number, number] | number; pad: "valid" | 
 export const conv3DBackpropInput: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-  const { strides, pad, inputShape } = attrs as unknown as Conv3DAttrs & { inputShape: [number, number, number, number, number] };
-  const info = tf.backend_util.computeConv3DInfo(inputShape, filter.shape as [number, number, number, number, number], strides, 1, pad);
+  const { strides, pad, inputShape } = attrs as unknown as Conv3DAttrs & {
+    inputShape: [number, number, number, number, number];
+  };
+  const info = tf.backend_util.computeConv3DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number, number],
+    strides,
+    1,
+    pad,
+  );
   const out = backend.makeOutput(info.inShape, "float32");
   const dx = backend.typedArrayFromHeap(out) as Float32Array;
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
@@ -26,8 +34,23 @@ export const conv3DBackpropInput: tf.KernelFunc = ({ inputs, backend: b, attrs }
   const [dyS0, dyS1, dyS2, dyS3] = tf.util.computeStrides(dy.shape) as [number, number, number, number];
   const [fS0, fS1, fS2, fS3] = tf.util.computeStrides(filter.shape) as [number, number, number, number];
   const [dxS0, dxS1, dxS2, dxS3] = tf.util.computeStrides(info.inShape) as [number, number, number, number];
-  const { batchSize, filterDepth: kD, filterHeight: kH, filterWidth: kW, inChannels, inDepth, inHeight, inWidth,
-    outChannels, outDepth, outHeight, outWidth, strideDepth: sD, strideHeight: sH, strideWidth: sW } = info;
+  const {
+    batchSize,
+    filterDepth: kD,
+    filterHeight: kH,
+    filterWidth: kW,
+    inChannels,
+    inDepth,
+    inHeight,
+    inWidth,
+    outChannels,
+    outDepth,
+    outHeight,
+    outWidth,
+    strideDepth: sD,
+    strideHeight: sH,
+    strideWidth: sW,
+  } = info;
   const frontPad = kD - 1 - info.padInfo.front;
   const topPad = kH - 1 - info.padInfo.top;
   const leftPad = kW - 1 - info.padInfo.left;
@@ -75,8 +98,16 @@ export const conv3DBackpropInput: tf.KernelFunc = ({ inputs, backend: b, attrs }
 export const conv3DBackpropFilter: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const { strides, pad, filterShape } = attrs as unknown as Conv3DAttrs & { filterShape: [number, number, number, number, number] };
-  const info = tf.backend_util.computeConv3DInfo(x.shape as [number, number, number, number, number], filterShape, strides, 1, pad);
+  const { strides, pad, filterShape } = attrs as unknown as Conv3DAttrs & {
+    filterShape: [number, number, number, number, number];
+  };
+  const info = tf.backend_util.computeConv3DInfo(
+    x.shape as [number, number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+  );
   const out = backend.makeOutput(info.filterShape, "float32");
   const dw = backend.typedArrayFromHeap(out) as Float32Array;
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
@@ -106,7 +137,9 @@ export const conv3DBackpropFilter: tf.KernelFunc = ({ inputs, backend: b, attrs 
                   const xR = wR + yR * sH - topPad;
                   for (let yC = yCMin; yC < yCMax; ++yC) {
                     const xC = wC + yC * sW - leftPad;
-                    dot += xv[n * xS0 + xF * xS1 + xR * xS2 + xC * xS3 + d1]! * g[n * dyS0 + yF * dyS1 + yR * dyS2 + yC * dyS3 + d2]!;
+                    dot +=
+                      xv[n * xS0 + xF * xS1 + xR * xS2 + xC * xS3 + d1]! *
+                      g[n * dyS0 + yF * dyS1 + yR * dyS2 + yC * dyS3 + d2]!;
                   }
                 }
               }

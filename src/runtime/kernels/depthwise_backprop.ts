@@ -19,13 +19,37 @@ function dilateSpatial(backend: BackendWasm, x: tf.TensorInfo, sH: number, sW: n
     if (sW > 1) {
       const v = reshape(backend, cur, [n * h * w, 1, c]);
       made.push(v);
-      cur = call(tf.PadV2, backend, { x: v }, { paddings: [[0, 0], [0, sW - 1], [0, 0]], constantValue: 0 });
+      cur = call(
+        tf.PadV2,
+        backend,
+        { x: v },
+        {
+          paddings: [
+            [0, 0],
+            [0, sW - 1],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
       made.push(cur);
     }
     if (sH > 1) {
       const v = reshape(backend, cur, [n * h, 1, w * sW * c]);
       made.push(v);
-      cur = call(tf.PadV2, backend, { x: v }, { paddings: [[0, 0], [0, sH - 1], [0, 0]], constantValue: 0 });
+      cur = call(
+        tf.PadV2,
+        backend,
+        { x: v },
+        {
+          paddings: [
+            [0, 0],
+            [0, sH - 1],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
       made.push(cur);
     }
     return reshape(backend, cur, [n, h * sH, w * sW, c]);
@@ -45,10 +69,18 @@ function dilateSpatial(backend: BackendWasm, x: tf.TensorInfo, sH: number, sW: n
 export const depthwiseBackpropInput: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-  const { strides, dilations, pad, dimRoundingMode, inputShape } =
-    attrs as unknown as DepthwiseGradAttrs & { inputShape: [number, number, number, number] };
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number],
-    strides, dilations, pad, dimRoundingMode, true);
+  const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as DepthwiseGradAttrs & {
+    inputShape: [number, number, number, number];
+  };
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    true,
+  );
   const [fh, fw, c, m] = filter.shape as [number, number, number, number];
   const [n, h, w] = inputShape;
   const made: tf.TensorInfo[] = [];
@@ -62,9 +94,12 @@ export const depthwiseBackpropInput: tf.KernelFunc = ({ inputs, backend: b, attr
       d = keep(dilateSpatial(backend, dy, info.strideHeight, info.strideWidth));
     }
     const { top, left } = info.padInfo;
-    const padded = padOrCrop(backend, d,
+    const padded = padOrCrop(
+      backend,
+      d,
       [0, info.effectiveFilterHeight - 1 - top, info.effectiveFilterWidth - 1 - left, 0],
-      [0, h + top - info.outHeight * info.strideHeight, w + left - info.outWidth * info.strideWidth, 0]);
+      [0, h + top - info.outHeight * info.strideHeight, w + left - info.outWidth * info.strideWidth, 0],
+    );
     if (padded !== d) made.push(padded);
     result = call(tf.DepthwiseConv2dNative, backend, { x: padded, filter: kernel }, {
       strides: [1, 1],
@@ -94,10 +129,18 @@ let acc = new Float64Array(0);
 export const depthwiseBackpropFilter: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const { strides, dilations, pad, dimRoundingMode, filterShape } =
-    attrs as unknown as DepthwiseGradAttrs & { filterShape: [number, number, number, number] };
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape,
-    strides, dilations, pad, dimRoundingMode, true);
+  const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseGradAttrs & {
+    filterShape: [number, number, number, number];
+  };
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    true,
+  );
   const [fh, fw, c, m] = filterShape;
   const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
   const { strideHeight: sH, strideWidth: sW, dilationHeight: dH, dilationWidth: dW } = info;

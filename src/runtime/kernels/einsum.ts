@@ -22,8 +22,7 @@ export const einsum: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   try {
     for (let i = 0; i < steps.length; i++) {
       for (const term of steps[i]!) {
-        const { permutationIndices: perm, expandDims } =
-          tf.backend_util.getEinsumPermutation(remaining, idDims[term]!);
+        const { permutationIndices: perm, expandDims } = tf.backend_util.getEinsumPermutation(remaining, idDims[term]!);
         let x = tensors[term]!;
         if (!tf.backend_util.isIdentityPermutation(perm)) {
           x = transpose(backend, x, perm);
@@ -43,16 +42,26 @@ export const einsum: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
       }
       if (i < steps.length - 1) {
         if (path[i]! >= 0) {
-          out = call(tf.Sum, backend, { x: out! }, {
-            axis: path[i]! - (allDims.length - remaining),
-            keepDims: false,
-          });
+          out = call(
+            tf.Sum,
+            backend,
+            { x: out! },
+            {
+              axis: path[i]! - (allDims.length - remaining),
+              keepDims: false,
+            },
+          );
           made.push(out);
         }
         remaining--;
       }
     }
-    if (out === null) throw new InvalidArgumentError("tf.einsum (haiku-tfjs wasm kernel)", "Einsum got no operands", "pass at least one tensor.");
+    if (out === null)
+      throw new InvalidArgumentError(
+        "tf.einsum (haiku-tfjs wasm kernel)",
+        "Einsum got no operands",
+        "pass at least one tensor.",
+      );
     // The result must hold its own reference: an input returned as is would be freed twice.
     if (!made.includes(out)) {
       out = call(tf.Identity, backend, { x: out });

@@ -52,7 +52,8 @@ function runOnCpu(
     });
     return Array.isArray(result) ? back : back[0]!;
   } catch (e) {
-    if (e instanceof Error) e.message = `${e.message} (haiku-tfjs runtime: ${kernelName} ran on cpu for its zero-size input)`;
+    if (e instanceof Error)
+      e.message = `${e.message} (haiku-tfjs runtime: ${kernelName} ran on cpu for its zero-size input)`;
     throw e;
   } finally {
     for (const dataId of written) cpu.disposeData(dataId);

@@ -18,14 +18,25 @@ export const CONV2D_KERNELS: readonly string[] = [tf.Conv2D, tf.FusedConv2D, ...
 export function emptyConvOutput(kernelName: string): (original: tf.KernelFunc) => tf.KernelFunc {
   return (original) => (args) => {
     const { x, filter } = args.inputs as { x?: tf.TensorInfo; filter?: tf.TensorInfo };
-    if (x === undefined || filter === undefined || x.shape.length !== 4 || filter.shape.length !== 4) return original(args);
+    if (x === undefined || filter === undefined || x.shape.length !== 4 || filter.shape.length !== 4)
+      return original(args);
     const { strides, pad, dilations, dimRoundingMode, dataFormat } = args.attrs as unknown as {
-      strides: number | [number, number]; pad: "valid" | "same" | number; dilations?: number | [number, number];
-      dimRoundingMode?: "floor" | "round" | "ceil"; dataFormat?: "NHWC" | "NCHW";
+      strides: number | [number, number];
+      pad: "valid" | "same" | number;
+      dilations?: number | [number, number];
+      dimRoundingMode?: "floor" | "round" | "ceil";
+      dataFormat?: "NHWC" | "NCHW";
     };
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number], strides, dilations ?? 1, pad, dimRoundingMode,
-      DEPTHWISE.includes(kernelName), tf.backend_util.convertConv2DDataFormat(dataFormat ?? "NHWC"));
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      strides,
+      dilations ?? 1,
+      pad,
+      dimRoundingMode,
+      DEPTHWISE.includes(kernelName),
+      tf.backend_util.convertConv2DDataFormat(dataFormat ?? "NHWC"),
+    );
     if (tf.util.sizeFromShape(info.outShape) !== 0) return original(args);
     return (args.backend as BackendWasm).makeOutput(info.outShape, x.dtype);
   };

@@ -40,7 +40,11 @@ export const REDUCTION_KERNELS: readonly string[] = [...Object.keys(IDENTITY), t
 export function emptyReduction(kernelName: string): (original: tf.KernelFunc) => tf.KernelFunc {
   return (original) => (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
-    const attrs = args.attrs as unknown as { axis?: number | number[]; reductionIndices?: number | number[]; keepDims?: boolean };
+    const attrs = args.attrs as unknown as {
+      axis?: number | number[];
+      reductionIndices?: number | number[];
+      keepDims?: boolean;
+    };
     // `Max` calls its axes `reductionIndices`; the other reductions call them `axis`.
     const axis = kernelName === tf.Max ? attrs.reductionIndices : attrs.axis;
     const keepDims = attrs.keepDims;

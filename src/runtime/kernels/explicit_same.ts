@@ -18,16 +18,30 @@ export function explicitSamePadding(kernelName: string): (original: tf.KernelFun
   return (original) => (args) => {
     const { x, filter } = args.inputs as { x?: tf.TensorInfo; filter?: tf.TensorInfo };
     const attrs = args.attrs as unknown as {
-      strides: number | [number, number]; pad: unknown; dilations?: number | [number, number];
-      dimRoundingMode?: "floor" | "round" | "ceil"; dataFormat?: "NHWC" | "NCHW";
+      strides: number | [number, number];
+      pad: unknown;
+      dilations?: number | [number, number];
+      dimRoundingMode?: "floor" | "round" | "ceil";
+      dataFormat?: "NHWC" | "NCHW";
     };
     if (attrs.pad !== "same" || x === undefined || filter === undefined || x.shape.length !== 4) return original(args);
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number], attrs.strides, attrs.dilations ?? 1, "same",
-      attrs.dimRoundingMode, DEPTHWISE.includes(kernelName),
-      tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? "NHWC"));
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      attrs.dilations ?? 1,
+      "same",
+      attrs.dimRoundingMode,
+      DEPTHWISE.includes(kernelName),
+      tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? "NHWC"),
+    );
     const { top, bottom, left, right } = info.padInfo;
-    const pad = [[0, 0], [top, bottom], [left, right], [0, 0]];
+    const pad = [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ];
     return original({ ...args, attrs: { ...args.attrs, pad } as unknown as tf.NamedAttrMap });
   };
 }

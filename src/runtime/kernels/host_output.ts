@@ -9,7 +9,11 @@ export type Reader = (t: tf.TensorInfo) => Float32Array;
  * output's heap memory and reads its inputs' in place; elsewhere (cpu) it works on copies and the
  * result is written once. Lets one host loop serve as a kernel of both backends.
  */
-export function hostOutput(backend: tf.KernelBackend, shape: number[], fill: (out: Float32Array, read: Reader) => void): tf.TensorInfo {
+export function hostOutput(
+  backend: tf.KernelBackend,
+  shape: number[],
+  fill: (out: Float32Array, read: Reader) => void,
+): tf.TensorInfo {
   if ("typedArrayFromHeap" in backend) {
     const wasm = backend as unknown as BackendWasm;
     const out = wasm.makeOutput(shape, "float32");

@@ -67,7 +67,13 @@ function emptyGuard(kernelName: string): (original: tf.KernelFunc) => tf.KernelF
   return (original) => inputs(outputs(original));
 }
 
-function replace(done: Registry, key: string, original: tf.KernelConfig, kernelFunc: tf.KernelFunc, wrap: Wrapper | undefined): void {
+function replace(
+  done: Registry,
+  key: string,
+  original: tf.KernelConfig,
+  kernelFunc: tf.KernelFunc,
+  wrap: Wrapper | undefined,
+): void {
   // setupFunc (cwrap of the C function the original kernelFunc calls) must still run when the
   // engine (re)initialises the wasm backend.
   const config: tf.KernelConfig = { ...original, kernelFunc };

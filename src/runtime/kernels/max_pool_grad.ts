@@ -61,8 +61,12 @@ function maxPoolBackprop(p: Pool, x: Float32Array, dy: Float32Array, dx: Float32
 function run(backend: BackendWasm, input: tf.TensorInfo, dy: tf.TensorInfo, p: Pool): tf.TensorInfo {
   const out = backend.makeOutput(input.shape, "float32");
   // Views after makeOutput: allocating may grow (and so detach) the wasm heap.
-  maxPoolBackprop(p, backend.typedArrayFromHeap(input) as Float32Array,
-    backend.typedArrayFromHeap(dy) as Float32Array, backend.typedArrayFromHeap(out) as Float32Array);
+  maxPoolBackprop(
+    p,
+    backend.typedArrayFromHeap(input) as Float32Array,
+    backend.typedArrayFromHeap(dy) as Float32Array,
+    backend.typedArrayFromHeap(out) as Float32Array,
+  );
   return out;
 }
 

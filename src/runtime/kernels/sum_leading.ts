@@ -7,7 +7,13 @@ let acc = new Float64Array(256);
 
 /** `dst[c] = sum_r src[r * cols + c]`, accumulated in float64 in `a`. A function of its own so the
  * loop gets compiled for the arrays it sees rather than inside the kernel's closure. */
-function sumRows(src: Float32Array | Int32Array, rows: number, cols: number, a: Float64Array, dst: Float32Array | Int32Array): void {
+function sumRows(
+  src: Float32Array | Int32Array,
+  rows: number,
+  cols: number,
+  a: Float64Array,
+  dst: Float32Array | Int32Array,
+): void {
   a.fill(0, 0, cols);
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
@@ -62,7 +68,13 @@ export function fastSum(original: tf.KernelFunc): tf.KernelFunc {
       }
     }
     if (acc.length < cols) acc = new Float64Array(cols);
-    sumRows(backend.typedArrayFromHeap(x) as Float32Array | Int32Array, rows, cols, acc, backend.typedArrayFromHeap(out) as Float32Array | Int32Array);
+    sumRows(
+      backend.typedArrayFromHeap(x) as Float32Array | Int32Array,
+      rows,
+      cols,
+      acc,
+      backend.typedArrayFromHeap(out) as Float32Array | Int32Array,
+    );
     return out;
   };
 }

@@ -72,12 +72,7 @@ export function transpose(backend: BackendWasm, x: tf.TensorInfo, perm: number[]
  *
  * @category Runtime
  */
-export function padOrCrop(
-  backend: BackendWasm,
-  x: tf.TensorInfo,
-  before: number[],
-  after: number[],
-): tf.TensorInfo {
+export function padOrCrop(backend: BackendWasm, x: tf.TensorInfo, before: number[], after: number[]): tf.TensorInfo {
   let needPad = false;
   let needCrop = false;
   for (let i = 0; i < x.shape.length; i++) {
@@ -93,9 +88,7 @@ export function padOrCrop(
   }
   if (needCrop) {
     const begin = out.shape.map((_, i) => Math.max(0, -(before[i] ?? 0)));
-    const size = out.shape.map(
-      (d, i) => d - Math.max(0, -(before[i] ?? 0)) - Math.max(0, -(after[i] ?? 0)),
-    );
+    const size = out.shape.map((d, i) => d - Math.max(0, -(before[i] ?? 0)) - Math.max(0, -(after[i] ?? 0)));
     const cropped = call(tf.Slice, backend, { x: out }, { begin, size });
     if (out !== x) free(backend, out);
     out = cropped;
