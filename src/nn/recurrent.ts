@@ -541,9 +541,10 @@ export class DeepRNN extends RNNCore<unknown, unknown[], unknown> {
  * @category Layers
  */
 export function deepRnnWithSkipConnections(
+  // Cores of any input, output and state types (the type parameters are invariant).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   layers: readonly RNNCore<any, any, any>[],
   opts: { name?: string } = {},
 ): DeepRNN {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   return new DeepRNN(layers, { name: opts.name ?? "__deep_rnn", skipConnections: true });
 }

@@ -67,8 +67,8 @@ describe("ProgressLogger", () => {
     });
     const text = writes.join("");
     expect(writes.slice(0, 2).every((w) => w.startsWith("\r") && w.endsWith("\x1b[K"))).toBe(true);
-    // eslint-disable-next-line no-control-regex -- the terminal's escape codes are what is tested
     expect(writes[0]).toMatch(
+      // eslint-disable-next-line no-control-regex -- the terminal's escape codes are what is tested
       /^\repoch 1\/1  \[########----------------\]  1\/3  loss \d+\.\d{4}  mae \d+\.\d{4}  \d+ ex\/s  ETA \d+\.\ds\x1b\[K$/,
     );
     expect(text.endsWith("\x1b[K\n")).toBe(true);
