@@ -177,3 +177,29 @@ export function expectAllClose(
     );
   }
 }
+
+/** A two-level params tree of JSON arrays (module -> name -> array), as the optax fixtures store them. */
+export type JsonTree = Record<string, Record<string, JsonArray>>;
+
+/** The tensors of a {@link JsonTree}. */
+export function toTree(t: JsonTree): Record<string, Record<string, tf.Tensor>> {
+  const out: Record<string, Record<string, tf.Tensor>> = {};
+  for (const [m, e] of Object.entries(t)) {
+    out[m] = {};
+    for (const [n, a] of Object.entries(e)) out[m][n] = jsonTensor(a);
+  }
+  return out;
+}
+
+/** Asserts a two-level tree of tensors has `expected`'s keys and values within `tol`. */
+export function expectTree(actual: unknown, expected: JsonTree, tol: Tolerance, what: string): void {
+  const a = actual as Record<string, Record<string, tf.Tensor>>;
+  expect(Object.keys(a).sort(), what).toEqual(Object.keys(expected).sort());
+  for (const [m, e] of Object.entries(expected)) {
+    for (const [n, arr] of Object.entries(e)) {
+      const want = jsonTensor(arr);
+      expectAllClose(a[m]![n]!, want, tol, `${what} ${m}/${n}`);
+      want.dispose();
+    }
+  }
+}

@@ -5,9 +5,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 import * as hk from "../../src/index.js";
-import { type JsonArray, type Tolerance, expectAllClose, jsonTensor, readJsonFixture } from "./fixtures.js";
+import { type JsonTree, type Tolerance, expectAllClose, expectTree, readJsonFixture, toTree } from "./fixtures.js";
 
-type JsonTree = Record<string, Record<string, JsonArray>>;
 interface OptaxFixture {
   params0: JsonTree;
   grads: JsonTree[];
@@ -118,27 +117,6 @@ const SCHEDULES: Record<string, hk.optim.Schedule> = {
     [10, 15],
   ),
 };
-
-function toTree(t: JsonTree): Record<string, Record<string, tf.Tensor>> {
-  const out: Record<string, Record<string, tf.Tensor>> = {};
-  for (const [m, e] of Object.entries(t)) {
-    out[m] = {};
-    for (const [n, a] of Object.entries(e)) out[m][n] = jsonTensor(a);
-  }
-  return out;
-}
-
-function expectTree(actual: unknown, expected: JsonTree, tol: Tolerance, what: string): void {
-  const a = actual as Record<string, Record<string, tf.Tensor>>;
-  expect(Object.keys(a).sort(), what).toEqual(Object.keys(expected).sort());
-  for (const [m, e] of Object.entries(expected)) {
-    for (const [n, arr] of Object.entries(e)) {
-      const want = jsonTensor(arr);
-      expectAllClose(a[m]![n]!, want, tol, `${what} ${m}/${n}`);
-      want.dispose();
-    }
-  }
-}
 
 describe("golden: optax optimizers (tools/golden/optax.py)", () => {
   it("has a builder for every fixture optimizer and the other way round", () => {

@@ -4,9 +4,17 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 import * as hk from "../../src/index.js";
-import { type JsonArray, type Tolerance, expectAllClose, jsonTensor, readJsonFixture } from "./fixtures.js";
+import {
+  type JsonArray,
+  type JsonTree,
+  type Tolerance,
+  expectAllClose,
+  expectTree,
+  jsonTensor,
+  readJsonFixture,
+  toTree,
+} from "./fixtures.js";
 
-type JsonTree = Record<string, Record<string, JsonArray>>;
 interface OptimizerCase {
   name: string;
   optax: string;
@@ -326,27 +334,6 @@ const WRAPPERS: Record<string, WrapperBuilder> = {
     lookahead: true,
   },
 };
-
-function toTree(t: JsonTree): Record<string, Record<string, tf.Tensor>> {
-  const out: Record<string, Record<string, tf.Tensor>> = {};
-  for (const [m, e] of Object.entries(t)) {
-    out[m] = {};
-    for (const [n, a] of Object.entries(e)) out[m][n] = jsonTensor(a);
-  }
-  return out;
-}
-
-function expectTree(actual: unknown, expected: JsonTree, tol: Tolerance, what: string): void {
-  const a = actual as Record<string, Record<string, tf.Tensor>>;
-  expect(Object.keys(a).sort(), what).toEqual(Object.keys(expected).sort());
-  for (const [m, e] of Object.entries(expected)) {
-    for (const [n, arr] of Object.entries(e)) {
-      const want = jsonTensor(arr);
-      expectAllClose(a[m]![n]!, want, tol, `${what} ${m}/${n}`);
-      want.dispose();
-    }
-  }
-}
 
 describe("golden: more optax optimizers (tools/golden/optax_extra.py)", () => {
   const cases = fixture.optimizers.filter((c) => OPTIMIZERS[c.name] !== undefined);
