@@ -9,7 +9,7 @@ export type { NamedArgsFunction } from "./arg_names.js";
 export type { Initializer, Params, State, RngInput } from "./types.js";
 export { MissingRNGError, NonEmptyStateError } from "./errors.js";
 export { HaikuError, InvalidArgumentError, ParameterError, ShapeError, TransformError } from "../util/errors.js";
-export { Module, module, isRegisteredModuleClass, moduleDefaultName } from "./module.js";
+export { Module, module, moduleDefaultName } from "./module.js";
 export type { DefaultNameSource, ModuleDefaultName } from "./module.js";
 export { transparent, nameLike } from "./method_marks.js";
 export { camelToSnake, forceName } from "./naming.js";

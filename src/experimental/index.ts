@@ -8,7 +8,7 @@
  */
 export { evalSummary, tabulate } from "./summarise.js";
 export type { MethodInvocation, ModuleDetails, TabulateColumn, TabulateFilter, TabulateOptions } from "./summarise.js";
-export { ArraySpec, formatArray, formatBytes, simpleDtype } from "./array_spec.js";
+export { ArraySpec, formatArray, simpleDtype } from "./array_spec.js";
 export { CONSTRUCTOR_ARGS, formatValue, moduleRepr } from "./auto_repr.js";
 export type { Align, TableFormat } from "./table.js";
 export {

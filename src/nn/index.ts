@@ -2,7 +2,7 @@
 // basic, conv, pooling.
 export { Linear } from "./linear.js";
 export type { LinearOptions } from "./linear.js";
-export { Bias, calculateBiasShape } from "./bias.js";
+export { Bias } from "./bias.js";
 export type { BiasOptions } from "./bias.js";
 export { Sequential } from "./sequential.js";
 export type { CallableLayer, SequentialLayer, SequentialOptions } from "./sequential.js";

@@ -9,6 +9,6 @@
  * @category Data structures
  */
 export type { Leaf, MapLeaves, PathEntry, PyTree, TypedArray } from "./types.js";
-export { compareKeys, formatPath, isLeaf, isPlainObject, isTensor } from "./types.js";
+export { formatPath, isLeaf, isPlainObject, isTensor } from "./types.js";
 export { TreeDef, flatten, leaves, structure, unflatten } from "./treedef.js";
 export { assertSameStructure, dispose, leavesWithPath, map, mapLabeled, mapWithPath, tensors } from "./map.js";

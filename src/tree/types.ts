@@ -80,7 +80,7 @@ export function formatPath(path: readonly PathEntry[]): string {
  * `jax.tree_util` uses for dict keys). JS's default sort compares UTF-16 code units, which
  * differs for characters outside the BMP.
  */
-export function compareKeys(a: string, b: string): number {
+function compareKeys(a: string, b: string): number {
   if (a === b) return 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs-core";
 import * as hk from "../../src/core/index.js";
 import { Linear, ones, shapes } from "./helpers.js";
+import { isRegisteredModuleClass } from "../../src/core/module.js";
 
 /** Runs `fn` inside an init (like Haiku's `transform_and_run`) and returns its result. */
 function inInit<T>(fn: () => T): T {
@@ -383,7 +384,7 @@ describe("registration", () => {
       "std_deco/~/empty",
     ]);
     expect(hk.module(Plain)).toBe(Plain);
-    expect(hk.isRegisteredModuleClass(Plain)).toBe(true);
+    expect(isRegisteredModuleClass(Plain)).toBe(true);
     expect(() => hk.module(class NotAModule {})).toThrow("expects a class that extends `hk.Module`");
   });
 

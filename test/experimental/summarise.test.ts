@@ -3,7 +3,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 import { Module, getParameter, module, transform } from "../../src/core/index.js";
-import { evalSummary, formatBytes, tabulate } from "../../src/experimental/index.js";
+import { formatBytes } from "../../src/experimental/array_spec.js";
+import { evalSummary, tabulate } from "../../src/experimental/index.js";
 import { BatchNorm } from "../../src/nn/batch_norm.js";
 import { Linear } from "../../src/nn/linear.js";
 import { MLP } from "../../src/nn/nets/mlp.js";

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as hk from "../../src/index.js";
+import { isRegisteredModuleClass } from "../../src/core/module.js";
 
 const fixture = JSON.parse(readFileSync(new URL("./fixtures/module_names.json", import.meta.url), "utf8")) as {
   names: Record<string, string>;
@@ -15,7 +16,7 @@ function exportedModuleClasses(): Map<string, unknown> {
   const found = new Map<string, unknown>();
   const visit = (ns: Record<string, unknown>, prefix: string): void => {
     for (const [key, value] of Object.entries(ns)) {
-      if (hk.isRegisteredModuleClass(value)) found.set(prefix + key, value);
+      if (isRegisteredModuleClass(value)) found.set(prefix + key, value);
       else if (value !== null && typeof value === "object" && prefix === "")
         visit(value as Record<string, unknown>, `${key}.`);
     }

@@ -6,6 +6,7 @@ import { describe, expect, test } from "vitest";
 import * as hk from "../../src/index.js";
 import { expectClose, ramp, shapes } from "./helpers.js";
 import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
+import { calculateBiasShape } from "../../src/nn/bias.js";
 
 const { random } = hk;
 
@@ -107,16 +108,16 @@ describe("Bias", () => {
   });
 
   test("bias_dims shapes from Haiku's docstring (N, H, W, C = 1, 2, 3, 4)", () => {
-    expect(hk.calculateBiasShape([1, 2, 3, 4], [])).toEqual([]);
-    expect(hk.calculateBiasShape([1, 2, 3, 4], null)).toEqual([2, 3, 4]);
-    expect(hk.calculateBiasShape([1, 2, 3, 4], [-1])).toEqual([4]);
-    expect(hk.calculateBiasShape([1, 2, 3, 4], [1])).toEqual([2, 1, 1]);
-    expect(() => hk.calculateBiasShape([1, 2, 3, 4], [0])).toThrow(/Cannot apply bias across the minibatch dimension/);
-    expect(() => hk.calculateBiasShape([1, 2, 3, 4], [0])).toThrow(InvalidArgumentError);
-    expect(() => hk.calculateBiasShape([1, 2], [5])).toThrow(
+    expect(calculateBiasShape([1, 2, 3, 4], [])).toEqual([]);
+    expect(calculateBiasShape([1, 2, 3, 4], null)).toEqual([2, 3, 4]);
+    expect(calculateBiasShape([1, 2, 3, 4], [-1])).toEqual([4]);
+    expect(calculateBiasShape([1, 2, 3, 4], [1])).toEqual([2, 1, 1]);
+    expect(() => calculateBiasShape([1, 2, 3, 4], [0])).toThrow(/Cannot apply bias across the minibatch dimension/);
+    expect(() => calculateBiasShape([1, 2, 3, 4], [0])).toThrow(InvalidArgumentError);
+    expect(() => calculateBiasShape([1, 2], [5])).toThrow(
       /^hk\.Bias: Dimension 5 \(`biasDims` \(Haiku's `bias_dims`\) \[5\]\) out of range for input of rank 2\. Fix: /,
     );
-    expect(() => hk.calculateBiasShape([1, 2], [5])).toThrow(InvalidArgumentError);
+    expect(() => calculateBiasShape([1, 2], [5])).toThrow(InvalidArgumentError);
   });
 
   test("adds b (times multiplier); subtracting then adding restores x", () => {
