@@ -10,6 +10,7 @@ import { key } from "../../src/random/index.js";
 import { MultiHeadAttention } from "../../src/nn/attention.js";
 import { expectClose, expectCpuAgrees, expectNoLeak, lcg, paramGrads, shapes } from "./helpers.js";
 import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
+import { transformAndRun } from "../transform_and_run.js";
 
 /** x [T, D] @ w [D, O] + b, on plain arrays. */
 function affine(x: number[], t: number, d: number, w: number[], b: number[], o: number): number[] {
@@ -167,7 +168,7 @@ describe("MultiHeadAttention", () => {
 
   it("raises Haiku's errors", () => {
     const x = tf.ones([2, 3, 4]);
-    const init = (fn: () => unknown) => () => transform(fn).init(key(0));
+    const init = (fn: () => unknown) => () => transformAndRun(fn);
     expect(init(() => new MultiHeadAttention(2, 3))).toThrow(
       /Please provide a weight initializer: `wInit` \(Haiku's `w_init`\)/,
     );

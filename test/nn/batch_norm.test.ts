@@ -8,6 +8,7 @@ import { BatchNorm } from "../../src/nn/batch_norm.js";
 import type { BatchNormOptions } from "../../src/nn/batch_norm.js";
 import { channelStats, expectClose, expectNoLeak, lcg, shapes } from "./helpers.js";
 import { InvalidArgumentError, ParameterError } from "../../src/util/errors.js";
+import { transformAndRun } from "../transform_and_run.js";
 
 const bnFn = (opts: BatchNormOptions = {}, create = true) =>
   transformWithState((x: tf.Tensor, isTraining: boolean) =>
@@ -149,7 +150,7 @@ describe("BatchNorm", () => {
   });
 
   it("raises Haiku's errors", () => {
-    const init = (fn: () => unknown) => () => transformWithState(fn).init(null);
+    const init = (fn: () => unknown) => () => transformAndRun(fn);
     expect(init(() => new BatchNorm(false, true, 0.9, { scaleInit: (s, d) => tf.ones(s, d) }))).toThrow(
       /Cannot set `scaleInit` \(Haiku's `scale_init`\) if `createScale` \(Haiku's `create_scale`\) is false\. Fix: /,
     );

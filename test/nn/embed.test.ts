@@ -8,6 +8,7 @@ import { key } from "../../src/random/index.js";
 import { Embed } from "../../src/nn/embed.js";
 import { expectClose, expectNoLeak, lcg, shapes } from "./helpers.js";
 import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
+import { transformAndRun } from "../transform_and_run.js";
 
 const ids = tf.tensor1d([0, 5, 2, 2, 1, 3, 4, 0], "int32");
 
@@ -79,7 +80,7 @@ describe("Embed", () => {
   });
 
   it("raises Haiku's errors", () => {
-    const init = (fn: () => unknown) => () => transform(fn).init(key(0));
+    const init = (fn: () => unknown) => () => transformAndRun(fn);
     expect(init(() => new Embed({ vocabSize: 6, embedDim: 2 }).call(tf.tensor1d([0, 1])))).toThrow(
       /hk.Embed's __call__ method must take an array of integer dtype but was called with an array of float32/,
     );

@@ -11,6 +11,7 @@ import { getChannelIndex } from "../../src/nn/norm_axes.js";
 import { RMSNorm } from "../../src/nn/rms_norm.js";
 import { expectClose, expectNoLeak, lcg, shapes } from "./helpers.js";
 import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
+import { transformAndRun } from "../transform_and_run.js";
 
 const constant =
   (c: number): Initializer =>
@@ -93,7 +94,7 @@ describe("LayerNorm", () => {
   });
 
   it("raises Haiku's errors", () => {
-    const init = (fn: () => unknown) => () => transform(fn).init(null);
+    const init = (fn: () => unknown) => () => transformAndRun(fn);
     expect(init(() => new LayerNorm("foo" as never, false, false))).toThrow(
       /`axis` should be an int, slice or iterable of ints/,
     );
@@ -272,7 +273,7 @@ describe("GroupNorm", () => {
   });
 
   it("raises Haiku's errors", () => {
-    const init = (fn: () => unknown) => () => transform(fn).init(null);
+    const init = (fn: () => unknown) => () => transformAndRun(fn);
     expect(init(() => new GroupNorm(3).call(tf.ones([2, 4, 10])))).toThrow(
       /The number of channels must be divisible by the number of groups, was channels=10, groups=3/,
     );

@@ -20,6 +20,7 @@ import type { LSTMState } from "../../src/nn/recurrent.js";
 import { dynamicUnroll, staticUnroll } from "../../src/nn/unroll.js";
 import { expectClose, expectCpuAgrees, expectNoLeak, lcg, paramGrads, shapes } from "./helpers.js";
 import { InvalidArgumentError, ShapeError } from "../../src/util/errors.js";
+import { transformAndRun } from "../transform_and_run.js";
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 const arr = (t: tf.Tensor) => Array.from(t.dataSync());
@@ -353,7 +354,7 @@ describe("ResetCore, DeepRNN, IdentityCore", () => {
   });
 
   it("raises Haiku's errors", () => {
-    const init = (fn: () => unknown) => () => transform(fn).init(key(0));
+    const init = (fn: () => unknown) => () => transformAndRun(fn);
     expect(
       init(() => {
         const c = new LSTM(2);
