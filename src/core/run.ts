@@ -18,13 +18,7 @@ import { describe, isPlainObject } from "../util/describe.js";
 import type { PRNGSequence } from "./rng.js";
 import type { Params, State } from "./types.js";
 import { ShapeError, TransformError } from "../util/errors.js";
-
-/** The engine's next tensor id: tensors with a smaller id existed before the call started. */
-function nextTensorId(): number {
-  const id = (tf.engine().constructor as unknown as { nextTensorId?: unknown }).nextTensorId;
-  // Unknown engine internals: treat every tensor as pre-existing (always alias; still correct).
-  return typeof id === "number" ? id : Number.POSITIVE_INFINITY;
-}
+import { nextTensorId } from "../util/tfjs_internals.js";
 
 /** What a run returns.
  *

@@ -7,6 +7,7 @@ import * as tree from "../tree/index.js";
 import type { Leaf } from "../tree/index.js";
 import { InvalidArgumentError, ShapeError } from "../util/errors.js";
 import { describe } from "../util/describe.js";
+import { disposeAbandonedTape, nextTensorId } from "../util/tfjs_internals.js";
 
 /**
  * Options of {@link grad} and {@link valueAndGrad} (JAX's `argnums` / `has_aux`).
@@ -101,24 +102,6 @@ function plan(where: string, args: readonly unknown[], argnums: readonly number[
   return { xs, args: out };
 }
 
-/** Returns the forward tape's saved tensors when `fn` threw mid-forward (tfjs leaks them). */
-function cleanTapeAfterError(): void {
-  const state = (
-    tf.engine() as unknown as {
-      state: { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
-    }
-  ).state;
-  if (state.gradientDepth === 0 && state.activeTape !== null) {
-    for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
-    state.activeTape = null;
-  }
-}
-
-/** The id the next tensor will get; tfjs ids increase monotonically. */
-function nextTensorId(): number {
-  return (tf.engine().constructor as unknown as { nextTensorId: number }).nextTensorId;
-}
-
 /** Disposes the tensors of `t` made during this call (never the caller's own tensors). */
 function disposeNew(t: unknown, firstId: number): void {
   for (const x of tree.tensors(t)) if (x.id >= firstId) x.dispose();
@@ -205,7 +188,7 @@ function compute(
       return { value, grads, auxTensors };
     });
   } catch (e) {
-    cleanTapeAfterError();
+    disposeAbandonedTape();
     disposeNew(aux, firstId);
     throw e;
   }

@@ -17,7 +17,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 
-import { heapOffset } from "../wasm/heap.js";
+import { wasmHeapOffset as heapOffset, cpuBackendValues } from "../util/tfjs_internals.js";
 import { adamKernelFor } from "../wasm/adam.js";
 
 /** The kernel's name in the tfjs kernel registry. */
@@ -90,11 +90,6 @@ function variant(c: AdamCoefficients): "adam" | "adamEpsRoot" | "nadam" | "nadam
   return c.nesterov ? (withRoot ? "nadamEpsRoot" : "nadam") : withRoot ? "adamEpsRoot" : "adam";
 }
 
-interface CpuBackendLike {
-  data: { get(dataId: tf.DataId): { values: tf.TypedArray } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
 type Inputs = { g: tf.TensorInfo; mu: tf.TensorInfo; nu: tf.TensorInfo };
 
 const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
@@ -137,8 +132,10 @@ const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 
 const cpuKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { g, mu, nu } = inputs as Inputs;
-  const b = backend as unknown as CpuBackendLike;
-  const read = (t: tf.TensorInfo) => b.data.get(t.dataId).values as Float32Array;
+  const b = backend as unknown as {
+    makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+  };
+  const read = (t: tf.TensorInfo) => cpuBackendValues(backend, t.dataId) as Float32Array;
   const n = tf.util.sizeFromShape(g.shape);
   const m = new Float32Array(n),
     v = new Float32Array(n),

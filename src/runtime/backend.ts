@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe } from "../util/describe.js";
 import { BackendError, InvalidArgumentError } from "../util/errors.js";
+import { existingBackend, wrapBackendFactory } from "../util/tfjs_internals.js";
 import { getThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { installWasmKernels } from "./kernels/install.js";
 import { silenceCpuNodeBanner } from "./quiet_cpu.js";
@@ -117,21 +118,15 @@ function messageOf(e: unknown): string {
  * and not at all in prod mode); wrap the wasm factory once to keep the reason for the warning.
  */
 function recordWasmStartErrors(): void {
-  const engine = tf.engine();
-  const entry = engine.registryFactory["wasm"];
-  if (entry === undefined || "wasm" in engine.registry) return;
-  const factory = entry.factory;
-  if ((factory as { recorded?: boolean }).recorded) return;
-  const recorded = async (): Promise<tf.KernelBackend> => {
+  if (existingBackend("wasm") !== undefined) return;
+  wrapBackendFactory("wasm", Symbol.for("haiku-tfjs.runtime.recordWasmStartErrors"), (factory) => async () => {
     try {
       return await factory();
     } catch (e) {
       wasmStartError = e;
       throw e;
     }
-  };
-  (recorded as { recorded?: boolean }).recorded = true;
-  entry.factory = recorded;
+  });
 }
 
 async function startWasm(): Promise<boolean> {
@@ -323,7 +318,7 @@ export function ready(options?: ReadyOptions): Promise<ReadyInfo> {
     });
     return readyPromise;
   }
-  if (opts.wasmPaths !== undefined && "wasm" in tf.engine().registry) {
+  if (opts.wasmPaths !== undefined && existingBackend("wasm") !== undefined) {
     return Promise.reject(
       new BackendError(
         "hk.ready({ wasmPaths })",

@@ -1,13 +1,6 @@
-import * as tf from "@tensorflow/tfjs-core";
+import { disposeAbandonedTape, wrapEngineGradients } from "../util/tfjs_internals.js";
 
 const PATCHED = Symbol.for("haiku-tfjs.runtime.tapeCleanupOnError");
-
-interface TapeState {
-  gradientDepth: number;
-  activeTape: { saved?: tf.Tensor[] }[] | null;
-}
-
-type Gradients = (...args: unknown[]) => unknown;
 
 /**
  * Makes a failed gradient computation free its tape. tfjs-core 4.22's `Engine.gradients`
@@ -22,22 +15,12 @@ type Gradients = (...args: unknown[]) => unknown;
  * @category Runtime
  */
 export function installTapeCleanup(): void {
-  const engine = tf.engine() as unknown as { gradients: Gradients; state: TapeState } & Record<symbol, boolean>;
-  if (engine[PATCHED]) return;
-  const original = engine.gradients;
-  engine.gradients = function (this: typeof engine, ...args: unknown[]): unknown {
+  wrapEngineGradients(PATCHED, (original) => (...args) => {
     try {
-      return original.apply(this, args);
+      return original(...args);
     } catch (e) {
-      // Only the outermost computation owns the tape; an inner one's nodes belong to the outer
-      // tape, which frees them when it finishes or fails.
-      const state = this.state;
-      if (state.gradientDepth === 0 && state.activeTape !== null) {
-        for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
-        state.activeTape = null;
-      }
+      disposeAbandonedTape();
       throw e;
     }
-  };
-  engine[PATCHED] = true;
+  });
 }

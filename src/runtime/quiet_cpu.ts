@@ -1,18 +1,6 @@
-import * as tf from "@tensorflow/tfjs-core";
+import { existingBackend, markCpuBackendUsed, wrapBackendFactory } from "../util/tfjs_internals.js";
 
 const PATCHED = Symbol.for("haiku-tfjs.runtime.quietCpuBanner");
-
-type Factory = () => unknown;
-interface EngineRegistry {
-  registryFactory: Record<string, { factory: Factory } & Record<symbol, boolean>>;
-  registry: Record<string, unknown>;
-}
-
-function quiet(backend: unknown): void {
-  if (backend !== null && typeof backend === "object" && "firstUse" in backend) {
-    (backend as { firstUse: boolean }).firstUse = false;
-  }
-}
 
 /**
  * Stops tfjs-backend-cpu's "Hi, looks like you are running TensorFlow.js in Node.js ... install
@@ -26,16 +14,11 @@ function quiet(backend: unknown): void {
  * @category Runtime
  */
 export function silenceCpuNodeBanner(): void {
-  const engine = tf.engine() as unknown as EngineRegistry;
-  quiet(engine.registry["cpu"]);
-  const entry = engine.registryFactory["cpu"];
-  if (entry === undefined || entry[PATCHED]) return;
-  const factory = entry.factory;
-  entry.factory = () => {
+  markCpuBackendUsed(existingBackend("cpu"));
+  wrapBackendFactory("cpu", PATCHED, (factory) => () => {
     const backend = factory();
-    if (backend instanceof Promise) return backend.then((b: unknown) => (quiet(b), b));
-    quiet(backend);
+    if (backend instanceof Promise) return backend.then((b) => (markCpuBackendUsed(b), b));
+    markCpuBackendUsed(backend);
     return backend;
-  };
-  entry[PATCHED] = true;
+  });
 }

@@ -7,22 +7,7 @@
  * @module
  */
 import { instantiate } from "./assembler.js";
-
-/** The parts of tfjs-backend-wasm's `BackendWasm` used here. */
-interface WasmBackendHeap {
-  wasm?: { asm?: { memory?: object } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-}
-
-/** The backend's `WebAssembly.Memory`, or `undefined` where the build does not export it. */
-function backendMemory(backend: unknown): object | undefined {
-  return (backend as WasmBackendHeap).wasm?.asm?.memory;
-}
-
-/** The byte offset of a tensor's data in the backend's memory. */
-export function heapOffset(backend: unknown, dataId: object): number {
-  return (backend as WasmBackendHeap).dataIdMap.get(dataId)!.memoryOffset;
-}
+import { wasmBackendMemory } from "../util/tfjs_internals.js";
 
 /** A kernel module bound to each backend memory it meets, compiled once per memory. */
 export interface HeapModule<K> {
@@ -39,7 +24,7 @@ export function heapModule<K>(bytes: () => Uint8Array): HeapModule<K> {
   let enabled = true;
   return {
     forBackend(backend) {
-      const memory = backendMemory(backend);
+      const memory = wasmBackendMemory(backend);
       if (!enabled || memory === undefined) return null;
       let k = instances.get(memory);
       if (k === undefined) {

@@ -11,23 +11,13 @@ import { PRNGSequence } from "../rng.js";
 import { insideTransform, saveInternalState } from "./internal.js";
 import type { SavedInternalState } from "./internal.js";
 import { InvalidArgumentError } from "../../util/errors.js";
+import { nestedEngineGradients } from "../../util/tfjs_internals.js";
 
 const WHO = "hk.remat";
 
-interface EngineInternals {
-  isTapeOn?: () => boolean;
-  gradients: (
-    f: () => tf.Tensor,
-    xs: tf.Tensor[],
-    dy?: tf.Tensor,
-    allowNoGradients?: boolean,
-  ) => { value: tf.Tensor; grads: (tf.Tensor | null)[] };
-}
-
-/** Whether a gradient tape is recording now (tfjs' `engine.isTapeOn`). */
+/** Whether a gradient tape is recording now. */
 function tapeOn(): boolean {
-  const e = tf.engine() as unknown as EngineInternals;
-  return typeof e.isTapeOn === "function" ? e.isTapeOn() : true;
+  return tf.engine().isTapeOn();
 }
 
 function tensorLeavesOf(x: unknown): tf.Tensor[] {
@@ -187,18 +177,8 @@ export function remat<A extends unknown[], R>(fn: (...args: A) => R): (...args: 
     const checkpointed = tf.customGrad(((...ins: tf.Tensor[]) => {
       const value = forward.clone();
       const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-        const engine = tf.engine() as unknown as EngineInternals;
         const f = replayFrame();
-        // This runs inside the outer backward pass, whose tape tfjs reads (and clears) after
-        // it: the nested `gradients` call would replace it, so it is put back afterwards.
-        const state = (engine as unknown as { state: { activeTape: unknown } }).state;
-        const outerTape = state.activeTape;
-        let r: ReturnType<EngineInternals["gradients"]>;
-        try {
-          r = engine.gradients(() => withFrame(f, () => pack(f)), inputs, dy, true);
-        } finally {
-          state.activeTape = outerTape;
-        }
+        const r = nestedEngineGradients(() => withFrame(f, () => pack(f)), inputs, dy);
         const { value: v, grads } = r;
         v.dispose();
         return grads.map((g, i) => g ?? tf.zerosLike(ins[i]!));

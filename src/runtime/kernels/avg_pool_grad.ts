@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapOffset } from "../../wasm/heap.js";
+import { wasmHeapOffset as heapOffset } from "../../util/tfjs_internals.js";
 import { heapKernels } from "../../wasm/heap_loops.js";
 
 /**
