@@ -131,8 +131,6 @@ function paramName(part: string): string {
 }
 
 /** Parses the parameter names out of a function's source text.
- *
- * @category Modules and parameters
  */
 export function parseArgNames(source: string): string[] {
   let src = stripComments(source).trim();

@@ -40,8 +40,6 @@ const MISSING_RNG_FIX =
 /**
  * @internal Haiku's "All `hk.Module`s must be initialized inside an `hk.transform`", for a
  * module class constructed with no transform running.
- *
- * @category Modules and parameters
  */
 export function moduleOutsideTransformError(className: string): TransformError {
   return new TransformError(
@@ -53,8 +51,6 @@ export function moduleOutsideTransformError(className: string): TransformError {
 
 /**
  * @internal The error every public API throws when called with no transform running.
- *
- * @category Modules and parameters
  */
 export function outsideTransformError(symbol: string): TransformError {
   return new TransformError(

@@ -15,8 +15,6 @@ import { HaikuError, TransformError } from "../util/errors.js";
  * Key of a module's set of submodule names (modules used inside its methods), kept off the
  * public property namespace so subclasses can use any field name.
  * @internal
- *
- * @category Modules and parameters
  */
 export const SUBMODULES: unique symbol = Symbol("haiku-tfjs.submodules");
 
@@ -49,8 +47,6 @@ function addSubmodule(m: ModuleLike, name: string): void {
 
 /**
  * Haiku's `StatePair`: the first value stored in this call and the latest one.
- *
- * @category Modules and parameters
  */
 export interface StatePair {
   initial: unknown;
@@ -61,8 +57,6 @@ export interface StatePair {
  * One entry of the module stack: a module method being executed (Haiku's `ModuleState`) with the
  * naming counters and used names of that invocation. Counters are created lazily because most
  * method calls create no submodules.
- *
- * @category Modules and parameters
  */
 export interface ModuleEntry {
   readonly module: ModuleLike;
@@ -76,8 +70,6 @@ export interface ModuleEntry {
 
 /**
  * Per-call values of one `init` / `apply` (Haiku's `Frame`).
- *
- * @category Modules and parameters
  */
 export class Frame {
   /** Params created in `init`; unused (empty) in `apply`, which reads `paramsIn`. */
@@ -173,8 +165,6 @@ const frames: Frame[] = [];
  * The last element of `a`, or `undefined`. Guards the index: V8 looks `a[-1]` up as a named
  * property on the slow path (about 50 ns instead of 3), and the stacks read here are empty at
  * the top level of every `apply`. @internal
- *
- * @category Modules and parameters
  */
 export function lastOf<T>(a: readonly T[]): T | undefined {
   const n = a.length;
@@ -183,8 +173,6 @@ export function lastOf<T>(a: readonly T[]): T | undefined {
 
 /**
  * A constructor call of a registered module class in progress (see `module.ts`).
- *
- * @category Modules and parameters
  */
 export interface Construction {
   readonly cls: unknown;
@@ -195,8 +183,6 @@ export interface Construction {
 
 /**
  * Registered constructors in progress, innermost last. @internal
- *
- * @category Modules and parameters
  */
 export const constructing: Construction[] = [];
 
@@ -205,8 +191,6 @@ export const constructing: Construction[] = [];
  * creating modules or parameters before its `super(...)` call (or in `super`'s arguments), where
  * they cannot be named after it. `depth` = how many markers at the top belong to the caller.
  * @internal
- *
- * @category Modules and parameters
  */
 export function assertNoPendingConstruction(depth: number): void {
   const i = constructing.length - 1 - depth;
@@ -224,8 +208,6 @@ export function assertNoPendingConstruction(depth: number): void {
 
 /**
  * The innermost running frame, or `undefined` outside any transform.
- *
- * @category Modules and parameters
  */
 export function maybeCurrentFrame(): Frame | undefined {
   return lastOf(frames);
@@ -233,8 +215,6 @@ export function maybeCurrentFrame(): Frame | undefined {
 
 /**
  * The innermost frame; throws Haiku's "must be used as part of an `hk.transform`" otherwise.
- *
- * @category Modules and parameters
  */
 export function currentFrame(symbol: string): Frame {
   const f = lastOf(frames);
@@ -244,8 +224,6 @@ export function currentFrame(symbol: string): Frame {
 
 /**
  * Runs `fn` with `frame` as the current frame, restoring the stack even if `fn` throws.
- *
- * @category Modules and parameters
  */
 export function withFrame<T>(frame: Frame, fn: () => T): T {
   frames.push(frame);

@@ -124,38 +124,26 @@ export type MethodInterceptor = (
 
 /**
  * @internal
- *
- * @category Modules and parameters
  */
 export const paramCreators: Creator[] = [];
 /**
  * @internal
- *
- * @category Modules and parameters
  */
 export const stateCreators: Creator[] = [];
 /**
  * @internal
- *
- * @category Modules and parameters
  */
 export const paramGetters: Getter[] = [];
 /**
  * @internal
- *
- * @category Modules and parameters
  */
 export const stateGetters: Getter[] = [];
 /**
  * @internal
- *
- * @category Modules and parameters
  */
 export const stateSetters: Setter[] = [];
 /**
  * @internal
- *
- * @category Modules and parameters
  */
 export const methodInterceptors: MethodInterceptor[] = [];
 
@@ -247,8 +235,6 @@ export function interceptMethods<T>(interceptor: MethodInterceptor, fn: () => T)
 
 /**
  * Runs the creator chain ending in `init(shape, dtype)`. @internal
- *
- * @category Modules and parameters
  */
 export function runCreators(
   stack: readonly Creator[],
@@ -268,8 +254,6 @@ export function runCreators(
 
 /**
  * Runs the getter chain on `value`. @internal
- *
- * @category Modules and parameters
  */
 export function runGetters<T>(stack: readonly Getter[], context: GetterContext, value: T): T {
   const chain = stack.slice();
@@ -283,8 +267,6 @@ export function runGetters<T>(stack: readonly Getter[], context: GetterContext, 
 
 /**
  * Runs the setter chain on `value`. @internal
- *
- * @category Modules and parameters
  */
 export function runSetters(stack: readonly Setter[], context: SetterContext, value: unknown): unknown {
   const chain = stack.slice();

@@ -7,14 +7,10 @@ import { describe } from "../util/describe.js";
 import { InvalidArgumentError } from "../util/errors.js";
 
 /** Holds the method name a method's submodules are named after ({@link nameLike}). @internal
- *
- * @category Modules and parameters
  */
 export const NAME_LIKE: unique symbol = Symbol("haiku-tfjs.nameLike");
 /**
  * Marks a method that must not be scoped ({@link transparent}). @internal
- *
- * @category Modules and parameters
  */
 export const TRANSPARENT: unique symbol = Symbol("haiku-tfjs.transparent");
 

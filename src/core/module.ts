@@ -59,8 +59,6 @@ const NAME_PROBE = "HaikuTfjsNameProbe";
 /**
  * Whether this build rewrites class names (it was minified, or its bundler renamed classes to
  * avoid clashes); then default module names never come from `Function.name`. @internal
- *
- * @category Modules and parameters
  */
 export function classNamesAreRenamed(): boolean {
   return HaikuTfjsNameProbe.name !== NAME_PROBE;
@@ -400,8 +398,6 @@ export function moduleDefaultName(cls: unknown): ModuleDefaultName | undefined {
 
 /**
  * Whether `cls` was returned by {@link module}.
- *
- * @category Modules and parameters
  */
 export function isRegisteredModuleClass(cls: unknown): boolean {
   return typeof cls === "function" && Object.prototype.hasOwnProperty.call(cls, REGISTERED);
@@ -422,8 +418,6 @@ function moduleClassName(cls: unknown): string {
 /**
  * Where an error happened, for a module instance: `` Linear 'mlp/~/linear_0' `` (class name and
  * module path), the `where` of the errors modules throw. @internal
- *
- * @category Modules and parameters
  */
 export function moduleWhere(m: Module): string {
   return `${moduleClassName(m.constructor)} '${m.moduleName}'`;

@@ -51,8 +51,6 @@ function nameAndNumber(name: string): [string, number | undefined] {
 const validNames = new Set<string>();
 
 /** Throws Haiku's invalid-name error unless `name` is a valid (Python) identifier.
- *
- * @category Modules and parameters
  */
 export function checkName(name: string): void {
   if (validNames.has(name)) return;
@@ -149,8 +147,6 @@ const lastParts = new Map<string, string>();
 /**
  * The last part of a full module name (`mlp/~/linear_0` -> `linear_0`), cached like the full
  * names themselves. @internal
- *
- * @category Modules and parameters
  */
 export function lastNamePart(full: string): string {
   let last = lastParts.get(full);
@@ -252,8 +248,6 @@ export function forceName(name: string): string {
 
 /**
  * The full name for a module given `name`, honouring {@link forceName}. @internal
- *
- * @category Modules and parameters
  */
 export function moduleNameFor(frame: Frame, name: string): string {
   if (name.startsWith(FORCE_PREFIX)) {

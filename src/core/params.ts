@@ -144,8 +144,6 @@ export function getParameter(name: string, shape: readonly number[], opts: GetPa
 
 /**
  * The context creators and getters receive. @internal
- *
- * @category Modules and parameters
  */
 export function getterContext(
   frame: Frame,
@@ -197,8 +195,6 @@ export function getParams(): Record<string, Record<string, tf.Tensor>> {
 
 /**
  * Params of `moduleName`, its sub-scopes and `submodules`, keyed `module/param`. @internal
- *
- * @category Modules and parameters
  */
 export function moduleParamsDict(
   frame: Frame,

@@ -243,8 +243,6 @@ const RNG_FIX =
  * transformed function and `problem` states the expected signature.
  * A tensor (a typical sign of a missing rng shifting the data into the rng slot) is rejected.
  * @internal
- *
- * @category Random numbers
  */
 export function toRngSequence(rng: unknown, where: string, problem: string): PRNGSequence | null {
   if (rng === null || rng === undefined) return null;

@@ -21,8 +21,6 @@ import { ShapeError, TransformError } from "../util/errors.js";
 import { nextTensorId } from "../util/tfjs_internals.js";
 
 /** What a run returns.
- *
- * @category Modules and parameters
  */
 export interface RunResult {
   params: Params;
@@ -32,8 +30,6 @@ export interface RunResult {
 
 /**
  * Options of {@link runInFrame}.
- *
- * @category Modules and parameters
  */
 export interface RunOptions {
   paramsIn: Params | null;
@@ -95,8 +91,6 @@ class Owner {
 /**
  * Runs `fn(...args)` in a fresh frame under `tf.tidy`; returns new, deep-frozen params and state
  * (initial values in init, current values in apply) and `fn`'s output, all owned by the caller.
- *
- * @category Modules and parameters
  */
 export function runInFrame(fn: (...args: never[]) => unknown, args: unknown[], o: RunOptions): RunResult {
   const owner = new Owner(nextTensorId());

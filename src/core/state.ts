@@ -179,8 +179,6 @@ export function getCurrentState(): Record<string, Record<string, unknown>> {
 
 /**
  * Current state of `moduleName`, its sub-scopes and `submodules`, keyed `module/name`. @internal
- *
- * @category Modules and parameters
  */
 export function moduleStateDict(
   frame: Frame,

@@ -18,8 +18,6 @@ import type { Params, RngInput, State } from "./types.js";
 const TRANSFORM_KIND: unique symbol = Symbol.for("haiku-tfjs.transformKind");
 /**
  * @internal
- *
- * @category Transforms
  */
 export type TransformKind = "transform" | "transformWithState" | "multiTransform" | "multiTransformWithState";
 /**
@@ -141,8 +139,6 @@ function checkFn(fn: unknown, name: string): void {
 
 /**
  * Attaches the kind tag and original function to a transformed object and freezes it. @internal
- *
- * @category Transforms
  */
 export function tagTransformed<T extends object>(t: T, kind: TransformKind, applyRng: boolean, original: unknown): T {
   Object.defineProperty(t, TRANSFORM_KIND, { value: { kind, applyRng } });
@@ -160,8 +156,6 @@ export function tagTransformed<T extends object>(t: T, kind: TransformKind, appl
 
 /**
  * The kind tag of a transformed object, if it is one. @internal
- *
- * @category Transforms
  */
 export function transformKind(t: unknown): { kind: TransformKind; applyRng: boolean } | undefined {
   if (t === null || (typeof t !== "object" && typeof t !== "function")) return undefined;
@@ -170,8 +164,6 @@ export function transformKind(t: unknown): { kind: TransformKind; applyRng: bool
 
 /**
  * Builds `init` / `apply` for `fn`. @internal
- *
- * @category Transforms
  */
 export function makeInitApply(
   fn: (...args: never[]) => unknown,

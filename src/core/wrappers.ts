@@ -75,8 +75,6 @@ export function withoutApplyRng(t: unknown): unknown {
 
 /**
  * Maps the functions of a tree of functions (plain objects / arrays), keeping its shape. @internal
- *
- * @category Transforms
  */
 export function mapFnTree(
   tree: unknown,

@@ -32,8 +32,6 @@ function checkSeed(seed: unknown, where: string): number {
  * Keras' `SeedGenerator`: a `[seed, counter]` state. `next()` returns the current state as a
  * `PRNGKey` and advances it: in order (`counter + 1`, Keras' default) or, for the global
  * generator, by Keras' `(state + 1) * 5387 % 933199` scramble.
- *
- * @category Keras
  */
 export class SeedGenerator {
   private a: number;
@@ -92,8 +90,6 @@ export function setRandomSeed(seed: number): void {
 
 /**
  * Keras' `draw_seed(None)`: the next key of the global generator (unordered).
- *
- * @category Keras
  */
 export function drawGlobalKey(): PRNGKey {
   globalGenerator ??= new SeedGenerator();

@@ -7,27 +7,19 @@ import { argNames } from "../core/arg_names.js";
 import { InvalidArgumentError } from "../util/errors.js";
 
 /** Arguments `callFn` may declare, in the order Keras documents them.
- *
- * @category Keras
  */
 export const CALL_FN_ARGS = ["params", "state", "rng", "inputs", "training"] as const;
 /**
  * Arguments `initFn` may declare.
- *
- * @category Keras
  */
 export const INIT_FN_ARGS = ["rng", "inputs", "training"] as const;
 
 /**
  * One argument name `callFn` may declare.
- *
- * @category Keras
  */
 export type CallArgName = (typeof CALL_FN_ARGS)[number];
 /**
  * One argument name `initFn` may declare.
- *
- * @category Keras
  */
 export type InitArgName = (typeof INIT_FN_ARGS)[number];
 
@@ -44,8 +36,6 @@ function describeFn(value: unknown): string {
  * so tsx) appends digits (`params` -> `params2`); Rollup and Rolldown append `$` and digits to
  * the identifiers they rename (`params$1`). `null` when `name` is neither: with the call
  * function's names, `params2` -> `params`, `inputs$1` -> `inputs`, `x` -> `null`.
- *
- * @category Keras
  */
 export function canonicalArgName<A extends string>(name: string, allowed: readonly A[]): A | null {
   for (const a of allowed) {
@@ -63,8 +53,6 @@ export function canonicalArgName<A extends string>(name: string, allowed: readon
  *
  * @param pyName - The Keras name used in messages (`call_fn`, `init_fn`).
  * @param tsName - Our option name (`callFn`, `initFn`), added to messages.
- *
- * @category Keras
  */
 export function validateSignature<A extends string>(
   layerName: string,

@@ -16,8 +16,6 @@ function segment(s: string): string {
 }
 
 /** The tfjs weight name of the leaf at `path` of the `params` or `state` tree.
- *
- * @category Keras
  */
 export function weightName(prefix: "params" | "state", path: readonly PathEntry[]): string {
   const parts: string[] = [prefix];
@@ -30,8 +28,6 @@ export function weightName(prefix: "params" | "state", path: readonly PathEntry[
 
 /**
  * `name`, or `name.1`, `name.2`, ... : the first one not in `taken` (which it is added to).
- *
- * @category Keras
  */
 export function uniqueName(name: string, taken: Set<string>): string {
   let out = name;

@@ -30,8 +30,6 @@ export interface BiasOptions {
 
 /**
  * Haiku's `calculate_bias_shape`: the bias shape for `inputShape` (batch first) and `biasDims`.
- *
- * @category Layers
  */
 export function calculateBiasShape(
   inputShape: readonly number[],

@@ -31,8 +31,6 @@ function pad2d(padding: ResolvedPadding, size: readonly number[], k: readonly nu
  * `lax.conv_general_dilated` with window strides, padding and feature groups on a batched
  * channels-last input `x` (`[N, ...spatial, Cin]`) and a kernel `w` (`[...k, Cin / G, Cout]`,
  * already dilated), plus an optional `[Cout]` bias. 1-D runs as 2-D with a unit height.
- *
- * @category Layers
  */
 export function convChannelsLast(
   x: tf.Tensor,
@@ -136,8 +134,6 @@ function grouped(
  * tfjs's conv2dTranspose is the gradient of conv2d, i.e. it correlates with the spatially
  * flipped kernel and pads `k - 1 - a` / `k - 1 - b`; flipping `w` first gives JAX's numbers.
  * Paddings beyond `k - 1` only add zero rows, which are padded on afterwards.
- *
- * @category Layers
  */
 export function convTransposeChannelsLast(
   x: tf.Tensor,

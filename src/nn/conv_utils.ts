@@ -32,8 +32,6 @@ export type ResolvedPadding = "SAME" | "VALID" | readonly (readonly [number, num
 /**
  * Haiku's `utils.replicate`: a scalar (or length-1 sequence) becomes `n` copies, a length-`n`
  * sequence is kept, anything else is a TypeError-style error naming `name`.
- *
- * @category Layers
  */
 export function replicate(value: number | readonly number[], n: number, name: string, where: string): number[] {
   const ok = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v > 0;
@@ -60,8 +58,6 @@ export function replicate(value: number | readonly number[], n: number, name: st
 
 /**
  * Resolves Haiku's `padding` argument once, at construction (`conv.py` `ConvND.__init__`).
- *
- * @category Layers
  */
 export function resolvePadding(
   padding: ConvPadding,
@@ -135,8 +131,6 @@ function checkPair(p: unknown, where: string): readonly [number, number] {
 
 /**
  * `[before, after]` for JAX's "SAME"/"VALID" on one dim (`lax.padtype_to_pads`).
- *
- * @category Layers
  */
 export function padsFor(padding: "SAME" | "VALID", size: number, k: number, stride: number): [number, number] {
   if (padding === "VALID") return [0, 0];
@@ -150,8 +144,6 @@ export function padsFor(padding: "SAME" | "VALID", size: number, k: number, stri
  * so a dilated convolution runs as a plain one. tfjs has no gradient for `dilations > 1`
  * (conv2d, depthwiseConv2d, conv3d), and cannot combine dilations with strides; the dilated
  * kernel has both, for a `rate²`-fold larger (but small) kernel.
- *
- * @category Layers
  */
 export function dilateKernel(w: tf.Tensor, rates: readonly number[], firstAxis = 0): tf.Tensor {
   let out = w;

@@ -47,8 +47,6 @@ export interface NormCallOptions {
 
 /**
  * Throws Haiku's errors for init functions given without the parameter they initialise.
- *
- * @category Layers
  */
 export function checkNormInits(
   where: string,
@@ -82,8 +80,6 @@ export function checkNormInits(
 
 /**
  * Throws Haiku's errors for call-time scale/offset that clash with created parameters.
- *
- * @category Layers
  */
 export function checkCallScaleOffset(
   where: string,
@@ -109,8 +105,6 @@ export function checkCallScaleOffset(
 
 /**
  * Shape of a learnable scale/offset: `[C]` for the last axis, else broadcastable.
- *
- * @category Layers
  */
 export function paramShape(shape: readonly number[], paramAxis: readonly number[]): number[] {
   const ndim = shape.length;

@@ -37,8 +37,6 @@ export type AxesOrSlice = readonly number[] | AxisSlice;
 
 /**
  * Haiku's `to_axes_or_slice`: validates `axis` once, at construction.
- *
- * @category Layers
  */
 export function toAxesOrSlice(axis: unknown, where: string, argName = "`axis`"): AxesOrSlice {
   if (typeof axis === "number" && Number.isInteger(axis)) return [axis];
@@ -95,8 +93,6 @@ function sliceAxes(s: AxisSlice, ndim: number): number[] {
 /**
  * Haiku's `to_abs_axes`: sorted, de-duplicated, non-negative axes of a rank-`ndim` input.
  * Unlike Python (which wraps any int modulo `ndim`), an axis outside `[-ndim, ndim)` is an error.
- *
- * @category Layers
  */
 export function toAbsAxes(axis: AxesOrSlice, ndim: number, where: string, argName = "`axis`"): number[] {
   if (!Array.isArray(axis)) return sliceAxes(axis as AxisSlice, ndim);

@@ -8,8 +8,6 @@ import { setOwn } from "../tree/own.js";
 /**
  * Returns `tree` with `fn(fullName, value)` applied to every leaf whose `"module/param"` name does
  * not match `ignoreRegex` at its start (Python's `re.match`); matching leaves are kept as they are.
- *
- * @category Layers
  */
 export function mapParamsTree(
   tree: Params,

@@ -42,8 +42,6 @@ export interface LSTMState {
 
 /**
  * Throws unless `state` is an {@link LSTMState} of tensors.
- *
- * @category Layers
  */
 export function checkLSTMState(state: unknown, what: string, where: string): asserts state is LSTMState {
   const s = state as Partial<LSTMState> | null;
@@ -59,8 +57,6 @@ export function checkLSTMState(state: unknown, what: string, where: string): ass
 /**
  * The LSTM update from the gate pre-activations (Haiku's order i, g, f, o on the last axis):
  * `c = σ(f + 1) c' + σ(i) tanh(g)`, `h = σ(o) tanh(c)`; returns `[h, {hidden: h, cell: c}]`.
- *
- * @category Layers
  */
 export function lstmStep(gated: tf.Tensor, prevCell: tf.Tensor): [tf.Tensor, LSTMState] {
   const [i, g, f, o] = tf.split(gated, 4, -1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
@@ -72,8 +68,6 @@ export function lstmStep(gated: tf.Tensor, prevCell: tf.Tensor): [tf.Tensor, LST
 
 /**
  * Zeros of `shape`, with a leading `batchSize` axis unless it is `null` (Haiku's `add_batch`).
- *
- * @category Layers
  */
 export function zerosState(shape: number | readonly number[], batchSize: number | null, where: string): tf.Tensor {
   const s = typeof shape === "number" ? [shape] : [...shape];

@@ -11,8 +11,6 @@ const PATCHED = Symbol.for("haiku-tfjs.runtime.tapeCleanupOnError");
  * throws, in `tf.grad`, `tf.variableGrads`, `optimizer.minimize` and so `model.fit`, leaked
  * them (dozens of tensors for a small network). The patched method disposes the outermost
  * tape's saved tensors when the computation throws, as the successful path does. Idempotent.
- *
- * @category Runtime
  */
 export function installTapeCleanup(): void {
   wrapEngineGradients(PATCHED, (original) => (...args) => {

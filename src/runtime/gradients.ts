@@ -15,8 +15,6 @@ function unbroadcast(grad: tf.Tensor, shape: number[]): tf.Tensor {
  * the broadcast shape (e.g. `[3, 8, 12]` for a `[8, 12]` weight multiplied by a `[3, 5, 8]`
  * input) and the tape then throws "The gradient of input 'b' has shape ..." on every backend.
  * Idempotent.
- *
- * @category Runtime
  */
 export function installMatMulGradient(): void {
   const original = tf.getGradient(tf.BatchMatMul);

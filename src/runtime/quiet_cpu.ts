@@ -10,8 +10,6 @@ const PATCHED = Symbol.for("haiku-tfjs.runtime.quietCpuBanner");
  * whenever a program or test touched cpu, once per process. Only that banner is silenced: tfjs'
  * other warnings stay (unlike setting the `IS_TEST` or `PROD` flags, which silence all of them).
  * Works on the backend instance made from now on and on one already made. Idempotent.
- *
- * @category Runtime
  */
 export function silenceCpuNodeBanner(): void {
   markCpuBackendUsed(existingBackend("cpu"));

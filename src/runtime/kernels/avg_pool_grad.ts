@@ -9,8 +9,6 @@ import { heapKernels } from "../../wasm/heap_loops.js";
  * output gradient divided by the window size. The built-in kernel takes about 30 ms on
  * [64, 28, 28, 32]; the loop about a tenth of that, and a WebAssembly SIMD row loop
  * (`src/wasm/heap_loops.ts`, when the channels come in fours) a tenth again.
- *
- * @category Runtime
  */
 export function fastAvgPoolGrad(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {

@@ -73,14 +73,10 @@ function wrap(
  * full window size everywhere while the forward AvgPool divides by the cells covered, so the
  * border cells of a SAME pool got too little gradient (a quarter instead of all of it in a
  * corner window covering one cell). Unpadded pools run the original.
- *
- * @category Runtime
  */
 export const paddedAvgPoolGrad = wrap(pool2D);
 
 /**
  * Wraps an `AvgPool3DGrad` kernel (wasm or cpu): the same defect and fix as {@link paddedAvgPoolGrad}.
- *
- * @category Runtime
  */
 export const paddedAvgPool3DGrad = wrap(pool3D);

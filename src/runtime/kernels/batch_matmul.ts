@@ -215,8 +215,6 @@ function reshape3(
  * the wasm Transpose kernel (backprop of every matmul asks for `dY·Wᵀ` and `Xᵀ·dY`), and a
  * batched A against an unbatched B is folded into one tall matrix. Products that still need the
  * naive loop get their bias and activation from separate kernels.
- *
- * @category Runtime
  */
 export function fastMatMul(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {

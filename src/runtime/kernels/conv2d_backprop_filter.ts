@@ -18,8 +18,6 @@ interface Conv2DBackpropFilterAttrs {
  * at stride 1 and dilation equal to the forward stride. The output [C, FH, FW, O] is transposed to
  * the filter layout. tfjs-core's conv2d gradient rejects dilated convolutions, so the forward
  * dilation is always 1 here.
- *
- * @category Runtime
  */
 export const conv2DBackpropFilterViaConv: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;

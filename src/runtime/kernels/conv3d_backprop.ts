@@ -11,8 +11,6 @@ type Conv3DAttrs = { strides: [number, number, number] | number; pad: "valid" | 
 
 /**
  * `Conv3DBackpropInputV2` for wasm: dx of a 3-D convolution, as the cpu backend computes it.
- *
- * @category Runtime
  */
 export const conv3DBackpropInput: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;
@@ -92,8 +90,6 @@ export const conv3DBackpropInput: tf.KernelFunc = ({ inputs, backend: b, attrs }
 
 /**
  * `Conv3DBackpropFilterV2` for wasm: dw of a 3-D convolution, as the cpu backend computes it.
- *
- * @category Runtime
  */
 export const conv3DBackpropFilter: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;

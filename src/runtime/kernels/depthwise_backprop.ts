@@ -63,8 +63,6 @@ function dilateSpatial(backend: BackendWasm, x: tf.TensorInfo, sH: number, sW: n
  * stride - 1 zeros inserted between rows and columns, then padded by effective filter size - 1 -
  * forward pad) correlated with the spatially flipped filter at the forward dilation; channel
  * multipliers M > 1 are convolved as C·M channels and summed.
- *
- * @category Runtime
  */
 export const depthwiseBackpropInput: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;

@@ -6,8 +6,6 @@ import { call, free, reshape, transpose } from "./wasm_ops.js";
 /**
  * `Einsum` for wasm: tfjs' own contraction plan (`backend_util.getEinsumComputePath`, the one the
  * cpu kernel follows) run with wasm's Transpose / Reshape / Multiply / Sum kernels.
- *
- * @category Runtime
  */
 export const einsum: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;

@@ -70,8 +70,6 @@ function runOnCpu(
  * other inputs to the cpu backend and its outputs back, so every kernel gets the cpu backend's
  * semantics (which agree with JAX's for these kernels; reductions are `emptyReduction`'s).
  * Calls with no zero-size input, and string kernels, run the original.
- *
- * @category Runtime
  */
 export function cpuWhenEmpty(kernelName: string): (original: tf.KernelFunc) => tf.KernelFunc {
   return (original) => (args) => {

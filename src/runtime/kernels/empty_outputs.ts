@@ -12,8 +12,6 @@ export const CONV2D_KERNELS: readonly string[] = [tf.Conv2D, tf.FusedConv2D, ...
  * input) returns that empty output without running the kernel. tfjs-backend-wasm 4.22's
  * depthwise kernels write outside their output there when the channel multiplier is above 1,
  * corrupting the heap (a later `dispose` traps with "memory access out of bounds").
- *
- * @category Runtime
  */
 export function emptyConvOutput(kernelName: string): (original: tf.KernelFunc) => tf.KernelFunc {
   return (original) => (args) => {

@@ -34,8 +34,6 @@ export const REDUCTION_KERNELS: readonly string[] = [...Object.keys(IDENTITY), t
  * answers. tfjs-backend-wasm 4.22 returns whatever its fresh output buffer held (stale memory);
  * tfjs-backend-cpu gives NaN for max / min, 0 for an int32 max / min, false for all and 0 for
  * mean. Other reductions run the original kernel. Works on any backend (it only writes values).
- *
- * @category Runtime
  */
 export function emptyReduction(kernelName: string): (original: tf.KernelFunc) => tf.KernelFunc {
   return (original) => (args) => {

@@ -11,8 +11,6 @@ export const SAME_PADDED_KERNELS: readonly string[] = [tf.Conv2D, tf.FusedConv2D
  * 4.22 hands SAME to XNNPACK as a flag, and XNNPACK's own padding is wrong where a strided axis
  * needs none (input 21, window 2, stride 3; a 1-wide window with stride 2 next to a 3-high
  * one): the output is shifted by a cell. With explicit amounts it is right.
- *
- * @category Runtime
  */
 export function explicitSamePadding(kernelName: string): (original: tf.KernelFunc) => tf.KernelFunc {
   return (original) => (args) => {

@@ -8,8 +8,6 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
  * copied its large activations for nothing: four [64, 28, 28, 32] copies, about 3 ms of a CNN
  * step. Tensors are immutable (kernels never write into their inputs, `Variable.assign` swaps
  * buffers), so sharing is safe; string tensors keep the original kernel.
- *
- * @category Runtime
  */
 export function sharingIdentity(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {

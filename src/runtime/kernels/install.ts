@@ -29,8 +29,6 @@ function installed(): Registry {
  * Kernels the runtime fills in or wraps: `filled` are missing from tfjs-backend-wasm 4.22 (each
  * composed from wasm kernels or a host loop), `wrapped` are built-in wasm kernels with a faster
  * (or correct) path, `wrappedCpu` are tfjs-backend-cpu 4.22 kernels that are wrong.
- *
- * @category Runtime
  */
 export interface KernelFixes {
   filled?: Readonly<Record<string, tf.KernelFunc>>;
@@ -84,8 +82,6 @@ function replace(
 
 /**
  * Adds kernel fixes (see {@link KernelFixes}) and installs them with everything added before.
- *
- * @category Runtime
  */
 export function addKernelFixes(fixes: KernelFixes): void {
   Object.assign(filled, fixes.filled);
@@ -100,8 +96,6 @@ export function addKernelFixes(fixes: KernelFixes): void {
  * whatever {@link addKernelFixes} added). Idempotent: a second call (or a second copy of the
  * package) changes nothing; a kernel tfjs already provides is never replaced by a filled one.
  * A kernel wrapped before is re-wrapped from its original when its wrapper changed.
- *
- * @category Runtime
  */
 export function installWasmKernels(): void {
   const done = installed();

@@ -76,8 +76,6 @@ function run(backend: BackendWasm, input: tf.TensorInfo, dy: tf.TensorInfo, p: P
  * values the gradient goes to the padding and is lost. This is a host loop over the wasm heap,
  * with the cpu backend's semantics, which JAX's `reduce_window` max gradient agrees with
  * (test/golden/maxpool_grad.test.ts).
- *
- * @category Runtime
  */
 export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
@@ -86,8 +84,6 @@ export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 
 /**
  * `MaxPool3DGrad` for wasm: the same defect and the same fix as {@link maxPoolGrad}, in 3-D.
- *
- * @category Runtime
  */
 export const maxPool3DGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };

@@ -24,8 +24,6 @@ function shapes(args: Parameters<tf.KernelFunc>[0]) {
 
 /**
  * `ResizeBilinearGrad` for wasm and cpu: the adjoint of tfjs' forward bilinear resize.
- *
- * @category Runtime
  */
 export const resizeBilinearGrad: tf.KernelFunc = (args) => {
   const { alignCorners, halfPixelCenters } = args.attrs as unknown as ResizeAttrs;
@@ -68,8 +66,6 @@ export const resizeBilinearGrad: tf.KernelFunc = (args) => {
 
 /**
  * `ResizeNearestNeighborGrad` for wasm and cpu: the adjoint of tfjs' forward nearest resize.
- *
- * @category Runtime
  */
 export const resizeNearestNeighborGrad: tf.KernelFunc = (args) => {
   const { alignCorners, halfPixelCenters } = args.attrs as unknown as ResizeAttrs;

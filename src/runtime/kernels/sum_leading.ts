@@ -28,8 +28,6 @@ function sumRows(
  * transposes the whole input so the reduced axes come last, which costs more than the sum
  * (about 15 ms of a 125 ms CNN training step). Accumulates in float64 like the cpu backend, with
  * a WebAssembly SIMD loop (`src/wasm/heap_loops.ts`) for float32, a JavaScript loop otherwise.
- *
- * @category Runtime
  */
 export function fastSum(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {

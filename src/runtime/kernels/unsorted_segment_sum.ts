@@ -6,8 +6,6 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
  * the input directly on the wasm heap. The cpu kernel loops over every segment with a full-size
  * mask (O(segments · size)); this is O(size). Ids outside `[0, numSegments)` are dropped, as on
  * cpu and in TensorFlow.
- *
- * @category Runtime
  */
 export const unsortedSegmentSum: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;

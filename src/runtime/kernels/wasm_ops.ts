@@ -28,8 +28,6 @@ export function call(
 
 /**
  * Releases intermediate TensorInfos made by {@link call} (each holds one buffer reference).
- *
- * @category Runtime
  */
 export function free(backend: BackendWasm, ...infos: (tf.TensorInfo | undefined)[]): void {
   for (const info of infos) if (info !== undefined) backend.disposeData(info.dataId);
@@ -38,8 +36,6 @@ export function free(backend: BackendWasm, ...infos: (tf.TensorInfo | undefined)
 /**
  * A copy of `x` in a fresh buffer (the `Identity` kernel shares buffers once the runtime is
  * installed; XNNPACK's cache needs a new buffer id, not a new reference).
- *
- * @category Runtime
  */
 export function copy(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
   const out = backend.makeOutput(x.shape, x.dtype);
@@ -49,8 +45,6 @@ export function copy(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
 
 /**
  * A reshape shares the buffer (the wasm Reshape kernel only bumps its reference count).
- *
- * @category Runtime
  */
 export function reshape(backend: BackendWasm, x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
   return call(tf.Reshape, backend, { x }, { shape });
@@ -58,8 +52,6 @@ export function reshape(backend: BackendWasm, x: tf.TensorInfo, shape: number[])
 
 /**
  * Materialises `x` with its axes permuted.
- *
- * @category Runtime
  */
 export function transpose(backend: BackendWasm, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
   return call(tf.Transpose, backend, { x }, { perm });
@@ -69,8 +61,6 @@ export function transpose(backend: BackendWasm, x: tf.TensorInfo, perm: number[]
  * Pads `x` by `before[i]` / `after[i]` on each axis where negative amounts crop instead, so callers
  * can ask for "exactly this extent" without case analysis. Returns `x` itself (not a copy) when
  * nothing changes; compare with `x` before freeing.
- *
- * @category Runtime
  */
 export function padOrCrop(backend: BackendWasm, x: tf.TensorInfo, before: number[], after: number[]): tf.TensorInfo {
   let needPad = false;
