@@ -406,8 +406,6 @@ export function isRegisteredModuleClass(cls: unknown): boolean {
 /**
  * The class name to show in an error message: `Function.name` where the build keeps class
  * names, else the Haiku default name (`linear`), which survives bundling. @internal
- *
- * @category Modules and parameters
  */
 function moduleClassName(cls: unknown): string {
   const name = (cls as { name?: unknown } | null)?.name;

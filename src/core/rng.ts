@@ -20,8 +20,6 @@ const RESERVE_SIZE = 1;
  * Checks that `x` is a key (a `Uint32Array` of length 2) and returns it; otherwise throws Haiku's
  * key errors ("not a JAX PRNGKey" / "did not have expected shape and/or dtype").
  * @internal
- *
- * @category Random numbers
  */
 function checkKey(x: unknown, where: string): PRNGKey {
   if (random.isKey(x)) return x;

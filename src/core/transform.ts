@@ -12,8 +12,6 @@ import { runInFrame } from "./run.js";
 import type { Params, RngInput, State } from "./types.js";
 
 /** Tags transformed objects so `withoutApplyRng` / `withoutState` know what they got. @internal
- *
- * @category Transforms
  */
 const TRANSFORM_KIND: unique symbol = Symbol.for("haiku-tfjs.transformKind");
 /**
@@ -84,19 +82,13 @@ export interface TransformedWithStateWithoutApplyRng<A extends unknown[] = unkno
 const APPLY_RNG_SIG = "`apply(params, rng, ...args)`";
 const APPLY_STATE_RNG_SIG = "`apply(params, state, rng, ...args)`";
 
-/**
- * @internal
- *
- * @category Transforms
- */
+/** Haiku's message when `init` gets no rng (transform.py, `init_fn`), with our key sources added. */
 const INIT_RNG_ERROR =
   "Init must be called with an RNG as the first argument, the required signature is: " +
   "`init(rng, ...args)` (rng: a key from `hk.random.key(seed)`, an integer seed, or null)";
 
 /**
  * @internal
- *
- * @category Transforms
  */
 function applyRngError(withState: boolean): string {
   return (
@@ -112,8 +104,6 @@ const APPLY_RNG_ERROR_WITH_STATE = applyRngError(true);
 
 /**
  * Validates params/state (`null`/`undefined` -> `{}`), as Haiku's `check_mapping`. @internal
- *
- * @category Transforms
  */
 function checkMapping<T>(which: "params" | "state", value: T | null | undefined): T {
   if (value === null || value === undefined) return {} as T;
